@@ -1,0 +1,55 @@
+"""The `station` command: opens the bench, or runs a technician's subcommand.
+
+Each subcommand lives in its own module under `station.commands` and exposes
+`register(subparsers)`; the module's parser sets `func(args) -> int` as default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from station import __version__
+
+COMMAND_MODULES = (
+    "station.commands.run",
+    "station.commands.demo",
+    "station.commands.scale",
+    "station.commands.printing",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="station",
+        description="Packing Station: scan, verify, weigh, label and record parcels.",
+    )
+    parser.add_argument("--version", action="version", version=f"station {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        help="data folder (default: $STATION_DATA_DIR, else the platform's user data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["run", *(argv or sys.argv[1:])])
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Every message the bench shows a packer, by key, with its English source text.
+
+The core stays free of Qt: it returns a `Message(key, params)`. The UI translates
+the English text through Qt's translator (context "messages"), and the CLI and
+logs use the English text as is. `station/ui/translations.py` extracts these
+texts into the zh_CN translation file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Tone(StrEnum):
+    """How a result sounds and is coloured at the bench."""
+
+    INFO = "info"
+    OK = "ok"
+    DONE = "done"
+    WARN = "warn"
+    ERROR = "error"
+
+
+TEXTS: dict[str, str] = {
+    "ready": "Scan an order to start.",
+    "order_started": "Order {order_no}: scan each item.",
+    "order_unknown": "Unknown order {code}. Check the pick list or import the order.",
+    "order_shipped": (
+        "Order {order_no} was already shipped on {when} by {packer} at {station}, "
+        "{carrier} {tracking_no}. It must not be shipped twice."
+    ),
+    "order_on_hold": "Order {order_no} is on hold: {reason}. Do not pack it.",
+    "order_cancelled": "Order {order_no} was cancelled: {reason}. Do not pack it.",
+    "order_refunded": "Order {order_no} was refunded: {reason}. Do not pack it.",
+    "order_busy": "Finish order {order_no} first, or scan CANCEL.",
+    "scan_is_product": "{code} is a product. Scan the order first.",
+    "scan_is_tracking": "{code} looks like a waybill number. Scan the order first.",
+    "item_ok": "{name}: {scanned} of {quantity}.",
+    "item_not_in_order": "{code} is not in this order. Put it back.",
+    "item_unknown": "Unknown item code {code}. It is not in this order.",
+    "item_too_many": "Too many {name}: the order needs only {quantity}. Take one out.",
+    "items_complete": "All items checked. Put the parcel on the scale.",
+    "item_not_expected": "All items are already checked. Put the parcel on the scale.",
+    "weigh_waiting": "Put the parcel on the scale.",
+    "weight_ok": "Weight {grams} g is within {low}-{high} g.",
+    "weight_unchecked": "Weight {grams} g recorded; no expected weight is known for these items.",
+    "weight_mismatch": (
+        "Weight {grams} g is outside {low}-{high} g (expected {expected} g). "
+        "Check the items, then re-weigh or ask a supervisor."
+    ),
+    "weight_reweigh": "Take the parcel off the scale and put it back.",
+    "scale_down": "Scale disconnected: no weight can be recorded until it is back.",
+    "tracking_needed": "Scan the pre-printed {carrier} waybill.",
+    "tracking_invalid": "{code} is not a valid {carrier} waybill number. Scan the waybill again.",
+    "tracking_used": "Waybill {code} is already used by order {order_no}. Use another waybill.",
+    "pool_empty": "No {carrier} waybill numbers left in the pool. Scan a pre-printed waybill.",
+    "recorded": "Order {order_no} shipped: {carrier} {tracking_no}, {grams} g.",
+    "printed": "Label printed for {tracking_no}.",
+    "print_failed": "Label for {tracking_no} NOT printed: {reason} Scan REPRINT when fixed.",
+    "reprinted": "Label reprinted for {tracking_no} (reprint {count}).",
+    "nothing_to_reprint": "No label to reprint yet.",
+    "cancelled": "Order {order_no} put aside. Scan the next order.",
+    "nothing_to_cancel": "No order is open.",
+    "held": "Order {order_no} put on hold. Put the goods aside.",
+    "override_needed": "A supervisor must confirm: scan OVERRIDE.",
+    "override_denied": "Wrong PIN or not a supervisor. Nothing was overridden.",
+    "override_line": "Line {sku} confirmed by {supervisor}: {reason}",
+    "override_weight": "Weight {grams} g accepted by {supervisor}: {reason}",
+    "override_nothing": "Nothing to override now.",
+    "command_unknown": "Unknown command {code}.",
+    "command_not_now": "{command} cannot be used now.",
+    "scan_empty": "Empty scan ignored.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def english(self) -> str:
+        return TEXTS[self.key].format(**self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result of one input at the bench: what to show and how it sounds."""
+
+    tone: Tone
+    message: Message
+
+    @property
+    def ok(self) -> bool:
+        return self.tone in (Tone.OK, Tone.DONE, Tone.INFO)
+
+
+def outcome(tone: Tone, key: str, **params: Any) -> Outcome:
+    if key not in TEXTS:
+        raise KeyError(f"no message text for {key!r}")
+    return Outcome(tone, Message(key, params))

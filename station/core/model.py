@@ -1,0 +1,110 @@
+"""Orders, products and shipments as the bench sees them: plain immutable values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    OPEN = "open"
+    HOLD = "hold"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    SHIPPED = "shipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person on a label: recipient or sender. The address is kept as typed."""
+
+    name: str
+    phone: str
+    address: str
+    province: str = ""
+    city: str = ""
+    district: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    sku: str
+    name: str
+    barcodes: tuple[str, ...] = ()
+    weight_g: int | None = None
+    learned_weight_g: int | None = None
+    category: str = ""
+    declared_value_fen: int | None = None
+    image: str = ""
+
+    @property
+    def expected_weight_g(self) -> int | None:
+        """The learned weight once there is one, else the catalogue's."""
+        return self.learned_weight_g if self.learned_weight_g is not None else self.weight_g
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    barcodes: tuple[str, ...] = ()
+    unit_weight_g: int | None = None
+    category: str = ""
+    image: str = ""
+
+    def matches(self, code: str) -> bool:
+        """True when a scanned code names this line's product (SKU or any barcode).
+
+        Case is ignored: a scanner with Caps Lock on inverts letter case.
+        """
+        wanted = code.casefold()
+        return self.sku.casefold() == wanted or any(b.casefold() == wanted for b in self.barcodes)
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedInfo:
+    """What the bench shows when an order that already left is scanned again."""
+
+    shipment_id: int
+    recorded_at: str
+    packer: str
+    station: str
+    carrier: str
+    tracking_no: str
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    order_no: str
+    status: OrderStatus
+    recipient: Contact
+    lines: tuple[OrderLine, ...]
+    hold_reason: str = ""
+    buyer_note: str = ""
+    carrier: str = ""
+    service: str = ""
+    sender: Contact | None = None
+    order_value_fen: int = 0
+    source: str = ""
+    shipped: ShippedInfo | None = None
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The goods' categories in line order, each once."""
+        return tuple(dict.fromkeys(line.category for line in self.lines if line.category))
+
+    def items_weight_g(self) -> int | None:
+        """Sum of item weights, or None when any line's weight is unknown."""
+        total = 0
+        for line in self.lines:
+            if line.unit_weight_g is None:
+                return None
+            total += line.unit_weight_g * line.quantity
+        return total

@@ -1,0 +1,212 @@
+"""The packing session: one order from its scan to a shipment ready to record.
+
+Pure state machine, no I/O: the bench looks orders up, reads the scale and
+prints; the session decides what each input means and keeps every scan event.
+
+    VERIFY --all lines complete--> WEIGH --weight in tolerance--> TRACKING? --> READY
+                                     |  ^                                 (pool number
+                                     v  | re-weigh                         or scanned
+                              WEIGHT_MISMATCH --supervisor override--> ...  waybill)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from station.core.carriers import Carrier
+from station.core.messages import Outcome, Tone, outcome
+from station.core.model import Order, OrderLine
+from station.core.weighing import WeightCheck, WeightRule, check_weight
+
+
+class Phase(StrEnum):
+    VERIFY = "verify"
+    WEIGH = "weigh"
+    WEIGHT_MISMATCH = "weight_mismatch"
+    TRACKING = "tracking"
+    READY = "ready"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanEvent:
+    at: datetime
+    kind: str
+    code: str
+    result: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OverrideRecord:
+    at: datetime
+    kind: str
+    subject: str
+    supervisor: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineProgress:
+    line: OrderLine
+    scanned: int
+    overridden: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.overridden or self.scanned >= self.line.quantity
+
+
+@dataclass
+class PackingSession:
+    order: Order
+    rule: WeightRule
+    started_at: datetime
+    phase: Phase = Phase.VERIFY
+    events: list[ScanEvent] = field(default_factory=list)
+    overrides: list[OverrideRecord] = field(default_factory=list)
+    verified_at: datetime | None = None
+    weighed_at: datetime | None = None
+    weight: WeightCheck | None = None
+    carrier: Carrier | None = None
+    tracking_no: str = ""
+    tracking_source: str = ""
+    _scanned: dict[int, int] = field(default_factory=dict)
+    _overridden: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.events.append(ScanEvent(self.started_at, "order", self.order.order_no, "ok"))
+        if not self.order.lines:
+            self._all_verified(self.started_at)
+
+    @property
+    def progress(self) -> list[LineProgress]:
+        return [
+            LineProgress(line, self._scanned.get(line.line_no, 0), line.line_no in self._overridden)
+            for line in self.order.lines
+        ]
+
+    @property
+    def expected_grams(self) -> int | None:
+        return self.rule.expected(self.order.items_weight_g())
+
+    def next_incomplete_line(self) -> OrderLine | None:
+        return next((p.line for p in self.progress if not p.complete), None)
+
+    def scan_item(self, code: str, now: datetime, known_product: bool) -> Outcome:
+        """A product code scanned while verifying. `known_product`: is it in the catalogue."""
+        if self.phase is not Phase.VERIFY:
+            return self._refuse(now, "item", code, "item_not_expected")
+        line = next((line for line in self.order.lines if line.matches(code)), None)
+        if line is None:
+            key = "item_not_in_order" if known_product else "item_unknown"
+            return self._refuse(now, "item", code, key, code=code)
+        scanned = self._scanned.get(line.line_no, 0)
+        if scanned >= line.quantity or line.line_no in self._overridden:
+            return self._refuse(
+                now, "item", code, "item_too_many", name=line.name, quantity=line.quantity
+            )
+        self._scanned[line.line_no] = scanned + 1
+        self.events.append(ScanEvent(now, "item", code, "ok", line.sku))
+        if all(p.complete for p in self.progress):
+            self._all_verified(now)
+            return outcome(Tone.DONE, "items_complete")
+        return outcome(
+            Tone.OK, "item_ok", name=line.name, scanned=scanned + 1, quantity=line.quantity
+        )
+
+    def override_line(self, now: datetime, supervisor: str, reason: str) -> Outcome:
+        """A supervisor confirms the first incomplete line without scanning it."""
+        line = self.next_incomplete_line() if self.phase is Phase.VERIFY else None
+        if line is None:
+            return outcome(Tone.WARN, "override_nothing")
+        self._overridden.add(line.line_no)
+        self.overrides.append(OverrideRecord(now, "line", line.sku, supervisor, reason))
+        self.events.append(ScanEvent(now, "override", line.sku, "ok", reason))
+        if all(p.complete for p in self.progress):
+            self._all_verified(now)
+        return outcome(
+            Tone.WARN, "override_line", sku=line.sku, supervisor=supervisor, reason=reason
+        )
+
+    def weigh(self, grams: int, now: datetime) -> Outcome:
+        """A fresh stable weight arrived while weighing."""
+        if self.phase is not Phase.WEIGH:
+            raise RuntimeError(f"weigh() in phase {self.phase}")
+        check = check_weight(self.rule, grams, self.order.items_weight_g())
+        self.weight = check
+        self.events.append(
+            ScanEvent(now, "weight", str(grams), "ok" if check.passed else "mismatch")
+        )
+        if not check.passed:
+            self.phase = Phase.WEIGHT_MISMATCH
+            return outcome(
+                Tone.ERROR,
+                "weight_mismatch",
+                grams=grams,
+                low=check.low,
+                high=check.high,
+                expected=check.expected,
+            )
+        self._weighed(now)
+        if check.expected is None:
+            return outcome(Tone.WARN, "weight_unchecked", grams=grams)
+        return outcome(Tone.OK, "weight_ok", grams=grams, low=check.low, high=check.high)
+
+    def reweigh(self, now: datetime) -> bool:
+        if self.phase not in (Phase.WEIGHT_MISMATCH, Phase.WEIGH, Phase.TRACKING):
+            return False
+        self.events.append(ScanEvent(now, "command", "reweigh", "ok"))
+        self.weight = None
+        self.phase = Phase.WEIGH
+        return True
+
+    def override_weight(self, now: datetime, supervisor: str, reason: str) -> Outcome:
+        if self.phase is not Phase.WEIGHT_MISMATCH or self.weight is None:
+            return outcome(Tone.WARN, "override_nothing")
+        grams = self.weight.grams
+        self.overrides.append(OverrideRecord(now, "weight", str(grams), supervisor, reason))
+        self.events.append(ScanEvent(now, "override", str(grams), "ok", reason))
+        self._weighed(now)
+        return outcome(
+            Tone.WARN, "override_weight", grams=grams, supervisor=supervisor, reason=reason
+        )
+
+    def assign_carrier(self, carrier: Carrier) -> None:
+        self.carrier = carrier
+
+    def use_tracking(self, tracking_no: str, source: str) -> None:
+        """Attach the waybill number; `source` is "pool" or "scanned"."""
+        if self.phase not in (Phase.TRACKING, Phase.READY):
+            raise RuntimeError(f"use_tracking() in phase {self.phase}")
+        self.tracking_no = tracking_no
+        self.tracking_source = source
+        self.phase = Phase.READY
+
+    def scan_tracking(self, code: str, now: datetime) -> Outcome | None:
+        """A pre-printed waybill scanned. Returns a refusal, or None when accepted."""
+        assert self.carrier is not None
+        if not self.carrier.accepts(code):
+            return self._refuse(
+                now, "tracking", code, "tracking_invalid", code=code, carrier=self.carrier.name_zh
+            )
+        self.events.append(ScanEvent(now, "tracking", code, "ok"))
+        self.use_tracking(code.upper(), "scanned")
+        return None
+
+    def note_refusal(self, now: datetime, kind: str, code: str, out: Outcome) -> Outcome:
+        """Record a refusal the bench decided (for example a command not allowed now)."""
+        self.events.append(ScanEvent(now, kind, code, "refused", out.message.key))
+        return out
+
+    def _refuse(self, now: datetime, kind: str, code: str, key: str, **params: object) -> Outcome:
+        return self.note_refusal(now, kind, code, outcome(Tone.ERROR, key, **params))
+
+    def _all_verified(self, now: datetime) -> None:
+        self.verified_at = now
+        self.phase = Phase.WEIGH
+
+    def _weighed(self, now: datetime) -> None:
+        self.weighed_at = now
+        self.phase = Phase.TRACKING

@@ -1,0 +1,160 @@
+"""Settings: declared once here with type, default and description.
+
+They live in `settings.toml` in the data folder. A missing file is written with
+every default and its description as comments, so the file documents itself;
+unknown keys are kept but warned about, and a wrong type is a clear error.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SETTINGS_FILE = "settings.toml"
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: Any
+    description: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("station.name", "bench-1", "Name of this bench, recorded on every shipment."),
+    Option("station.language", "", "Interface language: zh_CN, en, or empty for the system's."),
+    Option("station.packer", "packer", "Packer recorded on shipments until someone signs in."),
+    Option("sender.name", "", "Sender name printed when the order names no sender."),
+    Option("sender.phone", "", "Sender phone printed when the order names no sender."),
+    Option("sender.address", "", "Sender address printed when the order names no sender."),
+    Option("scale.port", "", "Serial port of the scale, e.g. /dev/ttyUSB0 or COM3. Empty: none."),
+    Option(
+        "scale.protocol",
+        "ad",
+        "Scale protocol: mt-sics, toledo-8217, toledo-continuous, "
+        "ad, xk3190-a9, xk3190-a12 or regex.",
+    ),
+    Option("scale.baud", 0, "Baud rate; 0 uses the protocol's default."),
+    Option("scale.simulate", False, "Use the built-in simulated scale (demo and training)."),
+    Option("weight.min_grams", 20, "Readings below this are 'nothing on the scale'."),
+    Option("weight.tolerance_grams", 50, "Allowed difference from the expected weight, in grams."),
+    Option(
+        "weight.tolerance_percent",
+        5.0,
+        "Allowed difference in percent of the expected weight (the larger of the two wins).",
+    ),
+    Option("weight.packaging_grams", 60, "Weight of the carton and filling added to the items."),
+    Option("weight.max_age_seconds", 3.0, "A reading older than this is stale and never used."),
+    Option("carrier.default", "ZTO", "Carrier used when the order names none (WeChat code)."),
+    Option(
+        "printer.url",
+        "pdf:labels",
+        "Printer URL: pdf:DIR (relative to the data folder), "
+        "escpos+tcp://HOST:9100, escpos+serial:///dev/ttyUSB0?baud=19200, tspl+..., "
+        "system:NAME.",
+    ),
+    Option("printer.layout", "76x130", "Label layout: 76x130, 100x150 or 100x180."),
+    Option("scanner.max_key_gap_ms", 30, "Keys closer than this are a scan; slower is typing."),
+    Option("scanner.min_length", 3, "Shortest burst of keys taken as a scan."),
+    Option("scanner.serial_port", "", "Serial port of a COM-mode scanner. Empty: none."),
+    Option("scanner.serial_baud", 9600, "Baud rate of a COM-mode scanner."),
+    Option("sound.enabled", True, "Play a sound for every result."),
+)
+
+_BY_KEY = {o.key: o for o in OPTIONS}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+class Settings:
+    """Typed access to the settings file, with every default filled in."""
+
+    def __init__(self, values: dict[str, Any], path: Path | None = None):
+        self.path = path
+        self._values = {o.key: o.default for o in OPTIONS} | values
+        self.unknown = sorted(set(values) - set(_BY_KEY))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def with_values(self, **changes: Any) -> Settings:
+        """A copy with some values changed; keys use '__' for '.', e.g. scale__simulate."""
+        changed = {k.replace("__", "."): v for k, v in changes.items()}
+        return Settings(self._values | changed, self.path)
+
+    @classmethod
+    def load(cls, folder: Path) -> Settings:
+        path = folder / SETTINGS_FILE
+        if not path.exists():
+            path.write_text(default_file_text(), encoding="utf-8")
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path} is not valid TOML ({exc}). Fix or delete it.") from exc
+        values = _flatten(data)
+        for key, value in values.items():
+            option = _BY_KEY.get(key)
+            if option is not None and not _same_type(option.default, value):
+                raise SettingsError(
+                    f"{path}: {key} must be {type(option.default).__name__}, got {value!r}. "
+                    f"Default: {option.default!r}."
+                )
+        return cls(values, path)
+
+    def save(self, **changes: Any) -> Settings:
+        """Write changed values to the file, keeping its other content."""
+        import tomli_w
+
+        assert self.path is not None
+        data = tomllib.loads(self.path.read_text(encoding="utf-8"))
+        for key, value in changes.items():
+            section, _, name = key.replace("__", ".").partition(".")
+            data.setdefault(section, {})[name] = value
+        self.path.write_text(tomli_w.dumps(data), encoding="utf-8")
+        return Settings.load(self.path.parent)
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat |= _flatten(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, type(default)) and not (
+        isinstance(value, bool) and not isinstance(default, bool)
+    )
+
+
+def _toml_value(value: Any) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
+
+
+def default_file_text() -> str:
+    """The settings file with every option at its default, described in comments."""
+    lines = ["# Packing Station settings. Every option is shown with its default.", ""]
+    section = None
+    for option in OPTIONS:
+        head, _, name = option.key.partition(".")
+        if head != section:
+            if section is not None:
+                lines.append("")
+            lines.append(f"[{head}]")
+            section = head
+        lines.append(f"# {option.description}")
+        lines.append(f"{name} = {_toml_value(option.default)}")
+    return "\n".join(lines) + "\n"

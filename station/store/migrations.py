@@ -1,0 +1,155 @@
+"""Schema migrations, in order. Never edit a released step: add a new one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+SCHEMA_1 = """
+CREATE TABLE products (
+    sku TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    weight_g INTEGER CHECK (weight_g IS NULL OR weight_g >= 0),
+    learned_weight_g INTEGER,
+    category TEXT NOT NULL DEFAULT '',
+    declared_value_fen INTEGER,
+    image TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE product_barcodes (
+    barcode TEXT PRIMARY KEY COLLATE NOCASE,
+    sku TEXT NOT NULL REFERENCES products(sku) ON DELETE CASCADE
+);
+CREATE INDEX product_barcodes_sku ON product_barcodes(sku);
+
+CREATE TABLE orders (
+    order_no TEXT PRIMARY KEY COLLATE NOCASE,
+    pick_code TEXT COLLATE NOCASE,
+    status TEXT NOT NULL DEFAULT 'open'
+        CHECK (status IN ('open', 'hold', 'cancelled', 'refunded', 'shipped')),
+    hold_reason TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    recipient_name TEXT NOT NULL,
+    recipient_phone TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    province TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    district TEXT NOT NULL DEFAULT '',
+    buyer_note TEXT NOT NULL DEFAULT '',
+    carrier TEXT NOT NULL DEFAULT '',
+    service TEXT NOT NULL DEFAULT '',
+    sender_name TEXT NOT NULL DEFAULT '',
+    sender_phone TEXT NOT NULL DEFAULT '',
+    sender_address TEXT NOT NULL DEFAULT '',
+    order_value_fen INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX orders_pick_code ON orders(pick_code) WHERE pick_code IS NOT NULL;
+
+CREATE TABLE order_lines (
+    order_no TEXT NOT NULL REFERENCES orders(order_no) ON DELETE CASCADE,
+    line_no INTEGER NOT NULL,
+    sku TEXT NOT NULL COLLATE NOCASE,
+    name TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (order_no, line_no)
+) WITHOUT ROWID;
+
+CREATE TABLE shipments (
+    id INTEGER PRIMARY KEY,
+    order_no TEXT NOT NULL REFERENCES orders(order_no) COLLATE NOCASE,
+    carrier TEXT NOT NULL,
+    service TEXT NOT NULL DEFAULT '',
+    tracking_no TEXT NOT NULL COLLATE NOCASE,
+    tracking_source TEXT NOT NULL CHECK (tracking_source IN ('pool', 'scanned')),
+    weight_g INTEGER NOT NULL CHECK (weight_g > 0),
+    expected_weight_g INTEGER,
+    packer TEXT NOT NULL,
+    station TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    verified_at TEXT,
+    weighed_at TEXT,
+    recorded_at TEXT NOT NULL,
+    label_status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (label_status IN ('pending', 'printed', 'failed')),
+    label_error TEXT NOT NULL DEFAULT '',
+    print_count INTEGER NOT NULL DEFAULT 0,
+    printed_at TEXT,
+    voided_at TEXT,
+    voided_by TEXT,
+    void_reason TEXT
+);
+-- The same order must never get two live shipments by accident.
+CREATE UNIQUE INDEX shipments_live_order ON shipments(order_no) WHERE voided_at IS NULL;
+CREATE UNIQUE INDEX shipments_live_tracking ON shipments(tracking_no) WHERE voided_at IS NULL;
+CREATE INDEX shipments_recorded ON shipments(recorded_at);
+
+CREATE TABLE scan_events (
+    id INTEGER PRIMARY KEY,
+    shipment_id INTEGER REFERENCES shipments(id),
+    order_no TEXT,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    code TEXT NOT NULL,
+    result TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    station TEXT NOT NULL,
+    packer TEXT NOT NULL
+);
+CREATE INDEX scan_events_shipment ON scan_events(shipment_id);
+CREATE INDEX scan_events_at ON scan_events(at);
+
+CREATE TABLE overrides (
+    id INTEGER PRIMARY KEY,
+    shipment_id INTEGER REFERENCES shipments(id),
+    order_no TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    supervisor TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    station TEXT NOT NULL
+);
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    event TEXT NOT NULL,
+    shipment_id INTEGER REFERENCES shipments(id),
+    order_no TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'attention')),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX outbox_state ON outbox(state, id);
+
+CREATE TABLE tracking_pool (
+    tracking_no TEXT PRIMARY KEY COLLATE NOCASE,
+    carrier TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'free' CHECK (state IN ('free', 'used', 'void')),
+    shipment_id INTEGER REFERENCES shipments(id),
+    imported_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE INDEX tracking_pool_free ON tracking_pool(carrier, state, tracking_no);
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('packer', 'supervisor', 'admin')),
+    pin_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+def _schema_1(db: sqlite_utils.Database) -> None:
+    for statement in SCHEMA_1.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_1,)

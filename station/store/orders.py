@@ -1,0 +1,218 @@
+"""Orders and products: lookups for the bench and writes for demo data and imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from station.core.model import (
+    Contact,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    ShippedInfo,
+)
+from station.store.db import now_utc
+
+_ORDER_BY_NO = "SELECT * FROM orders WHERE order_no = ?"
+_ORDER_BY_PICK = "SELECT * FROM orders WHERE pick_code = ?"
+_LINES = """
+SELECT l.line_no, l.sku, l.name, l.quantity,
+       COALESCE(p.learned_weight_g, p.weight_g) AS unit_weight_g,
+       COALESCE(p.category, '') AS category, COALESCE(p.image, '') AS image,
+       (SELECT group_concat(b.barcode, char(31)) FROM product_barcodes b
+         WHERE b.sku = l.sku) AS barcodes
+FROM order_lines l LEFT JOIN products p ON p.sku = l.sku
+WHERE l.order_no = ? ORDER BY l.line_no
+"""
+_LIVE_SHIPMENT = """
+SELECT id, recorded_at, packer, station, carrier, tracking_no FROM shipments
+WHERE order_no = ? AND voided_at IS NULL
+"""
+
+
+def find_order(db: sqlite_utils.Database, code: str) -> Order | None:
+    """The order a scan names: its number, else the barcode on its pick list."""
+    code = code.strip()
+    row = _one(db, _ORDER_BY_NO, code) or _one(db, _ORDER_BY_PICK, code)
+    return None if row is None else _order_from_row(db, row)
+
+
+def _one(db: sqlite_utils.Database, sql: str, *params: object) -> dict | None:
+    cursor = db.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+
+def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
+    lines = tuple(
+        OrderLine(
+            line_no=line_no,
+            sku=sku,
+            name=name,
+            quantity=quantity,
+            unit_weight_g=weight,
+            category=category,
+            image=image,
+            barcodes=tuple(barcodes.split("\x1f")) if barcodes else (),
+        )
+        for line_no, sku, name, quantity, weight, category, image, barcodes in db.execute(
+            _LINES, (row["order_no"],)
+        ).fetchall()
+    )
+    shipped = _one(db, _LIVE_SHIPMENT, row["order_no"])
+    sender = None
+    if row["sender_name"]:
+        sender = Contact(row["sender_name"], row["sender_phone"], row["sender_address"])
+    return Order(
+        order_no=row["order_no"],
+        status=OrderStatus(row["status"]),
+        hold_reason=row["hold_reason"],
+        recipient=Contact(
+            name=row["recipient_name"],
+            phone=row["recipient_phone"],
+            address=row["address"],
+            province=row["province"],
+            city=row["city"],
+            district=row["district"],
+        ),
+        lines=lines,
+        buyer_note=row["buyer_note"],
+        carrier=row["carrier"],
+        service=row["service"],
+        sender=sender,
+        order_value_fen=row["order_value_fen"],
+        source=row["source"],
+        shipped=ShippedInfo(
+            shipment_id=shipped["id"],
+            recorded_at=shipped["recorded_at"],
+            packer=shipped["packer"],
+            station=shipped["station"],
+            carrier=shipped["carrier"],
+            tracking_no=shipped["tracking_no"],
+        )
+        if shipped
+        else None,
+    )
+
+
+def find_product(db: sqlite_utils.Database, code: str) -> Product | None:
+    """A product by SKU or any of its barcodes."""
+    code = code.strip()
+    row = _one(db, "SELECT * FROM products WHERE sku = ?", code)
+    if row is None:
+        row = _one(
+            db,
+            "SELECT p.* FROM product_barcodes b JOIN products p ON p.sku = b.sku "
+            "WHERE b.barcode = ?",
+            code,
+        )
+    if row is None:
+        return None
+    barcodes = tuple(
+        b for (b,) in db.execute("SELECT barcode FROM product_barcodes WHERE sku = ?", [row["sku"]])
+    )
+    return Product(
+        sku=row["sku"],
+        name=row["name"],
+        barcodes=barcodes,
+        weight_g=row["weight_g"],
+        learned_weight_g=row["learned_weight_g"],
+        category=row["category"],
+        declared_value_fen=row["declared_value_fen"],
+        image=row["image"],
+    )
+
+
+@dataclass(frozen=True)
+class NewLine:
+    sku: str
+    name: str
+    quantity: int
+
+
+def save_products(db: sqlite_utils.Database, products: Iterable[Product]) -> int:
+    """Insert or update products and their barcodes. Returns how many were saved."""
+    stamp = now_utc()
+    count = 0
+    for product in products:
+        db.execute(
+            """INSERT INTO products (sku, name, weight_g, category, declared_value_fen, image,
+                                     updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(sku) DO UPDATE SET name=excluded.name, weight_g=excluded.weight_g,
+                 category=excluded.category, declared_value_fen=excluded.declared_value_fen,
+                 image=excluded.image, updated_at=excluded.updated_at""",
+            (
+                product.sku,
+                product.name,
+                product.weight_g,
+                product.category,
+                product.declared_value_fen,
+                product.image,
+                stamp,
+            ),
+        )
+        for barcode in product.barcodes:
+            db.execute(
+                "INSERT INTO product_barcodes (barcode, sku) VALUES (?, ?) "
+                "ON CONFLICT(barcode) DO UPDATE SET sku=excluded.sku",
+                (barcode, product.sku),
+            )
+        count += 1
+    return count
+
+
+def save_order(
+    db: sqlite_utils.Database,
+    order_no: str,
+    recipient: Contact,
+    lines: Iterable[NewLine],
+    **fields: object,
+) -> bool:
+    """Insert an order, or update it while it is unshipped. Returns False for a shipped one.
+
+    `fields` are other `orders` columns (pick_code, buyer_note, carrier, status, ...).
+    """
+    existing = _one(db, "SELECT status FROM orders WHERE order_no = ?", order_no)
+    if existing is not None and existing["status"] == OrderStatus.SHIPPED:
+        return False
+    stamp = now_utc()
+    values = {
+        "order_no": order_no,
+        "recipient_name": recipient.name,
+        "recipient_phone": recipient.phone,
+        "address": recipient.address,
+        "province": recipient.province,
+        "city": recipient.city,
+        "district": recipient.district,
+        "created_at": stamp,
+        "updated_at": stamp,
+        **fields,
+    }
+    columns = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    updates = ", ".join(f"{c}=excluded.{c}" for c in values if c not in ("order_no", "created_at"))
+    db.execute(
+        f"INSERT INTO orders ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT(order_no) DO UPDATE SET {updates}",
+        list(values.values()),
+    )
+    db.execute("DELETE FROM order_lines WHERE order_no = ?", [order_no])
+    db.conn.executemany(
+        "INSERT INTO order_lines (order_no, line_no, sku, name, quantity) VALUES (?, ?, ?, ?, ?)",
+        [(order_no, i, ln.sku, ln.name, ln.quantity) for i, ln in enumerate(lines, start=1)],
+    )
+    return True
+
+
+def set_status(db: sqlite_utils.Database, order_no: str, status: OrderStatus, reason: str) -> None:
+    db.execute(
+        "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE order_no = ?",
+        (status.value, reason, now_utc(), order_no),
+    )

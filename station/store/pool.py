@@ -1,0 +1,54 @@
+"""The pool of pre-allocated waybill numbers: each handed out exactly once.
+
+A number is claimed inside the transaction that records its shipment, so a
+crash either keeps both or neither: no number is lost, none is used twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from station.store.db import now_utc, transaction
+
+
+def claim_number(db: sqlite_utils.Database, carrier: str) -> str | None:
+    """Take the next free number for a carrier. Call inside a write transaction."""
+    row = db.execute(
+        """UPDATE tracking_pool SET state = 'used', used_at = ?
+           WHERE tracking_no = (SELECT tracking_no FROM tracking_pool
+                                WHERE carrier = ? AND state = 'free'
+                                ORDER BY tracking_no LIMIT 1)
+           RETURNING tracking_no""",
+        (now_utc(), carrier),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def free_count(db: sqlite_utils.Database, carrier: str) -> int:
+    return db.execute(
+        "SELECT count(*) FROM tracking_pool WHERE carrier = ? AND state = 'free'", [carrier]
+    ).fetchone()[0]
+
+
+def add_numbers(db: sqlite_utils.Database, carrier: str, numbers: Iterable[str]) -> int:
+    """Add numbers to the pool; numbers already known are left as they are."""
+    stamp = now_utc()
+    with transaction(db):
+        before = db.execute("SELECT count(*) FROM tracking_pool").fetchone()[0]
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO tracking_pool (tracking_no, carrier, imported_at) "
+            "VALUES (?, ?, ?)",
+            [(n.strip().upper(), carrier, stamp) for n in numbers if n.strip()],
+        )
+        return db.execute("SELECT count(*) FROM tracking_pool").fetchone()[0] - before
+
+
+def is_used(db: sqlite_utils.Database, tracking_no: str) -> str | None:
+    """The order already holding a waybill number, if any live shipment does."""
+    row = db.execute(
+        "SELECT order_no FROM shipments WHERE tracking_no = ? AND voided_at IS NULL",
+        [tracking_no],
+    ).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,220 @@
+"""Recording shipments: the shipment, its scan events, overrides, pool number and
+upload-queue row, all in one transaction, so a crash leaves all or nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from printers.waybill import mask_phone
+from station.core.model import OrderStatus
+from station.core.session import PackingSession, Phase
+from station.store.db import iso, now_utc, transaction
+from station.store.pool import claim_number
+
+
+class AlreadyShipped(RuntimeError):
+    """The order got a live shipment meanwhile (another bench, or a double record)."""
+
+
+class PoolEmpty(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Recorded:
+    shipment_id: int
+    order_no: str
+    carrier: str
+    tracking_no: str
+    weight_g: int
+
+
+def record_shipment(
+    db: sqlite_utils.Database,
+    session: PackingSession,
+    packer: str,
+    station: str,
+    from_pool: bool = False,
+) -> Recorded:
+    """Record a verified, weighed parcel. With `from_pool` the waybill number is
+    claimed from the pool inside the same transaction."""
+    assert session.weight is not None and session.carrier is not None
+    order = session.order
+    recorded_at = now_utc()
+    with transaction(db):
+        if db.execute(
+            "SELECT 1 FROM shipments WHERE order_no = ? AND voided_at IS NULL", [order.order_no]
+        ).fetchone():
+            raise AlreadyShipped(order.order_no)
+        if from_pool:
+            number = claim_number(db, session.carrier.code)
+            if number is None:
+                raise PoolEmpty(session.carrier.code)
+            session.use_tracking(number, "pool")
+        if session.phase is not Phase.READY:
+            raise RuntimeError(f"record_shipment() in phase {session.phase}")
+        cursor = db.execute(
+            """INSERT INTO shipments (order_no, carrier, service, tracking_no, tracking_source,
+                 weight_g, expected_weight_g, packer, station, started_at, verified_at,
+                 weighed_at, recorded_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                order.order_no,
+                session.carrier.code,
+                order.service,
+                session.tracking_no,
+                session.tracking_source,
+                session.weight.grams,
+                session.weight.expected,
+                packer,
+                station,
+                iso(session.started_at),
+                iso(session.verified_at) if session.verified_at else None,
+                iso(session.weighed_at) if session.weighed_at else None,
+                recorded_at,
+            ),
+        )
+        shipment_id = cursor.lastrowid
+        if from_pool:
+            db.execute(
+                "UPDATE tracking_pool SET shipment_id = ? WHERE tracking_no = ?",
+                (shipment_id, session.tracking_no),
+            )
+        db.execute(
+            "UPDATE orders SET status = ?, updated_at = ? WHERE order_no = ?",
+            (OrderStatus.SHIPPED.value, recorded_at, order.order_no),
+        )
+        _insert_events(db, session, shipment_id, packer, station)
+        db.conn.executemany(
+            """INSERT INTO overrides (shipment_id, order_no, at, kind, subject, supervisor,
+                 reason, station) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    shipment_id,
+                    order.order_no,
+                    iso(o.at),
+                    o.kind,
+                    o.subject,
+                    o.supervisor,
+                    o.reason,
+                    station,
+                )
+                for o in session.overrides
+            ],
+        )
+        db.execute(
+            """INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload,
+                 created_at) VALUES ('shipment.recorded', ?, ?, ?, ?, ?)""",
+            (
+                shipment_id,
+                order.order_no,
+                f"ship:{order.order_no}:{session.tracking_no}",
+                json.dumps(
+                    _payload(session, shipment_id, recorded_at, packer, station), ensure_ascii=False
+                ),
+                recorded_at,
+            ),
+        )
+    return Recorded(
+        shipment_id,
+        order.order_no,
+        session.carrier.code,
+        session.tracking_no,
+        session.weight.grams,
+    )
+
+
+def record_abandoned(
+    db: sqlite_utils.Database, session: PackingSession, packer: str, station: str
+) -> None:
+    """Keep the scan events of a session that ended without a shipment (cancel, hold)."""
+    with transaction(db):
+        _insert_events(db, session, None, packer, station)
+
+
+def _insert_events(
+    db: sqlite_utils.Database,
+    session: PackingSession,
+    shipment_id: int | None,
+    packer: str,
+    station: str,
+) -> None:
+    db.conn.executemany(
+        """INSERT INTO scan_events (shipment_id, order_no, at, kind, code, result, detail,
+             station, packer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                shipment_id,
+                session.order.order_no,
+                iso(e.at),
+                e.kind,
+                e.code,
+                e.result,
+                e.detail,
+                station,
+                packer,
+            )
+            for e in session.events
+        ],
+    )
+
+
+def _payload(
+    session: PackingSession, shipment_id: int, recorded_at: str, packer: str, station: str
+) -> dict:
+    order = session.order
+    assert session.carrier is not None and session.weight is not None
+    return {
+        "shipment_id": shipment_id,
+        "order_no": order.order_no,
+        "source": order.source,
+        "carrier": session.carrier.code,
+        "tracking_no": session.tracking_no,
+        "weight_g": session.weight.grams,
+        "shipped_at": recorded_at,
+        "station": station,
+        "packer": packer,
+        "receiver_contact": mask_phone(order.recipient.phone),
+        "items": [
+            {"sku": line.sku, "name": line.name, "quantity": line.quantity} for line in order.lines
+        ],
+    }
+
+
+def mark_printed(db: sqlite_utils.Database, shipment_id: int) -> int:
+    """Note a successful print; returns how many times the label has now been printed."""
+    with transaction(db):
+        db.execute(
+            """UPDATE shipments SET label_status = 'printed', label_error = '',
+                 print_count = print_count + 1, printed_at = COALESCE(printed_at, ?)
+               WHERE id = ?""",
+            (now_utc(), shipment_id),
+        )
+        return db.execute(
+            "SELECT print_count FROM shipments WHERE id = ?", [shipment_id]
+        ).fetchone()[0]
+
+
+def mark_print_failed(db: sqlite_utils.Database, shipment_id: int, reason: str) -> None:
+    with transaction(db):
+        db.execute(
+            """UPDATE shipments SET label_error = ?,
+                 label_status = CASE label_status WHEN 'printed' THEN 'printed' ELSE 'failed' END
+               WHERE id = ?""",
+            (reason, shipment_id),
+        )
+
+
+def shipment_row(db: sqlite_utils.Database, shipment_id: int) -> dict | None:
+    rows = list(db.query("SELECT * FROM shipments WHERE id = ?", [shipment_id]))
+    return rows[0] if rows else None
+
+
+def last_shipment_id(db: sqlite_utils.Database, station: str) -> int | None:
+    row = db.execute(
+        "SELECT max(id) FROM shipments WHERE station = ? AND voided_at IS NULL", [station]
+    ).fetchone()
+    return row[0] if row else None
