@@ -200,8 +200,10 @@ class PackingSession:
         self.events.append(ScanEvent(now, kind, code, "refused", out.message.key))
         return out
 
-    def _refuse(self, now: datetime, kind: str, code: str, key: str, **params: object) -> Outcome:
-        return self.note_refusal(now, kind, code, outcome(Tone.ERROR, key, **params))
+    def _refuse(
+        self, now: datetime, kind: str, scanned: str, key: str, **params: object
+    ) -> Outcome:
+        return self.note_refusal(now, kind, scanned, outcome(Tone.ERROR, key, **params))
 
     def _all_verified(self, now: datetime) -> None:
         self.verified_at = now

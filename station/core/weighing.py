@@ -8,6 +8,7 @@ first pass through near-zero or change by more than `fresh_delta_grams`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from station.core.reading import Reading, ScaleLink, WeightState
@@ -25,7 +26,7 @@ class WeightRule:
 
     def bounds(self, expected: int) -> tuple[int, int]:
         """Inclusive acceptable range around an expected weight."""
-        slack = max(self.tolerance_grams, round(expected * self.tolerance_percent / 100))
+        slack = max(self.tolerance_grams, math.ceil(expected * self.tolerance_percent / 100))
         return max(self.min_grams, expected - slack), expected + slack
 
 

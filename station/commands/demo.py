@@ -1,0 +1,89 @@
+"""`station demo`: a fresh demo data folder, then the bench on it.
+
+The folder gets sample orders and products, waybill pools, a supervisor
+(PIN 1234), a simulated scale, PDF labels in `labels/`, and `barcodes.pdf`
+with every command, order and product barcode for a real scanner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import platformdirs
+
+from station.demo import DEMO_SUPERVISOR_PIN, seed
+from station.paths import APP_NAME
+from station.settings import Settings
+from station.store.db import DB_FILE, connect
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("demo", help="create a fresh demo data folder and open the bench on it")
+    parser.add_argument("--orders", type=int, default=60, help="sample orders (default 60)")
+    parser.add_argument(
+        "--no-gui", action="store_true", help="only create the folder (for scripts and tests)"
+    )
+    parser.set_defaults(func=run)
+
+
+MARKER = "DEMO-FOLDER"
+
+
+class NotADemoFolder(RuntimeError):
+    pass
+
+
+def demo_folder(chosen: str | None) -> Path:
+    """The folder given with --data-dir, else a demo folder apart from real data."""
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "demo"
+
+
+def prepare(folder: Path, orders: int) -> Settings:
+    """Empty the folder and fill it with demo data and demo settings.
+
+    Only a folder that is empty or was made by an earlier demo is emptied:
+    real station data is never wiped.
+    """
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / MARKER).exists():
+            raise NotADemoFolder(
+                f"{folder} holds other files (maybe real station data) and was not made by "
+                "`station demo`. Choose an empty folder with --data-dir."
+            )
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MARKER).write_text("Made by `station demo`; emptied on each demo run.\n")
+    settings = Settings.load(folder).save(
+        scale__simulate=True,
+        station__name="demo-bench",
+        sender__name="小美优选 (演示)",
+        sender__phone="0755-86001234",
+        sender__address="广东省深圳市南山区科技园南区 8 栋 1 楼",
+    )
+    db = connect(folder / DB_FILE)
+    seed(db, orders=orders)
+    from station.sheets import write_sheet
+
+    write_sheet(db, folder / "barcodes.pdf")
+    db.close()
+    return settings
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = demo_folder(args.data_dir)
+    try:
+        settings = prepare(folder, args.orders)
+    except NotADemoFolder as exc:
+        print(exc)
+        return 2
+    print(f"Demo data folder: {folder}")
+    print(f"Barcode sheet: {folder / 'barcodes.pdf'}; supervisor PIN {DEMO_SUPERVISOR_PIN}")
+    if args.no_gui:
+        return 0
+    from station.ui.app import run_app
+
+    return run_app(folder, settings, demo=True)

@@ -1,0 +1,25 @@
+"""`station run`: open the packing bench (also what plain `station` does)."""
+
+from __future__ import annotations
+
+import argparse
+
+from station.paths import data_dir
+from station.settings import Settings, SettingsError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("run", help="open the packing bench (the default command)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    try:
+        settings = Settings.load(folder)
+    except SettingsError as exc:
+        print(exc)
+        return 2
+    from station.ui.app import run_app
+
+    return run_app(folder, settings, demo=settings["scale.simulate"])
