@@ -1,0 +1,25 @@
+"""What rendering produces and what sending returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+JobKind = Literal["pdf", "escpos", "tspl"]
+
+
+@dataclass(frozen=True)
+class LabelJob:
+    """A rendered label, ready to send: bytes in one printer language."""
+
+    data: bytes
+    kind: JobKind
+    suggested_name: str
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    """What a print produced: the PDF's path for `pdf:` printers, else None."""
+
+    path: Path | None = None
