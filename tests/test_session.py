@@ -141,3 +141,11 @@ def test_scanned_waybill_is_validated_against_the_carrier_pattern() -> None:
 def test_items_are_not_accepted_after_verification() -> None:
     session = _verified(TEA)
     assert session.scan_item("TEA-LJ250", at(3), True).message.key == "item_not_expected"
+
+
+def test_packing_guide_follows_the_order_categories() -> None:
+    from station.core.packing_guide import packing_guide
+
+    guides = packing_guide(("clothing", "fragile", "unknown-category"))
+    assert [g.key for g in guides] == ["guide_clothing", "guide_fragile"]
+    assert "bubble" in guides[1].english()

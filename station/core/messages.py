@@ -72,6 +72,12 @@ TEXTS: dict[str, str] = {
     "command_unknown": "Unknown command {code}.",
     "command_not_now": "{command} cannot be used now.",
     "scan_empty": "Empty scan ignored.",
+    "guide_fragile": "Fragile: 5-layer carton, wrap each piece in bubble film, fill every gap.",
+    "guide_food": "Food: vacuum-packed, keep away from liquids and chemicals.",
+    "guide_fresh": "Fresh / frozen: insulated box with ice packs, cold-chain service.",
+    "guide_clothing": "Clothing: waterproof bag, tag visible, fold neatly.",
+    "guide_electronics": "Electronics: anti-static bag, padding on all sides.",
+    "guide_cosmetics": "Cosmetics: seal liquids in a bag, upright, padding.",
 }
 
 
