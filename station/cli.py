@@ -18,6 +18,14 @@ COMMAND_MODULES = (
     "station.commands.demo",
     "station.commands.scale",
     "station.commands.printing",
+    "station.commands.orders",
+    "station.commands.products",
+    "station.commands.pool",
+    "station.commands.route",
+    "station.commands.sync",
+    "station.commands.report",
+    "station.commands.users",
+    "station.commands.db",
 )
 
 
