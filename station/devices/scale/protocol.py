@@ -167,8 +167,9 @@ def weight_reading(
 ) -> Reading:
     """A reading of `value` `unit`; a unit that is not a weight gives an ERROR reading."""
     grams = to_grams(value, unit)
-    state = WeightState.OK if grams is not None else WeightState.ERROR
-    return Reading(grams, stable, unit, net, state, raw, at)
+    if grams is None:
+        return fault_reading(WeightState.ERROR, unit, net=net, raw=raw, at=at)
+    return Reading(grams, stable, unit, net, WeightState.OK, raw, at)
 
 
 def fault_reading(state: WeightState, unit: str, *, net: bool, raw: bytes, at: float) -> Reading:

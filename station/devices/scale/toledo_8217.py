@@ -59,7 +59,9 @@ class Toledo8217Parser(DelimitedParser):
 
 
 def encode(reading: Reading) -> bytes | None:
-    """The reply to `W` for this reading."""
+    """The reply to `W` for this reading; None for an error, which it has no bit for."""
+    if reading.state is WeightState.ERROR:
+        return None
     status = 0x40 | (NET if reading.net else 0)
     if reading.state is WeightState.OVERLOAD:
         status |= OVER
