@@ -30,7 +30,7 @@ _SWITCH = {"B": 100, "C": 99}
 QUIET_MODULES = 10
 """Quiet zone each side, in modules (ISO/IEC 15417 asks for at least 10)."""
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)

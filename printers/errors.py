@@ -22,6 +22,7 @@ ErrorCode = Literal[
     "unsupported",
     "bad_url",
     "no_fit",
+    "bad_data",
     "io_error",
 ]
 

@@ -141,6 +141,7 @@ class NativeJob:
 
 def native_job(waybill: Waybill, profile: EscposProfile, slip: bool = False) -> bytes:
     """A waybill (or its packing slip) in printer fonts and codes."""
+    layout.check_tracking(waybill.tracking_number)
     job = NativeJob(profile)
     (_native_slip if slip else _native_waybill)(job, waybill)
     return job.finish()

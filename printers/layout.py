@@ -85,10 +85,21 @@ def build(
 ) -> Page:
     """Lay a waybill out on a label; PrinterError('no_fit') if something cannot fit legibly."""
     check_layout(layout)
+    check_tracking(waybill.tracking_number)
     canvas = _Canvas(metrics or TrueTypeMetrics(), dot_mm(dpi))
     if layout == "slip":
         return _slip(canvas, waybill)
     return _waybill(canvas, waybill, SIZES[layout])
+
+
+def check_tracking(tracking: str) -> None:
+    """Refuse a tracking number no barcode can hold (empty, spaces, non-ASCII)."""
+    if not tracking or any(not ("!" <= c <= "~") for c in tracking):
+        raise PrinterError(
+            "bad_data",
+            f"The tracking number {tracking!r} cannot be printed as a barcode: it may only "
+            "hold letters, digits and dashes. Check the tracking number and scan it again.",
+        )
 
 
 class _Canvas:

@@ -115,7 +115,7 @@ def mask_phone(phone: str) -> str:
         head, _, tail, ext = mobile.groups()
         return f"{head}****{tail}" + (f"-{ext}" if ext else "")
     parts = re.split(r"([- ])", phone)
-    if len(parts) >= 3 and parts[0].startswith("0") and parts[0].isdigit():
+    if len(parts) >= 3 and re.fullmatch(r"0\d{2,3}", parts[0]):
         area, sep, local = parts[0], parts[1], "".join(parts[2:])
         return area + sep + _keep_last_digits(local, 4)
     return _keep_last_digits(phone, 4)
