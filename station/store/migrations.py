@@ -152,4 +152,52 @@ def _schema_1(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
-STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_1,)
+SCHEMA_DELIVERIES = """
+-- One delivery state per upload-queue record per sync target. 'sending' is written
+-- and committed before a request leaves, so after a crash the record is known to
+-- be in doubt and its target checks upstream before sending it again.
+CREATE TABLE deliveries (
+    outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued'
+        CHECK (state IN ('queued', 'sending', 'done', 'attention', 'dismissed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    in_doubt INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    dismissed_by TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (target, outbox_id)
+) WITHOUT ROWID;
+CREATE INDEX deliveries_queue ON deliveries(target, state, outbox_id);
+CREATE INDEX deliveries_outbox ON deliveries(outbox_id);
+
+-- Small per-target values the uploader keeps across restarts (queue cursor,
+-- last upload_time, order-pull watermark, last success and error).
+CREATE TABLE sync_state (
+    target TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (target, key)
+) WITHOUT ROWID;
+
+-- What an upstream knows an order by (payer openid, transaction id, the shop's
+-- product and sku ids), as JSON, saved when orders are pulled or imported.
+CREATE TABLE order_refs (
+    order_no TEXT PRIMARY KEY COLLATE NOCASE,
+    upstream TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+def _deliveries(db: sqlite_utils.Database) -> None:
+    for statement in SCHEMA_DELIVERIES.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_1, _deliveries)
