@@ -200,4 +200,70 @@ def _deliveries(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
-STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_1, _deliveries)
+SCHEMA_AUDIT_HANDOVER_REPORTS = [
+    # Who did what protected thing, when and why. Append-only: the triggers refuse
+    # every change, so the application cannot rewrite history.
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        role TEXT NOT NULL DEFAULT '',
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '{}',
+        station TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX audit_at ON audit(at)",
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END""",
+    # Courier handovers: what was expected, scanned into the bag, missing or unexpected.
+    """CREATE TABLE handovers (
+        id INTEGER PRIMARY KEY,
+        carrier TEXT NOT NULL,
+        station TEXT NOT NULL,
+        signed_by TEXT NOT NULL,
+        courier TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        expected INTEGER NOT NULL,
+        scanned INTEGER NOT NULL,
+        missing INTEGER NOT NULL,
+        unexpected INTEGER NOT NULL
+    )""",
+    """CREATE TABLE handover_items (
+        handover_id INTEGER NOT NULL REFERENCES handovers(id),
+        tracking_no TEXT NOT NULL COLLATE NOCASE,
+        shipment_id INTEGER REFERENCES shipments(id),
+        status TEXT NOT NULL CHECK (status IN ('scanned', 'missing', 'unexpected')),
+        scanned_at TEXT,
+        PRIMARY KEY (handover_id, tracking_no)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX handover_items_tracking ON handover_items(tracking_no, status)",
+    # Search: voided shipments too, recipient name prefix, the phone's last four digits.
+    "CREATE INDEX shipments_order ON shipments(order_no)",
+    "CREATE INDEX shipments_tracking ON shipments(tracking_no)",
+    "CREATE INDEX orders_recipient_name ON orders(recipient_name)",
+    "CREATE INDEX orders_phone_last4 ON orders(substr(recipient_phone, -4))",
+    # Manifests and handovers: one carrier's parcels of a day.
+    "CREATE INDEX shipments_carrier_recorded ON shipments(carrier, recorded_at)",
+    # Dashboard: exceptions and overrides of a time range, upload queue by state.
+    """CREATE INDEX scan_events_exceptions ON scan_events(at)
+       WHERE result IN ('refused', 'mismatch')""",
+    "CREATE INDEX overrides_at ON overrides(at)",
+    "CREATE INDEX outbox_state_created ON outbox(state, created_at)",
+]
+
+
+def _audit_handover_reports(db: sqlite_utils.Database) -> None:
+    for statement in SCHEMA_AUDIT_HANDOVER_REPORTS:
+        db.execute(statement)
+
+
+STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _schema_1,
+    _deliveries,
+    _audit_handover_reports,
+)
