@@ -29,7 +29,7 @@ from printers.primitives import (
     Rule,
     TextLine,
     dot_mm,
-    qr_matrix,
+    qr_modules,
 )
 from printers.waybill import Waybill
 
@@ -185,7 +185,7 @@ class _Canvas:
         return code
 
     def qr(self, data: str, x: float, y: float, size: float) -> QrCode:
-        count = len(qr_matrix(data))
+        count = qr_modules(data)
         module = int(size / count / self.dot_mm) * self.dot_mm
         if module <= 0:
             raise PrinterError("no_fit", "The QR code does not fit on this label.")
