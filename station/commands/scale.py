@@ -16,7 +16,7 @@ import threading
 import time
 from decimal import Decimal
 
-from station.core.reading import Reading, ScaleLink
+from station.core.reading import Reading, ScaleLink, WeightState
 from station.devices.scale import (
     NAMES,
     PortError,
@@ -90,7 +90,8 @@ def reading_json(reading: Reading) -> str:
 
 def reading_text(reading: Reading) -> str:
     if reading.grams is None:
-        weight = reading.state.value.upper() if reading.state.value != "ok" else "(no weight)"
+        ok = reading.state is WeightState.OK
+        weight = "(no weight)" if ok else reading.state.value.upper()
     else:
         weight = f"{format(reading.grams, 'f')} g"
     flags = ["stable" if reading.stable else "moving"] + (["net"] if reading.net else [])
