@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from printers import ContentLine, Party, Waybill
+import sqlite_utils
+
+from printers import ContentLine, Party, Printer, Waybill, open_printer
 from station.core.model import Order
 from station.settings import Settings
+from station.store.orders import find_order
 
 COLD_CHAIN_CATEGORIES = frozenset({"fresh", "frozen", "生鲜", "冷冻"})
 
@@ -38,4 +42,42 @@ def waybill_for(
         order_number=order.order_no,
         printed_at=dt.datetime.now().astimezone(),
         reprint=reprint,
+    )
+
+
+def open_configured_printer(settings: Settings, data_dir: Path, url: str | None = None) -> Printer:
+    """The printer of the settings (or `url`); a relative `pdf:` folder is in the data folder."""
+    url = url or settings["printer.url"]
+    if url.startswith("pdf:") and not Path(url[4:]).expanduser().is_absolute():
+        url = f"pdf:{data_dir / url[4:]}"
+    return open_printer(url, layout=settings["printer.layout"])
+
+
+def find_shipment(db: sqlite_utils.Database, key: str) -> dict | None:
+    """A live shipment by order number, tracking number, or shipment id (in that order)."""
+    key = key.strip()
+    for column in ("order_no", "tracking_no"):
+        rows = list(
+            db.query(f"SELECT * FROM shipments WHERE {column} = ? AND voided_at IS NULL", [key])
+        )
+        if rows:
+            return rows[0]
+    if key.isdigit():
+        rows = list(db.query("SELECT * FROM shipments WHERE id = ?", [int(key)]))
+        if rows:
+            return rows[0]
+    return None
+
+
+def shipment_waybill(db: sqlite_utils.Database, shipment: dict, settings: Settings) -> Waybill:
+    """The waybill of a recorded shipment, marked as a reprint once it was printed."""
+    order = find_order(db, shipment["order_no"])
+    assert order is not None, "a shipment always references its order"
+    return waybill_for(
+        order,
+        shipment["carrier"],
+        shipment["tracking_no"],
+        shipment["weight_g"],
+        settings,
+        reprint=shipment["print_count"] > 0,
     )

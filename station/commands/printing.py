@@ -1,7 +1,7 @@
-"""`station print`: print a sample label to check a printer and its address.
+"""`station print`: a sample label to check a printer, or a recorded shipment's label.
 
 Exit codes: 0 printed, 1 the printer or label failed (the message says why),
-2 bad input (argparse).
+2 bad input, 4 no such shipment.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from printers import LAYOUTS, PrinterError, open_printer
 from printers.sample import SAMPLE_TRACKING, sample_waybill
 
 EXIT_PRINTER = 1
+EXIT_NOT_FOUND = 4
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,6 +33,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     test.add_argument("--layout", choices=LAYOUTS, default="76x130", help="label size")
     test.add_argument("--tracking", default=SAMPLE_TRACKING, help="tracking number to print")
     test.set_defaults(func=test_command)
+    label = commands.add_parser(
+        "label",
+        help="print (again) the label of a recorded shipment",
+        description="Print the label of a shipment found by order number, tracking number "
+        "or shipment id. A label printed before is marked 补打 (reprint) and counted.",
+    )
+    label.add_argument("key", metavar="SHIPMENT_OR_ORDER")
+    label.add_argument("--printer", metavar="URL", help="default: printer.url of the settings")
+    label.set_defaults(func=label_command)
 
 
 def test_command(args: argparse.Namespace) -> int:
@@ -42,4 +52,38 @@ def test_command(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return EXIT_PRINTER
     print(f"Printed a sample {args.layout} label" + (f" to {result.path}" if result.path else "."))
+    return 0
+
+
+def label_command(args: argparse.Namespace) -> int:
+    from station.labels import find_shipment, open_configured_printer, shipment_waybill
+    from station.paths import data_dir
+    from station.settings import Settings
+    from station.store.db import DB_FILE, connect
+    from station.store.shipments import mark_print_failed, mark_printed
+
+    folder = data_dir(args.data_dir)
+    settings = Settings.load(folder)
+    db = connect(folder / DB_FILE)
+    shipment = find_shipment(db, args.key)
+    if shipment is None:
+        print(
+            f"No shipment for {args.key!r}: give an order number, tracking number or "
+            "shipment id of a recorded shipment.",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_FOUND
+    try:
+        printer = open_configured_printer(settings, folder, args.printer)
+        result = printer.send(printer.render(shipment_waybill(db, shipment, settings)))
+    except PrinterError as exc:
+        mark_print_failed(db, shipment["id"], exc.message)
+        print(exc.message, file=sys.stderr)
+        return EXIT_PRINTER
+    count = mark_printed(db, shipment["id"])
+    where = f" to {result.path}" if result.path else ""
+    print(
+        f"Printed the label of {shipment['order_no']} ({shipment['tracking_no']}){where}; "
+        f"printed {count} time(s)."
+    )
     return 0

@@ -1,0 +1,69 @@
+"""`station print label` reprints a recorded shipment from the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from printers import open_printer
+from station.bench import Bench
+from station.core.reading import Reading, ScaleLink
+from station.settings import Settings
+from station.store import orders
+
+
+def station(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "station", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+ORDER = "WX20261121000002"
+
+
+def ship_one(db, settings: Settings, data_dir: Path) -> str:
+    """Pack and print one demo order at a real bench; returns its tracking number."""
+    bench = Bench(db, settings, open_printer(f"pdf:{data_dir / 'first'}"))
+    bench.scale_link(ScaleLink.CONNECTED)
+    bench.scan(ORDER)
+    for line in orders.find_order(db, ORDER).lines:
+        for _ in range(line.quantity):
+            bench.scan(line.sku)
+    bench.reading(Reading(Decimal(bench.session.expected_grams), True, at=bench.clock()))
+    return bench.last.tracking_no
+
+
+def test_label_is_reprinted_marked_and_counted(demo_db, settings: Settings, data_dir: Path) -> None:
+    tracking = ship_one(demo_db, settings, data_dir)
+
+    out = station(data_dir, "print", "label", tracking, "--printer", f"pdf:{data_dir / 'again'}")
+    assert out.returncode == 0, out.stderr
+    assert "printed 2 time(s)" in out.stdout
+    pdfs = list((data_dir / "again").glob("*.pdf"))
+    assert len(pdfs) == 1
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(pdfs[0])[0].get_textpage().get_text_range()
+    assert "补打" in text
+    count = demo_db.execute("SELECT print_count FROM shipments").fetchone()[0]
+    assert count == 2
+
+
+def test_unknown_shipment_exits_4_with_a_clear_message(db, data_dir: Path) -> None:
+    out = station(data_dir, "print", "label", "WX-NOPE")
+    assert out.returncode == 4
+    assert "No shipment for 'WX-NOPE'" in out.stderr
+
+
+def test_refused_printer_exits_1_and_marks_the_label_failed(demo_db, settings, data_dir) -> None:
+    ship_one(demo_db, settings, data_dir)
+    order_no = ORDER
+    out = station(data_dir, "print", "label", order_no, "--printer", "escpos+tcp://127.0.0.1:9")
+    assert out.returncode == 1 and out.stderr.strip()
+    row = demo_db.execute("SELECT label_status, label_error FROM shipments").fetchone()
+    assert row[0] == "printed" and row[1]
