@@ -61,6 +61,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("scanner.serial_port", "", "Serial port of a COM-mode scanner. Empty: none."),
     Option("scanner.serial_baud", 9600, "Baud rate of a COM-mode scanner."),
     Option("sound.enabled", True, "Play a sound for every result."),
+    Option(
+        "lock.idle_minutes",
+        5,
+        "Lock the screen after this many minutes without keyboard, scanner or mouse; "
+        "0 never locks.",
+    ),
+    Option("dashboard.refresh_seconds", 10, "How often the dashboard refreshes while open."),
+    Option(
+        "handover.days",
+        3,
+        "A courier handover expects the carrier's parcels of this many days that have "
+        "not been handed over yet.",
+    ),
 )
 
 _BY_KEY = {o.key: o for o in OPTIONS}

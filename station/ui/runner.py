@@ -23,7 +23,7 @@ _Job = tuple[Callable[[], Any], Callable[[Any], None], Callable[[BaseException],
 class QtRunner(QObject):
     """Runs jobs on its worker thread; `done` / `failed` run on the thread that made it."""
 
-    _deliver = Signal(object)
+    _deliver = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -64,13 +64,13 @@ class QtRunner(QObject):
             try:
                 result = fn()
             except Exception as exc:
-                self._deliver.emit(lambda exc=exc: failed(exc))
+                self._deliver.emit(failed, exc)
             else:
-                self._deliver.emit(lambda result=result: done(result))
+                self._deliver.emit(done, result)
 
-    def _on_deliver(self, callback: Callable[[], None]) -> None:
+    def _on_deliver(self, callback: Callable[[Any], None], value: Any) -> None:
         try:
-            callback()
+            callback(value)
         finally:
             with self._lock:
                 self._busy -= 1

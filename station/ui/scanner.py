@@ -29,6 +29,19 @@ from PySide6.QtWidgets import QWidget
 log = logging.getLogger("station.ui.scanner")
 
 SUFFIX_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab})
+# Pressed on their own inside a scan (Shift before each capital): neither part of the
+# code nor the end of the burst.
+MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+    }
+)
 _SCAN_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
 
 
@@ -72,7 +85,7 @@ class ScanDetector(QObject):
         """The characters held back right now (a burst still being decided)."""
         return "".join(h.text for h in self._held)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or not isinstance(watched, QWidget):
             return False
         kind = event.type()
@@ -83,6 +96,8 @@ class ScanDetector(QObject):
         return False
 
     def _key(self, receiver: QObject, event: QKeyEvent) -> bool:
+        if event.key() in MODIFIER_KEYS:
+            return False
         now = self.clock()
         self._close_if_gap_passed(now)
         if event.key() in SUFFIX_KEYS and not event.modifiers() & ~_SCAN_MODIFIERS:

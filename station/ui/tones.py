@@ -28,8 +28,13 @@ PATTERNS: dict[Tone, tuple[Note, ...]] = {
     Tone.DONE: ((1047, 90, False), (1319, 90, False), (1568, 180, False)),
     Tone.INFO: ((784, 70, False),),
     Tone.WARN: ((880, 140, False), (0, 70, False), (880, 140, False)),
-    Tone.ERROR: ((220, 160, True), (0, 60, False), (220, 160, True), (0, 60, False),
-                 (220, 260, True)),
+    Tone.ERROR: (
+        (220, 160, True),
+        (0, 60, False),
+        (220, 160, True),
+        (0, 60, False),
+        (220, 260, True),
+    ),
 }
 
 

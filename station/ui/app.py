@@ -1,0 +1,163 @@
+"""Starting the desktop app: Qt set-up, devices, the bench and its window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from printers import PrinterError, open_printer, register_system_printing
+from station.bench import Bench
+from station.paths import resource
+from station.settings import Settings
+from station.store.db import DB_FILE, connect
+from station.ui.crash import CrashHandler, route_qt_messages
+from station.ui.demo_panel import DemoPanel
+from station.ui.main_window import BenchWindow
+from station.ui.runner import QtRunner
+from station.ui.scale_bridge import ScaleBridge, ScaleSetup, start_scale
+from station.ui.scanner import ScanDetector
+from station.ui.serial_scanner import SerialScanner
+from station.ui.sound import Backend, SoundPlayer
+from station.ui.system_printing import QtSystemPrinting
+from station.ui.translations import install_translators
+
+log = logging.getLogger("station.ui.app")
+
+FONT_FILE = ("fonts", "wqy-microhei.ttc")
+STYLE_FILE = ("styles", "station.qss")
+
+
+def printer_url(url: str, data_dir: Path) -> str:
+    """The printer URL with a relative `pdf:` folder made relative to the data folder."""
+    scheme, sep, rest = url.partition(":")
+    if scheme == "pdf" and sep and rest and not Path(rest).expanduser().is_absolute():
+        return f"pdf:{data_dir / rest}"
+    return url
+
+
+def load_font() -> str | None:
+    """Register the bundled CJK font; its family name, or None if it cannot load."""
+    font_id = QFontDatabase.addApplicationFont(str(resource(*FONT_FILE)))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.warning("could not load %s", resource(*FONT_FILE))
+        return None
+    return families[0]
+
+
+def apply_style(app: QApplication, family: str | None) -> None:
+    if family is not None:
+        app.setFont(QFont(family, 14))
+    path = resource(*STYLE_FILE)
+    if path.exists():
+        app.setStyleSheet(path.read_text(encoding="utf-8"))
+
+
+def prepare_application(settings: Settings) -> QApplication:
+    """The QApplication, with logging, translations, font and style in place."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        QCoreApplication.setApplicationName("PackingStation")
+        app = QApplication(sys.argv[:1])
+    route_qt_messages()
+    install_translators(app, settings["station.language"])
+    apply_style(app, load_font())
+    return app
+
+
+@dataclass
+class Station:
+    """Everything the running bench is made of, so it can be stopped in order."""
+
+    db: sqlite_utils.Database
+    bench: Bench
+    window: BenchWindow
+    runner: QtRunner
+    detector: ScanDetector
+    bridge: ScaleBridge
+    scale: ScaleSetup | None = None
+    serial_scanner: SerialScanner | None = None
+    demo_panel: DemoPanel | None = None
+
+    def stop(self) -> None:
+        QApplication.instance().removeEventFilter(self.detector)
+        if self.serial_scanner is not None:
+            self.serial_scanner.stop()
+        if self.scale is not None:
+            self.scale.stop()
+        self.runner.stop()
+        self.window.close()
+        self.db.close()
+
+
+def build_station(
+    app: QApplication,
+    data_dir: Path,
+    settings: Settings,
+    demo: bool,
+    *,
+    sound_backend: Backend | None = None,
+    start_devices: bool = True,
+) -> Station:
+    """Open the database, printer and devices, and make the window (not shown yet).
+
+    Raises PrinterError when the printer URL is unusable.
+    """
+    register_system_printing(QtSystemPrinting())
+    url = printer_url(settings["printer.url"], data_dir)
+    printer = open_printer(url, layout=settings["printer.layout"])
+    db = connect(data_dir / DB_FILE)
+    runner = QtRunner()
+    bench = Bench(db, settings, printer, runner)
+    sound = SoundPlayer(settings["sound.enabled"], sound_backend)
+    window = BenchWindow(bench, sound, url, data_dir, preview_runner=runner)
+    detector = ScanDetector(settings["scanner.max_key_gap_ms"], settings["scanner.min_length"])
+    detector.install(app)
+    detector.scanned.connect(window.scan)
+    bridge = ScaleBridge(bench)
+    station = Station(db, bench, window, runner, detector, bridge)
+    if not start_devices:
+        return station
+    station.scale = start_scale(settings, bridge, simulate=demo or settings["scale.simulate"])
+    if station.scale is not None and station.scale.simulator is not None:
+        station.demo_panel = DemoPanel(bench, station.scale.simulator, window)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, station.demo_panel)
+    if settings["scanner.serial_port"]:
+        station.serial_scanner = SerialScanner(
+            settings["scanner.serial_port"], settings["scanner.serial_baud"]
+        )
+        station.serial_scanner.scanned.connect(window.scan)
+        station.serial_scanner.start()
+    return station
+
+
+def run_app(data_dir: Path, settings: Settings, demo: bool) -> int:
+    """Run the packing bench until its window closes; the process exit code."""
+    app = prepare_application(settings)
+    crash = CrashHandler()
+    crash.install()
+    try:
+        station = build_station(app, data_dir, settings, demo)
+    except PrinterError as exc:
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("App", "Packing Station"),
+            QCoreApplication.translate("App", "The label printer cannot be used: {error}").format(
+                error=exc
+            ),
+        )
+        return 2
+    # Without a window manager (kiosk X sessions) "maximized" alone does nothing.
+    station.window.setGeometry(app.primaryScreen().availableGeometry())
+    station.window.showMaximized()
+    try:
+        return app.exec()
+    finally:
+        station.stop()

@@ -1,0 +1,126 @@
+"""The supervisor override: PIN, then a reason, all by keyboard or numpad.
+
+Enter in the PIN field moves on to the reason. With the reason field empty,
+a number key picks that numbered reason and confirms at once; typing anything
+else is a free-text reason, confirmed with Enter. Esc cancels.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRegularExpression,
+    Qt,
+)
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+CONTEXT = "OverrideDialog"
+
+REASONS: dict[str, tuple[str, ...]] = {
+    "line": (
+        QT_TRANSLATE_NOOP("OverrideDialog", "Barcode damaged, item checked by hand"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Gift or part without a barcode"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Out of stock, buyer agreed to ship less"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Same item, different barcode"),
+    ),
+    "weight": (
+        QT_TRANSLATE_NOOP("OverrideDialog", "Different carton or filling"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Product weight on file is wrong"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Items checked by hand, all correct"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Extra padding for fragile goods"),
+    ),
+}
+
+
+def reason_choices(kind: str) -> tuple[str, ...]:
+    """The preset reasons for an override kind, translated now (the language may change)."""
+    return tuple(QCoreApplication.translate(CONTEXT, r) for r in REASONS[kind])
+
+
+class OverrideDialog(QDialog):
+    """Asks for a supervisor PIN and a reason; read `pin` and `reason` once accepted."""
+
+    def __init__(self, kind: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("overrideDialog")
+        self.kind = kind
+        self.choices = reason_choices(kind)
+        title = (
+            self.tr("Supervisor: confirm the unscanned item")
+            if kind == "line"
+            else self.tr("Supervisor: accept this weight")
+        )
+        self.setWindowTitle(title)
+        heading = QLabel(title, objectName="dialogTitle")
+        self.pin_edit = QLineEdit(objectName="pin")
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"\d{0,12}"), self.pin_edit)
+        )
+        self.pin_edit.setPlaceholderText(self.tr("Supervisor PIN, then Enter"))
+        numbered = "\n".join(f"{n}  {text}" for n, text in enumerate(self.choices, start=1))
+        self.reasons = QLabel(numbered, objectName="reasonList")
+        self.reason_edit = QLineEdit(objectName="reason")
+        self.reason_edit.setPlaceholderText(
+            self.tr("Press a number, or type a reason and press Enter")
+        )
+        self.hint = QLabel(self.tr("Esc cancels"), objectName="dialogHint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(QLabel(self.tr("1. PIN")))
+        layout.addWidget(self.pin_edit)
+        layout.addWidget(QLabel(self.tr("2. Reason")))
+        layout.addWidget(self.reasons)
+        layout.addWidget(self.reason_edit)
+        layout.addWidget(self.hint)
+        self.reason_edit.setEnabled(False)
+        self.pin_edit.returnPressed.connect(self._pin_entered)
+        self.reason_edit.returnPressed.connect(self._reason_entered)
+        self.reason_edit.installEventFilter(self)
+        self.pin_edit.setFocus()
+
+    @property
+    def pin(self) -> str:
+        return self.pin_edit.text()
+
+    @property
+    def reason(self) -> str:
+        return self.reason_edit.text().strip()
+
+    def choose(self, number: int) -> None:
+        """Pick preset reason `number` (1-based) and confirm."""
+        self.reason_edit.setText(self.choices[number - 1])
+        self.accept()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.reason_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and not self.reason_edit.text()
+        ):
+            text = event.text()
+            if text.isdigit() and 1 <= int(text) <= len(self.choices):
+                self.choose(int(text))
+                return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter must never reach QDialog's default-button handling: the line edits decide.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return
+        super().keyPressEvent(event)
+
+    def _pin_entered(self) -> None:
+        if not self.pin:
+            return
+        self.reason_edit.setEnabled(True)
+        self.reason_edit.setFocus()
+
+    def _reason_entered(self) -> None:
+        if self.reason:
+            self.accept()
