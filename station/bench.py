@@ -32,10 +32,10 @@ from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
+from station.store import audit, pool, search, shipments
 from station.store import orders as order_store
-from station.store import pool, shipments
 from station.store.db import transaction
-from station.store.users import Role, check_pin
+from station.store.users import Action, Role, User, check_pin
 
 log = logging.getLogger("station.bench")
 
@@ -161,11 +161,25 @@ class Bench:
         now = self.wall()
         if session.phase is Phase.VERIFY:
             result = session.override_line(now, user.name, reason)
+            self._audit_override(session, user)
             if session.phase is Phase.WEIGH:
                 result = self._try_weigh(session) or result
             return self._tell(result)
         result = session.override_weight(now, user.name, reason)
+        self._audit_override(session, user)
         return self._tell(self._after_weight(session) or result)
+
+    def _audit_override(self, session: PackingSession, user: User) -> None:
+        done = session.overrides[-1]
+        audit.record(
+            self.db,
+            Action.OVERRIDE,
+            f"{session.order.order_no} {done.kind} {done.subject}",
+            actor=user.name,
+            role=user.role,
+            reason=done.reason,
+            station=self.station,
+        )
 
     # -- the flow -------------------------------------------------------------
 
@@ -311,7 +325,13 @@ class Bench:
         if command is Command.REPRINT:
             if self.last is None:
                 return outcome(Tone.WARN, "nothing_to_reprint")
-            self._pending_print = (self.last, self._was_printed(self.last.shipment_id))
+            last = self.last
+            reprint = self._was_printed(last.shipment_id)
+            if reprint and not search.allow_packer_reprint(
+                self.db, last.shipment_id, self.packer, self.station
+            ):
+                return outcome(Tone.ERROR, "reprint_needs_supervisor", tracking_no=last.tracking_no)
+            self._pending_print = (last, reprint)
             return outcome(Tone.INFO, "ready")
         if session is None:
             return outcome(Tone.WARN, "nothing_to_cancel")

@@ -61,6 +61,20 @@ TEXTS: dict[str, str] = {
     "print_failed": "Label for {tracking_no} NOT printed: {reason} Scan REPRINT when fixed.",
     "reprinted": "Label reprinted for {tracking_no} (reprint {count}).",
     "nothing_to_reprint": "No label to reprint yet.",
+    "reprint_needs_supervisor": (
+        "The label for {tracking_no} was already reprinted. A supervisor can reprint it "
+        "from Search."
+    ),
+    "handover_ok": "{tracking_no} is in the bag ({scanned} of {expected}).",
+    "handover_complete": "All {expected} parcels are in the bag.",
+    "handover_again": "{tracking_no} is already in the bag.",
+    "handover_unknown": "{tracking_no} is no parcel of this station. Take it out of the bag.",
+    "handover_voided": "{tracking_no} was voided and must not leave. Take it out of the bag.",
+    "handover_other_carrier": "{tracking_no} is a {carrier} parcel. Take it out of the bag.",
+    "handover_not_expected": (
+        "{tracking_no} is not expected in this handover (already handed over or too old). "
+        "Take it out of the bag."
+    ),
     "cancelled": "Order {order_no} put aside. Scan the next order.",
     "nothing_to_cancel": "No order is open.",
     "held": "Order {order_no} put on hold. Put the goods aside.",

@@ -1,4 +1,5 @@
-"""People at the bench and their PINs (salted scrypt: slow to guess, no extra dependency)."""
+"""People at the bench, their PINs (salted scrypt: slow to guess, no extra dependency)
+and which role each protected action needs."""
 
 from __future__ import annotations
 
@@ -21,6 +22,31 @@ class Role(StrEnum):
 
 
 RANK = {Role.PACKER: 0, Role.SUPERVISOR: 1, Role.ADMIN: 2}
+
+
+class Action(StrEnum):
+    """Protected actions; each is written to the audit log under this name."""
+
+    SIGN_IN = "sign_in"
+    OVERRIDE = "override"
+    REPRINT_LAST = "reprint_last"
+    REPRINT = "reprint"
+    VOID = "void"
+    SETTINGS = "settings"
+    USERS = "users"
+
+
+NEEDED: dict[Action, Role] = {
+    Action.SIGN_IN: Role.PACKER,
+    Action.OVERRIDE: Role.SUPERVISOR,
+    # A packer may reprint the last label of their own bench once; any further
+    # reprint, or one from search, needs a supervisor.
+    Action.REPRINT_LAST: Role.PACKER,
+    Action.REPRINT: Role.SUPERVISOR,
+    Action.VOID: Role.SUPERVISOR,
+    Action.SETTINGS: Role.ADMIN,
+    Action.USERS: Role.ADMIN,
+}
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -32,6 +58,37 @@ class User:
 
     def can(self, needed: Role) -> bool:
         return RANK[self.role] >= RANK[needed]
+
+    def may(self, action: Action) -> bool:
+        return self.can(NEEDED[action])
+
+
+class PermissionDenied(PermissionError):
+    """Someone tried a protected action their role does not allow."""
+
+    def __init__(self, user: User | None, action: Action):
+        who = user.name if user else "nobody"
+        super().__init__(f"{who} may not {action.value}: it needs a {NEEDED[action].value}.")
+        self.user = user
+        self.action = action
+
+
+def require(user: User | None, action: Action) -> User:
+    """The user, when their role allows the action; else PermissionDenied."""
+    if user is None or not user.may(action):
+        raise PermissionDenied(user, action)
+    return user
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user as listed for administration."""
+
+    id: int
+    name: str
+    role: Role
+    active: bool
+    created_at: str
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
@@ -68,3 +125,43 @@ def check_pin(db: sqlite_utils.Database, pin: str, needed: Role) -> User | None:
         if user.can(needed) and pin_matches(pin, stored):
             return user
     return None
+
+
+def authorize(db: sqlite_utils.Database, pin: str, action: Action) -> User | None:
+    """The active user with this PIN whose role allows the action, else None."""
+    return check_pin(db, pin, NEEDED[action])
+
+
+def sign_in(db: sqlite_utils.Database, name: str, pin: str) -> User | None:
+    """The active user of this name when the PIN is theirs, else None."""
+    row = db.execute(
+        "SELECT id, name, role, pin_hash FROM users WHERE name = ? AND active = 1", [name.strip()]
+    ).fetchone()
+    if row is None or not pin_matches(pin, row[3]):
+        return None
+    return User(row[0], row[1], Role(row[2]))
+
+
+def accounts(db: sqlite_utils.Database, active_only: bool = False) -> list[Account]:
+    sql = "SELECT id, name, role, active, created_at FROM users"
+    if active_only:
+        sql += " WHERE active = 1"
+    return [
+        Account(user_id, name, Role(role), bool(active), created_at)
+        for user_id, name, role, active, created_at in db.execute(sql + " ORDER BY name")
+    ]
+
+
+def set_active(db: sqlite_utils.Database, name: str, active: bool) -> bool:
+    """Enable or disable a user by name. Users are never deleted: the audit names them."""
+    with transaction(db):
+        cursor = db.execute(
+            "UPDATE users SET active = ? WHERE name = ?", (int(active), name.strip())
+        )
+    return cursor.rowcount > 0
+
+
+def role_of(db: sqlite_utils.Database, name: str) -> str:
+    """The role of a user by name, or '' for a name that is no user (the default packer)."""
+    row = db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
+    return row[0] if row else ""

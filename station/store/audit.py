@@ -1,0 +1,116 @@
+"""The audit log: who did which protected action, when, on what, and why.
+
+Rows are only ever inserted; triggers in the schema refuse UPDATE and DELETE, so
+nothing in the application can rewrite the log. Write the row in the same
+transaction as the action it describes (`append`), or on its own (`record`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from station.settings import Settings
+from station.store.db import now_utc, transaction
+from station.store.users import Action, User, require
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    role: str
+    action: str
+    subject: str
+    reason: str
+    detail: dict[str, Any]
+    station: str
+
+
+def append(
+    db: sqlite_utils.Database,
+    action: Action | str,
+    subject: str,
+    *,
+    actor: str,
+    role: str = "",
+    reason: str = "",
+    station: str = "",
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """Insert one entry inside the caller's transaction; returns its id."""
+    cursor = db.execute(
+        """INSERT INTO audit (at, actor, role, action, subject, reason, detail, station)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            now_utc(),
+            actor,
+            str(role),
+            str(action),
+            subject,
+            reason,
+            json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+            station,
+        ),
+    )
+    return cursor.lastrowid
+
+
+def record(db: sqlite_utils.Database, action: Action | str, subject: str, **fields: Any) -> int:
+    """`append` in a transaction of its own."""
+    with transaction(db):
+        return append(db, action, subject, **fields)
+
+
+def entries(
+    db: sqlite_utils.Database, action: Action | str | None = None, limit: int = 500
+) -> list[AuditEntry]:
+    """The newest entries first, optionally of one action."""
+    sql = "SELECT id, at, actor, role, action, subject, reason, detail, station FROM audit"
+    params: list[Any] = []
+    if action is not None:
+        sql += " WHERE action = ?"
+        params.append(str(action))
+    sql += " ORDER BY id DESC LIMIT ?"
+    params.append(limit)
+    return [
+        AuditEntry(
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6], json.loads(row[7]), row[8]
+        )
+        for row in db.execute(sql, params)
+    ]
+
+
+def change_settings(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    user: User | None,
+    reason: str,
+    **changes: Any,
+) -> Settings:
+    """Save settings changes made by an admin, each audited with its old and new value.
+
+    Keys use '__' for '.', as in `Settings.save`. Settings live in a file, so the
+    audit row is written first: a change that is logged but not saved is harmless,
+    the reverse would not be.
+    """
+    require(user, Action.SETTINGS)
+    assert user is not None
+    dotted = {key.replace("__", "."): value for key, value in changes.items()}
+    with transaction(db):
+        for key, new in dotted.items():
+            append(
+                db,
+                Action.SETTINGS,
+                key,
+                actor=user.name,
+                role=user.role,
+                reason=reason,
+                station=settings["station.name"],
+                detail={"old": settings[key], "new": new},
+            )
+    return settings.save(**dotted)

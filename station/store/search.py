@@ -1,0 +1,154 @@
+"""Search and fix: finding shipments, voiding them, and who may reprint a label.
+
+Every fix is checked against the user's role and written to the audit log in
+the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from station.core.model import OrderStatus
+from station.store import audit
+from station.store.db import now_utc, transaction
+from station.store.users import Action, User, require, role_of
+
+_FOUND = """
+WITH hits(id) AS (
+    SELECT id FROM shipments WHERE order_no = :code
+    UNION SELECT id FROM shipments WHERE tracking_no = :code
+    UNION SELECT s.id FROM orders o JOIN shipments s ON s.order_no = o.order_no
+          WHERE o.recipient_name >= :code AND o.recipient_name < :code || char(1114111)
+    UNION SELECT s.id FROM orders o JOIN shipments s ON s.order_no = o.order_no
+          WHERE substr(o.recipient_phone, -4) = :last4
+)
+SELECT s.id, s.order_no, s.tracking_no, s.carrier, o.recipient_name, o.recipient_phone,
+       s.weight_g, s.recorded_at, s.station, s.packer, s.print_count, s.label_status,
+       s.voided_at, s.voided_by, s.void_reason
+FROM hits JOIN shipments s ON s.id = hits.id JOIN orders o ON o.order_no = s.order_no
+ORDER BY s.id DESC LIMIT :limit
+"""
+
+
+class VoidError(RuntimeError):
+    """The shipment cannot be voided (unknown, or voided already)."""
+
+
+@dataclass(frozen=True)
+class Found:
+    shipment_id: int
+    order_no: str
+    tracking_no: str
+    carrier: str
+    recipient_name: str
+    recipient_phone: str
+    weight_g: int
+    recorded_at: str
+    station: str
+    packer: str
+    print_count: int
+    label_status: str
+    voided_at: str | None
+    voided_by: str | None
+    void_reason: str | None
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+def find_shipments(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[Found]:
+    """Shipments (voided ones too) by order number, waybill number, the start of the
+    recipient's name, or, for four digits, the last four digits of the phone."""
+    code = text.strip()
+    if not code:
+        return []
+    last4 = code if len(code) == 4 and code.isdigit() else None
+    rows = db.execute(_FOUND, {"code": code, "last4": last4, "limit": limit})
+    return [Found(*row) for row in rows]
+
+
+def void_shipment(
+    db: sqlite_utils.Database,
+    shipment_id: int,
+    user: User | None,
+    reason: str,
+    station: str,
+    repack: bool = False,
+) -> None:
+    """Void a shipment (supervisor). Its pool number becomes 'void', never handed out
+    again. With `repack` the order is open to be packed anew; without, it is put on
+    hold with the reason, so the bench explains why it must not be packed."""
+    user = require(user, Action.VOID)
+    if not reason.strip():
+        raise ValueError("A void needs a reason.")
+    stamp = now_utc()
+    with transaction(db):
+        row = db.execute(
+            "SELECT order_no, tracking_no, voided_at FROM shipments WHERE id = ?", [shipment_id]
+        ).fetchone()
+        if row is None:
+            raise VoidError(f"No shipment {shipment_id}.")
+        order_no, tracking_no, voided_at = row
+        if voided_at is not None:
+            raise VoidError(f"Shipment {tracking_no} was already voided on {voided_at}.")
+        db.execute(
+            "UPDATE shipments SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
+            (stamp, user.name, reason, shipment_id),
+        )
+        db.execute("UPDATE tracking_pool SET state = 'void' WHERE tracking_no = ?", [tracking_no])
+        status, hold = (OrderStatus.OPEN, "") if repack else (OrderStatus.HOLD, f"voided: {reason}")
+        db.execute(
+            "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE order_no = ?",
+            (status.value, hold, stamp, order_no),
+        )
+        audit.append(
+            db,
+            Action.VOID,
+            f"{order_no} {tracking_no}",
+            actor=user.name,
+            role=user.role,
+            reason=reason,
+            station=station,
+            detail={"shipment_id": shipment_id, "repack": repack},
+        )
+
+
+def allow_packer_reprint(
+    db: sqlite_utils.Database, shipment_id: int, packer: str, station: str
+) -> bool:
+    """May the bench's packer reprint its last label? Once only: while it was printed
+    at most once. When allowed, the reprint is audited."""
+    row = db.execute("SELECT print_count, tracking_no FROM shipments WHERE id = ?", [shipment_id])
+    print_count, tracking_no = row.fetchone()
+    if print_count > 1:
+        return False
+    audit.record(
+        db,
+        Action.REPRINT_LAST,
+        tracking_no,
+        actor=packer,
+        role=role_of(db, packer),
+        station=station,
+        detail={"shipment_id": shipment_id, "print_count": print_count},
+    )
+    return True
+
+
+def audit_reprint(
+    db: sqlite_utils.Database, found: Found, user: User | None, reason: str, station: str
+) -> None:
+    """Check and log a reprint from search, which needs a supervisor."""
+    user = require(user, Action.REPRINT)
+    audit.record(
+        db,
+        Action.REPRINT,
+        found.tracking_no,
+        actor=user.name,
+        role=user.role,
+        reason=reason,
+        station=station,
+        detail={"shipment_id": found.shipment_id, "print_count": found.print_count},
+    )

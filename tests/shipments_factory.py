@@ -1,0 +1,105 @@
+"""Shipments with chosen timestamps, written straight to the tables, for report,
+manifest, handover and search tests whose figures must be known exactly."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlite_utils
+
+from station.core.model import Contact
+from station.store.db import iso, transaction
+from station.store.orders import NewLine, save_order
+
+_serial = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Made:
+    shipment_id: int
+    order_no: str
+    tracking_no: str
+
+
+def make_shipment(
+    db: sqlite_utils.Database,
+    recorded: datetime,
+    *,
+    station: str = "bench-1",
+    packer: str = "li",
+    carrier: str = "ZTO",
+    weight_g: int = 500,
+    cycle_s: float | None = 60.0,
+    print_count: int = 1,
+    order_value_fen: int = 10_000,
+    name: str = "张三",
+    phone: str = "13812345678",
+    voided: bool = False,
+    tracking_no: str | None = None,
+) -> Made:
+    """One shipment recorded at `recorded` whose label was printed `cycle_s` seconds
+    after its order scan (None: never printed)."""
+    n = next(_serial)
+    order_no = f"T{n:08d}"
+    tracking = tracking_no or f"{7300000000000 + n}"
+    started = recorded - timedelta(seconds=cycle_s or 30)
+    printed = started + timedelta(seconds=cycle_s) if cycle_s is not None else None
+    with transaction(db):
+        save_order(
+            db,
+            order_no,
+            Contact(name, phone, "浙江省杭州市西湖区文三路1号"),
+            [NewLine("CUP-350", "杯子", 1)],
+            status="shipped",
+            order_value_fen=order_value_fen,
+        )
+        shipment_id = db.execute(
+            """INSERT INTO shipments (order_no, carrier, tracking_no, tracking_source, weight_g,
+                 packer, station, started_at, recorded_at, label_status, print_count,
+                 printed_at, voided_at, voided_by, void_reason)
+               VALUES (?, ?, ?, 'scanned', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                order_no,
+                carrier,
+                tracking,
+                weight_g,
+                packer,
+                station,
+                iso(started),
+                iso(recorded),
+                "printed" if printed else "pending",
+                print_count if printed else 0,
+                iso(printed) if printed else None,
+                iso(recorded) if voided else None,
+                "boss" if voided else None,
+                "test" if voided else None,
+            ),
+        ).lastrowid
+    return Made(shipment_id, order_no, tracking)
+
+
+def scan_event(
+    db: sqlite_utils.Database,
+    at: datetime,
+    kind: str,
+    result: str,
+    station: str = "bench-1",
+    packer: str = "li",
+) -> None:
+    with transaction(db):
+        db.execute(
+            """INSERT INTO scan_events (order_no, at, kind, code, result, station, packer)
+               VALUES ('T', ?, ?, 'X', ?, ?, ?)""",
+            (iso(at), kind, result, station, packer),
+        )
+
+
+def override(db: sqlite_utils.Database, made: Made, at: datetime, station: str = "bench-1") -> None:
+    with transaction(db):
+        db.execute(
+            """INSERT INTO overrides (shipment_id, order_no, at, kind, subject, supervisor,
+                 reason, station) VALUES (?, ?, ?, 'weight', '500', 'boss', 'box', ?)""",
+            (made.shipment_id, made.order_no, iso(at), station),
+        )

@@ -1,0 +1,65 @@
+"""The audit log: written for every protected action, and nobody can change it."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from printers import open_printer
+from station.bench import Bench
+from station.core.reading import Reading, ScaleLink
+from station.demo import DEMO_SUPERVISOR_PIN
+from station.settings import Settings
+from station.store import audit, orders
+from station.store.db import transaction
+from station.store.search import void_shipment
+from station.store.users import Action, Role, add_user
+from tests.shipments_factory import make_shipment
+
+
+def test_update_and_delete_are_refused_by_the_database(db: sqlite_utils.Database) -> None:
+    audit.record(db, Action.VOID, "T1 7300", actor="wang", role="supervisor", reason="x")
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+        db.execute("UPDATE audit SET actor = 'someone else'")
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"), transaction(db):
+        db.execute("DELETE FROM audit")
+    [entry] = audit.entries(db)
+    assert entry.actor == "wang" and entry.reason == "x"
+
+
+def test_the_bench_override_is_audited_with_who_what_and_why(
+    demo_db: sqlite_utils.Database, settings: Settings, tmp_path: Path
+) -> None:
+    bench = Bench(demo_db, settings, open_printer(f"pdf:{tmp_path}"))
+    bench.scale_link(ScaleLink.CONNECTED)
+    order_no = demo_db.execute(
+        "SELECT order_no FROM orders WHERE status = 'open' AND carrier IN ('', 'ZTO') "
+        "ORDER BY order_no LIMIT 1"
+    ).fetchone()[0]
+    bench.scan(order_no)
+    for line in orders.find_order(demo_db, order_no).lines:
+        for _ in range(line.quantity):
+            bench.scan(line.barcodes[0])
+    bench.reading(Reading(Decimal(bench.session.expected_grams + 900), True, at=bench.clock()))
+    assert bench.override("9999", "nope").message.key == "override_denied"
+    assert audit.entries(demo_db) == []
+    bench.override(DEMO_SUPERVISOR_PIN, "gift box added")
+    [entry] = audit.entries(demo_db, Action.OVERRIDE)
+    assert entry.actor.startswith("主管") and entry.role == "supervisor"
+    assert entry.subject.startswith(f"{order_no} weight ")
+    assert entry.reason == "gift box added" and entry.station == "bench-1"
+
+
+def test_a_void_is_audited_in_the_same_transaction(db: sqlite_utils.Database) -> None:
+    boss = add_user(db, "wang", Role.SUPERVISOR, "2222")
+    made = make_shipment(db, datetime.now().astimezone())
+    void_shipment(db, made.shipment_id, boss, "parcel damaged", "bench-2", repack=True)
+    [entry] = audit.entries(db, Action.VOID)
+    assert entry.subject == f"{made.order_no} {made.tracking_no}"
+    assert entry.detail == {"shipment_id": made.shipment_id, "repack": True}
+    assert (entry.actor, entry.reason, entry.station) == ("wang", "parcel damaged", "bench-2")
