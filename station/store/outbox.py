@@ -1,0 +1,86 @@
+"""Reading the upload queue: the rows `record_shipment` writes, one per shipment.
+
+The outbox row itself never changes except its summary `state`; how far each
+sync target got with it lives in `deliveries` (station.store.deliveries).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class Record:
+    """One queued event with what an upstream knows its order by (`ref`)."""
+
+    id: int
+    event: str
+    order_no: str
+    idempotency_key: str
+    payload: dict[str, Any]
+    created_at: str
+    ref: dict[str, Any] = field(default_factory=dict)
+
+
+def load(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Record]:
+    """Records by id, in id order; each with its order's upstream references."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    marks = ",".join("?" for _ in wanted)
+    rows = db.execute(
+        f"""SELECT o.id, o.event, o.order_no, o.idempotency_key, o.payload, o.created_at,
+                   r.data
+            FROM outbox o LEFT JOIN order_refs r ON r.order_no = o.order_no
+            WHERE o.id IN ({marks}) ORDER BY o.id""",
+        wanted,
+    ).fetchall()
+    return [
+        Record(
+            id=row[0],
+            event=row[1],
+            order_no=row[2],
+            idempotency_key=row[3],
+            payload=json.loads(row[4]),
+            created_at=row[5],
+            ref=json.loads(row[6]) if row[6] else {},
+        )
+        for row in rows
+    ]
+
+
+def refresh_state(db: sqlite_utils.Database, ids: Iterable[int]) -> None:
+    """Summarise the targets' deliveries into `outbox.state`. Call inside a transaction.
+
+    'attention' while any target needs a person, 'done' once every target that
+    has the record is done with it (or it was dismissed), else 'queued'.
+    """
+    wanted = list(ids)
+    if not wanted:
+        return
+    marks = ",".join("?" for _ in wanted)
+    db.execute(
+        f"""UPDATE outbox SET state = CASE
+              WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = outbox.id
+                           AND d.state = 'attention') THEN 'attention'
+              WHEN NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = outbox.id
+                               AND d.state IN ('queued', 'sending')) THEN 'done'
+              ELSE 'queued' END
+            WHERE id IN ({marks})""",
+        wanted,
+    )
+
+
+def save_ref(db: sqlite_utils.Database, order_no: str, upstream: str, data: dict, at: str) -> None:
+    """Keep what an upstream knows an order by. Call inside a transaction."""
+    db.execute(
+        """INSERT INTO order_refs (order_no, upstream, data, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(order_no) DO UPDATE SET upstream = excluded.upstream,
+             data = excluded.data, updated_at = excluded.updated_at""",
+        (order_no, upstream, json.dumps(data, ensure_ascii=False), at),
+    )
