@@ -1,0 +1,106 @@
+"""`station report`: the courier manifest and the throughput report, as files.
+
+    station report manifest --carrier ZTO [--date 2026-11-21] [--station bench-1] --out m.pdf
+    station report throughput [--from 2026-11-01 --to 2026-11-21] --out t.csv
+
+Dates are local days (default: today). Exit codes: 0 written, 1 the file could
+not be written, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from station.paths import data_dir
+from station.reporting.manifest import write_manifest
+from station.reporting.throughput import write_throughput
+from station.store.db import DB_FILE, connect
+from station.store.handover import manifest_for_day
+from station.store.reports import Period, dashboard
+
+EXIT_WRITE = 1
+EXIT_USAGE = 2
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="write the courier manifest or the throughput report")
+    commands = report.add_subparsers(dest="report_command", metavar="SUBCOMMAND", required=True)
+    manifest = commands.add_parser(
+        "manifest",
+        help="a carrier's handover sheet (交接单): every parcel with its barcode",
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    manifest.add_argument("--carrier", required=True, metavar="CODE", help="e.g. ZTO, SF")
+    manifest.add_argument("--date", type=_day, metavar="D", help="local day YYYY-MM-DD")
+    manifest.add_argument("--station", default="", help="only this bench's parcels")
+    manifest.add_argument("--out", required=True, type=Path, metavar="FILE.pdf|.csv")
+    manifest.set_defaults(func=manifest_command)
+    throughput = commands.add_parser(
+        "throughput",
+        help="parcels per hour, cycle times and exceptions per station and packer",
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    throughput.add_argument("--from", dest="first", type=_day, metavar="D", help="first day")
+    throughput.add_argument("--to", dest="last", type=_day, metavar="D", help="last day")
+    throughput.add_argument("--out", required=True, type=Path, metavar="FILE.csv|.pdf")
+    throughput.set_defaults(func=throughput_command)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-11-21") from None
+
+
+def _today() -> date:
+    return datetime.now().astimezone().date()
+
+
+def manifest_command(args: argparse.Namespace) -> int:
+    if args.out.suffix.lower() not in (".pdf", ".csv"):
+        print("--out must end in .pdf or .csv", file=sys.stderr)
+        return EXIT_USAGE
+    db = connect(data_dir(args.data_dir) / DB_FILE)
+    try:
+        manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
+    finally:
+        db.close()
+    try:
+        write_manifest(manifest, args.out)
+    except OSError as exc:
+        print(f"Could not write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_WRITE
+    kg = manifest.total_weight_g / 1000
+    print(
+        f"{manifest.carrier} {manifest.title}: {manifest.count} parcels, {kg:.2f} kg -> {args.out}"
+    )
+    return 0
+
+
+def throughput_command(args: argparse.Namespace) -> int:
+    if args.out.suffix.lower() not in (".pdf", ".csv"):
+        print("--out must end in .csv or .pdf", file=sys.stderr)
+        return EXIT_USAGE
+    first = args.first or args.last or _today()
+    last = args.last or (first if args.first is None else _today())
+    if last < first:
+        print("--to is before --from", file=sys.stderr)
+        return EXIT_USAGE
+    db = connect(data_dir(args.data_dir) / DB_FILE)
+    try:
+        report = dashboard(db, Period.days(first, last))
+    finally:
+        db.close()
+    try:
+        write_throughput(report, args.out)
+    except OSError as exc:
+        print(f"Could not write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_WRITE
+    print(f"{first} to {last}: {report.total.parcels} parcels -> {args.out}")
+    return 0
