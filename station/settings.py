@@ -62,6 +62,32 @@ OPTIONS: tuple[Option, ...] = (
     Option("scanner.serial_baud", 9600, "Baud rate of a COM-mode scanner."),
     Option("sound.enabled", True, "Play a sound for every result."),
     Option(
+        "sync.enabled",
+        True,
+        "Upload shipments to the targets in sync.toml in the background while the bench runs.",
+    ),
+    Option("sync.idle_seconds", 5.0, "How often an idle uploader looks for new shipments."),
+    Option("sync.backoff_base_seconds", 2.0, "First retry waits up to this long (doubling)."),
+    Option("sync.backoff_cap_seconds", 600.0, "Retries never wait longer than this."),
+    Option(
+        "sync.csv_columns",
+        "订单号=order_no,快递公司=carrier_name,快递单号=tracking_no",
+        "Columns of `station sync export-csv`: HEADER=FIELD, comma separated. Fields: "
+        "order_no, carrier, carrier_name, tracking_no, weight_g, shipped_at, packer, station.",
+    ),
+    Option(
+        "notice.template",
+        "您的包裹已发出：{carrier_name} {tracking_no}\n查询物流：{link}",
+        "Buyer notice put on the clipboard after a shipment. Placeholders: {order_no}, "
+        "{carrier}, {carrier_name}, {tracking_no}, {link}. Lines left empty are dropped.",
+    ),
+    Option(
+        "notice.link",
+        "https://www.kuaidi100.com/chaxun?nu={tracking_no}",
+        "Tracking link in the buyer notice; {carrier} and {tracking_no} are filled in. "
+        "Empty: no link.",
+    ),
+    Option(
         "lock.idle_minutes",
         5,
         "Lock the screen after this many minutes without keyboard, scanner or mouse; "
