@@ -62,6 +62,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("scanner.serial_baud", 9600, "Baud rate of a COM-mode scanner."),
     Option("sound.enabled", True, "Play a sound for every result."),
     Option(
+        "address.check_words",
+        ["部队", "军区", "营区", "酒店", "宾馆"],
+        "Words in an address that call for a second check before shipping (flagged at import).",
+    ),
+    Option(
+        "routing.cost_alert_percent",
+        12.0,
+        "Alert when the shipping cost exceeds this share of the order value, in percent.",
+    ),
+    Option(
+        "pool.low_warning", 20, "Warn when fewer waybill numbers than this are left for a carrier."
+    ),
+    Option(
         "sync.enabled",
         True,
         "Upload shipments to the targets in sync.toml in the background while the bench runs.",

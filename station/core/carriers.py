@@ -1,15 +1,26 @@
-"""The carrier catalogue: WeChat company codes, names and tracking-number shapes.
+"""The carrier catalogue: WeChat company codes, names, services and tracking-number shapes.
 
 Codes are those of WeChat's shipping APIs (get_delivery_list). The patterns are
 sanity checks against typos and wrong scans, not proof of a carrier: digit-only
 patterns of different carriers overlap (see shared reference
 waybills-and-carriers.md).
+
+`CARRIERS` holds the built-in defaults. The editable catalogue lives in the
+database (`station.store.catalogue`), seeded from these.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Service(StrEnum):
+    STANDARD = "standard"
+    EXPRESS = "express"
+    COLD_CHAIN = "cold_chain"
+    INSURED = "insured"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,24 +30,39 @@ class Carrier:
     name_en: str
     pattern: str
     tracking_url: str = ""
+    services: tuple[str, ...] = (Service.STANDARD,)
 
     def accepts(self, tracking_no: str) -> bool:
         return re.fullmatch(self.pattern, tracking_no.strip(), re.IGNORECASE) is not None
 
+    def offers(self, service: str) -> bool:
+        return service in self.services
+
+
+_ALL = (Service.STANDARD, Service.EXPRESS, Service.COLD_CHAIN, Service.INSURED)
+_TONGDA = (Service.STANDARD, Service.INSURED)
 
 CARRIERS: dict[str, Carrier] = {
     c.code: c
     for c in (
-        Carrier("SF", "顺丰速运", "SF Express", r"SF\d{12,13}"),
-        Carrier("ZTO", "中通快递", "ZTO Express", r"\d{12,15}"),
-        Carrier("YTO", "圆通速递", "YTO Express", r"YT\d{13}"),
-        Carrier("STO", "申通快递", "STO Express", r"(77|43)\d{10,13}"),
-        Carrier("YD", "韵达速递", "Yunda Express", r"[34]\d{14}|5\d{12}"),
-        Carrier("JTSD", "极兔速递", "J&T Express", r"JT\d{12,13}"),
-        Carrier("JD", "京东物流", "JD Logistics", r"JD[0-9A-Z]{2}\d{11,12}"),
-        Carrier("DBL", "德邦快递", "Deppon Express", r"(DPK)?\d{9,15}"),
-        Carrier("YZPY", "邮政快递包裹", "China Post", r"\d{13}|[A-Z]{2}\d{9}[A-Z]{2}"),
-        Carrier("EMS", "EMS", "EMS", r"[159]\d{12}|[A-Z]{2}\d{9}[A-Z]{2}"),
+        Carrier("SF", "顺丰速运", "SF Express", r"SF\d{12,13}", services=_ALL),
+        Carrier("ZTO", "中通快递", "ZTO Express", r"\d{12,15}", services=_TONGDA),
+        Carrier("YTO", "圆通速递", "YTO Express", r"YT\d{13}", services=_TONGDA),
+        Carrier("STO", "申通快递", "STO Express", r"(77|43)\d{10,13}", services=_TONGDA),
+        Carrier("YD", "韵达速递", "Yunda Express", r"[34]\d{14}|5\d{12}", services=_TONGDA),
+        Carrier("JTSD", "极兔速递", "J&T Express", r"JT\d{12,13}", services=_TONGDA),
+        Carrier("JD", "京东物流", "JD Logistics", r"JD[0-9A-Z]{2}\d{11,12}", services=_ALL),
+        Carrier("DBL", "德邦快递", "Deppon Express", r"(DPK)?\d{9,15}", services=_TONGDA),
+        Carrier(
+            "YZPY", "邮政快递包裹", "China Post", r"\d{13}|[A-Z]{2}\d{9}[A-Z]{2}", services=_TONGDA
+        ),
+        Carrier(
+            "EMS",
+            "EMS",
+            "EMS",
+            r"[159]\d{12}|[A-Z]{2}\d{9}[A-Z]{2}",
+            services=(Service.STANDARD, Service.EXPRESS, Service.INSURED),
+        ),
     )
 }
 

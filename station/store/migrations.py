@@ -262,8 +262,102 @@ def _audit_handover_reports(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+SCHEMA_IMPORT_ROUTING = [
+    # Upstream facts an import brings: when the buyer ordered, the payment number
+    # (duplicate payments), a fingerprint of recipient + address + items (suspected
+    # duplicate orders) and the upstream status text as received.
+    "ALTER TABLE orders ADD COLUMN ordered_at TEXT",
+    "ALTER TABLE orders ADD COLUMN payment_no TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE orders ADD COLUMN dedupe_key TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE orders ADD COLUMN upstream_status TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX orders_payment_no ON orders(payment_no) WHERE payment_no != ''",
+    "CREATE INDEX orders_dedupe_key ON orders(dedupe_key, ordered_at) WHERE dedupe_key != ''",
+    # Problems found at import that the packer must confirm with a scan.
+    """CREATE TABLE order_flags (
+        order_no TEXT NOT NULL REFERENCES orders(order_no) ON DELETE CASCADE COLLATE NOCASE,
+        kind TEXT NOT NULL CHECK (kind IN ('address', 'duplicate_order', 'duplicate_payment')),
+        detail TEXT NOT NULL,
+        PRIMARY KEY (order_no, kind, detail)
+    ) WITHOUT ROWID""",
+    # Upstream cancelled or refunded an order that already left or has its label:
+    # the bench shows it loudly until someone acknowledges it.
+    """CREATE TABLE order_alerts (
+        id INTEGER PRIMARY KEY,
+        order_no TEXT NOT NULL COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        acknowledged_at TEXT,
+        acknowledged_by TEXT,
+        station TEXT,
+        UNIQUE (order_no, kind)
+    )""",
+    "CREATE INDEX order_alerts_open ON order_alerts(acknowledged_at, id)",
+    # The editable carrier catalogue and rate tables, seeded from the built-in defaults.
+    """CREATE TABLE carriers (
+        code TEXT PRIMARY KEY COLLATE NOCASE,
+        name_zh TEXT NOT NULL,
+        name_en TEXT NOT NULL,
+        pattern TEXT NOT NULL,
+        services TEXT NOT NULL,
+        tracking_url TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1
+    )""",
+    """CREATE TABLE rates (
+        carrier TEXT NOT NULL COLLATE NOCASE,
+        service TEXT NOT NULL,
+        zone TEXT NOT NULL,
+        provinces TEXT NOT NULL,
+        first_weight_g INTEGER NOT NULL CHECK (first_weight_g >= 0),
+        first_fen INTEGER NOT NULL CHECK (first_fen >= 0),
+        extra_fen_per_kg INTEGER NOT NULL CHECK (extra_fen_per_kg >= 0),
+        PRIMARY KEY (carrier, service, zone)
+    ) WITHOUT ROWID""",
+]
+
+
+def _import_routing(db: sqlite_utils.Database) -> None:
+    from station.core.carriers import CARRIERS
+    from station.core.rates import DEFAULT_RATES
+
+    for statement in SCHEMA_IMPORT_ROUTING:
+        db.execute(statement)
+    db.conn.executemany(
+        "INSERT INTO carriers (code, name_zh, name_en, pattern, services, tracking_url) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (c.code, c.name_zh, c.name_en, c.pattern, " ".join(c.services), c.tracking_url)
+            for c in CARRIERS.values()
+        ],
+    )
+    db.conn.executemany(
+        "INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (r.carrier, r.service, r.zone, " ".join(r.provinces), r.first_weight_g, r.first_fen,
+             r.extra_fen_per_kg)
+            for r in DEFAULT_RATES
+        ],
+    )
+
+
+def _weight_samples(db: sqlite_utils.Database) -> None:
+    """Per-unit weights of single-SKU parcels, from which products learn their weight."""
+    db.execute(
+        """CREATE TABLE weight_samples (
+            id INTEGER PRIMARY KEY,
+            sku TEXT NOT NULL COLLATE NOCASE,
+            grams_per_unit INTEGER NOT NULL CHECK (grams_per_unit > 0),
+            shipment_id INTEGER REFERENCES shipments(id),
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX weight_samples_sku ON weight_samples(sku, id)")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
     _audit_handover_reports,
+    _import_routing,
+    _weight_samples,
 )

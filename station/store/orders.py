@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -16,6 +16,7 @@ from station.core.model import (
     ShippedInfo,
 )
 from station.store.db import now_utc
+from station.store.flags import flags_of
 
 _ORDER_BY_NO = "SELECT * FROM orders WHERE order_no = ?"
 _ORDER_BY_PICK = "SELECT * FROM orders WHERE pick_code = ?"
@@ -88,6 +89,7 @@ def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
         sender=sender,
         order_value_fen=row["order_value_fen"],
         source=row["source"],
+        flags=tuple(f.detail for f in flags_of(db, row["order_no"])),
         shipped=ShippedInfo(
             shipment_id=shipped["id"],
             recorded_at=shipped["recorded_at"],
@@ -216,3 +218,128 @@ def set_status(db: sqlite_utils.Database, order_no: str, status: OrderStatus, re
         "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE order_no = ?",
         (status.value, reason, now_utc(), order_no),
     )
+
+
+# -- bulk writes for file imports ---------------------------------------------
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ExistingOrder:
+    """What an import needs to know of an order already in the database."""
+
+    order_no: str
+    status: OrderStatus
+    hold_reason: str
+    tracking_no: str | None
+    label_printed: bool
+
+    @property
+    def shipped(self) -> bool:
+        return self.status is OrderStatus.SHIPPED or self.tracking_no is not None
+
+
+def existing_orders(
+    db: sqlite_utils.Database, order_nos: Sequence[str]
+) -> dict[str, ExistingOrder]:
+    """The known orders among `order_nos`, keyed by upper-case order number."""
+    found: dict[str, ExistingOrder] = {}
+    for start in range(0, len(order_nos), _CHUNK):
+        chunk = order_nos[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for order_no, status, reason, tracking, label in db.execute(
+            f"""SELECT o.order_no, o.status, o.hold_reason, s.tracking_no, s.label_status
+                FROM orders o LEFT JOIN shipments s
+                  ON s.order_no = o.order_no AND s.voided_at IS NULL
+                WHERE o.order_no IN ({marks})""",
+            chunk,
+        ).fetchall():
+            found[order_no.upper()] = ExistingOrder(
+                order_no, OrderStatus(status), reason, tracking, label == "printed"
+            )
+    return found
+
+
+def orders_with_payment(
+    db: sqlite_utils.Database, payment_nos: Sequence[str]
+) -> list[tuple[str, str]]:
+    """(order_no, payment_no) of stored orders paid with any of these payment numbers."""
+    pairs: list[tuple[str, str]] = []
+    for start in range(0, len(payment_nos), _CHUNK):
+        chunk = payment_nos[start : start + _CHUNK]
+        pairs += db.execute(
+            f"SELECT order_no, payment_no FROM orders WHERE payment_no IN "
+            f"({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    return pairs
+
+
+def recent_fingerprints(db: sqlite_utils.Database, since: str) -> list[tuple[str, str, str, str]]:
+    """(order_no, dedupe_key, ordered_at, status) of orders placed since `since`."""
+    return db.execute(
+        "SELECT order_no, dedupe_key, ordered_at, status FROM orders "
+        "WHERE dedupe_key != '' AND ordered_at >= ?",
+        [since],
+    ).fetchall()
+
+
+IMPORT_COLUMNS = (
+    "order_no",
+    "pick_code",
+    "status",
+    "hold_reason",
+    "source",
+    "recipient_name",
+    "recipient_phone",
+    "address",
+    "province",
+    "city",
+    "district",
+    "buyer_note",
+    "carrier",
+    "service",
+    "order_value_fen",
+    "ordered_at",
+    "payment_no",
+    "dedupe_key",
+    "upstream_status",
+)
+
+
+def upsert_orders(
+    db: sqlite_utils.Database,
+    rows: Sequence[Sequence[object]],
+    lines: Sequence[tuple[str, int, str, str, int]],
+) -> None:
+    """Insert or update many orders (values in `IMPORT_COLUMNS` order) and replace
+    their lines. The caller has left shipped orders out. Call inside a transaction."""
+    stamp = now_utc()
+    columns = ", ".join((*IMPORT_COLUMNS, "created_at", "updated_at"))
+    marks = ", ".join("?" * (len(IMPORT_COLUMNS) + 2))
+    updates = ", ".join(f"{c}=excluded.{c}" for c in (*IMPORT_COLUMNS[1:], "updated_at"))
+    db.conn.executemany(
+        f"INSERT INTO orders ({columns}) VALUES ({marks}) "
+        f"ON CONFLICT(order_no) DO UPDATE SET {updates}",
+        [(*row, stamp, stamp) for row in rows],
+    )
+    db.conn.executemany("DELETE FROM order_lines WHERE order_no = ?", [(r[0],) for r in rows])
+    db.conn.executemany(
+        "INSERT INTO order_lines (order_no, line_no, sku, name, quantity) VALUES (?, ?, ?, ?, ?)",
+        lines,
+    )
+
+
+def pick_code_owners(db: sqlite_utils.Database, codes: Sequence[str]) -> dict[str, str]:
+    """pick_code (upper case) -> the order holding it, for stored orders."""
+    owners: dict[str, str] = {}
+    for start in range(0, len(codes), _CHUNK):
+        chunk = codes[start : start + _CHUNK]
+        for order_no, code in db.execute(
+            f"SELECT order_no, pick_code FROM orders WHERE pick_code IN "
+            f"({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall():
+            owners[code.upper()] = order_no
+    return owners

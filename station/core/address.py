@@ -1,0 +1,168 @@
+"""Chinese recipient addresses: province / city / district, and what needs a second look.
+
+Parsing uses cpca (Chinese province-city-area, offline, MIT), chosen over jionlp
+because it parses a whole import in one vectorised call (about 30 µs an address
+against 4-5 ms for jionlp's parse_location) and imports in under a second.
+The original text is always kept; the normalised parts are stored beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+DEFAULT_CHECK_WORDS = ("部队", "军区", "营区", "酒店", "宾馆")
+
+_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+_HOUSE_NUMBER = re.compile(
+    r"[0-9０-９]|[一二三四五六七八九十百千零〇两]+\s*(号|栋|幢|楼|室|单元|弄|巷|组|座|排|层)"
+)
+# cpca names the city of a municipality 市辖区 (or 县 for its counties).
+_MUNICIPALITY_CITY = ("市辖区", "县")
+
+
+def province_short(name: str) -> str:
+    """'广东省' -> '广东', '新疆维吾尔自治区' -> '新疆', '北京' -> '北京'."""
+    name = name.strip()
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class AddressInput:
+    """An address as the import file gives it: full text and, if the file has them,
+    separate province / city / district / detail columns."""
+
+    text: str
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    detail: str = ""
+
+    @property
+    def has_parts(self) -> bool:
+        return bool(self.province or self.city or self.district)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAddress:
+    province: str
+    city: str
+    district: str
+    detail: str
+    problems: tuple[str, ...] = ()
+
+
+def parse_addresses(
+    inputs: Sequence[AddressInput], check_words: Sequence[str] = DEFAULT_CHECK_WORDS
+) -> list[ParsedAddress]:
+    """Parse many addresses in one call (the fast path for a whole import)."""
+    queries = [_query(a) for a in inputs]
+    unique = list(dict.fromkeys(queries))
+    found = dict(zip(unique, _cpca_rows(unique), strict=True))
+    return [_parsed(a, found[q], check_words) for a, q in zip(inputs, queries, strict=True)]
+
+
+def parse_address(text: str, check_words: Sequence[str] = DEFAULT_CHECK_WORDS) -> ParsedAddress:
+    return parse_addresses([AddressInput(text)], check_words)[0]
+
+
+def _query(address: AddressInput) -> str:
+    if address.has_parts:
+        return f"{address.province}{address.city}{address.district}"
+    return address.text
+
+
+def _parsed(
+    address: AddressInput, row: dict[str, Any], check_words: Sequence[str]
+) -> ParsedAddress:
+    province = row["province"] or ""
+    city = row["city"] or ""
+    if city in _MUNICIPALITY_CITY:
+        city = province
+    district = row["district"] or ""
+    if address.has_parts:
+        detail = address.detail or _strip_parts(address.text, address)
+    else:
+        detail = row["detail"] or ""
+    problems = []
+    if not (province or city or district):
+        problems.append("address not recognised: no province, city or district found")
+    else:
+        problems += [
+            f"{part} missing or not recognised"
+            for part, value in (("province", province), ("city", city), ("district", district))
+            if not value
+        ]
+        if row["inferred"] and district in _ambiguous_districts():
+            province = city = ""
+            problems.append(f"{district} exists in several cities: province and city missing")
+    if not _HOUSE_NUMBER.search(detail):
+        problems.append("house number missing")
+    full = f"{address.text}{detail}" if address.has_parts else address.text
+    problems += [f"contains {w}: check before shipping" for w in check_words if w and w in full]
+    return ParsedAddress(province, city, district, detail.strip(), tuple(problems))
+
+
+def _strip_parts(text: str, address: AddressInput) -> str:
+    for part in (address.province, address.city, address.district):
+        if part and text.startswith(part):
+            text = text[len(part) :]
+    return text
+
+
+def _cpca_rows(queries: list[str]) -> list[dict[str, Any]]:
+    if not queries:
+        return []
+    frame = _cpca().transform(queries, pos_sensitive=True)
+    rows = []
+    for province, city, district, detail, p_pos, c_pos in zip(
+        frame["省"],
+        frame["市"],
+        frame["区"],
+        frame["地址"],
+        frame["省_pos"],
+        frame["市_pos"],
+        strict=True,
+    ):
+        rows.append(
+            {
+                "province": _text(province),
+                "city": _text(city),
+                "district": _text(district),
+                "detail": _text(detail),
+                "inferred": p_pos == -1 and c_pos == -1,
+            }
+        )
+    return rows
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+@cache
+def _cpca() -> Any:
+    """cpca, imported on first use (it loads its table of places: about 0.7 s).
+
+    cpca 0.5 reads its data through pkg_resources, which newer setuptools warns
+    about; the warning is cpca's, not ours.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+        import cpca
+
+    return cpca
+
+
+@cache
+def _ambiguous_districts() -> frozenset[str]:
+    counts = Counter(info.name for info in _cpca().ad_2_addr_dict.values() if info.rank == 2)
+    return frozenset(name for name, n in counts.items() if n > 1)

@@ -1,0 +1,298 @@
+"""Choosing carrier and service for a parcel: ordered rules, first match wins.
+
+Rules live in `routing.toml` in the data folder (written with the documented
+defaults below on first use). A TOML file rather than a database table because
+rules are few, ordered and commented: a technician reads and edits them in a
+text editor, copies them between benches and keeps them in version control,
+like `settings.toml`. Rates change more often and come in bulk, so they are in
+the database and imported from CSV.
+
+Every decision carries the rule that made it and a sentence explaining why, so
+"why did this go SF?" has an answer at the bench and in `station route`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from station.core.address import province_short
+from station.core.carriers import Carrier, Service
+from station.core.rates import RateTable
+
+RULES_FILE = "routing.toml"
+
+DEFAULT_RULES_TOML = """\
+# Packing Station routing rules. The first rule whose conditions all hold decides;
+# a rule without conditions always holds. Conditions:
+#   categories = [..]            any line of the order has one of these categories
+#   declared_value_above = 2000  declared value of the goods, yuan (else order value)
+#   order_value_above = 500      order value, yuan
+#   provinces = [..]             destination province (short or full name)
+#   weight_above_g = 10000       parcel weight in grams
+# Then `carrier` (a WeChat code: SF, ZTO, YTO, STO, YD, JTSD, JD, DBL, YZPY, EMS)
+# and/or `service` (standard, express, cold_chain, insured). Without a carrier the
+# cheapest carrier offering the service by the rate table is chosen.
+# An order that names its own carrier keeps it; these rules decide the others.
+
+[[rule]]
+name = "fresh goods go cold chain"
+categories = ["fresh", "frozen", "生鲜", "冷冻"]
+service = "cold_chain"
+
+[[rule]]
+name = "high value goes SF insured"
+declared_value_above = 2000
+carrier = "SF"
+service = "insured"
+
+# Example: uncomment to send remote provinces with China Post.
+# [[rule]]
+# name = "remote provinces go China Post"
+# provinces = ["新疆", "西藏", "青海"]
+# carrier = "YZPY"
+
+[[rule]]
+name = "otherwise the cheapest carrier"
+service = "standard"
+"""
+
+_CONDITIONS = (
+    "categories",
+    "declared_value_above",
+    "order_value_above",
+    "provinces",
+    "weight_above_g",
+)
+
+
+class RulesError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Parcel:
+    """What routing looks at. Values in fen and grams."""
+
+    order_no: str
+    province: str
+    categories: tuple[str, ...]
+    declared_value_fen: int
+    order_value_fen: int
+    weight_g: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    carrier: str = ""
+    service: str = Service.STANDARD
+    categories: tuple[str, ...] = ()
+    declared_value_above_fen: int | None = None
+    order_value_above_fen: int | None = None
+    provinces: tuple[str, ...] = ()
+    weight_above_g: int | None = None
+
+    def reasons(self, parcel: Parcel) -> list[str] | None:
+        """Why each condition holds, or None when one does not."""
+        reasons: list[str] = []
+        if self.categories:
+            hit = [c for c in parcel.categories if c in self.categories]
+            if not hit:
+                return None
+            reasons.append(f"category {hit[0]}")
+        if self.declared_value_above_fen is not None:
+            if parcel.declared_value_fen <= self.declared_value_above_fen:
+                return None
+            reasons.append(
+                f"declared value {yuan(parcel.declared_value_fen)} > "
+                f"{yuan(self.declared_value_above_fen)}"
+            )
+        if self.order_value_above_fen is not None:
+            if parcel.order_value_fen <= self.order_value_above_fen:
+                return None
+            reasons.append(
+                f"order value {yuan(parcel.order_value_fen)} > {yuan(self.order_value_above_fen)}"
+            )
+        if self.provinces:
+            if province_short(parcel.province) not in self.provinces:
+                return None
+            reasons.append(f"destination {parcel.province}")
+        if self.weight_above_g is not None:
+            if parcel.weight_g <= self.weight_above_g:
+                return None
+            reasons.append(f"weight {parcel.weight_g} g > {self.weight_above_g} g")
+        return reasons or ["no conditions"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    carrier: str
+    service: str
+    cost_fen: int | None
+    rule: str
+    explanation: str
+    alert: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "carrier": self.carrier,
+            "service": self.service,
+            "cost": None if self.cost_fen is None else float(Decimal(self.cost_fen) / 100),
+            "rule": self.rule,
+            "explanation": self.explanation,
+            "alert": self.alert,
+        }
+
+
+def yuan(fen: int) -> str:
+    return f"{Decimal(fen) / 100:,.2f} yuan"
+
+
+def parse_rules(text: str) -> list[Rule]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"not valid TOML: {exc}") from exc
+    raw = data.get("rule", [])
+    if not isinstance(raw, list) or not raw:
+        raise RulesError("no [[rule]] tables")
+    return [_rule(number, table) for number, table in enumerate(raw, start=1)]
+
+
+def _rule(number: int, table: dict) -> Rule:
+    known = {"name", "carrier", "service", *_CONDITIONS}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise RulesError(f"rule {number}: unknown keys {', '.join(unknown)}")
+    service = str(table.get("service", Service.STANDARD))
+    if service not in set(Service):
+        raise RulesError(f"rule {number}: unknown service {service!r}")
+    if not table.get("carrier") and "service" not in table:
+        raise RulesError(f"rule {number}: needs a carrier or a service")
+    try:
+        return Rule(
+            name=str(table.get("name") or f"rule {number}"),
+            carrier=str(table.get("carrier", "")).upper(),
+            service=service,
+            categories=tuple(str(c) for c in table.get("categories", ())),
+            declared_value_above_fen=_fen(table.get("declared_value_above")),
+            order_value_above_fen=_fen(table.get("order_value_above")),
+            provinces=tuple(province_short(str(p)) for p in table.get("provinces", ())),
+            weight_above_g=_int(table.get("weight_above_g")),
+        )
+    except (TypeError, ValueError) as exc:
+        raise RulesError(f"rule {number}: {exc}") from exc
+
+
+def _fen(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not an amount in yuan")
+    return round(Decimal(str(value)) * 100)
+
+
+def _int(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
+
+
+class Router:
+    """Rules, rates and carriers held in memory: a decision takes microseconds."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        rates: RateTable,
+        carriers: Mapping[str, Carrier],
+        default_carrier: str,
+        cost_alert_percent: float = 12.0,
+    ):
+        self.rules = tuple(rules)
+        self.rates = rates
+        self.carriers = carriers
+        self.default_carrier = default_carrier.upper()
+        self.cost_alert_percent = cost_alert_percent
+
+    def route(self, parcel: Parcel) -> Decision:
+        skipped: list[str] = []
+        for number, rule in enumerate(self.rules, start=1):
+            reasons = rule.reasons(parcel)
+            if reasons is None:
+                continue
+            label = f"rule {number} '{rule.name}'"
+            why = f"{label} matched: {', '.join(reasons)}"
+            decision = self._apply(rule, label, why, parcel)
+            if decision is not None:
+                return decision
+            skipped.append(f"{label} matched but no carrier offers {rule.service} with a rate")
+        return self._decide(
+            self.default_carrier,
+            Service.STANDARD,
+            "default",
+            "; ".join([*skipped, "no rule decided"]) + f": default carrier {self.default_carrier}",
+            parcel,
+        )
+
+    def named(self, carrier: str, service: str, parcel: Parcel) -> Decision:
+        """The order names its carrier: keep it, with its cost for the record."""
+        return self._decide(
+            carrier.upper(),
+            service or Service.STANDARD,
+            "order",
+            "the order names its carrier",
+            parcel,
+        )
+
+    def _apply(self, rule: Rule, label: str, why: str, parcel: Parcel) -> Decision | None:
+        if rule.carrier:
+            return self._decide(rule.carrier, rule.service, label, why, parcel)
+        priced = self._priced(rule.service, parcel)
+        if not priced:
+            return None
+        code, cost = priced[0]
+        others = ", ".join(f"{c} {yuan(f)}" for c, f in priced[1:4])
+        choice = f"cheapest {rule.service} carrier: {code} {yuan(cost)}"
+        if others:
+            choice += f" (then {others})"
+        return self._decide(code, rule.service, label, f"{why}; {choice}", parcel)
+
+    def _priced(self, service: str, parcel: Parcel) -> list[tuple[str, int]]:
+        """(carrier, cost) of every active carrier offering the service, cheapest first;
+        on a tie the default carrier, then the code, decides."""
+        priced = []
+        for code in self.rates.carriers_for(service):
+            known = self.carriers.get(code)
+            if known is None or not known.offers(service):
+                continue
+            rate = self.rates.find(code, service, parcel.province)
+            if rate is not None:
+                priced.append((code, rate.cost_fen(parcel.weight_g)))
+        return sorted(priced, key=lambda p: (p[1], p[0] != self.default_carrier, p[0]))
+
+    def _decide(self, carrier: str, service: str, rule: str, why: str, parcel: Parcel) -> Decision:
+        rate = self.rates.find(carrier, service, parcel.province)
+        cost = None if rate is None else rate.cost_fen(parcel.weight_g)
+        where = parcel.province or "an unknown province"
+        if cost is None:
+            why += f". No {carrier} {service} rate for {where}: cost unknown"
+        else:
+            why += f". {carrier} {service}: {yuan(cost)} for {parcel.weight_g} g to {where}"
+        return Decision(carrier, service, cost, rule, why + ".", self._alert(cost, parcel))
+
+    def _alert(self, cost: int | None, parcel: Parcel) -> str:
+        if cost is None or parcel.order_value_fen <= 0:
+            return ""
+        share = 100 * cost / parcel.order_value_fen
+        if share <= self.cost_alert_percent:
+            return ""
+        return (
+            f"shipping {yuan(cost)} is {share:.0f}% of the order value "
+            f"{yuan(parcel.order_value_fen)} (limit {self.cost_alert_percent:g}%)"
+        )

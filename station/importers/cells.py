@@ -1,0 +1,122 @@
+"""Turning one cell's text into a value, or a short reason why it cannot be one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from station.core.model import OrderStatus
+
+_MONEY_NOISE = re.compile(r"[¥￥,，\s元]|^CNY|^RMB", re.IGNORECASE)
+_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+)
+_CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+class BadCell(ValueError):
+    pass
+
+
+def quantity(text: str) -> int:
+    """A positive whole number; Excel's '2.0' counts as 2."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise BadCell(f"{text!r} is not a quantity") from None
+    if not value.is_finite() or value != value.to_integral_value() or value <= 0:
+        raise BadCell(f"{text!r} is not a positive whole quantity")
+    if value > 100_000:
+        raise BadCell(f"{text!r} is too large a quantity")
+    return int(value)
+
+
+def fen(text: str) -> int:
+    """A price in yuan ('¥12.50', '1,234', '12.5元') as whole fen."""
+    cleaned = _MONEY_NOISE.sub("", text)
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise BadCell(f"{text!r} is not an amount in yuan") from None
+    if not value.is_finite() or value < 0 or value > 10**9:
+        raise BadCell(f"{text!r} is not an amount in yuan")
+    return int((value * 100).to_integral_value())
+
+
+def grams(text: str) -> int:
+    try:
+        value = Decimal(text.lower().removesuffix("g").strip())
+    except InvalidOperation:
+        raise BadCell(f"{text!r} is not a weight in grams") from None
+    if not value.is_finite() or value < 0 or value > 10**7:
+        raise BadCell(f"{text!r} is not a weight in grams")
+    return int(value.to_integral_value())
+
+
+def moment(text: str) -> str:
+    """An order time as UTC ISO 8601; times without a zone are China time.
+
+    Accepts the usual export formats and Unix seconds (the API's create_time).
+    """
+    if text.isdigit() and len(text) == 10:
+        return _iso(dt.datetime.fromtimestamp(int(text), dt.UTC))
+    for pattern in _TIME_FORMATS:
+        try:
+            parsed = dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return _iso(parsed.replace(tzinfo=_CHINA))
+    raise BadCell(f"{text!r} is not a date and time like 2026-11-21 13:29:35")
+
+
+def _iso(moment_: dt.datetime) -> str:
+    return moment_.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# WeChat Shop order status: 10 unpaid, 20 to ship, 21 partly shipped, 30 shipped,
+# 100 done, 190/200/250 cancelled; and the back office's texts for the same.
+_STATUS: dict[str, tuple[OrderStatus, str]] = {
+    "10": (OrderStatus.HOLD, "not paid yet upstream"),
+    "待付款": (OrderStatus.HOLD, "not paid yet upstream"),
+    "20": (OrderStatus.OPEN, ""),
+    "待发货": (OrderStatus.OPEN, ""),
+    "21": (OrderStatus.OPEN, ""),
+    "部分发货": (OrderStatus.OPEN, ""),
+    "30": (OrderStatus.HOLD, "already shipped upstream"),
+    "已发货": (OrderStatus.HOLD, "already shipped upstream"),
+    "待收货": (OrderStatus.HOLD, "already shipped upstream"),
+    "100": (OrderStatus.HOLD, "already completed upstream"),
+    "已完成": (OrderStatus.HOLD, "already completed upstream"),
+    "190": (OrderStatus.CANCELLED, "cancelled upstream"),
+    "200": (OrderStatus.CANCELLED, "cancelled upstream"),
+    "250": (OrderStatus.CANCELLED, "cancelled upstream"),
+    "已取消": (OrderStatus.CANCELLED, "cancelled upstream"),
+    "已关闭": (OrderStatus.CANCELLED, "cancelled upstream"),
+    "open": (OrderStatus.OPEN, ""),
+    "hold": (OrderStatus.HOLD, "on hold upstream"),
+    "cancelled": (OrderStatus.CANCELLED, "cancelled upstream"),
+    "refunded": (OrderStatus.REFUNDED, "refunded upstream"),
+}
+_NO_REFUND = ("无", "无售后", "拒绝", "关闭", "撤销", "取消", "none", "no")
+
+
+def status(status_text: str, refund_text: str) -> tuple[OrderStatus, str]:
+    """The station status and hold reason for an upstream status and refund state."""
+    refund = refund_text.strip()
+    if refund and not any(word in refund.lower() for word in _NO_REFUND):
+        return OrderStatus.REFUNDED, f"refund upstream: {refund}"
+    text = status_text.strip()
+    if not text:
+        return OrderStatus.OPEN, ""
+    found = _STATUS.get(text.lower()) or _STATUS.get(text)
+    if found is None:
+        raise BadCell(f"unknown order status {text!r}")
+    state, reason = found
+    return state, f"{reason} ({text})" if reason else ""

@@ -1,0 +1,273 @@
+"""From a parsed order file to the database: plan first (the preview), then apply.
+
+The plan decides, per order: new, update (unshipped), or untouched (shipped);
+its normalised address and flags; and alerts for orders upstream cancelled or
+refunded after they shipped or had their label printed. Applying writes the
+whole plan in one transaction, so an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from station.core.address import DEFAULT_CHECK_WORDS, ParsedAddress, parse_addresses
+from station.core.model import OrderStatus
+from station.importers.orders import ImportedOrder, OrderPreview
+from station.importers.problems import RowProblem
+from station.store import flags as flag_store
+from station.store import orders as order_store
+from station.store.db import transaction
+from station.store.flags import Flag
+
+DUPLICATE_WINDOW = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class PlannedOrder:
+    order: ImportedOrder
+    address: ParsedAddress
+    action: str  # "new", "update" or "shipped"
+    status: OrderStatus
+    hold_reason: str
+    dedupe_key: str
+
+
+@dataclass
+class ImportPlan:
+    preview: OrderPreview
+    source: str
+    orders: list[PlannedOrder] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    alerts: list[Flag] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    planned_at: str = ""
+
+    def count(self, action: str) -> int:
+        return sum(1 for p in self.orders if p.action == action)
+
+    @property
+    def rejected_rows(self) -> int:
+        return self.preview.rejected_rows + sum(len(p.order.source_lines) for p in self._rejected())
+
+    def _rejected(self) -> list[PlannedOrder]:
+        return [p for p in self.orders if p.action == "rejected"]
+
+    def flags_of(self, order_no: str) -> list[Flag]:
+        return [f for f in self.flags if f.order_no == order_no]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    imported: int
+    updated: int
+    unchanged_shipped: int
+    rejected_rows: int
+    flagged: int
+    alerts: int
+    problems: tuple[RowProblem, ...]
+
+
+def plan_orders(
+    db: sqlite_utils.Database,
+    preview: OrderPreview,
+    source: str,
+    check_words: Sequence[str] = DEFAULT_CHECK_WORDS,
+) -> ImportPlan:
+    """What importing would do; reads the database, writes nothing."""
+    plan = ImportPlan(preview, source, problems=list(preview.problems))
+    plan.planned_at = _iso(dt.datetime.now(dt.UTC))
+    orders = preview.orders
+    addresses = parse_addresses([o.address for o in orders], check_words)
+    known = order_store.existing_orders(db, [o.order_no for o in orders])
+    owners = order_store.pick_code_owners(db, [o.pick_code for o in orders if o.pick_code])
+    for order, address in zip(orders, addresses, strict=True):
+        existing = known.get(order.order_no.upper())
+        owner = owners.get((order.pick_code or "").upper())
+        if owner is not None and owner.upper() != order.order_no.upper():
+            plan.problems.append(
+                RowProblem(order.source_lines[0], "pick_code", f"pick code used by order {owner}")
+            )
+            action = "rejected"
+        elif existing is None:
+            action = "new"
+        elif existing.shipped:
+            action = "shipped"
+        else:
+            action = "update"
+        status, reason = _status(order, existing)
+        plan.orders.append(
+            PlannedOrder(order, address, action, status, reason, _fingerprint(order, address))
+        )
+        if existing is not None and existing.shipped:
+            _alert_if_withdrawn(plan, order, existing)
+    live = [p for p in plan.orders if p.action in ("new", "update")]
+    plan.flags += [
+        Flag(p.order.order_no, flag_store.ADDRESS, f"address: {problem}")
+        for p in live
+        for problem in p.address.problems
+    ]
+    plan.flags += _duplicate_orders(db, live)
+    plan.flags += _duplicate_payments(db, live)
+    plan.problems.sort(key=lambda p: p.line)
+    return plan
+
+
+def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
+    live = [p for p in plan.orders if p.action in ("new", "update")]
+    rows = [_row(p, plan.source, plan.planned_at) for p in live]
+    lines = [
+        (p.order.order_no, number, line.sku, line.name, line.quantity)
+        for p in live
+        for number, line in enumerate(p.order.lines, start=1)
+    ]
+    with transaction(db):
+        order_store.upsert_orders(db, rows, lines)
+        flag_store.replace_flags(db, [p.order.order_no for p in live], [])
+        flag_store.add_flags(db, plan.flags)
+        for alert in plan.alerts:
+            flag_store.add_alert(db, alert.order_no, alert.kind, alert.detail)
+    return ImportSummary(
+        imported=plan.count("new"),
+        updated=plan.count("update"),
+        unchanged_shipped=plan.count("shipped"),
+        rejected_rows=plan.rejected_rows,
+        flagged=len({f.order_no for f in plan.flags}),
+        alerts=len(plan.alerts),
+        problems=tuple(plan.problems),
+    )
+
+
+def _status(
+    order: ImportedOrder, existing: order_store.ExistingOrder | None
+) -> tuple[OrderStatus, str]:
+    """Upstream's status, except that a hold put at the bench stays until upstream
+    withdraws the order (cancelled or refunded)."""
+    withdrawn = order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+    if existing is not None and existing.status is OrderStatus.HOLD and not withdrawn:
+        if order.status is OrderStatus.OPEN:
+            return existing.status, existing.hold_reason
+    return order.status, order.hold_reason
+
+
+def _alert_if_withdrawn(
+    plan: ImportPlan, order: ImportedOrder, existing: order_store.ExistingOrder
+) -> None:
+    if order.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
+        return
+    what = "label printed" if existing.label_printed else "shipped"
+    plan.alerts.append(
+        Flag(
+            order.order_no,
+            order.status.value + "_after_ship",
+            f"upstream says {order.upstream_status or order.status.value} but the parcel is "
+            f"already {what} ({existing.tracking_no or '-'}): intercept it with the carrier",
+        )
+    )
+
+
+def _fingerprint(order: ImportedOrder, address: ParsedAddress) -> str:
+    items = sorted(f"{line.sku.upper()}*{line.quantity}" for line in order.lines)
+    text = "|".join(
+        (
+            order.recipient_name.strip(),
+            order.phone.strip(),
+            "".join(order.address.text.split()),
+            *items,
+        )
+    )
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _moment(order: ImportedOrder, fallback: str) -> dt.datetime:
+    return dt.datetime.fromisoformat((order.ordered_at or fallback).replace("Z", "+00:00"))
+
+
+def _duplicate_orders(db: sqlite_utils.Database, live: list[PlannedOrder]) -> list[Flag]:
+    """Same recipient, address and items within 24 h: both orders get a flag."""
+    if not live:
+        return []
+    now = _iso(dt.datetime.now(dt.UTC))
+    moments = {p.order.order_no: _moment(p.order, now) for p in live}
+    since = min(moments.values()) - DUPLICATE_WINDOW
+    by_key: dict[str, list[tuple[str, dt.datetime, bool]]] = {}
+    importing = {p.order.order_no.upper() for p in live}
+    for order_no, key, at, status in order_store.recent_fingerprints(db, _iso(since)):
+        if order_no.upper() not in importing:
+            stored = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+            by_key.setdefault(key, []).append((order_no, stored, status != "shipped"))
+    for p in live:
+        by_key.setdefault(p.dedupe_key, []).append(
+            (p.order.order_no, moments[p.order.order_no], True)
+        )
+    flags = []
+    for group in by_key.values():
+        if len(group) < 2:
+            continue
+        for order_no, at, may_flag in group:
+            twins = [o for o, t, _ in group if o != order_no and abs(t - at) <= DUPLICATE_WINDOW]
+            if may_flag and twins:
+                flags.append(
+                    Flag(
+                        order_no,
+                        flag_store.DUPLICATE_ORDER,
+                        "suspected duplicate: same recipient, address and items as "
+                        f"{', '.join(twins)} within 24 h",
+                    )
+                )
+    return flags
+
+
+def _duplicate_payments(db: sqlite_utils.Database, live: list[PlannedOrder]) -> list[Flag]:
+    """One payment number on two orders: the buyer may have paid twice, or one is a copy."""
+    payers: dict[str, set[str]] = {}
+    for p in live:
+        if p.order.payment_no:
+            payers.setdefault(p.order.payment_no, set()).add(p.order.order_no)
+    for order_no, payment_no in order_store.orders_with_payment(db, list(payers)):
+        if not any(o.upper() == order_no.upper() for o in payers[payment_no]):
+            payers[payment_no].add(order_no)
+    importing = {p.order.order_no for p in live}
+    return [
+        Flag(
+            order_no,
+            flag_store.DUPLICATE_PAYMENT,
+            f"payment {payment_no} also on order {', '.join(sorted(orders - {order_no}))}",
+        )
+        for payment_no, orders in payers.items()
+        if len(orders) > 1
+        for order_no in sorted(orders & importing)
+    ]
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _row(p: PlannedOrder, source: str, planned_at: str) -> tuple[object, ...]:
+    o, a = p.order, p.address
+    return (
+        o.order_no,
+        o.pick_code,
+        p.status.value,
+        p.hold_reason,
+        source,
+        o.recipient_name,
+        o.phone,
+        o.address.text,
+        a.province,
+        a.city,
+        a.district,
+        o.buyer_note,
+        o.carrier,
+        o.service,
+        o.order_value_fen,
+        o.ordered_at or planned_at,
+        o.payment_no,
+        p.dedupe_key,
+        o.upstream_status,
+    )

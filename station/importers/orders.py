@@ -1,0 +1,240 @@
+"""Order files into orders: rows grouped by order number, each row checked.
+
+Several rows with the same order number are one order with several lines (the
+same SKU twice becomes one line with both quantities). Order-level columns may
+be repeated on every row or left blank after the first; a different value is a
+problem. An order with any bad row is rejected whole, so no parcel is packed
+with a line missing; its other rows are reported as rejected with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from station.core.address import AddressInput
+from station.core.model import OrderStatus
+from station.importers import cells
+from station.importers.mapping import Mapping
+from station.importers.problems import RowProblem
+from station.importers.table import Row, Table
+
+T = TypeVar("T")
+
+# Columns that describe the order, not the line: the same on each of its rows.
+_ORDER_COLUMNS = (
+    "recipient_name",
+    "phone",
+    "address",
+    "province",
+    "city",
+    "district",
+    "detail",
+    "house_number",
+    "buyer_note",
+    "carrier",
+    "service",
+    "status",
+    "refund_status",
+    "order_value",
+    "ordered_at",
+    "payment_no",
+    "pick_code",
+)
+# Conflicting values in these mean two different parcels under one number.
+_MUST_AGREE = ("recipient_name", "phone", "address", "province", "city", "district", "detail")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLine:
+    sku: str
+    name: str
+    quantity: int
+    unit_price_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportedOrder:
+    order_no: str
+    lines: tuple[ImportLine, ...]
+    recipient_name: str
+    phone: str
+    address: AddressInput
+    status: OrderStatus
+    hold_reason: str
+    upstream_status: str = ""
+    buyer_note: str = ""
+    carrier: str = ""
+    service: str = ""
+    order_value_fen: int = 0
+    ordered_at: str | None = None
+    payment_no: str = ""
+    pick_code: str | None = None
+    source_lines: tuple[int, ...] = ()
+
+
+@dataclass
+class OrderPreview:
+    orders: list[ImportedOrder] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected_rows: int = 0
+    total_rows: int = 0
+
+
+def parse_orders(table: Table, mapping: Mapping) -> OrderPreview:
+    """Every order the file holds, and every problem with its line and column."""
+    mapping.check(table.headers)
+    index = {name: table.headers.index(h) for name, h in mapping.columns.items() if h}
+    groups: dict[str, list[Row]] = {}
+    preview = OrderPreview(total_rows=len(table.rows))
+    order_header = mapping.columns["order_no"]
+    for row in table.rows:
+        order_no = row.get(index["order_no"])
+        if not order_no:
+            preview.problems.append(RowProblem(row.line, order_header, "order number is empty"))
+            preview.rejected_rows += 1
+            continue
+        groups.setdefault(order_no.upper(), []).append(row)
+    for rows in groups.values():
+        order, problems = _order(rows[0].get(index["order_no"]), rows, index, mapping)
+        if order is None:
+            preview.rejected_rows += len(rows)
+            preview.problems += problems
+        else:
+            preview.orders.append(order)
+    preview.problems.sort(key=lambda p: p.line)
+    return preview
+
+
+def _order(
+    order_no: str, rows: list[Row], index: dict[str, int], mapping: Mapping
+) -> tuple[ImportedOrder | None, list[RowProblem]]:
+    problems: list[RowProblem] = []
+    values: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    lines: dict[str, ImportLine] = {}
+    for row in rows:
+        found = len(problems)
+        cell = {name: row.get(i) for name, i in index.items()}
+        for name in _ORDER_COLUMNS:
+            value = cell.get(name, "")
+            if not value:
+                continue
+            if name not in values:
+                values[name], first_line[name] = value, row.line
+            elif name in _MUST_AGREE and value != values[name]:
+                problems.append(
+                    RowProblem(
+                        row.line,
+                        mapping.columns[name],
+                        f"differs from line {first_line[name]} of the same order "
+                        f"({value!r} / {values[name]!r})",
+                    )
+                )
+        line = _line(row, cell, mapping, problems)
+        if line is not None and len(problems) == found:
+            known = lines.get(line.sku.upper())
+            if known is not None:
+                line = ImportLine(
+                    known.sku, known.name, known.quantity + line.quantity, known.unit_price_fen
+                )
+            lines[line.sku.upper()] = line
+    order_line = rows[0].line
+    if not values.get("recipient_name"):
+        problems.append(RowProblem(order_line, mapping.columns["recipient_name"], "no recipient"))
+    if not (values.get("address") or values.get("detail")):
+        column = mapping.columns.get("address") or mapping.columns.get("detail", "")
+        problems.append(RowProblem(order_line, column, "no address"))
+    order = None
+    if not problems:
+        order = _assemble(order_no, rows, values, lines, mapping, problems)
+    if problems:
+        bad = {p.line for p in problems}
+        problems += [
+            RowProblem(r.line, "", f"rejected with its order (see line {min(bad)})")
+            for r in rows
+            if r.line not in bad
+        ]
+        return None, problems
+    return order, []
+
+
+def _line(
+    row: Row, cell: dict[str, str], mapping: Mapping, problems: list[RowProblem]
+) -> ImportLine | None:
+    sku = cell.get("sku", "")
+    if not sku:
+        problems.append(RowProblem(row.line, mapping.columns["sku"], "SKU is empty"))
+        return None
+    try:
+        quantity = cells.quantity(cell.get("quantity", ""))
+    except cells.BadCell as exc:
+        problems.append(RowProblem(row.line, mapping.columns["quantity"], str(exc)))
+        return None
+    price = None
+    if cell.get("unit_price"):
+        try:
+            price = cells.fen(cell["unit_price"])
+        except cells.BadCell as exc:
+            problems.append(RowProblem(row.line, mapping.columns["unit_price"], str(exc)))
+            return None
+    return ImportLine(sku, cell.get("product_name") or sku, quantity, price)
+
+
+def _assemble(
+    order_no: str,
+    rows: list[Row],
+    values: dict[str, str],
+    lines: dict[str, ImportLine],
+    mapping: Mapping,
+    problems: list[RowProblem],
+) -> ImportedOrder | None:
+    line = rows[0].line
+
+    def parsed(name: str, parse: Callable[[str], T]) -> T | None:
+        if not values.get(name):
+            return None
+        try:
+            return parse(values[name])
+        except cells.BadCell as exc:
+            problems.append(RowProblem(line, mapping.columns[name], str(exc)))
+            return None
+
+    status, reason = OrderStatus.OPEN, ""
+    try:
+        status, reason = cells.status(values.get("status", ""), values.get("refund_status", ""))
+    except cells.BadCell as exc:
+        problems.append(RowProblem(line, mapping.columns["status"], str(exc)))
+    value_fen = parsed("order_value", cells.fen)
+    ordered_at = parsed("ordered_at", cells.moment)
+    if problems:
+        return None
+    if value_fen is None:
+        value_fen = sum((ln.unit_price_fen or 0) * ln.quantity for ln in lines.values())
+    detail = values.get("detail", "")
+    house = values.get("house_number", "")
+    if house and house not in detail:
+        detail += house
+    parts = [values.get(k, "") for k in ("province", "city", "district")]
+    text = values.get("address") or "".join(parts) + detail
+    return ImportedOrder(
+        order_no=order_no,
+        lines=tuple(lines.values()),
+        recipient_name=values["recipient_name"],
+        phone=values.get("phone", ""),
+        address=AddressInput(text, *parts, detail),
+        status=status,
+        hold_reason=reason,
+        upstream_status=" / ".join(
+            v for v in (values.get("status", ""), values.get("refund_status", "")) if v
+        ),
+        buyer_note=values.get("buyer_note", ""),
+        carrier=values.get("carrier", "").upper(),
+        service=values.get("service", ""),
+        order_value_fen=value_fen,
+        ordered_at=ordered_at,
+        payment_no=values.get("payment_no", ""),
+        pick_code=values.get("pick_code") or None,
+        source_lines=tuple(r.line for r in rows),
+    )

@@ -1,0 +1,145 @@
+"""Reading an import file into rows of text cells, whatever Excel or a shop wrote.
+
+CSV comes as UTF-8 (with or without BOM) or GBK / GB18030 (Excel on Chinese
+Windows); GB18030 is a superset of GBK, so one decoder covers both. XLSX is
+read from its first sheet. Every failure is an `UnreadableFile` with a message
+a person can act on; nothing else escapes, whatever the bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+XLSX_MAGIC = b"PK\x03\x04"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class UnreadableFile(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    line: int
+    cells: tuple[str, ...]
+
+    def get(self, index: int) -> str:
+        return self.cells[index].strip() if index < len(self.cells) else ""
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    encoding: str
+
+    def column(self, header: str) -> int | None:
+        try:
+            return self.headers.index(header)
+        except ValueError:
+            return None
+
+
+def read_table(path: Path | str) -> Table:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return table_from_bytes(data)
+
+
+def table_from_bytes(data: bytes) -> Table:
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    if data.startswith(XLSX_MAGIC):
+        return _xlsx(data)
+    text, encoding = decode(data)
+    return _csv(text, encoding)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding it was in: UTF-8 with BOM, UTF-8, else GB18030."""
+    if data.startswith(UTF8_BOM):
+        try:
+            return data[len(UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"starts as UTF-8 but byte {exc.start} is not UTF-8") from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"not a text file in UTF-8 or GBK/GB18030 (byte {exc.start}); "
+            "save it from Excel as CSV or XLSX"
+        ) from None
+
+
+def _csv(text: str, encoding: str) -> Table:
+    if "\x00" in text:
+        raise UnreadableFile("the file holds NUL bytes: it is not a CSV text file")
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[Row] = []
+    headers: tuple[str, ...] | None = None
+    try:
+        start = reader.line_num + 1
+        for cells in reader:
+            if headers is None:
+                headers = tuple(c.strip() for c in cells)
+            elif any(c.strip() for c in cells):
+                rows.append(Row(start, tuple(cells)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise UnreadableFile(f"line {reader.line_num}: not valid CSV ({exc})") from None
+    return _checked(headers, rows, encoding)
+
+
+def _xlsx(data: bytes) -> Table:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise UnreadableFile(f"not a readable XLSX workbook ({exc})") from None
+    # openpyxl raises many kinds of errors on a damaged workbook; all mean the same here.
+    try:
+        sheet = book.worksheets[0]
+        rows: list[Row] = []
+        headers: tuple[str, ...] | None = None
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = tuple(_cell_text(v) for v in values)
+            if headers is None:
+                headers = tuple(c.strip() for c in cells)
+            elif any(c.strip() for c in cells):
+                rows.append(Row(number, cells))
+    except Exception as exc:
+        raise UnreadableFile(f"the XLSX workbook is damaged ({exc})") from None
+    finally:
+        book.close()
+    return _checked(headers, rows, "xlsx")
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return str(value)
+
+
+def _checked(headers: tuple[str, ...] | None, rows: list[Row], encoding: str) -> Table:
+    if not headers or not any(headers):
+        raise UnreadableFile("no header row: the first row must name the columns")
+    return Table(headers, tuple(rows), encoding)
