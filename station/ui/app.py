@@ -157,6 +157,7 @@ def run_app(data_dir: Path, settings: Settings, demo: bool) -> int:
     # Without a window manager (kiosk X sessions) "maximized" alone does nothing.
     station.window.setGeometry(app.primaryScreen().availableGeometry())
     station.window.showMaximized()
+    station.window.activateWindow()
     try:
         return app.exec()
     finally:

@@ -99,9 +99,17 @@ class BenchWindow(QMainWindow):
     def scan(self, code: str) -> Outcome:
         return self.bench.scan(code)
 
+    @property
+    def override_open(self) -> bool:
+        return self.override_dialog is not None and self.override_dialog.isVisible()
+
     def open_override(self, kind: str) -> OverrideDialog:
-        if self.override_dialog is not None:
-            self.override_dialog.reject()
+        # The previous dialog is only deleted now: keys already on their way to it
+        # (a key release after the number that closed it) must find it alive.
+        previous = self.override_dialog
+        if previous is not None:
+            previous.reject()
+            previous.deleteLater()
         dialog = OverrideDialog(kind, self)
         dialog.finished.connect(lambda code: self._override_finished(dialog, code))
         self.override_dialog = dialog
@@ -110,9 +118,6 @@ class BenchWindow(QMainWindow):
         return dialog
 
     def _override_finished(self, dialog: OverrideDialog, code: int) -> None:
-        if self.override_dialog is dialog:
-            self.override_dialog = None
-        dialog.deleteLater()
         if code == OverrideDialog.DialogCode.Accepted:
             self.bench.override(dialog.pin, dialog.reason)
 
@@ -287,7 +292,7 @@ class BenchWindow(QMainWindow):
             widget.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.override_dialog is not None:
+        if self.override_open:
             self.override_dialog.reject()
         super().closeEvent(event)
 
