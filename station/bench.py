@@ -17,22 +17,25 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 import sqlite_utils
 
 from printers import PrinterError, Waybill
-from station.core.carriers import UnknownCarrier, carrier, looks_like_tracking
+from station.core.carriers import UnknownCarrier, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
 from station.core.reading import Reading, ScaleLink
+from station.core.routing import RulesError
 from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
-from station.store import audit, pool, search, shipments
+from station.store import audit, catalogue, pool, search, shipments
+from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
 from station.store.users import Action, Role, User, check_pin
@@ -184,6 +187,12 @@ class Bench:
     # -- the flow -------------------------------------------------------------
 
     def _start(self, code: str) -> Outcome:
+        alerts = flag_store.open_alerts(self.db)
+        if alerts:
+            alert = alerts[0]
+            return outcome(
+                Tone.ERROR, "alert_intercept", order_no=alert.order_no, detail=alert.detail
+            )
         order = order_store.find_order(self.db, code)
         if order is None:
             if order_store.find_product(self.db, code) is not None:
@@ -196,6 +205,10 @@ class Bench:
             return refusal
         session = PackingSession(order, self.rule, started_at=self.wall())
         self.session = session
+        if session.phase is Phase.CONFIRM:
+            return outcome(
+                Tone.WARN, "order_flagged", order_no=order.order_no, flags="; ".join(order.flags)
+            )
         if session.phase is Phase.WEIGH:
             return self._try_weigh(session) or outcome(Tone.INFO, "weigh_waiting")
         return outcome(Tone.OK, "order_started", order_no=order.order_no)
@@ -230,15 +243,36 @@ class Bench:
 
     def _after_weight(self, session: PackingSession) -> Outcome | None:
         """Weight accepted: pick the carrier and waybill number, then record."""
-        code = session.order.carrier or self.settings["carrier.default"]
-        try:
-            session.assign_carrier(carrier(code))
-        except UnknownCarrier:
-            session.assign_carrier(carrier(self.settings["carrier.default"]))
+        self._assign_carrier(session)
         assert session.carrier is not None
         if pool.free_count(self.db, session.carrier.code) > 0:
             return self._record(session, from_pool=True)
         return outcome(Tone.WARN, "tracking_needed", carrier=session.carrier.name_zh)
+
+    def _assign_carrier(self, session: PackingSession) -> None:
+        """The order's own carrier when it names a known one, else the routing rules'."""
+        order = session.order
+        if order.carrier:
+            try:
+                session.assign_carrier(catalogue.find_carrier(self.db, order.carrier))
+                return
+            except UnknownCarrier:
+                log.warning("order %s names unknown carrier %s", order.order_no, order.carrier)
+        default = self.settings["carrier.default"]
+        assert session.weight is not None
+        try:
+            router = catalogue.load_router(self.db, self._folder(), self.settings)
+            decision = router.route(catalogue.parcel_for(self.db, order, session.weight.grams))
+            chosen = catalogue.find_carrier(self.db, decision.carrier)
+        except (RulesError, UnknownCarrier) as exc:
+            log.error("routing order %s failed, using %s: %s", order.order_no, default, exc)
+            session.assign_carrier(catalogue.find_carrier(self.db, default))
+            return
+        log.info("order %s routed: %s", order.order_no, decision.explanation)
+        session.assign_carrier(chosen, decision.service)
+
+    def _folder(self) -> Path | None:
+        return self.settings.path.parent if self.settings.path is not None else None
 
     def _tracking_scanned(self, session: PackingSession, code: str) -> Outcome:
         refusal = session.scan_tracking(code, self.wall())
@@ -274,14 +308,16 @@ class Bench:
             recorded.weight_g,
         )
         self._pending_print = (self.last, False)
-        return outcome(
-            Tone.DONE,
-            "recorded",
-            order_no=recorded.order_no,
-            carrier=carrier(recorded.carrier).name_zh,
-            tracking_no=recorded.tracking_no,
-            grams=recorded.weight_g,
-        )
+        facts = {
+            "order_no": recorded.order_no,
+            "carrier": session.carrier.name_zh if session.carrier else recorded.carrier,
+            "tracking_no": recorded.tracking_no,
+            "grams": recorded.weight_g,
+        }
+        left = pool.free_count(self.db, recorded.carrier)
+        if from_pool and left < self.settings["pool.low_warning"]:
+            return outcome(Tone.WARN, "recorded_pool_low", left=left, **facts)
+        return outcome(Tone.DONE, "recorded", **facts)
 
     # -- printing -------------------------------------------------------------
 
@@ -322,6 +358,8 @@ class Bench:
         session = self.session
         if command is None:
             return outcome(Tone.ERROR, "command_unknown", code=code)
+        if command is Command.CONFIRM:
+            return self._confirm(session)
         if command is Command.REPRINT:
             if self.last is None:
                 return outcome(Tone.WARN, "nothing_to_reprint")
@@ -360,6 +398,23 @@ class Bench:
             self.listener.bench_override_requested(kind)
             return outcome(Tone.WARN, "override_needed")
         raise AssertionError(command)
+
+    def _confirm(self, session: PackingSession | None) -> Outcome:
+        """CONFIRM: the open order's flags, else the oldest alert nobody acknowledged."""
+        now = self.wall()
+        if session is not None:
+            if not session.confirm_flags(now):
+                return outcome(Tone.ERROR, "command_not_now", command=Command.CONFIRM.value)
+            if session.phase is Phase.WEIGH:
+                return self._try_weigh(session) or outcome(Tone.INFO, "weigh_waiting")
+            return outcome(Tone.OK, "flags_confirmed", order_no=session.order.order_no)
+        alerts = flag_store.open_alerts(self.db)
+        if not alerts:
+            return outcome(Tone.WARN, "confirm_nothing")
+        flag_store.acknowledge(self.db, alerts[0].id, self.packer, self.station)
+        return outcome(
+            Tone.OK, "alert_acknowledged", order_no=alerts[0].order_no, packer=self.packer
+        )
 
     def _was_printed(self, shipment_id: int) -> bool:
         row = shipments.shipment_row(self.db, shipment_id)

@@ -16,6 +16,7 @@ class Command(StrEnum):
     HOLD = "CMD-HOLD"
     REWEIGH = "CMD-REWEIGH"
     OVERRIDE = "CMD-OVERRIDE"
+    CONFIRM = "CMD-CONFIRM"
 
 
 COMMAND_PREFIX = "CMD-"
@@ -26,6 +27,7 @@ COMMAND_LABELS: dict[Command, str] = {
     Command.HOLD: "Hold order",
     Command.REWEIGH: "Re-weigh",
     Command.OVERRIDE: "Supervisor override",
+    Command.CONFIRM: "Confirm warnings",
 }
 
 

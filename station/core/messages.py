@@ -86,6 +86,18 @@ TEXTS: dict[str, str] = {
     "command_unknown": "Unknown command {code}.",
     "command_not_now": "{command} cannot be used now.",
     "scan_empty": "Empty scan ignored.",
+    "order_flagged": "CHECK order {order_no}: {flags}. Check it, then scan CONFIRM.",
+    "confirm_needed": "Check the warnings of order {order_no} first, then scan CONFIRM.",
+    "flags_confirmed": "Warnings of order {order_no} confirmed. Scan each item.",
+    "confirm_nothing": "Nothing to confirm now.",
+    "alert_intercept": (
+        "ALERT: order {order_no} {detail}. Tell the supervisor, then scan CONFIRM."
+    ),
+    "alert_acknowledged": "Alert for order {order_no} acknowledged by {packer}.",
+    "recorded_pool_low": (
+        "Order {order_no} shipped: {carrier} {tracking_no}, {grams} g. "
+        "Only {left} {carrier} waybill numbers left: import more."
+    ),
     "guide_fragile": "Fragile: 5-layer carton, wrap each piece in bubble film, fill every gap.",
     "guide_food": "Food: vacuum-packed, keep away from liquids and chemicals.",
     "guide_fresh": "Fresh / frozen: insulated box with ice packs, cold-chain service.",

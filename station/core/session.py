@@ -7,11 +7,14 @@ prints; the session decides what each input means and keeps every scan event.
                                      |  ^                                 (pool number
                                      v  | re-weigh                         or scanned
                               WEIGHT_MISMATCH --supervisor override--> ...  waybill)
+
+An order flagged at import (address, duplicate) starts in CONFIRM: its items are
+refused until the packer scans CONFIRM, then it goes on to VERIFY.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -22,6 +25,7 @@ from station.core.weighing import WeightCheck, WeightRule, check_weight
 
 
 class Phase(StrEnum):
+    CONFIRM = "confirm"
     VERIFY = "verify"
     WEIGH = "weigh"
     WEIGHT_MISMATCH = "weight_mismatch"
@@ -77,7 +81,9 @@ class PackingSession:
 
     def __post_init__(self) -> None:
         self.events.append(ScanEvent(self.started_at, "order", self.order.order_no, "ok"))
-        if not self.order.lines:
+        if self.order.flags:
+            self.phase = Phase.CONFIRM
+        elif not self.order.lines:
             self._all_verified(self.started_at)
 
     @property
@@ -96,6 +102,8 @@ class PackingSession:
 
     def scan_item(self, code: str, now: datetime, known_product: bool) -> Outcome:
         """A product code scanned while verifying. `known_product`: is it in the catalogue."""
+        if self.phase is Phase.CONFIRM:
+            return self._refuse(now, "item", code, "confirm_needed", order_no=self.order.order_no)
         if self.phase is not Phase.VERIFY:
             return self._refuse(now, "item", code, "item_not_expected")
         line = next((line for line in self.order.lines if line.matches(code)), None)
@@ -115,6 +123,18 @@ class PackingSession:
         return outcome(
             Tone.OK, "item_ok", name=line.name, scanned=scanned + 1, quantity=line.quantity
         )
+
+    def confirm_flags(self, now: datetime) -> bool:
+        """The packer confirmed the order's flags (CONFIRM scanned). False when none are open."""
+        if self.phase is not Phase.CONFIRM:
+            return False
+        self.events.append(
+            ScanEvent(now, "confirm", "CMD-CONFIRM", "ok", "; ".join(self.order.flags))
+        )
+        self.phase = Phase.VERIFY
+        if not self.order.lines:
+            self._all_verified(now)
+        return True
 
     def override_line(self, now: datetime, supervisor: str, reason: str) -> Outcome:
         """A supervisor confirms the first incomplete line without scanning it."""
@@ -173,8 +193,11 @@ class PackingSession:
             Tone.WARN, "override_weight", grams=grams, supervisor=supervisor, reason=reason
         )
 
-    def assign_carrier(self, carrier: Carrier) -> None:
+    def assign_carrier(self, carrier: Carrier, service: str = "") -> None:
+        """Set the carrier; a routed service fills in an order that names none."""
         self.carrier = carrier
+        if service and not self.order.service:
+            self.order = replace(self.order, service=service)
 
     def use_tracking(self, tracking_no: str, source: str) -> None:
         """Attach the waybill number; `source` is "pool" or "scanned"."""
