@@ -37,6 +37,7 @@ class OrderPanel(QWidget):
         self._pixmaps: dict[str, QPixmap | None] = {}
         self.title = QLabel(objectName="orderTitle")
         self.recipient = QLabel(objectName="recipient")
+        self.flags = QLabel(objectName="orderFlags", wordWrap=True)
         self.note = QLabel(objectName="buyerNote", wordWrap=True)
         self.guide = QLabel(objectName="packingGuide", wordWrap=True)
         self.lines = QTableWidget(0, 4, objectName="lines")
@@ -56,7 +57,7 @@ class OrderPanel(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.title, self.recipient, self.note, self.guide, self.lines):
+        for widget in (self.title, self.recipient, self.flags, self.note, self.guide, self.lines):
             layout.addWidget(widget)
 
     def show_order(self, order: Order, progress: list[LineProgress]) -> None:
@@ -66,6 +67,8 @@ class OrderPanel(QWidget):
         self.recipient.setText(
             f"{mask_name(person.name)}  {mask_phone(person.phone)}  {place}".strip()
         )
+        self.flags.setVisible(bool(order.flags))
+        self.flags.setText(self.tr("Check first: {flags}").format(flags="; ".join(order.flags)))
         self.note.setVisible(bool(order.buyer_note))
         self.note.setText(self.tr("Buyer's note: {note}").format(note=order.buyer_note))
         guide = [message_text(m) for m in packing_guide(order.categories)]

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from station.core.session import Phase
 
 PHASE_STEP = {
+    Phase.CONFIRM: 1,
     Phase.VERIFY: 1,
     Phase.WEIGH: 2,
     Phase.WEIGHT_MISMATCH: 2,
