@@ -1,0 +1,214 @@
+"""`station sync`: the upload queue from a terminal.
+
+  status [--json]                    queued, in flight, needs attention, per target
+  run [--once]                       run the uploader (--once: until nothing is due)
+  export-csv --since DATE --out F    batch-shipping spreadsheet for hand upload
+  secret set TARGET                  store a target's AppSecret / webhook key in the keyring
+  attention [--json]                 records that need a person
+  retry ID --target T                send a needs-attention record again
+  dismiss ID --target T --reason R   give up on it, saying why
+
+Targets are configured in sync.toml in the data folder; see station/sync/config.py.
+Exit codes: 0 done, 2 bad input or configuration, 3 another uploader is running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import signal
+import sys
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from station.paths import data_dir
+from station.settings import Settings, SettingsError
+from station.store import deliveries
+from station.store.db import DB_FILE, connect, iso
+from station.sync import config as sync_config
+from station.sync.csv_export import export_csv
+from station.sync.secrets import set_secret
+from station.sync.status import all_status, summary
+from station.sync.worker import AnotherUploader, run_foreground
+
+EXIT_BAD_INPUT, EXIT_BUSY = 2, 3
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sync = sub.add_parser(
+        "sync",
+        help="the upload queue: status, run, CSV export, secrets",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = sync.add_subparsers(dest="sync_command", metavar="SUBCOMMAND", required=True)
+
+    status = commands.add_parser("status", help="queued, in flight, needs attention, per target")
+    status.add_argument("--json", action="store_true", help="one JSON object")
+    status.set_defaults(func=status_command)
+
+    run = commands.add_parser("run", help="run the uploader in the foreground")
+    run.add_argument("--once", action="store_true", help="stop when nothing is due")
+    run.set_defaults(func=run_command)
+
+    export = commands.add_parser("export-csv", help="shipments as a batch-shipping CSV")
+    export.add_argument("--since", required=True, help="date or time, e.g. 2026-11-21")
+    export.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    export.set_defaults(func=export_command)
+
+    secret = commands.add_parser("secret", help="keep a target's secret in the OS keyring")
+    secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
+    secret_set = secret_commands.add_parser("set", help="prompt for the secret (not echoed)")
+    secret_set.add_argument("target", help="target name from sync.toml")
+    secret_set.set_defaults(func=secret_set_command)
+
+    attention = commands.add_parser("attention", help="records that need a person")
+    attention.add_argument("--json", action="store_true", help="one JSON object per line")
+    attention.set_defaults(func=attention_command)
+
+    retry = commands.add_parser("retry", help="send a needs-attention record again")
+    retry.add_argument("id", type=int, help="record id (from `attention`)")
+    retry.add_argument("--target", required=True)
+    retry.set_defaults(func=retry_command)
+
+    dismiss = commands.add_parser("dismiss", help="give up on a needs-attention record")
+    dismiss.add_argument("id", type=int, help="record id (from `attention`)")
+    dismiss.add_argument("--target", required=True)
+    dismiss.add_argument("--reason", required=True)
+    dismiss.add_argument("--by", default=getpass.getuser(), help="who dismisses it")
+    dismiss.set_defaults(func=dismiss_command)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
+    print(f"station sync: {message}", file=sys.stderr)
+    return code
+
+
+def _targets(folder: Path) -> list[sync_config.TargetConfig]:
+    return sync_config.load_targets(folder)
+
+
+def status_command(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    try:
+        targets = _targets(folder)
+    except sync_config.SyncConfigError as exc:
+        return _fail(str(exc))
+    db = connect(folder / DB_FILE)
+    try:
+        statuses = all_status(db, targets)
+    finally:
+        db.close()
+    totals = summary(statuses)
+    if args.json:
+        print(
+            json.dumps({**totals, "targets": [s.as_json() for s in statuses]}, ensure_ascii=False)
+        )
+        return 0
+    if not targets:
+        print(f"no sync targets configured ({folder / sync_config.SYNC_FILE})")
+    print(
+        f"{'online' if totals['online'] else 'OFFLINE'}: {totals['queued']} queued, "
+        f"{totals['in_flight']} in flight, {totals['needs_attention']} need attention; "
+        f"oldest queued {totals['oldest_queued_at'] or '-'}, "
+        f"last success {totals['last_success_at'] or '-'}"
+    )
+    for s in statuses:
+        state = {True: "online", False: "offline", None: "not tried"}[s.online]
+        print(
+            f"  {s.name} ({s.kind}): {state}, {s.queued} queued, {s.in_flight} in flight, "
+            f"{s.needs_attention} need attention, last success {s.last_success_at or '-'}"
+        )
+        if s.last_error:
+            print(f"    last error {s.last_error_at or ''}: {s.last_error}")
+    return 0
+
+
+def run_command(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    try:
+        settings = Settings.load(folder)
+        _targets(folder)
+    except (SettingsError, sync_config.SyncConfigError) as exc:
+        return _fail(str(exc))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        sent = run_foreground(folder, settings, stop, once=args.once)
+    except AnotherUploader as exc:
+        return _fail(str(exc), EXIT_BUSY)
+    except KeyboardInterrupt:
+        return 0
+    if args.once:
+        print(f"{sent} record attempts")
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    try:
+        since = datetime.fromisoformat(args.since)
+    except ValueError:
+        return _fail(f"--since {args.since!r} is not a date like 2026-11-21")
+    settings = Settings.load(folder)
+    db = connect(folder / DB_FILE)
+    try:
+        rows = export_csv(db, iso(since.astimezone()), args.out, settings["sync.csv_columns"])
+    except ValueError as exc:
+        return _fail(str(exc))
+    finally:
+        db.close()
+    print(f"{rows} shipments written to {args.out}")
+    return 0
+
+
+def secret_set_command(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    try:
+        names = [t.name for t in _targets(folder)]
+    except sync_config.SyncConfigError as exc:
+        return _fail(str(exc))
+    if args.target not in names:
+        return _fail(f"no target {args.target!r} in {folder / sync_config.SYNC_FILE}")
+    value = getpass.getpass(f"secret for {args.target} (not shown): ").strip()
+    if not value:
+        return _fail("nothing entered; the secret is unchanged")
+    set_secret(args.target, value)
+    print(f"secret for {args.target} stored in the keyring")
+    return 0
+
+
+def attention_command(args: argparse.Namespace) -> int:
+    db = connect(data_dir(args.data_dir) / DB_FILE)
+    try:
+        rows = deliveries.attention(db)
+    finally:
+        db.close()
+    for row in rows:
+        if args.json:
+            print(json.dumps(row.__dict__, ensure_ascii=False))
+        else:
+            print(f"{row.outbox_id}  {row.target}  {row.order_no}  {row.tracking_no}  {row.note}")
+    return 0
+
+
+def retry_command(args: argparse.Namespace) -> int:
+    db = connect(data_dir(args.data_dir) / DB_FILE)
+    try:
+        changed = deliveries.retry(db, args.target, args.id)
+    finally:
+        db.close()
+    return 0 if changed else _fail(f"record {args.id} does not need attention at {args.target}")
+
+
+def dismiss_command(args: argparse.Namespace) -> int:
+    db = connect(data_dir(args.data_dir) / DB_FILE)
+    try:
+        changed = deliveries.dismiss(db, args.target, args.id, args.by, args.reason)
+    except ValueError as exc:
+        return _fail(str(exc))
+    finally:
+        db.close()
+    return 0 if changed else _fail(f"record {args.id} does not need attention at {args.target}")

@@ -1,0 +1,137 @@
+"""Sync targets, configured in `sync.toml` in the data folder (several at once).
+
+Secrets never go in this file: the AppSecret or webhook key of each target is
+kept in the OS keyring (`station sync secret set NAME`). Example:
+
+    # Every recorded shipment goes to each enabled target, in order.
+    [[targets]]
+    name = "erp"                      # your name for it; used by `station sync ...`
+    kind = "webhook"
+    url = "https://erp.example.com/hooks/shipments"
+    batch_size = 200                  # records per POST
+
+    [[targets]]
+    name = "mini"
+    kind = "wechat-miniprogram"       # upload_shipping_info
+    appid = "wx1234567890abcdef"
+    order_key = "out_trade_no"        # or "transaction_id" (the order number is it)
+    mchid = "1230000109"              # needed for out_trade_no
+    sources = ["miniprogram"]         # only orders from these sources; empty: all
+
+    [[targets]]
+    name = "shop"
+    kind = "wechat-shop"              # delivery/send, and pulls orders into the bench
+    appid = "wxabcdef1234567890"
+    pull_orders = true
+    pull_interval_minutes = 5
+    sources = ["wechat-shop"]
+
+Optional for every target: `enabled` (true), `timeout_seconds` (15),
+`base_url` (WeChat: https://api.weixin.qq.com; tests point it at a local server).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+SYNC_FILE = "sync.toml"
+WEBHOOK = "webhook"
+MINIPROGRAM = "wechat-miniprogram"
+SHOP = "wechat-shop"
+KINDS = (WEBHOOK, MINIPROGRAM, SHOP)
+WECHAT_BASE_URL = "https://api.weixin.qq.com"
+
+
+class SyncConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    name: str
+    kind: str
+    enabled: bool = True
+    url: str = ""
+    base_url: str = WECHAT_BASE_URL
+    appid: str = ""
+    mchid: str = ""
+    order_key: str = "out_trade_no"
+    sources: tuple[str, ...] = ()
+    batch_size: int = 0  # 0: the kind's default (webhook 200, WeChat 1: one order per call)
+    timeout_seconds: float = 15.0
+    pull_orders: bool = False
+    pull_interval_minutes: float = 5.0
+    pull_days: int = 3
+
+    @property
+    def batch(self) -> int:
+        if self.kind != WEBHOOK:
+            return 1
+        return self.batch_size or 200
+
+
+def load_targets(folder: Path) -> list[TargetConfig]:
+    """The targets in `folder/sync.toml`; none when the file does not exist."""
+    path = folder / SYNC_FILE
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SyncConfigError(f"{path} is not valid TOML ({exc}).") from exc
+    raw = data.get("targets", [])
+    if not isinstance(raw, list):
+        raise SyncConfigError(f"{path}: 'targets' must be an array of tables ([[targets]]).")
+    targets = [parse_target(entry, f"{path} target {i + 1}") for i, entry in enumerate(raw)]
+    names = [t.name for t in targets]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise SyncConfigError(f"{path}: target names must differ: {', '.join(duplicates)}.")
+    return targets
+
+
+def parse_target(entry: Any, where: str) -> TargetConfig:
+    if not isinstance(entry, dict):
+        raise SyncConfigError(f"{where}: must be a table.")
+    known = {f.name: f for f in fields(TargetConfig)}
+    unknown = sorted(set(entry) - set(known))
+    if unknown:
+        raise SyncConfigError(f"{where}: unknown option(s) {', '.join(unknown)}.")
+    values = dict(entry)
+    if "sources" in values:
+        if not isinstance(values["sources"], list) or not all(
+            isinstance(s, str) for s in values["sources"]
+        ):
+            raise SyncConfigError(f"{where}: sources must be a list of strings.")
+        values["sources"] = tuple(values["sources"])
+    defaults = TargetConfig(name="", kind="")
+    for key, value in values.items():
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            values[key] = float(value)
+        elif not isinstance(value, expected) or (isinstance(value, bool) and expected is int):
+            raise SyncConfigError(f"{where}: {key} must be {expected.__name__}, got {value!r}.")
+    target = TargetConfig(**values)
+    _check(target, where)
+    return target
+
+
+def _check(target: TargetConfig, where: str) -> None:
+    if not target.name.strip() or "/" in target.name:
+        raise SyncConfigError(f"{where}: needs a name (no '/').")
+    if target.kind not in KINDS:
+        raise SyncConfigError(f"{where}: kind must be one of {', '.join(KINDS)}.")
+    if target.kind == WEBHOOK and not target.url.startswith(("https://", "http://")):
+        raise SyncConfigError(f'{where}: a webhook needs url = "https://...".')
+    if target.kind in (MINIPROGRAM, SHOP) and not target.appid:
+        raise SyncConfigError(f"{where}: a WeChat target needs its appid.")
+    if target.kind == MINIPROGRAM:
+        if target.order_key not in ("out_trade_no", "transaction_id"):
+            raise SyncConfigError(f"{where}: order_key is out_trade_no or transaction_id.")
+        if target.order_key == "out_trade_no" and not target.mchid:
+            raise SyncConfigError(f"{where}: order_key out_trade_no needs mchid.")
+    if target.timeout_seconds <= 0 or target.batch_size < 0:
+        raise SyncConfigError(f"{where}: timeout_seconds and batch_size must be positive.")

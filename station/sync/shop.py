@@ -1,0 +1,126 @@
+"""WeChat Shop (微信小店) target: `delivery/send` per order.
+
+Like the mini-program API it has no idempotency key, and a re-send of a
+shipped order fails with 101100, so an in-doubt record is first looked up with
+`order/get`: shipped with our waybill is done, still to ship is sent, anything
+else needs a person.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from station.store.outbox import Record
+from station.sync.outcome import Outcome
+from station.sync.wechat_api import WeChatApi, call, judge_failure
+from station.sync.wechat_errors import Kind, classify, describe
+
+SEND = "/channels/ec/order/delivery/send"
+GET = "/channels/ec/order/get"
+TO_SHIP, PARTLY_SHIPPED, SHIPPED, COMPLETED = 20, 21, 30, 100
+CANCELLED = (190, 200, 250)
+
+
+def shipped_waybills(order: dict[str, Any]) -> set[str]:
+    """Waybill numbers the shop holds for an order (from order/get)."""
+    detail = order.get("order_detail")
+    info = detail.get("delivery_info") if isinstance(detail, dict) else None
+    parcels = info.get("delivery_product_info") if isinstance(info, dict) else None
+    if not isinstance(parcels, list):
+        return set()
+    return {
+        p["waybill_id"].strip().upper()
+        for p in parcels
+        if isinstance(p, dict) and isinstance(p.get("waybill_id"), str)
+    }
+
+
+def product_infos(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """The `product_infos` of a delivery/send request: every product of the order."""
+    detail = order.get("order_detail")
+    products = detail.get("product_infos") if isinstance(detail, dict) else None
+    if not isinstance(products, list):
+        return []
+    return [
+        {
+            "product_id": str(p["product_id"]),
+            "sku_id": str(p["sku_id"]),
+            "product_cnt": p["sku_cnt"],
+        }
+        for p in products
+        if isinstance(p, dict)
+        and {"product_id", "sku_id", "sku_cnt"} <= p.keys()
+        and type(p["sku_cnt"]) is int
+    ]
+
+
+class ShopTarget:
+    def __init__(self, name: str, api: WeChatApi, clock: Callable[[], float] = time.time):
+        self.name = name
+        self.batch = 1
+        self.api = api
+        self.clock = clock
+
+    def deliver(self, records: list[Record], in_doubt: set[int]) -> list[Outcome]:
+        return [self._one(r, r.id in in_doubt) for r in records]
+
+    def state(self) -> dict[str, str]:
+        return {}
+
+    def close(self) -> None:
+        self.api.close()
+
+    def _one(self, record: Record, doubt: bool) -> Outcome:
+        waybill = str(record.payload.get("tracking_no", "")).strip().upper()
+        if not waybill:
+            return Outcome.attention("the record has no tracking number")
+        products = record.ref.get("product_infos")
+        if doubt or not isinstance(products, list) or not products:
+            checked = self._check(record, waybill)
+            if isinstance(checked, Outcome):
+                return checked
+            products = checked
+        request = {
+            "order_id": record.order_no,
+            "delivery_list": [
+                {
+                    "delivery_id": str(record.payload.get("carrier", "")),
+                    "waybill_id": waybill,
+                    "deliver_type": 1,
+                    "product_infos": products,
+                }
+            ],
+        }
+        reply = call(self.api, SEND, request, True, self.clock())
+        if reply.code == 0:
+            return Outcome.done("sent")
+        if reply.code is not None and classify(reply.code) is Kind.SHOP_STATE:
+            checked = self._check(record, waybill)
+            if isinstance(checked, Outcome):
+                return checked
+            return Outcome.attention(describe(reply.code, reply.message))
+        return judge_failure(reply, may_apply=True)
+
+    def _check(self, record: Record, waybill: str) -> Outcome | list[dict[str, Any]]:
+        """Settle the record from the shop's view, else the products still to ship."""
+        reply = call(self.api, GET, {"order_id": record.order_no}, False, self.clock())
+        order = reply.data.get("order")
+        if reply.code != 0 or not isinstance(order, dict):
+            return judge_failure(reply, may_apply=False)
+        status = order.get("status")
+        held = shipped_waybills(order)
+        if waybill in held:
+            return Outcome.done("the shop already holds this waybill number")
+        if status in CANCELLED:
+            return Outcome.attention(f"the order was cancelled in the shop (status {status})")
+        if held or status in (SHIPPED, COMPLETED):
+            others = ", ".join(sorted(held)) or "none known"
+            return Outcome.attention(f"the shop shipped this order with another waybill ({others})")
+        if type(status) is not int or status not in (TO_SHIP, PARTLY_SHIPPED):
+            return Outcome.attention(f"the shop shows the order in status {status!r}")
+        products = product_infos(order)
+        if not products:
+            return Outcome.attention("the shop did not list the order's products")
+        return products

@@ -1,0 +1,68 @@
+"""Building the configured targets (and the shop's order pullers) with their secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from station.store import deliveries
+from station.sync.config import MINIPROGRAM, SHOP, WEBHOOK, TargetConfig
+from station.sync.http import HttpClient
+from station.sync.miniprogram import MiniProgramTarget
+from station.sync.secrets import SecretMissing, get_secret
+from station.sync.shop import ShopTarget
+from station.sync.shop_orders import ShopOrderPuller
+from station.sync.target import Target
+from station.sync.uploader import Puller
+from station.sync.webhook import WebhookTarget
+from station.sync.wechat_api import WeChatApi
+from station.sync.wechat_token import TokenCache
+
+
+@dataclass
+class Built:
+    targets: list[Target] = field(default_factory=list)
+    pullers: list[Puller] = field(default_factory=list)
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)  # target name -> why it is not running
+
+
+def build(
+    db: sqlite_utils.Database,
+    configs: list[TargetConfig],
+    secret: Callable[[str], str] = get_secret,
+) -> Built:
+    built = Built()
+    for config in configs:
+        if not config.enabled:
+            continue
+        try:
+            key = secret(config.name)
+        except SecretMissing as exc:
+            built.problems[config.name] = str(exc)
+            continue
+        built.sources[config.name] = config.sources
+        if config.kind == WEBHOOK:
+            client = HttpClient(config.url, config.timeout_seconds)
+            built.targets.append(WebhookTarget(config.name, client, key, config.batch))
+            continue
+        client = HttpClient(config.base_url, config.timeout_seconds)
+        api = WeChatApi(client, TokenCache(client, config.appid, key))
+        if config.kind == MINIPROGRAM:
+            last = deliveries.get_state(db, config.name, "upload_time") or ""
+            built.targets.append(
+                MiniProgramTarget(config.name, api, config.order_key, config.mchid, last)
+            )
+        elif config.kind == SHOP:
+            built.targets.append(ShopTarget(config.name, api))
+            if config.pull_orders:
+                pull_client = HttpClient(config.base_url, config.timeout_seconds)
+                pull_api = WeChatApi(pull_client, api.tokens)
+                built.pullers.append(
+                    ShopOrderPuller(
+                        config.name, pull_api, config.pull_interval_minutes, config.pull_days
+                    )
+                )
+    return built
