@@ -113,6 +113,19 @@ OPTIONS: tuple[Option, ...] = (
         "A courier handover expects the carrier's parcels of this many days that have "
         "not been handed over yet.",
     ),
+    Option("backup.daily", True, "Back up the database once a day while the station runs."),
+    Option(
+        "backup.folder",
+        "backups",
+        "Folder for backups, relative to the data folder (or absolute, e.g. a USB drive).",
+    ),
+    Option("backup.keep", 14, "How many automatic backups to keep; older ones are deleted."),
+    Option(
+        "privacy.retention_days",
+        1095,
+        "Erase recipients' names, phones, addresses and notes this many days after shipping "
+        "(1095 = 3 years). 0 keeps them forever.",
+    ),
 )
 
 _BY_KEY = {o.key: o for o in OPTIONS}

@@ -1,0 +1,136 @@
+"""Checking the database file: is it ours, whole, and consistent?
+
+`check_file` opens the file read-only, so checking a damaged database never
+writes to it. `open_checked` is how the app opens the database on start: a quick
+check first, and a damaged file is refused (with the newest backup to offer)
+instead of being migrated or written to.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from station.store.db import connect
+from station.store.errors import DatabaseDamaged, storage_error, storage_errors
+from station.store.migrations import STEPS
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+REQUIRED_TABLES = frozenset({"orders", "order_lines", "shipments", "outbox"})
+_MAX_LISTED = 10
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The result of a check. `damaged`: the file's contents are broken;
+    `problems` also lists what is not damage (not ours, too new)."""
+
+    path: Path
+    problems: tuple[str, ...]
+    damaged: bool
+    schema_version: int | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.ok:
+            return (
+                f"{self.path}: OK (schema version {self.schema_version} of {len(STEPS)}, "
+                "integrity and foreign keys checked)"
+            )
+        return f"{self.path}: " + "; ".join(self.problems)
+
+
+def open_raw(path: Path, readonly: bool) -> sqlite3.Connection:
+    """An existing database file, never created and never migrated."""
+    mode = "ro" if readonly else "rw"
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode={mode}", uri=True)
+
+
+def check_file(path: Path, full: bool = True) -> Verdict:
+    """Check a database file without writing to it.
+
+    `full` runs integrity_check and foreign_key_check (seconds on a large file);
+    otherwise quick_check only, which is what runs on every start.
+    """
+    path = Path(path)
+    problem = _not_a_database(path)
+    if problem:
+        return Verdict(path, (problem,), damaged=True, schema_version=None)
+    try:
+        conn = open_raw(path, readonly=True)
+        try:
+            return _check_open(path, conn, full)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        # A read-only or failing disk is the environment, not damage to the file.
+        damaged = storage_error(exc) is None
+        return Verdict(path, (f"cannot be read ({exc})",), damaged=damaged, schema_version=None)
+
+
+def _not_a_database(path: Path) -> str | None:
+    if not path.is_file():
+        return "no such file"
+    with path.open("rb") as file:
+        header = file.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        return "not a SQLite database (wrong or empty file)"
+    return None
+
+
+def _check_open(path: Path, conn: sqlite3.Connection, full: bool) -> Verdict:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    damage = [
+        f"damaged: {message}"
+        for (message,) in conn.execute(
+            f"PRAGMA {'integrity_check' if full else 'quick_check'}({_MAX_LISTED})"
+        )
+        if message != "ok"
+    ]
+    if full:
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            table, rowid, parent, _ = broken[0]
+            damage.append(
+                f"{len(broken)} rows refer to missing rows (first: {table} row {rowid} -> {parent})"
+            )
+    other = []
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    if version == 0 or not tables >= REQUIRED_TABLES:
+        other.append("not a Packing Station database")
+    elif version > len(STEPS):
+        other.append(
+            f"written by a newer Packing Station (schema version {version}, "
+            f"this one knows up to {len(STEPS)})"
+        )
+    return Verdict(path, tuple(damage + other), damaged=bool(damage), schema_version=version)
+
+
+def open_checked(path: Path, backup_folder: Path | None = None) -> sqlite_utils.Database:
+    """Open the station database after a quick check; how the app starts.
+
+    Raises DatabaseDamaged (with the newest backup in `backup_folder`, by default
+    the one settings.toml names) when the check fails: the damaged file is then
+    left exactly as it was. Disk-full and read-only errors become StorageError.
+    """
+    # Imported here: station.store.backup imports this module for restore's check.
+    from station.store.backup import configured_backup_folder, latest_backup
+
+    path = Path(path)
+    if path.is_file() and path.stat().st_size > 0:
+        verdict = check_file(path, full=False)
+        if verdict.damaged:
+            folder = backup_folder or configured_backup_folder(path.parent)
+            raise DatabaseDamaged(
+                f"The station database {path} is damaged and was not opened "
+                f"({'; '.join(verdict.problems)}).",
+                latest_backup(folder),
+            )
+    with storage_errors():
+        return connect(path)
