@@ -24,7 +24,10 @@ from station.settings import Settings
 from station.store import flags, orders, pool
 from station.store.db import transaction
 
-HEADER = "订单号,商品编码,商品名称,商品数量,收货人,收货人手机号,省,市,区,详细地址,订单状态,售后状态,下单时间\n"
+HEADER = (
+    "订单号,商品编码,商品名称,商品数量,收货人,收货人手机号,省,市,区,详细地址,"
+    "订单状态,售后状态,下单时间\n"
+)
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 
 

@@ -192,3 +192,33 @@ def saved_mappings(folder: Path) -> dict[str, Path]:
     return {
         p.stem: p for p in sorted(directory.iterdir()) if p.suffix.lower() in (".json", ".toml")
     }
+
+
+FORMATS = ("auto", WECHAT_SHOP, GENERIC)
+
+
+def choose_mapping(
+    headers: tuple[str, ...], kind: str, fmt: str = "auto", mapping: Mapping | None = None
+) -> Mapping:
+    """The mapping to read a file with: a given mapping wins; `auto` recognises the
+    WeChat Shop export, else falls back to guessing generic columns. Raises
+    MappingError naming what is missing and the columns the file has."""
+    if mapping is not None:
+        chosen = mapping
+    elif fmt in ("auto", WECHAT_SHOP) and (shop := wechat_shop_mapping(headers, kind)):
+        chosen = shop
+    elif fmt == WECHAT_SHOP:
+        raise MappingError(
+            "not a WeChat Shop order export: expected columns such as 订单号, 商品编码, 商品数量, "
+            f"收货人 and 详细地址; the file has: {', '.join(h for h in headers if h)}"
+        )
+    else:
+        chosen = guess_mapping(headers, kind)
+    try:
+        chosen.check(headers)
+    except MappingError as exc:
+        raise MappingError(
+            f"{exc}. Give a column mapping (--mapping FILE); the file has: "
+            f"{', '.join(h for h in headers if h)}"
+        ) from None
+    return chosen

@@ -43,7 +43,8 @@ def find_carrier(db: sqlite_utils.Database, code: str) -> Carrier:
 def save_carrier(db: sqlite_utils.Database, carrier: Carrier, active: bool = True) -> None:
     with transaction(db):
         db.execute(
-            """INSERT INTO carriers (code, name_zh, name_en, pattern, services, tracking_url, active)
+            """INSERT INTO carriers
+                 (code, name_zh, name_en, pattern, services, tracking_url, active)
                VALUES (?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(code) DO UPDATE SET name_zh=excluded.name_zh, name_en=excluded.name_en,
                  pattern=excluded.pattern, services=excluded.services,

@@ -52,3 +52,13 @@ def is_used(db: sqlite_utils.Database, tracking_no: str) -> str | None:
         [tracking_no],
     ).fetchone()
     return row[0] if row else None
+
+
+def free_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Free numbers per carrier that has a pool (carriers with none left show 0)."""
+    return dict(
+        db.execute(
+            "SELECT carrier, sum(state = 'free') FROM tracking_pool "
+            "GROUP BY carrier ORDER BY carrier"
+        ).fetchall()
+    )

@@ -1,0 +1,97 @@
+"""`station pool import --carrier CODE FILE` and `station pool status`: the pool of
+pre-allocated waybill numbers.
+
+Each number is handed out exactly once, even across crashes: it is claimed inside
+the transaction that records its shipment. Numbers already in the pool are left
+as they are, so importing the same file twice adds nothing.
+
+Exit codes: 0 done, 1 some lines were not valid numbers (the valid ones are in),
+2 unknown carrier or unreadable file (nothing imported).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from station.core.carriers import UnknownCarrier
+from station.importers.numbers import read_numbers
+from station.importers.table import UnreadableFile
+from station.paths import data_dir
+from station.settings import Settings, SettingsError
+from station.store import catalogue, pool
+from station.store.db import DB_FILE, connect
+
+EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("pool", help="waybill-number pools: import, status")
+    commands = parser.add_subparsers(dest="pool_command", metavar="SUBCOMMAND", required=True)
+    imp = commands.add_parser(
+        "import",
+        help="add waybill numbers to a carrier's pool",
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp.add_argument("--carrier", required=True, help="WeChat carrier code, e.g. ZTO or SF")
+    imp.add_argument("file", type=Path, help="one number a line, or CSV/XLSX (first column)")
+    imp.set_defaults(func=import_pool)
+    status = commands.add_parser("status", help="free numbers per carrier")
+    status.set_defaults(func=pool_status)
+
+
+def import_pool(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    try:
+        settings = Settings.load(folder)
+    except SettingsError as exc:
+        print(exc)
+        return EXIT_UNUSABLE
+    db = connect(folder / DB_FILE)
+    try:
+        try:
+            carrier = catalogue.find_carrier(db, args.carrier)
+            numbers, problems = read_numbers(args.file.read_bytes(), carrier)
+        except UnknownCarrier:
+            print(f"unknown carrier {args.carrier!r}: use a WeChat code such as ZTO, SF, YTO")
+            return EXIT_UNUSABLE
+        except (OSError, UnreadableFile) as exc:
+            print(f"{args.file}: {exc}")
+            return EXIT_UNUSABLE
+        added = pool.add_numbers(db, carrier.code, numbers)
+        free = pool.free_count(db, carrier.code)
+    finally:
+        db.close()
+    print(f"{carrier.code}: added {added}, already known {len(numbers) - added}")
+    print(f"rejected lines: {len(problems)}")
+    for problem in problems:
+        print(f"  {problem}")
+    print(f"free now: {free}")
+    _warn_if_low(carrier.code, free, settings["pool.low_warning"])
+    return EXIT_REJECTED if problems else 0
+
+
+def pool_status(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    try:
+        settings = Settings.load(folder)
+    except SettingsError as exc:
+        print(exc)
+        return EXIT_UNUSABLE
+    db = connect(folder / DB_FILE)
+    try:
+        counts = pool.free_counts(db)
+    finally:
+        db.close()
+    for code, free in counts.items():
+        print(f"{code}: {free} free")
+        _warn_if_low(code, free, settings["pool.low_warning"])
+    if not counts:
+        print("no waybill numbers in any pool")
+    return 0
+
+
+def _warn_if_low(code: str, free: int, threshold: int) -> None:
+    if free < threshold:
+        print(f"WARNING: only {free} {code} numbers left (pool.low_warning = {threshold})")

@@ -1,0 +1,122 @@
+"""`station route ORDER_NO [--json]`: which carrier and service an order gets, what it
+costs, and the rule that chose it. `--import-rates FILE` loads a rate table (CSV).
+
+The routing rules are in `routing.toml` in the data folder (written with the
+documented defaults on first use); an order that names its carrier keeps it.
+The weight is the items' catalogue weight plus packaging unless --weight says.
+
+Rates CSV columns: carrier, service, zone, provinces, first_weight_g,
+first_price, additional_per_kg (prices in yuan; provinces separated by spaces
+or '|', `*` for every other province). A file replaces the rates of each
+carrier and service it names.
+
+Exit codes: 0 done, 1 some rate rows rejected, 2 unknown order, broken rules
+file or unreadable rates file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import sqlite_utils
+
+from station.core.rates import RateFileError, parse_rates_csv
+from station.core.routing import Decision, RulesError, yuan
+from station.importers.table import UnreadableFile, decode
+from station.paths import data_dir
+from station.settings import Settings, SettingsError
+from station.store import catalogue
+from station.store import orders as order_store
+from station.store.db import DB_FILE, connect
+
+EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "route",
+        help="show the carrier, service and cost routing gives an order",
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("order_no", nargs="?", metavar="ORDER_NO", help="order number")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--weight", type=int, metavar="GRAMS", help="parcel weight to price")
+    parser.add_argument("--import-rates", type=Path, metavar="FILE", help="load a rates CSV")
+    parser.set_defaults(func=route)
+
+
+def route(args: argparse.Namespace) -> int:
+    if args.order_no is None and args.import_rates is None:
+        print("give an ORDER_NO, or --import-rates FILE")
+        return EXIT_UNUSABLE
+    folder = data_dir(args.data_dir)
+    try:
+        settings = Settings.load(folder)
+    except SettingsError as exc:
+        print(exc)
+        return EXIT_UNUSABLE
+    db = connect(folder / DB_FILE)
+    try:
+        code = 0
+        if args.import_rates is not None:
+            code = _import_rates(db, args.import_rates)
+            if code == EXIT_UNUSABLE or args.order_no is None:
+                return code
+        return _route_order(db, folder, settings, args) or code
+    finally:
+        db.close()
+
+
+def _route_order(
+    db: sqlite_utils.Database, folder: Path, settings: Settings, args: argparse.Namespace
+) -> int:
+    order = order_store.find_order(db, args.order_no)
+    if order is None:
+        print(f"unknown order {args.order_no}")
+        return EXIT_UNUSABLE
+    try:
+        router = catalogue.load_router(db, folder, settings)
+    except RulesError as exc:
+        print(f"routing rules: {exc}")
+        return EXIT_UNUSABLE
+    grams = args.weight
+    if grams is None:
+        grams = (order.items_weight_g() or 0) + settings["weight.packaging_grams"]
+    parcel = catalogue.parcel_for(db, order, grams)
+    if order.carrier:
+        decision = router.named(order.carrier, order.service, parcel)
+    else:
+        decision = router.route(parcel)
+    print(json.dumps(decision.as_dict(), ensure_ascii=False) if args.json else _text(decision))
+    return 0
+
+
+def _text(decision: Decision) -> str:
+    cost = "unknown" if decision.cost_fen is None else yuan(decision.cost_fen)
+    lines = [
+        f"carrier: {decision.carrier}",
+        f"service: {decision.service}",
+        f"cost: {cost}",
+        f"rule: {decision.rule}",
+        f"why: {decision.explanation}",
+    ]
+    if decision.alert:
+        lines.append(f"ALERT: {decision.alert}")
+    return "\n".join(lines)
+
+
+def _import_rates(db: sqlite_utils.Database, path: Path) -> int:
+    try:
+        text, _ = decode(path.read_bytes())
+        rates, problems = parse_rates_csv(text)
+    except (OSError, UnreadableFile, RateFileError) as exc:
+        print(f"{path}: {exc}")
+        return EXIT_UNUSABLE
+    count = catalogue.replace_rates(db, rates)
+    print(f"{path}: {count} rates loaded, {len(problems)} rows rejected")
+    for problem in problems:
+        print(f"  {problem}")
+    return EXIT_REJECTED if problems else 0

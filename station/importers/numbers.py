@@ -1,0 +1,48 @@
+"""Waybill-number files for the pool: one number a line (or the first column of a
+CSV/XLSX), each checked against the carrier's number pattern."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from station.core.carriers import Carrier
+from station.importers.problems import RowProblem
+from station.importers.table import XLSX_MAGIC, UnreadableFile, decode, table_from_bytes
+
+
+def read_numbers(data: bytes, carrier: Carrier) -> tuple[list[str], list[RowProblem]]:
+    """The valid numbers in file order (each once) and a problem for every other line.
+
+    A first line with no digit is taken as a header and skipped.
+    """
+    numbers: dict[str, None] = {}
+    problems: list[RowProblem] = []
+    for line, text in _first_cells(data):
+        number = text.strip().upper()
+        if not number or (line == 1 and not any(ch.isdigit() for ch in number)):
+            continue
+        if carrier.accepts(number):
+            numbers[number] = None
+        else:
+            problems.append(
+                RowProblem(line, "", f"{number!r} is not a {carrier.code} waybill number")
+            )
+    return list(numbers), problems
+
+
+def _first_cells(data: bytes) -> list[tuple[int, str]]:
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    if data.startswith(XLSX_MAGIC):
+        table = table_from_bytes(data)
+        first = [(1, table.headers[0] if table.headers else "")]
+        return first + [(row.line, row.get(0)) for row in table.rows]
+    text, _ = decode(data)
+    if "\x00" in text:
+        raise UnreadableFile("the file holds NUL bytes: it is not a text file")
+    cells = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        row = next(csv.reader(io.StringIO(line)), [""])
+        cells.append((number, row[0] if row else ""))
+    return cells
