@@ -1,0 +1,222 @@
+"""The dashboard: today's (or a chosen range's) parcels per hour, cycle times,
+exceptions per station and packer, carrier mix and the upload queue.
+
+It reads through its own read-only connection (WAL lets it read while the bench
+writes) and refreshes on a timer; call `refresh()` after a shipment is recorded
+for an immediate update. Shipping cost is not shown: shipments hold no cost yet,
+so the carrier table shows parcels, weight and order value.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pyqtgraph as pg
+import sqlite_utils
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.store.reports import Dashboard, Figures, Period, dashboard
+
+_TODAY, _YESTERDAY, _WEEK, _CUSTOM = range(4)
+
+
+def read_only(db_path: Path | str) -> sqlite_utils.Database:
+    conn = sqlite3.connect(
+        f"file:{Path(db_path).as_posix()}?mode=ro", uri=True, check_same_thread=False
+    )
+    conn.execute("PRAGMA busy_timeout=2000")
+    return sqlite_utils.Database(conn)
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} s"
+
+
+def _count_rate(count: int, rate: float) -> str:
+    return f"{count} ({rate:.1%})"
+
+
+class DashboardWidget(QWidget):
+    def __init__(
+        self, db_path: Path | str, parent: QWidget | None = None, refresh_seconds: int = 10
+    ):
+        super().__init__(parent)
+        self.setObjectName("dashboard")
+        self.db = read_only(db_path)
+        self.report: Dashboard | None = None
+        self.range_box = QComboBox(objectName="dashboardRange")
+        self.range_box.addItems(
+            [self.tr("Today"), self.tr("Yesterday"), self.tr("Last 7 days"), self.tr("Dates…")]
+        )
+        self.first_edit = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.last_edit = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        for edit in (self.first_edit, self.last_edit):
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+            edit.dateChanged.connect(self.refresh)
+        self.range_box.currentIndexChanged.connect(self._range_changed)
+        self.summary = QLabel(objectName="dashboardSummary")
+        self.summary.setWordWrap(True)
+        self.queue = QLabel(objectName="dashboardQueue")
+        self.chart = pg.PlotWidget(background="w")
+        self.chart.setMinimumHeight(180)
+        self.chart.setLabel("left", self.tr("Parcels"))
+        self.chart.setMouseEnabled(x=False, y=False)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush="#2f6fb0")
+        self.chart.addItem(self.bars)
+        self.stations = self._figures_table("dashboardStations")
+        self.packers = self._figures_table("dashboardPackers")
+        self.carriers = QTableWidget(0, 4, objectName="dashboardCarriers")
+        self.carriers.setHorizontalHeaderLabels(
+            [self.tr("Carrier"), self.tr("Parcels"), self.tr("Weight kg"), self.tr("Order value ¥")]
+        )
+        tabs = QTabWidget()
+        tabs.addTab(self.stations, self.tr("Per &station"))
+        tabs.addTab(self.packers, self.tr("Per &packer"))
+        tabs.addTab(self.carriers, self.tr("&Carriers"))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("&Period")))
+        top.itemAt(0).widget().setBuddy(self.range_box)
+        for widget in (self.range_box, self.first_edit, self.last_edit):
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.queue)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.chart)
+        layout.addWidget(tabs, 1)
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.set_refresh_seconds(refresh_seconds)
+        self.refresh()
+
+    def _figures_table(self, name: str) -> QTableWidget:
+        table = QTableWidget(0, 10, objectName=name)
+        table.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Parcels"),
+                self.tr("Per hour"),
+                self.tr("Cycle p50"),
+                self.tr("Cycle p95"),
+                self.tr("Wrong items"),
+                self.tr("Weight mismatches"),
+                self.tr("Overrides"),
+                self.tr("Reprints"),
+                self.tr("Voids"),
+            ]
+        )
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        return table
+
+    def set_refresh_seconds(self, seconds: int) -> None:
+        self.timer.stop()
+        if seconds > 0:
+            self.timer.start(seconds * 1000)
+
+    def period(self) -> Period:
+        today = date.today()
+        index = self.range_box.currentIndex()
+        if index == _YESTERDAY:
+            return Period.days(today - timedelta(days=1))
+        if index == _WEEK:
+            return Period.days(today - timedelta(days=6), today)
+        if index == _CUSTOM:
+            first, last = self.first_edit.date().toPython(), self.last_edit.date().toPython()
+            return Period.days(min(first, last), max(first, last))
+        return Period.days(today)
+
+    def _range_changed(self, index: int) -> None:
+        for edit in (self.first_edit, self.last_edit):
+            edit.setEnabled(index == _CUSTOM)
+        self.refresh()
+
+    def refresh(self) -> None:
+        report = dashboard(self.db, self.period())
+        self.report = report
+        total = report.total
+        self.summary.setText(
+            self.tr(
+                "{parcels} parcels, {per_hour:.1f} per hour; cycle p50 {p50}, p95 {p95}; "
+                "wrong items {wrong}, weight mismatches {weight}, overrides {overrides}, "
+                "reprints {reprints}, voids {voids}"
+            ).format(
+                parcels=total.parcels,
+                per_hour=total.parcels_per_hour,
+                p50=_seconds(total.cycle_p50_s),
+                p95=_seconds(total.cycle_p95_s),
+                wrong=_count_rate(total.wrong_items, total.rate(total.wrong_items)),
+                weight=_count_rate(total.weight_mismatches, total.rate(total.weight_mismatches)),
+                overrides=_count_rate(total.overrides, total.rate(total.overrides)),
+                reprints=_count_rate(total.reprints, total.rate(total.reprints)),
+                voids=_count_rate(total.voids, total.rate(total.voids)),
+            )
+        )
+        self.queue.setText(
+            self.tr(
+                "Upload queue: {queued} waiting, {attention} need attention, {done} done"
+            ).format(**report.outbox)
+        )
+        self._fill_figures(self.stations, report.stations)
+        self._fill_figures(self.packers, report.packers)
+        self._fill_carriers(report)
+        self._draw_chart(report)
+
+    def _fill_figures(self, table: QTableWidget, figures: list[Figures]) -> None:
+        table.setRowCount(len(figures))
+        for row, f in enumerate(figures):
+            cells = (
+                f.name,
+                str(f.parcels),
+                f"{f.parcels_per_hour:.1f}",
+                _seconds(f.cycle_p50_s),
+                _seconds(f.cycle_p95_s),
+                _count_rate(f.wrong_items, f.rate(f.wrong_items)),
+                _count_rate(f.weight_mismatches, f.rate(f.weight_mismatches)),
+                _count_rate(f.overrides, f.rate(f.overrides)),
+                _count_rate(f.reprints, f.rate(f.reprints)),
+                _count_rate(f.voids, f.rate(f.voids)),
+            )
+            for column, text in enumerate(cells):
+                table.setItem(row, column, QTableWidgetItem(text))
+
+    def _fill_carriers(self, report: Dashboard) -> None:
+        self.carriers.setRowCount(len(report.carriers))
+        for row, c in enumerate(report.carriers):
+            cells = (
+                c.carrier,
+                str(c.parcels),
+                f"{c.weight_g / 1000:,.2f}",
+                f"{c.order_value_fen / 100:,.2f}",
+            )
+            for column, text in enumerate(cells):
+                self.carriers.setItem(row, column, QTableWidgetItem(text))
+
+    def _draw_chart(self, report: Dashboard) -> None:
+        counts = [count for _, count in report.hourly]
+        self.bars.setOpts(x=list(range(len(counts))), height=counts, width=0.8)
+        step = max(1, len(counts) // 24)
+        labels = [
+            (i, f"{moment:%H}" if len(counts) <= 24 else f"{moment:%m-%d %H}")
+            for i, (moment, _) in enumerate(report.hourly)
+            if i % step == 0
+        ]
+        self.chart.getAxis("bottom").setTicks([labels])
+
+    def closeEvent(self, event) -> None:
+        self.timer.stop()
+        super().closeEvent(event)

@@ -1,0 +1,218 @@
+"""Courier handover mode: scan each parcel as it goes into the courier's bag.
+
+Pick the carrier (Alt+C) and start (Enter); the scan field keeps the focus, so
+a scanner drives it. Missing and unexpected parcels are listed all the time;
+Delete takes the selected parcel back out. Finishing (Ctrl+Return) with
+anything missing or unexpected asks first, then records the handover and can
+save the manifest of what went into the bag as PDF or CSV.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.core.carriers import CARRIERS
+from station.core.handover import Handover
+from station.reporting.manifest import write_manifest
+from station.store import handover as store
+from station.ui.texts import TONE_COLOURS, message_text
+
+
+class HandoverDialog(QDialog):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        station: str,
+        parent: QWidget | None = None,
+        days: int = 3,
+        signed_by: str = "",
+    ):
+        super().__init__(parent)
+        self.setObjectName("handoverDialog")
+        self.setWindowTitle(self.tr("Courier handover"))
+        self.db = db
+        self.station = station
+        self.days = days
+        self.signed_by = signed_by
+        self.handover: Handover | None = None
+        self.saved_id: int | None = None
+        self.carrier_box = QComboBox(objectName="handoverCarrier")
+        for code, carrier in CARRIERS.items():
+            self.carrier_box.addItem(f"{carrier.name_zh} {code}", code)
+        self.start_button = QPushButton(self.tr("&Start"), objectName="handoverStart")
+        self.start_button.clicked.connect(self.start)
+        self.courier_edit = QLineEdit(objectName="handoverCourier")
+        self.scan_edit = QLineEdit(objectName="handoverScan")
+        self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.scan_edit.returnPressed.connect(self._scanned)
+        self.scan_edit.setEnabled(False)
+        self.message = QLabel(objectName="handoverMessage")
+        self.message.setWordWrap(True)
+        self.counts = QLabel(objectName="handoverCounts")
+        self.missing_list = QListWidget(objectName="handoverMissing")
+        self.bag_list = QListWidget(objectName="handoverBag")
+        self.stray_list = QListWidget(objectName="handoverUnexpected")
+        self.finish_button = QPushButton(self.tr("&Finish handover"), objectName="handoverFinish")
+        self.finish_button.setEnabled(False)
+        self.finish_button.clicked.connect(self._finish_clicked)
+        self.manifest_button = QPushButton(self.tr("Save &manifest…"))
+        self.manifest_button.setEnabled(False)
+        self.manifest_button.clicked.connect(self._save_manifest_clicked)
+        form = QFormLayout()
+        form.addRow(self.tr("&Carrier"), self.carrier_box)
+        form.addRow("", self.start_button)
+        form.addRow(self.tr("C&ourier"), self.courier_edit)
+        form.addRow(self.tr("Sc&an parcel"), self.scan_edit)
+        lists = QGridLayout()
+        for column, (title, widget) in enumerate(
+            (
+                (self.tr("Still missing"), self.missing_list),
+                (self.tr("In the bag"), self.bag_list),
+                (self.tr("Unexpected: take out"), self.stray_list),
+            )
+        ):
+            lists.addWidget(QLabel(title), 0, column)
+            lists.addWidget(widget, 1, column)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.counts)
+        layout.addLayout(lists, 1)
+        layout.addWidget(self.finish_button)
+        layout.addWidget(self.manifest_button)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._finish_clicked)
+        QShortcut(QKeySequence.StandardKey.Delete, self, activated=self._take_out_selected)
+        self.carrier_box.setFocus()
+
+    def start(self) -> None:
+        """Begin a handover of the chosen carrier's pending parcels."""
+        self.handover = store.start(self.db, self.carrier_box.currentData(), self.days)
+        self.saved_id = None
+        self.carrier_box.setEnabled(False)
+        self.start_button.setEnabled(False)
+        self.scan_edit.setEnabled(True)
+        self.finish_button.setEnabled(True)
+        self.scan_edit.setFocus()
+        self.message.setText(
+            self.tr("Scan each parcel as it goes into the bag: {count} expected.").format(
+                count=len(self.handover.expected)
+            )
+        )
+        self._show()
+
+    def scan(self, code: str) -> None:
+        assert self.handover is not None
+        result = self.handover.scan(code, datetime.now().astimezone())
+        background, colour = TONE_COLOURS[result.tone]
+        self.message.setStyleSheet(f"background: {background}; color: {colour}; padding: 6px")
+        self.message.setText(message_text(result.message))
+        self._show()
+
+    def _scanned(self) -> None:
+        code = self.scan_edit.text().strip()
+        self.scan_edit.clear()
+        if code:
+            self.scan(code)
+
+    def _take_out_selected(self) -> None:
+        if self.handover is None:
+            return
+        for widget in (self.stray_list, self.bag_list):
+            item = widget.currentItem()
+            if widget.hasFocus() and item is not None:
+                self.handover.take_out(item.data(Qt.ItemDataRole.UserRole))
+                self._show()
+                return
+
+    def _show(self) -> None:
+        handover = self.handover
+        assert handover is not None
+        self._fill(self.missing_list, [(p.tracking_no, p.order_no) for p in handover.missing])
+        self._fill(self.bag_list, [(p.tracking_no, p.order_no) for p in handover.in_bag])
+        self._fill(
+            self.stray_list, [(s.tracking_no, s.why.value) for s in handover.strays.values()]
+        )
+        self.counts.setText(
+            self.tr(
+                "{scanned} of {expected} in the bag, {missing} missing, {strays} unexpected"
+            ).format(
+                scanned=len(handover.scanned),
+                expected=len(handover.expected),
+                missing=len(handover.missing),
+                strays=len(handover.strays),
+            )
+        )
+
+    @staticmethod
+    def _fill(widget: QListWidget, rows: list[tuple[str, str]]) -> None:
+        widget.clear()
+        for tracking_no, detail in rows:
+            widget.addItem(f"{tracking_no}  {detail}")
+            widget.item(widget.count() - 1).setData(Qt.ItemDataRole.UserRole, tracking_no)
+
+    def _finish_clicked(self) -> None:
+        handover = self.handover
+        if handover is None or self.saved_id is not None:
+            return
+        if not handover.complete:
+            answer = QMessageBox.warning(
+                self,
+                self.tr("Handover not complete"),
+                self.tr(
+                    "{missing} parcels are missing and {strays} are unexpected. "
+                    "Finish the handover anyway?"
+                ).format(missing=len(handover.missing), strays=len(handover.strays)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.finish()
+
+    def finish(self) -> int:
+        """Record the handover as it stands; returns its id."""
+        assert self.handover is not None
+        self.saved_id = store.save(
+            self.db, self.handover, self.station, self.signed_by, self.courier_edit.text().strip()
+        )
+        self.scan_edit.setEnabled(False)
+        self.finish_button.setEnabled(False)
+        self.manifest_button.setEnabled(True)
+        self.message.setStyleSheet("")
+        self.message.setText(
+            self.tr("Handover recorded: {count} parcels for the courier.").format(
+                count=len(self.handover.scanned)
+            )
+        )
+        self.manifest_button.setFocus()
+        return self.saved_id
+
+    def save_manifest(self, path: Path) -> Path:
+        assert self.handover is not None
+        return write_manifest(store.manifest_for_handover(self.handover, self.station), path)
+
+    def _save_manifest_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save manifest"), "", self.tr("PDF (*.pdf);;CSV (*.csv)")
+        )
+        if name:
+            self.save_manifest(Path(name))

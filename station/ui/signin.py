@@ -1,0 +1,101 @@
+"""Signing in at the bench: a name and a PIN, by keyboard or scanner.
+
+The name field completes from the active users (a badge barcode carrying the
+name works too); Enter in the name moves to the PIN, Enter in the PIN signs in.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.store import audit
+from station.store.users import Action, User, accounts, sign_in
+
+
+class PinForm(QWidget):
+    """Name and PIN fields; emits `signed_in(User)` when they match an active user."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, db: sqlite_utils.Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.name_box = QComboBox(objectName="userName")
+        self.name_box.setEditable(True)
+        self.name_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.pin_edit = QLineEdit(objectName="pin")
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,12}")))
+        self.error = QLabel(objectName="signInError")
+        self.error.setStyleSheet("color: #c62828")
+        form = QFormLayout(self)
+        form.addRow(self.tr("&Name"), self.name_box)
+        form.addRow(self.tr("&PIN"), self.pin_edit)
+        form.addRow(self.error)
+        self.name_box.lineEdit().returnPressed.connect(self.pin_edit.setFocus)
+        self.pin_edit.returnPressed.connect(self.submit)
+        self.reload()
+
+    def reload(self, name: str = "") -> None:
+        """Fill the names of the active users, preselecting `name`."""
+        self.name_box.clear()
+        self.name_box.addItems([a.name for a in accounts(self.db, active_only=True)])
+        self.name_box.setEditText(name)
+        self.pin_edit.clear()
+        self.error.clear()
+        (self.pin_edit if name else self.name_box).setFocus()
+
+    def submit(self) -> User | None:
+        user = sign_in(self.db, self.name_box.currentText(), self.pin_edit.text())
+        self.pin_edit.clear()
+        if user is None:
+            self.error.setText(self.tr("Wrong name or PIN, or the user is disabled."))
+            self.pin_edit.setFocus()
+            return None
+        audit.record(self.db, Action.SIGN_IN, user.name, actor=user.name, role=user.role)
+        self.error.clear()
+        self.signed_in.emit(user)
+        return user
+
+
+class SignInDialog(QDialog):
+    """Who is packing: accepted with the signed-in user in `user`."""
+
+    def __init__(self, db: sqlite_utils.Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Sign in"))
+        self.user: User | None = None
+        self.form = PinForm(db, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.form.submit)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Scan your badge or type your name, then your PIN.")))
+        layout.addWidget(self.form)
+        layout.addWidget(buttons)
+        self.form.signed_in.connect(self._accepted)
+
+    def _accepted(self, user: User) -> None:
+        self.user = user
+        self.accept()
+
+    @classmethod
+    def ask(cls, db: sqlite_utils.Database, parent: QWidget | None = None) -> User | None:
+        """Show the dialog; the user who signed in, or None when cancelled."""
+        dialog = cls(db, parent)
+        dialog.exec()
+        return dialog.user

@@ -1,0 +1,103 @@
+"""Courier handover: a missing and an unexpected parcel flagged, then recorded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+import sqlite_utils
+
+from station.core.handover import Handover, Parcel, Unexpected
+from station.store import handover as store
+from tests.shipments_factory import make_shipment
+
+
+def _parcel(n: int, carrier: str = "ZTO", voided: bool = False) -> Parcel:
+    return Parcel(f"7300{n:010d}", f"T{n}", carrier, 500, "", voided=voided)
+
+
+def test_core_flags_missing_and_unexpected_parcels() -> None:
+    others = {p.tracking_no: p for p in (_parcel(8, "SF"), _parcel(9, voided=True))}
+    handover = Handover("ZTO", [_parcel(1), _parcel(2), _parcel(3)], datetime.now(), others.get)
+    assert handover.scan(_parcel(1).tracking_no, datetime.now()).message.key == "handover_ok"
+    assert handover.scan(" " + _parcel(1).tracking_no.lower(), datetime.now()).message.key == (
+        "handover_again"
+    )
+    assert handover.scan(_parcel(8).tracking_no, datetime.now()).message.key == (
+        "handover_other_carrier"
+    )
+    assert handover.scan(_parcel(9).tracking_no, datetime.now()).message.key == "handover_voided"
+    assert handover.scan("NOPE", datetime.now()).message.key == "handover_unknown"
+    assert handover.scan(_parcel(2).tracking_no, datetime.now()).tone.value == "ok"
+    assert [p.tracking_no for p in handover.missing] == [_parcel(3).tracking_no]
+    assert {s.why for s in handover.strays.values()} == {
+        Unexpected.OTHER_CARRIER,
+        Unexpected.VOIDED,
+        Unexpected.UNKNOWN,
+    }
+    assert not handover.complete
+    assert handover.take_out("NOPE") and handover.take_out(_parcel(8).tracking_no)
+    assert handover.take_out(_parcel(9).tracking_no)
+    assert handover.scan(_parcel(3).tracking_no, datetime.now()).message.key == "handover_complete"
+    assert handover.complete
+
+
+@pytest.fixture
+def parcels(db: sqlite_utils.Database) -> list[str]:
+    now = datetime.now().astimezone()
+    made = [make_shipment(db, now).tracking_no for _ in range(3)]
+    make_shipment(db, now, carrier="SF", tracking_no="SF1023574470009")
+    return made
+
+
+def test_a_handover_with_one_missing_and_one_extra_is_recorded(
+    db: sqlite_utils.Database, parcels: list[str]
+) -> None:
+    handover = store.start(db, "zto", days=1)
+    assert sorted(handover.expected) == sorted(parcels)
+    handover.scan(parcels[0], datetime.now().astimezone())
+    handover.scan(parcels[1], datetime.now().astimezone())
+    handover.scan("SF1023574470009", datetime.now().astimezone())
+    handover_id = store.save(db, handover, "bench-1", "wang", "courier Liu")
+    assert store.handover_items(db, handover_id) == {
+        parcels[0]: "scanned",
+        parcels[1]: "scanned",
+        parcels[2]: "missing",
+        "SF1023574470009": "unexpected",
+    }
+    row = db.execute(
+        "SELECT carrier, expected, scanned, missing, unexpected, courier FROM handovers"
+    ).fetchone()
+    assert row == ("ZTO", 3, 2, 1, 1, "courier Liu")
+    # only the missing parcel is still expected at the next pickup
+    assert list(store.start(db, "ZTO", days=1).expected) == [parcels[2]]
+
+
+def test_the_dialog_is_driven_by_scans_and_warns_before_finishing(
+    qtbot, db: sqlite_utils.Database, parcels: list[str], monkeypatch, tmp_path
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from station.ui.handover import HandoverDialog
+
+    dialog = HandoverDialog(db, "bench-1", days=1, signed_by="wang")
+    qtbot.addWidget(dialog)
+    dialog.carrier_box.setCurrentIndex(dialog.carrier_box.findData("ZTO"))
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.missing_list.count() == 3
+    for code in (parcels[0], "SF1023574470009"):
+        qtbot.keyClicks(dialog.scan_edit, code)
+        qtbot.keyClick(dialog.scan_edit, Qt.Key.Key_Return)
+    assert dialog.missing_list.count() == 2 and dialog.bag_list.count() == 1
+    assert dialog.stray_list.count() == 1 and "SF" in dialog.message.text()
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.No
+    )
+    dialog._finish_clicked()
+    assert asked and dialog.saved_id is None
+    handover_id = dialog.finish()
+    assert store.handover_items(db, handover_id)["SF1023574470009"] == "unexpected"
+    csv_text = dialog.save_manifest(tmp_path / "bag.csv").read_text(encoding="utf-8-sig")
+    assert parcels[0] in csv_text and parcels[1] not in csv_text
