@@ -5,526 +5,1009 @@
     <name>App</name>
     <message>
         <source>Packing Station</source>
-        <translation type="unfinished"></translation>
+        <translation>打包工作台</translation>
     </message>
     <message>
         <source>The label printer cannot be used: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>面单打印机无法使用：{error}</translation>
     </message>
 </context>
 <context>
     <name>BenchWindow</name>
     <message>
         <source>Packing Station</source>
-        <translation type="unfinished"></translation>
+        <translation>打包工作台</translation>
     </message>
     <message>
         <source>This version cannot print a command sheet.</source>
-        <translation type="unfinished"></translation>
+        <translation>此版本无法打印指令条码表。</translation>
     </message>
     <message>
         <source>Could not write {path}: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {path}：{error}</translation>
     </message>
     <message>
         <source>Last parcel: order {order_no}, {carrier} {tracking_no}, {grams} g</source>
-        <translation type="unfinished"></translation>
+        <translation>上一单：订单 {order_no}，{carrier} {tracking_no}，{grams} 克</translation>
     </message>
     <message>
         <source>Carrier: {carrier}</source>
-        <translation type="unfinished"></translation>
+        <translation>快递：{carrier}</translation>
     </message>
     <message>
         <source>Waybill: {tracking_no}</source>
-        <translation type="unfinished"></translation>
+        <translation>快递单号：{tracking_no}</translation>
     </message>
     <message>
         <source>connecting</source>
-        <translation type="unfinished"></translation>
+        <translation>连接中</translation>
     </message>
     <message>
         <source>connected</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接</translation>
     </message>
     <message>
         <source>silent</source>
-        <translation type="unfinished"></translation>
+        <translation>无数据</translation>
     </message>
     <message>
         <source>bad data</source>
-        <translation type="unfinished"></translation>
+        <translation>数据异常</translation>
     </message>
     <message>
         <source>disconnected</source>
-        <translation type="unfinished"></translation>
+        <translation>已断开</translation>
     </message>
     <message>
         <source>Scale: {state}</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：{state}</translation>
     </message>
     <message>
         <source>No preview: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法预览：{error}</translation>
     </message>
     <message>
         <source>Scan an order</source>
-        <translation type="unfinished"></translation>
+        <translation>请扫描订单</translation>
     </message>
     <message>
         <source>Printer: {url}</source>
-        <translation type="unfinished"></translation>
+        <translation>打印机：{url}</translation>
     </message>
     <message>
         <source>Station: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>工位：{name}</translation>
     </message>
     <message>
         <source>Packer: {name}</source>
-        <translation type="unfinished"></translation>
+        <translation>打包员：{name}</translation>
     </message>
     <message>
         <source>&amp;Bench</source>
-        <translation type="unfinished"></translation>
+        <translation>工作台(&amp;B)</translation>
     </message>
     <message>
         <source>Print command sheet</source>
-        <translation type="unfinished"></translation>
+        <translation>打印指令条码表</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出</translation>
     </message>
 </context>
 <context>
     <name>Crash</name>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Something unexpected went wrong. The bench keeps running, but tell the technician: the details are in the log.</source>
-        <translation type="unfinished"></translation>
+        <translation>程序出现意外错误。工作台仍可继续使用，但请告知技术人员：详细信息已写入日志。</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardWidget</name>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Dates…</source>
+        <translation>选择日期…</translation>
+    </message>
+    <message>
+        <source>Parcels</source>
+        <translation>包裹数</translation>
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <source>Weight kg</source>
+        <translation>重量（千克）</translation>
+    </message>
+    <message>
+        <source>Order value ¥</source>
+        <translation>订单金额 ￥</translation>
+    </message>
+    <message>
+        <source>Per &amp;station</source>
+        <translation>按工位(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Per &amp;packer</source>
+        <translation>按打包员(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Carriers</source>
+        <translation>按快递(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Period</source>
+        <translation>时间段(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Per hour</source>
+        <translation>每小时</translation>
+    </message>
+    <message>
+        <source>Cycle p50</source>
+        <translation>单件用时 p50</translation>
+    </message>
+    <message>
+        <source>Cycle p95</source>
+        <translation>单件用时 p95</translation>
+    </message>
+    <message>
+        <source>Wrong items</source>
+        <translation>错件</translation>
+    </message>
+    <message>
+        <source>Weight mismatches</source>
+        <translation>重量不符</translation>
+    </message>
+    <message>
+        <source>Overrides</source>
+        <translation>主管放行</translation>
+    </message>
+    <message>
+        <source>Reprints</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <source>Voids</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>{parcels} parcels, {per_hour:.1f} per hour; cycle p50 {p50}, p95 {p95}; wrong items {wrong}, weight mismatches {weight}, overrides {overrides}, reprints {reprints}, voids {voids}</source>
+        <translation>{parcels} 个包裹，每小时 {per_hour:.1f} 个；单件用时 p50 {p50}，p95 {p95}；错件 {wrong}，重量不符 {weight}，主管放行 {overrides}，补打 {reprints}，作废 {voids}</translation>
+    </message>
+    <message>
+        <source>Upload queue: {queued} waiting, {attention} need attention, {done} done</source>
+        <translation>上传队列：{queued} 条等待，{attention} 条需处理，{done} 条已完成</translation>
     </message>
 </context>
 <context>
     <name>DemoPanel</name>
     <message>
         <source>Demo scale</source>
-        <translation type="unfinished"></translation>
+        <translation>演示电子秤</translation>
     </message>
     <message>
         <source>Simulated scale</source>
-        <translation type="unfinished"></translation>
+        <translation>模拟电子秤</translation>
     </message>
     <message>
         <source>Place parcel</source>
-        <translation type="unfinished"></translation>
+        <translation>放上包裹</translation>
     </message>
     <message>
         <source>Place wrong weight</source>
-        <translation type="unfinished"></translation>
+        <translation>放上错误重量</translation>
     </message>
     <message>
         <source>Take off</source>
-        <translation type="unfinished"></translation>
+        <translation>拿下包裹</translation>
     </message>
     <message>
         <source>Wobble</source>
-        <translation type="unfinished"></translation>
+        <translation>晃动</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <source>Courier handover</source>
+        <translation>快递交接</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>开始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Finish handover</source>
+        <translation>完成交接(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Save &amp;manifest…</source>
+        <translation>保存交接清单(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Carrier</source>
+        <translation>快递公司(&amp;C)</translation>
+    </message>
+    <message>
+        <source>C&amp;ourier</source>
+        <translation>快递员(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Sc&amp;an parcel</source>
+        <translation>扫描包裹(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Still missing</source>
+        <translation>尚未装袋</translation>
+    </message>
+    <message>
+        <source>In the bag</source>
+        <translation>已装袋</translation>
+    </message>
+    <message>
+        <source>Unexpected: take out</source>
+        <translation>不应出现：请取出</translation>
+    </message>
+    <message>
+        <source>Scan each parcel as it goes into the bag: {count} expected.</source>
+        <translation>每个包裹装袋时扫描一次：应有 {count} 个。</translation>
+    </message>
+    <message>
+        <source>{scanned} of {expected} in the bag, {missing} missing, {strays} unexpected</source>
+        <translation>已装袋 {scanned}/{expected}，缺 {missing} 个，多出 {strays} 个</translation>
+    </message>
+    <message>
+        <source>Handover not complete</source>
+        <translation>交接未完成</translation>
+    </message>
+    <message>
+        <source>{missing} parcels are missing and {strays} are unexpected. Finish the handover anyway?</source>
+        <translation>缺少 {missing} 个包裹，多出 {strays} 个。仍要完成交接吗？</translation>
+    </message>
+    <message>
+        <source>Handover recorded: {count} parcels for the courier.</source>
+        <translation>交接已记录：共 {count} 个包裹交给快递员。</translation>
+    </message>
+    <message>
+        <source>Save manifest</source>
+        <translation>保存交接清单</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;CSV (*.csv)</source>
+        <translation>PDF 文件 (*.pdf);;CSV 文件 (*.csv)</translation>
     </message>
 </context>
 <context>
     <name>LabelPreview</name>
     <message>
         <source>The label appears here after printing.</source>
-        <translation type="unfinished"></translation>
+        <translation>面单打印后在此显示。</translation>
+    </message>
+</context>
+<context>
+    <name>LockScreen</name>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Locked. {name}, enter your PIN to go on.</source>
+        <translation>已锁定。{name}，请输入 PIN 继续。</translation>
+    </message>
+    <message>
+        <source>Locked. Sign in to go on.</source>
+        <translation>已锁定。请登录后继续。</translation>
     </message>
 </context>
 <context>
     <name>OrderPanel</name>
     <message>
         <source>SKU</source>
-        <translation type="unfinished"></translation>
+        <translation>商品编码</translation>
     </message>
     <message>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>商品</translation>
     </message>
     <message>
         <source>Scanned</source>
-        <translation type="unfinished"></translation>
+        <translation>已扫描</translation>
     </message>
     <message>
         <source>Order {order_no}</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no}</translation>
+    </message>
+    <message>
+        <source>Check first: {flags}</source>
+        <translation>请先核对：{flags}</translation>
     </message>
     <message>
         <source>Buyer&apos;s note: {note}</source>
-        <translation type="unfinished"></translation>
+        <translation>买家留言：{note}</translation>
     </message>
     <message>
         <source>{quantity} (supervisor)</source>
-        <translation type="unfinished"></translation>
+        <translation>{quantity}（主管确认）</translation>
     </message>
 </context>
 <context>
     <name>OverrideDialog</name>
     <message>
         <source>Barcode damaged, item checked by hand</source>
-        <translation type="unfinished"></translation>
+        <translation>条码损坏，已人工核对商品</translation>
     </message>
     <message>
         <source>Gift or part without a barcode</source>
-        <translation type="unfinished"></translation>
+        <translation>赠品或配件没有条码</translation>
     </message>
     <message>
         <source>Out of stock, buyer agreed to ship less</source>
-        <translation type="unfinished"></translation>
+        <translation>缺货，买家同意少发</translation>
     </message>
     <message>
         <source>Same item, different barcode</source>
-        <translation type="unfinished"></translation>
+        <translation>同款商品，条码不同</translation>
     </message>
     <message>
         <source>Different carton or filling</source>
-        <translation type="unfinished"></translation>
+        <translation>纸箱或填充物不同</translation>
     </message>
     <message>
         <source>Product weight on file is wrong</source>
-        <translation type="unfinished"></translation>
+        <translation>系统中的商品重量有误</translation>
     </message>
     <message>
         <source>Items checked by hand, all correct</source>
-        <translation type="unfinished"></translation>
+        <translation>已人工核对商品，全部正确</translation>
     </message>
     <message>
         <source>Extra padding for fragile goods</source>
-        <translation type="unfinished"></translation>
+        <translation>易碎品加了额外填充</translation>
     </message>
     <message>
         <source>Supervisor: confirm the unscanned item</source>
-        <translation type="unfinished"></translation>
+        <translation>主管：确认未扫描的商品</translation>
     </message>
     <message>
         <source>Supervisor: accept this weight</source>
-        <translation type="unfinished"></translation>
+        <translation>主管：接受此重量</translation>
     </message>
     <message>
         <source>Supervisor PIN, then Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>输入主管 PIN，按回车</translation>
     </message>
     <message>
         <source>Press a number, or type a reason and press Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>按数字键选择原因，或输入原因后按回车</translation>
     </message>
     <message>
         <source>Esc cancels</source>
-        <translation type="unfinished"></translation>
+        <translation>按 Esc 取消</translation>
     </message>
     <message>
         <source>1. PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>1. PIN 码</translation>
     </message>
     <message>
         <source>2. Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>2. 原因</translation>
     </message>
 </context>
 <context>
     <name>PhaseStrip</name>
     <message>
         <source>1 Scan order</source>
-        <translation type="unfinished"></translation>
+        <translation>1 扫描订单</translation>
     </message>
     <message>
         <source>2 Check items</source>
-        <translation type="unfinished"></translation>
+        <translation>2 核对商品</translation>
     </message>
     <message>
         <source>3 Weigh</source>
-        <translation type="unfinished"></translation>
+        <translation>3 称重</translation>
     </message>
     <message>
         <source>4 Waybill</source>
-        <translation type="unfinished"></translation>
+        <translation>4 快递单号</translation>
     </message>
     <message>
         <source>5 Label</source>
-        <translation type="unfinished"></translation>
+        <translation>5 面单</translation>
+    </message>
+</context>
+<context>
+    <name>PinForm</name>
+    <message>
+        <source>&amp;Name</source>
+        <translation>姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;PIN</source>
+        <translation>PIN 码(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Wrong name or PIN, or the user is disabled.</source>
+        <translation>姓名或 PIN 错误，或该用户已停用。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchDialog</name>
+    <message>
+        <source>Find a shipment</source>
+        <translation>查找包裹</translation>
+    </message>
+    <message>
+        <source>Order no., waybill no., recipient name or last 4 phone digits</source>
+        <translation>订单号、快递单号、收件人姓名或手机尾号 4 位</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Waybill</source>
+        <translation>快递单号</translation>
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>记录时间</translation>
+    </message>
+    <message>
+        <source>Station</source>
+        <translation>工位</translation>
+    </message>
+    <message>
+        <source>Packer</source>
+        <translation>打包员</translation>
+    </message>
+    <message>
+        <source>Prints</source>
+        <translation>打印次数</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reprint (F5)</source>
+        <translation>补打 (F5)</translation>
+    </message>
+    <message>
+        <source>Void (F8)</source>
+        <translation>作废 (F8)</translation>
+    </message>
+    <message>
+        <source>{count} shipments found.</source>
+        <translation>找到 {count} 个包裹。</translation>
+    </message>
+    <message>
+        <source>voided by {who}: {why}</source>
+        <translation>已被 {who} 作废：{why}</translation>
+    </message>
+    <message>
+        <source>Pick a shipment that is not voided.</source>
+        <translation>请选择未作废的包裹。</translation>
+    </message>
+    <message>
+        <source>Wrong PIN or not a supervisor. Nothing was printed.</source>
+        <translation>PIN 错误或不是主管，未打印。</translation>
+    </message>
+    <message>
+        <source>Label reprinted for {tracking_no} (printed {count} times).</source>
+        <translation>已补打 {tracking_no} 的面单（共打印 {count} 次）。</translation>
+    </message>
+    <message>
+        <source>Label for {tracking_no} NOT printed: {reason}</source>
+        <translation>{tracking_no} 的面单未打印：{reason}</translation>
+    </message>
+    <message>
+        <source>Wrong PIN or not a supervisor. Nothing was voided.</source>
+        <translation>PIN 错误或不是主管，未作废。</translation>
+    </message>
+    <message>
+        <source>{tracking_no} voided; its waybill number will not be used again.</source>
+        <translation>{tracking_no} 已作废，此快递单号不会再使用。</translation>
+    </message>
+    <message>
+        <source>Reprint: supervisor</source>
+        <translation>补打：主管确认</translation>
+    </message>
+    <message>
+        <source>Void: supervisor</source>
+        <translation>作废：主管确认</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Scan your badge or type your name, then your PIN.</source>
+        <translation>扫描工牌或输入姓名，再输入 PIN。</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorPrompt</name>
+    <message>
+        <source>&amp;Re-pack the order (open it again)</source>
+        <translation>重新打包此订单（重新打开）(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Supervisor &amp;PIN</source>
+        <translation>主管 PIN(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Rea&amp;son</source>
+        <translation>原因(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>SyncDialog</name>
+    <message>
+        <source>Uploads</source>
+        <translation>上传</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>In flight</source>
+        <translation>上传中</translation>
+    </message>
+    <message>
+        <source>Need attention</source>
+        <translation>需处理</translation>
+    </message>
+    <message>
+        <source>Last success</source>
+        <translation>最近成功</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Waybill</source>
+        <translation>快递单号</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Supervisor PIN</source>
+        <translation>主管 PIN</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需处理</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Wrong PIN or not a supervisor.</source>
+        <translation>PIN 错误或不是主管。</translation>
+    </message>
+    <message>
+        <source>Queued again.</source>
+        <translation>已重新排队。</translation>
+    </message>
+    <message>
+        <source>Nothing to retry.</source>
+        <translation>没有可重试的记录。</translation>
+    </message>
+    <message>
+        <source>Say why it is dismissed.</source>
+        <translation>请说明忽略原因。</translation>
+    </message>
+    <message>
+        <source>Dismissed.</source>
+        <translation>已忽略。</translation>
+    </message>
+    <message>
+        <source>Nothing to dismiss.</source>
+        <translation>没有可忽略的记录。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncStatusWidget</name>
+    <message>
+        <source>Upload settings wrong</source>
+        <translation>上传设置有误</translation>
+    </message>
+    <message>
+        <source>Upload: not set up</source>
+        <translation>上传：未设置</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>{state} · {queued} queued · oldest {age} · last sent {last}</source>
+        <translation>{state} · {queued} 条排队 · 最早 {age} · 最近发送 {last}</translation>
+    </message>
+    <message>
+        <source>{n} need attention</source>
+        <translation>{n} 条需处理</translation>
     </message>
 </context>
 <context>
     <name>WeightPanel</name>
     <message>
         <source>Expected {expected} g (allowed {low}-{high} g)</source>
-        <translation type="unfinished"></translation>
+        <translation>预计 {expected} 克（允许 {low}-{high} 克）</translation>
     </message>
     <message>
         <source>stable</source>
-        <translation type="unfinished"></translation>
+        <translation>已稳定</translation>
     </message>
     <message>
         <source>moving…</source>
-        <translation type="unfinished"></translation>
+        <translation>不稳定…</translation>
     </message>
     <message>
         <source>Scale: connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：连接中…</translation>
     </message>
     <message>
         <source>Scale: no reading yet</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：尚无读数</translation>
     </message>
     <message>
         <source>Scale: no data (is it on?)</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：无数据（是否已开机？）</translation>
     </message>
     <message>
         <source>Scale: unreadable data (check protocol and baud)</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：数据无法识别（请检查协议和波特率）</translation>
     </message>
     <message>
         <source>Scale: disconnected</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤：已断开</translation>
     </message>
     <message>
         <source>Overload: too heavy for the scale</source>
-        <translation type="unfinished"></translation>
+        <translation>超载：超出电子秤量程</translation>
     </message>
     <message>
         <source>Underload: zero the scale</source>
-        <translation type="unfinished"></translation>
+        <translation>欠载：请将电子秤归零</translation>
     </message>
     <message>
         <source>Scale error</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤故障</translation>
     </message>
 </context>
 <context>
     <name>messages</name>
     <message>
         <source>Scan an order to start.</source>
-        <translation type="unfinished"></translation>
+        <translation>请扫描订单开始。</translation>
     </message>
     <message>
         <source>Order {order_no}: scan each item.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no}：请逐件扫描商品。</translation>
     </message>
     <message>
         <source>Unknown order {code}. Check the pick list or import the order.</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到订单 {code}。请核对拣货单或导入订单。</translation>
     </message>
     <message>
         <source>Order {order_no} was already shipped on {when} by {packer} at {station}, {carrier} {tracking_no}. It must not be shipped twice.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no} 已于 {when} 由 {packer} 在 {station} 发货，{carrier} {tracking_no}。不得重复发货！</translation>
     </message>
     <message>
         <source>Order {order_no} is on hold: {reason}. Do not pack it.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no} 已暂扣：{reason}。请勿打包。</translation>
     </message>
     <message>
         <source>Order {order_no} was cancelled: {reason}. Do not pack it.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no} 已取消：{reason}。请勿打包。</translation>
     </message>
     <message>
         <source>Order {order_no} was refunded: {reason}. Do not pack it.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no} 已退款：{reason}。请勿打包。</translation>
     </message>
     <message>
         <source>Finish order {order_no} first, or scan CANCEL.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先完成订单 {order_no}，或扫描“取消”。</translation>
     </message>
     <message>
         <source>{code} is a product. Scan the order first.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} 是商品条码。请先扫描订单。</translation>
     </message>
     <message>
         <source>{code} looks like a waybill number. Scan the order first.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} 像是快递单号。请先扫描订单。</translation>
     </message>
     <message>
         <source>{name}: {scanned} of {quantity}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}：{scanned}/{quantity}。</translation>
     </message>
     <message>
         <source>{code} is not in this order. Put it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} 不属于此订单，请放回。</translation>
     </message>
     <message>
         <source>Unknown item code {code}. It is not in this order.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知商品条码 {code}，不属于此订单。</translation>
     </message>
     <message>
         <source>Too many {name}: the order needs only {quantity}. Take one out.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 多了：此订单只需 {quantity} 件，请拿出一件。</translation>
     </message>
     <message>
         <source>All items checked. Put the parcel on the scale.</source>
-        <translation type="unfinished"></translation>
+        <translation>商品已全部核对。请把包裹放上电子秤。</translation>
     </message>
     <message>
         <source>All items are already checked. Put the parcel on the scale.</source>
-        <translation type="unfinished"></translation>
+        <translation>商品已全部核对过。请把包裹放上电子秤。</translation>
     </message>
     <message>
         <source>Put the parcel on the scale.</source>
-        <translation type="unfinished"></translation>
+        <translation>请把包裹放上电子秤。</translation>
     </message>
     <message>
         <source>Weight {grams} g is within {low}-{high} g.</source>
-        <translation type="unfinished"></translation>
+        <translation>重量 {grams} 克，在 {low}-{high} 克范围内。</translation>
     </message>
     <message>
         <source>Weight {grams} g recorded; no expected weight is known for these items.</source>
-        <translation type="unfinished"></translation>
+        <translation>已记录重量 {grams} 克；这些商品没有参考重量。</translation>
     </message>
     <message>
         <source>Weight {grams} g is outside {low}-{high} g (expected {expected} g). Check the items, then re-weigh or ask a supervisor.</source>
-        <translation type="unfinished"></translation>
+        <translation>重量 {grams} 克超出 {low}-{high} 克（预计 {expected} 克）。请检查商品，然后重新称重或找主管。</translation>
     </message>
     <message>
         <source>Take the parcel off the scale and put it back.</source>
-        <translation type="unfinished"></translation>
+        <translation>请把包裹拿下电子秤，再重新放上。</translation>
     </message>
     <message>
         <source>Scale disconnected: no weight can be recorded until it is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>电子秤已断开：恢复连接前无法称重。</translation>
     </message>
     <message>
         <source>Scan the pre-printed {carrier} waybill.</source>
-        <translation type="unfinished"></translation>
+        <translation>请扫描预印的{carrier}面单。</translation>
     </message>
     <message>
         <source>{code} is not a valid {carrier} waybill number. Scan the waybill again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{code} 不是有效的{carrier}快递单号，请重新扫描面单。</translation>
     </message>
     <message>
         <source>Waybill {code} is already used by order {order_no}. Use another waybill.</source>
-        <translation type="unfinished"></translation>
+        <translation>快递单号 {code} 已被订单 {order_no} 使用，请换一张面单。</translation>
     </message>
     <message>
         <source>No {carrier} waybill numbers left in the pool. Scan a pre-printed waybill.</source>
-        <translation type="unfinished"></translation>
+        <translation>{carrier}快递单号已用完。请扫描预印面单。</translation>
     </message>
     <message>
         <source>Order {order_no} shipped: {carrier} {tracking_no}, {grams} g.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no} 已发货：{carrier} {tracking_no}，{grams} 克。</translation>
     </message>
     <message>
         <source>Label printed for {tracking_no}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 的面单已打印。</translation>
     </message>
     <message>
         <source>Label for {tracking_no} NOT printed: {reason} Scan REPRINT when fixed.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 的面单未打印：{reason} 排除故障后请扫描“补打”。</translation>
     </message>
     <message>
         <source>Label reprinted for {tracking_no} (reprint {count}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 的面单已补打（第 {count} 次补打）。</translation>
     </message>
     <message>
         <source>No label to reprint yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有可补打的面单。</translation>
     </message>
     <message>
         <source>The label for {tracking_no} was already reprinted. A supervisor can reprint it from Search.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 的面单已补打过。如需再次补打，请主管在“查找”中操作。</translation>
     </message>
     <message>
         <source>{tracking_no} is in the bag ({scanned} of {expected}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 已装袋（{scanned}/{expected}）。</translation>
     </message>
     <message>
         <source>All {expected} parcels are in the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>全部 {expected} 个包裹已装袋。</translation>
     </message>
     <message>
         <source>{tracking_no} is already in the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 已经装袋了。</translation>
     </message>
     <message>
         <source>{tracking_no} is no parcel of this station. Take it out of the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 不是本工位的包裹，请从袋中取出。</translation>
     </message>
     <message>
         <source>{tracking_no} was voided and must not leave. Take it out of the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 已作废，不得发出，请从袋中取出。</translation>
     </message>
     <message>
         <source>{tracking_no} is a {carrier} parcel. Take it out of the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 是{carrier}的包裹，请从袋中取出。</translation>
     </message>
     <message>
         <source>{tracking_no} is not expected in this handover (already handed over or too old). Take it out of the bag.</source>
-        <translation type="unfinished"></translation>
+        <translation>{tracking_no} 不在本次交接中（已交接或时间过久），请从袋中取出。</translation>
     </message>
     <message>
         <source>Order {order_no} put aside. Scan the next order.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no} 已放到一边。请扫描下一单。</translation>
     </message>
     <message>
         <source>No order is open.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前没有打开的订单。</translation>
     </message>
     <message>
         <source>Order {order_no} put on hold. Put the goods aside.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 {order_no} 已暂扣。请把商品放到一边。</translation>
     </message>
     <message>
         <source>A supervisor must confirm: scan OVERRIDE.</source>
-        <translation type="unfinished"></translation>
+        <translation>需要主管确认：请扫描“主管放行”。</translation>
     </message>
     <message>
         <source>Wrong PIN or not a supervisor. Nothing was overridden.</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN 错误或不是主管，未放行。</translation>
     </message>
     <message>
         <source>Line {sku} confirmed by {supervisor}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>商品 {sku} 已由 {supervisor} 确认：{reason}</translation>
     </message>
     <message>
         <source>Weight {grams} g accepted by {supervisor}: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>重量 {grams} 克已由 {supervisor} 放行：{reason}</translation>
     </message>
     <message>
         <source>Nothing to override now.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前没有需要放行的内容。</translation>
     </message>
     <message>
         <source>Unknown command {code}.</source>
-        <translation type="unfinished"></translation>
+        <translation>未知指令 {code}。</translation>
     </message>
     <message>
         <source>{command} cannot be used now.</source>
-        <translation type="unfinished"></translation>
+        <translation>现在不能使用 {command}。</translation>
     </message>
     <message>
         <source>Empty scan ignored.</source>
-        <translation type="unfinished"></translation>
+        <translation>空扫描，已忽略。</translation>
+    </message>
+    <message>
+        <source>CHECK order {order_no}: {flags}. Check it, then scan CONFIRM.</source>
+        <translation>请核对订单 {order_no}：{flags}。核对后扫描“确认”。</translation>
+    </message>
+    <message>
+        <source>Check the warnings of order {order_no} first, then scan CONFIRM.</source>
+        <translation>请先核对订单 {order_no} 的提醒，然后扫描“确认”。</translation>
+    </message>
+    <message>
+        <source>Warnings of order {order_no} confirmed. Scan each item.</source>
+        <translation>订单 {order_no} 的提醒已确认。请逐件扫描商品。</translation>
+    </message>
+    <message>
+        <source>Nothing to confirm now.</source>
+        <translation>当前没有需要确认的内容。</translation>
+    </message>
+    <message>
+        <source>ALERT: order {order_no} {detail}. Tell the supervisor, then scan CONFIRM.</source>
+        <translation>警告：订单 {order_no} {detail}。请通知主管，然后扫描“确认”。</translation>
+    </message>
+    <message>
+        <source>Alert for order {order_no} acknowledged by {packer}.</source>
+        <translation>订单 {order_no} 的警告已由 {packer} 确认。</translation>
+    </message>
+    <message>
+        <source>Order {order_no} shipped: {carrier} {tracking_no}, {grams} g. Only {left} {carrier} waybill numbers left: import more.</source>
+        <translation>订单 {order_no} 已发货：{carrier} {tracking_no}，{grams} 克。{carrier}快递单号仅剩 {left} 个，请尽快导入。</translation>
     </message>
     <message>
         <source>Fragile: 5-layer carton, wrap each piece in bubble film, fill every gap.</source>
-        <translation type="unfinished"></translation>
+        <translation>易碎品：用五层纸箱，每件单独包气泡膜，空隙全部填满。</translation>
     </message>
     <message>
         <source>Food: vacuum-packed, keep away from liquids and chemicals.</source>
-        <translation type="unfinished"></translation>
+        <translation>食品：真空包装，远离液体和化学品。</translation>
     </message>
     <message>
         <source>Fresh / frozen: insulated box with ice packs, cold-chain service.</source>
-        <translation type="unfinished"></translation>
+        <translation>生鲜/冷冻：用保温箱加冰袋，走冷链服务。</translation>
     </message>
     <message>
         <source>Clothing: waterproof bag, tag visible, fold neatly.</source>
-        <translation type="unfinished"></translation>
+        <translation>服装：装防水袋，吊牌朝外，叠放整齐。</translation>
     </message>
     <message>
         <source>Electronics: anti-static bag, padding on all sides.</source>
-        <translation type="unfinished"></translation>
+        <translation>电子产品：装防静电袋，四周加缓冲。</translation>
     </message>
     <message>
         <source>Cosmetics: seal liquids in a bag, upright, padding.</source>
-        <translation type="unfinished"></translation>
+        <translation>化妆品：液体密封装袋，直立摆放，加缓冲。</translation>
     </message>
 </context>
 </TS>

@@ -36,6 +36,7 @@ class CrashHandler:
     def __init__(self) -> None:
         self.shown = False
         self.count = 0
+        self.dialog: QMessageBox | None = None
 
     def install(self) -> None:
         sys.excepthook = self
@@ -68,3 +69,4 @@ class CrashHandler:
         box.setDetailedText(details)
         box.setObjectName("crashDialog")
         box.open()
+        self.dialog = box

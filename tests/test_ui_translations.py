@@ -1,0 +1,67 @@
+"""The zh_CN translation covers every core message and UI string, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+import xml.etree.ElementTree as ET
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from station.core.messages import TEXTS, Message
+from station.ui.texts import message_text
+from station.ui.translations import QM_FILE, TS_FILE, install_translators, qt_tool
+
+
+def ts_messages() -> list[tuple[str, str, ET.Element]]:
+    root = ET.parse(TS_FILE).getroot()
+    return [
+        (context.findtext("name"), message.findtext("source"), message.find("translation"))
+        for context in root.iter("context")
+        for message in context.iter("message")
+    ]
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, spec, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_core_message_is_in_the_ts_file():
+    sources = {source for context, source, _ in ts_messages() if context == "messages"}
+    assert set(TEXTS.values()) <= sources
+
+
+def test_every_string_is_translated_with_the_same_placeholders():
+    for context, source, translation in ts_messages():
+        assert translation.get("type") not in ("unfinished", "vanished", "obsolete"), source
+        assert translation.text, (context, source)
+        assert fields(translation.text) == fields(source), (context, source)
+        assert re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", translation.text), (
+            context,
+            source,
+        )
+
+
+def test_compiled_file_is_shipped_and_the_tools_are_found():
+    assert QM_FILE.exists() and QM_FILE.stat().st_mtime >= TS_FILE.stat().st_mtime - 1
+    assert qt_tool("lrelease").exists()
+    assert qt_tool("lupdate").exists()
+
+
+@pytest.fixture
+def chinese(qapp):
+    assert install_translators(qapp, "zh_CN")
+    yield
+    install_translators(qapp, "en")
+
+
+def test_messages_show_in_chinese_with_their_parameters(chinese):
+    text = message_text(Message("order_on_hold", {"order_no": "WX1", "reason": "改地址"}))
+    assert text == "订单 WX1 已暂扣：改地址。请勿打包。"
+    assert QCoreApplication.translate("PhaseStrip", "3 Weigh") == "3 称重"
+
+
+def test_english_is_the_source_text(qapp):
+    install_translators(qapp, "en")
+    assert message_text(Message("ready")) == TEXTS["ready"]
