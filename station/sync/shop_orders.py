@@ -67,6 +67,9 @@ class ShopOrderPuller:
         deliveries.save_state(db, self.name, {PULLED_UNTIL: str(end)})
         return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no changes"
 
+    def close(self) -> None:
+        self.api.close()
+
     def _changed(self, start: int, end: int) -> Iterator[str]:
         while start < end:
             stop = min(end, start + WINDOW_SECONDS)

@@ -42,6 +42,7 @@ class Puller(Protocol):
 
     def due(self, now: float) -> bool: ...
     def pull(self, db: sqlite_utils.Database) -> str: ...
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,8 @@ class Uploader:
             wake.clear()
 
     def close(self) -> None:
-        for target in self.targets:
-            target.close()
+        for part in [*self.targets, *self.pullers]:
+            part.close()
 
     # -- one batch ----------------------------------------------------------------
 
