@@ -114,6 +114,7 @@ class BenchWindow(QMainWindow):
         dialog.finished.connect(lambda code: self._override_finished(dialog, code))
         self.override_dialog = dialog
         dialog.open()
+        dialog.activateWindow()
         dialog.pin_edit.setFocus()
         return dialog
 

@@ -47,6 +47,7 @@ class OverrideDialog(QDialog):
     def __init__(self, kind: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("overrideDialog")
+        self.setMinimumWidth(720)
         self.kind = kind
         self.choices = reason_choices(kind)
         title = (
