@@ -147,10 +147,9 @@ def _status(
 ) -> tuple[OrderStatus, str]:
     """Upstream's status, except that a hold put at the bench stays until upstream
     withdraws the order (cancelled or refunded)."""
-    withdrawn = order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
-    if existing is not None and existing.status is OrderStatus.HOLD and not withdrawn:
-        if order.status is OrderStatus.OPEN:
-            return existing.status, existing.hold_reason
+    held = existing is not None and existing.status is OrderStatus.HOLD
+    if held and existing is not None and order.status is OrderStatus.OPEN:
+        return existing.status, existing.hold_reason
     return order.status, order.hold_reason
 
 
@@ -223,24 +222,29 @@ def _duplicate_orders(db: sqlite_utils.Database, live: list[PlannedOrder]) -> li
 
 
 def _duplicate_payments(db: sqlite_utils.Database, live: list[PlannedOrder]) -> list[Flag]:
-    """One payment number on two orders: the buyer may have paid twice, or one is a copy."""
-    payers: dict[str, set[str]] = {}
+    """One payment number on two orders: the buyer may have paid twice, or one is a copy.
+    Every unshipped order of the pair is flagged, stored ones too."""
+    payers: dict[str, dict[str, bool]] = {}
     for p in live:
         if p.order.payment_no:
-            payers.setdefault(p.order.payment_no, set()).add(p.order.order_no)
-    for order_no, payment_no in order_store.orders_with_payment(db, list(payers)):
-        if not any(o.upper() == order_no.upper() for o in payers[payment_no]):
-            payers[payment_no].add(order_no)
-    importing = {p.order.order_no for p in live}
+            payers.setdefault(p.order.payment_no, {})[p.order.order_no.upper()] = True
+    names = {p.order.order_no.upper(): p.order.order_no for p in live}
+    for order_no, payment_no, status in order_store.orders_with_payment(db, list(payers)):
+        key = order_no.upper()
+        if key not in payers[payment_no]:
+            payers[payment_no][key] = status != OrderStatus.SHIPPED
+            names[key] = order_no
     return [
         Flag(
-            order_no,
+            names[key],
             flag_store.DUPLICATE_PAYMENT,
-            f"payment {payment_no} also on order {', '.join(sorted(orders - {order_no}))}",
+            f"payment {payment_no} also on order "
+            + ", ".join(sorted(names[k] for k in orders if k != key)),
         )
         for payment_no, orders in payers.items()
         if len(orders) > 1
-        for order_no in sorted(orders & importing)
+        for key, may_flag in orders.items()
+        if may_flag
     ]
 
 

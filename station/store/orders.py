@@ -263,13 +263,13 @@ def existing_orders(
 
 def orders_with_payment(
     db: sqlite_utils.Database, payment_nos: Sequence[str]
-) -> list[tuple[str, str]]:
-    """(order_no, payment_no) of stored orders paid with any of these payment numbers."""
-    pairs: list[tuple[str, str]] = []
+) -> list[tuple[str, str, str]]:
+    """(order_no, payment_no, status) of stored orders paid with any of these numbers."""
+    pairs: list[tuple[str, str, str]] = []
     for start in range(0, len(payment_nos), _CHUNK):
         chunk = payment_nos[start : start + _CHUNK]
         pairs += db.execute(
-            f"SELECT order_no, payment_no FROM orders WHERE payment_no IN "
+            f"SELECT order_no, payment_no, status FROM orders WHERE payment_no IN "
             f"({','.join('?' * len(chunk))})",
             chunk,
         ).fetchall()

@@ -1,0 +1,142 @@
+"""Routing: rules in order, first match wins, every decision explained; rates by zone."""
+
+from __future__ import annotations
+
+import pytest
+
+from station.core.carriers import CARRIERS
+from station.core.rates import DEFAULT_RATES, Rate, RateTable, parse_rates_csv
+from station.core.routing import DEFAULT_RULES_TOML, Parcel, Router, RulesError, parse_rules
+
+RULES = """
+[[rule]]
+name = "fresh goods go cold chain"
+categories = ["fresh"]
+service = "cold_chain"
+
+[[rule]]
+name = "high value goes SF insured"
+declared_value_above = 2000
+carrier = "SF"
+service = "insured"
+
+[[rule]]
+name = "remote provinces go China Post"
+provinces = ["新疆维吾尔自治区", "西藏"]
+carrier = "YZPY"
+
+[[rule]]
+name = "otherwise the cheapest carrier"
+service = "standard"
+"""
+
+
+def parcel(**changes: object) -> Parcel:
+    values = {
+        "order_no": "WX1",
+        "province": "广东省",
+        "categories": ("clothing",),
+        "declared_value_fen": 10_000,
+        "order_value_fen": 10_000,
+        "weight_g": 800,
+    } | changes
+    return Parcel(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def router() -> Router:
+    return Router(parse_rules(RULES), RateTable(DEFAULT_RATES), CARRIERS, "ZTO")
+
+
+def test_fresh_goes_to_the_cheapest_cold_chain_carrier(router: Router) -> None:
+    decision = router.route(parcel(categories=("food", "fresh")))
+    assert (decision.carrier, decision.service) == ("JD", "cold_chain")
+    assert decision.rule == "rule 1 'fresh goods go cold chain'"
+    assert "category fresh" in decision.explanation
+    assert "cheapest cold_chain carrier: JD 23.00 yuan (then SF 25.00 yuan)" in decision.explanation
+    assert decision.cost_fen == 2300
+
+
+def test_high_value_goes_sf_insured_and_first_match_wins(router: Router) -> None:
+    decision = router.route(parcel(declared_value_fen=250_000, province="新疆维吾尔自治区"))
+    assert (decision.carrier, decision.service) == ("SF", "insured")
+    assert "declared value 2,500.00 yuan > 2,000.00 yuan" in decision.explanation
+
+
+def test_remote_province_by_short_or_full_name(router: Router) -> None:
+    for province in ("新疆维吾尔自治区", "西藏自治区"):
+        decision = router.route(parcel(province=province))
+        assert decision.carrier == "YZPY" and decision.rule.startswith("rule 3")
+
+
+def test_otherwise_cheapest_by_rate_table_with_weight(router: Router) -> None:
+    decision = router.route(parcel(weight_g=2500))
+    assert decision.carrier == "ZTO"
+    assert decision.cost_fen == 500 + 2 * 100
+    assert "ZTO standard: 7.00 yuan for 2500 g to 广东省" in decision.explanation
+
+
+def test_rates_decide_when_they_change() -> None:
+    cheaper = [*DEFAULT_RATES, Rate("YD", "standard", "*", ("*",), 1000, 300, 50)]
+    rates = [r for r in cheaper if not (r.carrier == "YD" and r.zone == "*" and r.first_fen == 520)]
+    router = Router(parse_rules(RULES), RateTable(rates), CARRIERS, "ZTO")
+    assert router.route(parcel()).carrier == "YD"
+
+
+def test_cost_alert_above_the_share_of_order_value(router: Router) -> None:
+    assert router.route(parcel(order_value_fen=10_000)).alert == ""
+    alert = router.route(parcel(order_value_fen=3_000)).alert
+    assert "17% of the order value 30.00 yuan (limit 12%)" in alert
+
+
+def test_no_carrier_for_a_service_falls_through_with_the_reason() -> None:
+    rates = [r for r in DEFAULT_RATES if r.service != "cold_chain"]
+    router = Router(parse_rules(RULES), RateTable(rates), CARRIERS, "ZTO")
+    decision = router.route(parcel(categories=("fresh",)))
+    assert decision.rule.startswith("rule 4")
+
+
+def test_nothing_matches_gives_the_default_carrier() -> None:
+    rules = parse_rules('[[rule]]\nname = "x"\ncategories = ["none"]\ncarrier = "SF"\n')
+    decision = Router(rules, RateTable(DEFAULT_RATES), CARRIERS, "ZTO").route(parcel())
+    assert (decision.carrier, decision.rule) == ("ZTO", "default")
+    assert "no rule decided" in decision.explanation
+
+
+def test_the_default_rules_keep_zto_everywhere_for_plain_orders() -> None:
+    router = Router(parse_rules(DEFAULT_RULES_TOML), RateTable(DEFAULT_RATES), CARRIERS, "ZTO")
+    for province in ("广东省", "新疆维吾尔自治区", "西藏自治区", ""):
+        for grams in (100, 1000, 5000, 30000):
+            assert router.route(parcel(province=province, weight_g=grams)).carrier == "ZTO"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not toml [", "not valid TOML"),
+        ("x = 1", "no \\[\\[rule\\]\\] tables"),
+        ('[[rule]]\nname="a"\ncolour="red"\ncarrier="SF"', "unknown keys colour"),
+        ('[[rule]]\nservice="teleport"', "unknown service"),
+        ('[[rule]]\nname="a"', "needs a carrier or a service"),
+        ('[[rule]]\ncarrier="SF"\ndeclared_value_above="lots"', "not an amount"),
+    ],
+)
+def test_bad_rules_are_refused_with_a_reason(text: str, message: str) -> None:
+    with pytest.raises(RulesError, match=message):
+        parse_rules(text)
+
+
+def test_rates_csv_with_zones_and_row_problems() -> None:
+    text = (
+        "carrier,service,zone,provinces,first_weight_g,first_price,additional_per_kg\n"
+        "zto,standard,near,浙江|上海市 江苏,1000,4.5,1\n"
+        "ZTO,standard,rest,*,1000,6,1.5\n"
+        "ZTO,standard,bad,*,heavy,6,1\n"
+        "ZTO,standard,bad2,,1000,6,1\n"
+    )
+    rates, problems = parse_rates_csv(text)
+    assert [(p.line, p.column) for p in problems] == [(4, "first_weight_g"), (5, "provinces")]
+    table = RateTable(rates)
+    assert table.find("ZTO", "standard", "上海市").first_fen == 450
+    assert table.find("ZTO", "standard", "广东省").first_fen == 600
+    assert table.find("ZTO", "standard", "广东省").cost_fen(2001) == 600 + 2 * 150
