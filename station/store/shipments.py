@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from printers.waybill import mask_phone
+from station.core.learning import sample_from_parcel
 from station.core.model import OrderStatus
 from station.core.session import PackingSession, Phase
 from station.store.db import iso, now_utc, transaction
+from station.store.learning import add_sample
 from station.store.pool import claim_number
 
 
@@ -105,6 +107,7 @@ def record_shipment(
                 for o in session.overrides
             ],
         )
+        _learn_weight(db, session, shipment_id)
         db.execute(
             """INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload,
                  created_at) VALUES ('shipment.recorded', ?, ?, ?, ?, ?)""",
@@ -125,6 +128,22 @@ def record_shipment(
         session.tracking_no,
         session.weight.grams,
     )
+
+
+def _learn_weight(db: sqlite_utils.Database, session: PackingSession, shipment_id: int) -> None:
+    """A single-SKU parcel refines that SKU's weight.
+
+    Supervisor-confirmed weights count too: when the catalogue weight is wrong,
+    every parcel is out of tolerance, and those confirmations are how it heals.
+    """
+    assert session.weight is not None
+    sample = sample_from_parcel(
+        [(line.sku, line.quantity) for line in session.order.lines],
+        session.weight.grams,
+        session.rule.packaging_grams,
+    )
+    if sample is not None:
+        add_sample(db, sample, shipment_id)
 
 
 def record_abandoned(
