@@ -1,0 +1,301 @@
+"""The upload status light for the status bar, its per-target dialog with the
+needs-attention list, and the Qt-side owner of the uploader thread.
+
+The light reads the queue on its own SQLite connection every few seconds (a few
+indexed counts); the uploader runs on its own thread and connection
+(station.sync.worker), so neither ever blocks the bench.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from station.settings import Settings
+from station.store import deliveries
+from station.store.db import connect
+from station.store.users import Role, check_pin
+from station.sync.config import SyncConfigError, TargetConfig, load_targets
+from station.sync.status import TargetStatus, all_status, summary
+from station.sync.worker import UploaderThread
+
+REFRESH_MS = 3000
+STALE_SECONDS = 3600
+COLOURS = {"ok": "#1b873f", "warn": "#f2a900", "error": "#c62828", "off": "#9e9e9e"}
+
+
+def age_text(iso_time: str | None, now: datetime | None = None) -> str:
+    """'45 s', '12 min', '3 h', '2 d' since a stored UTC time; '-' for none."""
+    if not iso_time:
+        return "-"
+    then = datetime.fromisoformat(iso_time.replace("Z", "+00:00"))
+    seconds = max(0, int(((now or datetime.now(UTC)) - then).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+def light(totals: dict, statuses: list[TargetStatus]) -> str:
+    """The light's colour: red offline or failing, amber needs attention or a stale
+    queue, green all flowing, grey nothing configured."""
+    if not statuses:
+        return "off"
+    if not totals["online"] or any(s.last_error for s in statuses):
+        return "error"
+    oldest = totals["oldest_queued_at"]
+    stale = oldest is not None and age_seconds(oldest) > STALE_SECONDS
+    return "warn" if totals["needs_attention"] or stale else "ok"
+
+
+def age_seconds(iso_time: str) -> float:
+    then = datetime.fromisoformat(iso_time.replace("Z", "+00:00"))
+    return (datetime.now(UTC) - then).total_seconds()
+
+
+class SyncStatusWidget(QWidget):
+    """Status-bar light: online/offline, queued, oldest queued age, last success.
+    A click opens the per-target dialog."""
+
+    def __init__(self, db_path: Path, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("syncStatus")
+        self.db_path = Path(db_path)
+        self.folder = settings.path.parent if settings.path else self.db_path.parent
+        self._db: sqlite_utils.Database | None = None
+        self.dot = QLabel("●", objectName="syncDot")
+        self.text = QLabel(objectName="syncText")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.dot)
+        layout.addWidget(self.text)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.colour = "off"
+        self.timer = QTimer(self, interval=REFRESH_MS, timeout=self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = connect(self.db_path)
+        return self._db
+
+    def targets(self) -> list[TargetConfig]:
+        return load_targets(self.folder)
+
+    def refresh(self) -> None:
+        try:
+            statuses = all_status(self.db(), self.targets())
+        except SyncConfigError as exc:
+            self._show("error", self.tr("Upload settings wrong"), str(exc))
+            return
+        totals = summary(statuses)
+        self.colour = light(totals, statuses)
+        if not statuses:
+            self._show("off", self.tr("Upload: not set up"), "")
+            return
+        state = self.tr("online") if totals["online"] else self.tr("offline")
+        text = self.tr("{state} · {queued} queued · oldest {age} · last sent {last}").format(
+            state=state,
+            queued=totals["queued"],
+            age=age_text(totals["oldest_queued_at"]) if totals["queued"] else "-",
+            last=age_text(totals["last_success_at"]),
+        )
+        if totals["needs_attention"]:
+            text += " · " + self.tr("{n} need attention").format(n=totals["needs_attention"])
+        errors = "\n".join(f"{s.name}: {s.last_error}" for s in statuses if s.last_error)
+        self._show(self.colour, text, errors)
+
+    def _show(self, colour: str, text: str, tip: str) -> None:
+        self.colour = colour
+        self.dot.setStyleSheet(f"color: {COLOURS[colour]};")
+        self.text.setText(text)
+        self.setToolTip(tip or text)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.open_dialog()
+
+    def open_dialog(self) -> SyncDialog:
+        dialog = SyncDialog(self.db(), self.targets(), self)
+        dialog.finished.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    def closeEvent(self, event) -> None:
+        self.timer.stop()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        super().closeEvent(event)
+
+
+class SyncDialog(QDialog):
+    """Per-target state and the needs-attention list; a supervisor (PIN) retries a
+    record after fixing its cause, or dismisses it with a reason."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        targets: list[TargetConfig],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setObjectName("syncDialog")
+        self.setWindowTitle(self.tr("Uploads"))
+        self.db = db
+        self.configs = targets
+        self.targets_table = QTableWidget(0, 7, objectName="syncTargets")
+        self.targets_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Target"),
+                self.tr("State"),
+                self.tr("Queued"),
+                self.tr("In flight"),
+                self.tr("Need attention"),
+                self.tr("Last success"),
+                self.tr("Last error"),
+            ]
+        )
+        self.attention_table = QTableWidget(0, 5, objectName="syncAttention")
+        self.attention_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Record"),
+                self.tr("Target"),
+                self.tr("Order"),
+                self.tr("Waybill"),
+                self.tr("Why"),
+            ]
+        )
+        self.attention_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        for table in (self.targets_table, self.attention_table):
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            table.horizontalHeader().setStretchLastSection(True)
+        self.pin = QLineEdit(objectName="syncPin", placeholderText=self.tr("Supervisor PIN"))
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reason = QLineEdit(objectName="syncReason", placeholderText=self.tr("Reason"))
+        self.retry_button = QPushButton(self.tr("Retry"), objectName="syncRetry")
+        self.dismiss_button = QPushButton(self.tr("Dismiss"), objectName="syncDismiss")
+        self.feedback = QLabel(objectName="syncFeedback")
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
+        actions = QHBoxLayout()
+        for widget in (self.pin, self.reason, self.retry_button, self.dismiss_button):
+            actions.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.targets_table)
+        layout.addWidget(QLabel(self.tr("Needs attention")))
+        layout.addWidget(self.attention_table)
+        layout.addLayout(actions)
+        layout.addWidget(self.feedback)
+        self.resize(900, 500)
+        self.reload()
+
+    def reload(self) -> None:
+        statuses = all_status(self.db, self.configs)
+        self.targets_table.setRowCount(len(statuses))
+        for row, s in enumerate(statuses):
+            state = {True: self.tr("online"), False: self.tr("offline"), None: "-"}[s.online]
+            values = [
+                f"{s.name} ({s.kind})",
+                state,
+                str(s.queued),
+                str(s.in_flight),
+                str(s.needs_attention),
+                s.last_success_at or "-",
+                s.last_error,
+            ]
+            for column, value in enumerate(values):
+                self.targets_table.setItem(row, column, QTableWidgetItem(value))
+        rows = deliveries.attention(self.db)
+        self.attention_table.setRowCount(len(rows))
+        for row, a in enumerate(rows):
+            values = [str(a.outbox_id), a.target, a.order_no, a.tracking_no, a.note]
+            for column, value in enumerate(values):
+                self.attention_table.setItem(row, column, QTableWidgetItem(value))
+
+    def selected(self) -> tuple[str, int] | None:
+        row = self.attention_table.currentRow()
+        if row < 0:
+            return None
+        return self.attention_table.item(row, 1).text(), int(
+            self.attention_table.item(row, 0).text()
+        )
+
+    def _supervisor(self) -> str | None:
+        user = check_pin(self.db, self.pin.text(), Role.SUPERVISOR)
+        if user is None:
+            self.feedback.setText(self.tr("Wrong PIN or not a supervisor."))
+            return None
+        return user.name
+
+    def retry_selected(self) -> bool:
+        chosen = self.selected()
+        if chosen is None or self._supervisor() is None:
+            return False
+        done = deliveries.retry(self.db, *chosen)
+        self.feedback.setText(self.tr("Queued again.") if done else self.tr("Nothing to retry."))
+        self.reload()
+        return done
+
+    def dismiss_selected(self) -> bool:
+        chosen = self.selected()
+        if chosen is None:
+            return False
+        if not self.reason.text().strip():
+            self.feedback.setText(self.tr("Say why it is dismissed."))
+            return False
+        supervisor = self._supervisor()
+        if supervisor is None:
+            return False
+        done = deliveries.dismiss(self.db, *chosen, supervisor, self.reason.text())
+        self.feedback.setText(self.tr("Dismissed.") if done else self.tr("Nothing to dismiss."))
+        self.reload()
+        return done
+
+
+class UploaderRunner(QObject):
+    """Owns the uploader thread for the app: `start()` with the window, `wake()`
+    after each recorded shipment, `stop()` on quit. `stopped(reason)` arrives on
+    the GUI thread if the uploader ends by itself (e.g. `station sync run` holds
+    the queue already)."""
+
+    stopped = Signal(str)
+
+    def __init__(self, folder: Path, settings: Settings, parent: QObject | None = None):
+        super().__init__(parent)
+        self.folder = Path(folder)
+        self.settings = settings
+        self.thread: UploaderThread | None = None
+
+    def start(self) -> None:
+        if not self.settings["sync.enabled"] or self.thread is not None:
+            return
+        self.thread = UploaderThread(self.folder, self.settings, on_stopped=self.stopped.emit)
+        self.thread.start()
+
+    def wake(self) -> None:
+        if self.thread is not None:
+            self.thread.wake()
+
+    def stop(self) -> None:
+        if self.thread is not None:
+            self.thread.stop()
+            self.thread = None
