@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 import sqlite_utils
@@ -28,7 +27,7 @@ from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
 from station.core.reading import Reading, ScaleLink
-from station.core.routing import RulesError
+from station.core.routing import Router, RulesError
 from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
@@ -117,6 +116,7 @@ class Bench:
         self.last: LastShipment | None = None
         self.message: Outcome = outcome(Tone.INFO, "ready")
         self._pending_print: tuple[LastShipment, bool] | None = None
+        self._router: Router | None = None
 
     # -- inputs -------------------------------------------------------------
 
@@ -205,6 +205,7 @@ class Bench:
             return refusal
         session = PackingSession(order, self.rule, started_at=self.wall())
         self.session = session
+        self._router = self._load_router()
         if session.phase is Phase.CONFIRM:
             return outcome(
                 Tone.WARN, "order_flagged", order_no=order.order_no, flags="; ".join(order.flags)
@@ -261,8 +262,10 @@ class Bench:
         default = self.settings["carrier.default"]
         assert session.weight is not None
         try:
-            router = catalogue.load_router(self.db, self._folder(), self.settings)
-            decision = router.route(catalogue.parcel_for(self.db, order, session.weight.grams))
+            if self._router is None:
+                raise RulesError("no routing rules loaded")
+            parcel = catalogue.parcel_for(self.db, order, session.weight.grams)
+            decision = self._router.route(parcel)
             chosen = catalogue.find_carrier(self.db, decision.carrier)
         except (RulesError, UnknownCarrier) as exc:
             log.error("routing order %s failed, using %s: %s", order.order_no, default, exc)
@@ -271,8 +274,14 @@ class Bench:
         log.info("order %s routed: %s", order.order_no, decision.explanation)
         session.assign_carrier(chosen, decision.service)
 
-    def _folder(self) -> Path | None:
-        return self.settings.path.parent if self.settings.path is not None else None
+    def _load_router(self) -> Router | None:
+        """Rules and rates as they are when an order starts (edits apply to the next order)."""
+        folder = self.settings.path.parent if self.settings.path is not None else None
+        try:
+            return catalogue.load_router(self.db, folder, self.settings)
+        except RulesError as exc:
+            log.error("routing rules unusable: %s", exc)
+            return None
 
     def _tracking_scanned(self, session: PackingSession, code: str) -> Outcome:
         refusal = session.scan_tracking(code, self.wall())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from station.core.model import OrderStatus
 
@@ -18,6 +19,7 @@ _TIME_FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
 )
+_ISO_LIKE = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?")
 _CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -27,6 +29,8 @@ class BadCell(ValueError):
 
 def quantity(text: str) -> int:
     """A positive whole number; Excel's '2.0' counts as 2."""
+    if text.isascii() and text.isdigit() and 0 < int(text) <= 100_000:
+        return int(text)
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -38,6 +42,7 @@ def quantity(text: str) -> int:
     return int(value)
 
 
+@lru_cache(maxsize=4096)
 def fen(text: str) -> int:
     """A price in yuan ('¥12.50', '1,234', '12.5元') as whole fen."""
     cleaned = _MONEY_NOISE.sub("", text)
@@ -60,6 +65,7 @@ def grams(text: str) -> int:
     return int(value.to_integral_value())
 
 
+@lru_cache(maxsize=65536)
 def moment(text: str) -> str:
     """An order time as UTC ISO 8601; times without a zone are China time.
 
@@ -67,6 +73,9 @@ def moment(text: str) -> str:
     """
     if text.isdigit() and len(text) == 10:
         return _iso(dt.datetime.fromtimestamp(int(text), dt.UTC))
+    if _ISO_LIKE.fullmatch(text):
+        parsed = dt.datetime.fromisoformat(text)
+        return _iso(parsed if parsed.tzinfo else parsed.replace(tzinfo=_CHINA))
     for pattern in _TIME_FORMATS:
         try:
             parsed = dt.datetime.strptime(text, pattern)

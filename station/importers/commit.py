@@ -125,9 +125,10 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
         for p in live
         for number, line in enumerate(p.order.lines, start=1)
     ]
+    updated = [p.order.order_no for p in live if p.action == "update"]
     with transaction(db):
-        order_store.upsert_orders(db, rows, lines)
-        flag_store.replace_flags(db, [p.order.order_no for p in live], [])
+        order_store.upsert_orders(db, rows, lines, updated)
+        flag_store.replace_flags(db, updated, [])
         flag_store.add_flags(db, plan.flags)
         for alert in plan.alerts:
             flag_store.add_alert(db, alert.order_no, alert.kind, alert.detail)

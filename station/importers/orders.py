@@ -85,21 +85,25 @@ class OrderPreview:
 def parse_orders(table: Table, mapping: Mapping) -> OrderPreview:
     """Every order the file holds, and every problem with its line and column."""
     mapping.check(table.headers)
-    index = {name: table.headers.index(h) for name, h in mapping.columns.items() if h}
-    groups: dict[str, list[Row]] = {}
+    columns = [(name, table.headers.index(h)) for name, h in mapping.columns.items() if h]
+    order_names = [name for name in _ORDER_COLUMNS if name in mapping.columns]
+    groups: dict[str, list[tuple[Row, dict[str, str]]]] = {}
     preview = OrderPreview(total_rows=len(table.rows))
-    order_header = mapping.columns["order_no"]
     for row in table.rows:
-        order_no = row.get(index["order_no"])
+        cells_ = row.cells
+        width = len(cells_)
+        cell = {name: cells_[i].strip() if i < width else "" for name, i in columns}
+        order_no = cell["order_no"]
         if not order_no:
-            preview.problems.append(RowProblem(row.line, order_header, "order number is empty"))
+            problem = RowProblem(row.line, mapping.columns["order_no"], "order number is empty")
+            preview.problems.append(problem)
             preview.rejected_rows += 1
             continue
-        groups.setdefault(order_no.upper(), []).append(row)
-    for rows in groups.values():
-        order, problems = _order(rows[0].get(index["order_no"]), rows, index, mapping)
+        groups.setdefault(order_no.upper(), []).append((row, cell))
+    for group in groups.values():
+        order, problems = _order(group[0][1]["order_no"], group, order_names, mapping)
         if order is None:
-            preview.rejected_rows += len(rows)
+            preview.rejected_rows += len(group)
             preview.problems += problems
         else:
             preview.orders.append(order)
@@ -108,17 +112,20 @@ def parse_orders(table: Table, mapping: Mapping) -> OrderPreview:
 
 
 def _order(
-    order_no: str, rows: list[Row], index: dict[str, int], mapping: Mapping
+    order_no: str,
+    group: list[tuple[Row, dict[str, str]]],
+    order_names: list[str],
+    mapping: Mapping,
 ) -> tuple[ImportedOrder | None, list[RowProblem]]:
     problems: list[RowProblem] = []
     values: dict[str, str] = {}
     first_line: dict[str, int] = {}
     lines: dict[str, ImportLine] = {}
-    for row in rows:
+    rows = [row for row, _ in group]
+    for row, cell in group:
         found = len(problems)
-        cell = {name: row.get(i) for name, i in index.items()}
-        for name in _ORDER_COLUMNS:
-            value = cell.get(name, "")
+        for name in order_names:
+            value = cell[name]
             if not value:
                 continue
             if name not in values:

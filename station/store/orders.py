@@ -312,9 +312,12 @@ def upsert_orders(
     db: sqlite_utils.Database,
     rows: Sequence[Sequence[object]],
     lines: Sequence[tuple[str, int, str, str, int]],
+    updated: Sequence[str],
 ) -> None:
     """Insert or update many orders (values in `IMPORT_COLUMNS` order) and replace
-    their lines. The caller has left shipped orders out. Call inside a transaction."""
+    their lines; `updated` names the orders that were already stored (only theirs
+    have old lines to delete). The caller has left shipped orders out. Call inside a
+    transaction."""
     stamp = now_utc()
     columns = ", ".join((*IMPORT_COLUMNS, "created_at", "updated_at"))
     marks = ", ".join("?" * (len(IMPORT_COLUMNS) + 2))
@@ -324,7 +327,7 @@ def upsert_orders(
         f"ON CONFLICT(order_no) DO UPDATE SET {updates}",
         [(*row, stamp, stamp) for row in rows],
     )
-    db.conn.executemany("DELETE FROM order_lines WHERE order_no = ?", [(r[0],) for r in rows])
+    db.conn.executemany("DELETE FROM order_lines WHERE order_no = ?", [(n,) for n in updated])
     db.conn.executemany(
         "INSERT INTO order_lines (order_no, line_no, sku, name, quantity) VALUES (?, ?, ?, ?, ?)",
         lines,
