@@ -26,8 +26,9 @@ from station.store.backup import (
     rotate,
 )
 from station.store.db import DB_FILE
-from station.store.errors import StorageError
-from station.store.integrity import check_file
+from station.store.errors import DatabaseDamaged, StorageError, storage_errors
+from station.store.integrity import check_file, open_checked
+from station.store.retention import purge_personal_data
 
 EXIT_FAILED, EXIT_RUNNING = 1, 3
 
@@ -52,6 +53,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "check", help="check integrity, foreign keys and schema version", epilog=__doc__
     )
     check.set_defaults(func=check_command)
+
+    purge = commands.add_parser(
+        "purge",
+        help="erase recipients' personal data older than privacy.retention_days",
+        epilog=__doc__,
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only count what would be erased")
+    purge.set_defaults(func=purge_command)
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -120,3 +129,31 @@ def check_command(args: argparse.Namespace) -> int:
             else ". No backup found."
         )
     return _fail(message)
+
+
+def purge_command(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    settings = _settings(folder)
+    if settings is None:
+        return EXIT_FAILED
+    days = settings["privacy.retention_days"]
+    if days <= 0:
+        print("privacy.retention_days is 0: personal data is kept; nothing to erase.")
+        return 0
+    try:
+        db = open_checked(folder / DB_FILE)
+    except (DatabaseDamaged, StorageError) as exc:
+        return _fail(str(exc))
+    try:
+        with storage_errors():
+            purged = purge_personal_data(db, days, dry_run=args.dry_run)
+    except StorageError as exc:
+        return _fail(str(exc))
+    finally:
+        db.close()
+    verb = "would be erased" if purged.dry_run else "erased"
+    print(
+        f"{purged.count} orders shipped or closed before {purged.cutoff} "
+        f"({days} days): personal data {verb}."
+    )
+    return 0
