@@ -51,7 +51,8 @@ def main(argv: list[str]) -> int:
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `make bench` on: {machine()}.",
+        f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `make bench` "
+        f"on: {machine()}.",
         "",
         "| issue | what | measured | target |",
         "| --- | --- | --- | --- |",

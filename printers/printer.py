@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from printers import escpos, render_pdf, render_raster, tspl, urls
 from printers import layout as layouts
+from printers import render_pdf, render_raster, tspl, urls
 from printers.errors import PrinterError
 from printers.jobs import LabelJob, PrintResult
 from printers.transports import Transport, safe_name
 from printers.waybill import Waybill
+
+if TYPE_CHECKING:
+    from printers.escpos import EscposProfile
 
 DPIS = (203, 300)
 
@@ -66,6 +70,9 @@ def _renderer(address: urls.PrinterAddress, layout_name: str, dpi: int):
         )
     if address.language == "tspl":
         return lambda wb: _job(tspl.job(wb, layout_name, dpi), "tspl", wb, layout_name)
+    # python-escpos takes a fifth of a second to import: only ESC/POS printers pay it.
+    from printers import escpos
+
     default_width = (
         layouts.SLIP_WIDTH_MM
         if layout_name == "slip"
@@ -82,7 +89,9 @@ def _renderer(address: urls.PrinterAddress, layout_name: str, dpi: int):
     return lambda wb: _job(_raster(wb, layout_name, profile), "escpos", wb, layout_name)
 
 
-def _raster(wb: Waybill, layout_name: str, profile: escpos.EscposProfile) -> bytes:
+def _raster(wb: Waybill, layout_name: str, profile: EscposProfile) -> bytes:
+    from printers import escpos
+
     image = render_raster.render(layouts.build(wb, layout_name, profile.dpi), profile.dpi)
     if image.width > profile.print_width_dots:
         raise PrinterError(

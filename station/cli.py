@@ -29,7 +29,7 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="station",
         description="Packing Station: scan, verify, weigh, label and record parcels.",
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="data folder (default: $STATION_DATA_DIR, else the platform's user data folder)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -51,11 +51,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_word(argv: list[str]) -> str | None:
+    """The subcommand named in argv, skipping `--data-dir DIR`."""
+    words = iter(argv)
+    for word in words:
+        if word == "--data-dir":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Opening the bench parses only its own command, so start-up does not import
+    # every technician's command (importers, reports, sync) first.
+    plain_start = _command_word(argv) in (None, "run") and not {"-h", "--help"} & set(argv)
+    parser = build_parser(("station.commands.run",) if plain_start else COMMAND_MODULES)
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["run", *(argv or sys.argv[1:])])
+        args = parser.parse_args([*argv, "run"])
     return int(args.func(args) or 0)
 
 

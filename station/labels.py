@@ -47,12 +47,19 @@ def waybill_for(
     )
 
 
+def printer_url(url: str, data_dir: Path) -> str:
+    """The printer URL with a relative `pdf:` folder made relative to the data folder."""
+    scheme, sep, rest = url.partition(":")
+    if scheme == "pdf" and sep and rest and not Path(rest).expanduser().is_absolute():
+        return f"pdf:{data_dir / rest}"
+    return url
+
+
 def open_configured_printer(settings: Settings, data_dir: Path, url: str | None = None) -> Printer:
-    """The printer of the settings (or `url`); a relative `pdf:` folder is in the data folder."""
-    url = url or settings["printer.url"]
-    if url.startswith("pdf:") and not Path(url[4:]).expanduser().is_absolute():
-        url = f"pdf:{data_dir / url[4:]}"
-    return open_printer(url, layout=settings["printer.layout"])
+    """The printer of the settings (or `url`), a relative `pdf:` folder in the data folder."""
+    return open_printer(
+        printer_url(url or settings["printer.url"], data_dir), layout=settings["printer.layout"]
+    )
 
 
 def find_shipment(db: sqlite_utils.Database, key: str) -> dict | None:

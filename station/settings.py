@@ -26,6 +26,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("station.name", "bench-1", "Name of this bench, recorded on every shipment."),
     Option("station.language", "", "Interface language: zh_CN, en, or empty for the system's."),
     Option("station.packer", "packer", "Packer recorded on shipments until someone signs in."),
+    Option(
+        "station.require_sign_in",
+        True,
+        "Ask the packer to sign in (name and PIN) when the station opens.",
+    ),
     Option("sender.name", "", "Sender name printed when the order names no sender."),
     Option("sender.phone", "", "Sender phone printed when the order names no sender."),
     Option("sender.address", "", "Sender address printed when the order names no sender."),
@@ -93,6 +98,11 @@ OPTIONS: tuple[Option, ...] = (
         "您的包裹已发出：{carrier_name} {tracking_no}\n查询物流：{link}",
         "Buyer notice put on the clipboard after a shipment. Placeholders: {order_no}, "
         "{carrier}, {carrier_name}, {tracking_no}, {link}. Lines left empty are dropped.",
+    ),
+    Option(
+        "notice.copy_after_shipment",
+        True,
+        "Put the buyer notice on the clipboard after every shipment.",
     ),
     Option(
         "notice.link",

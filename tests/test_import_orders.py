@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 
 import openpyxl
@@ -43,7 +44,10 @@ HEADER = [
 
 
 def csv_text(rows: list[list[str]]) -> str:
-    return "\n".join(",".join(r) for r in [HEADER, *rows]) + "\n"
+    """Rows as a CSV file, quoted where a cell needs it (as Excel writes them)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([HEADER, *rows])
+    return out.getvalue()
 
 
 def good(order_no: str, sku: str = "CUP-350", qty: str = "1", name: str = "张三") -> list[str]:

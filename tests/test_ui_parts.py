@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station.core.messages import Tone
 from station.core.reading import Reading, ScaleLink
+from station.labels import printer_url
 from station.ui import qt_check
-from station.ui.app import printer_url
 from station.ui.crash import CrashHandler
 from station.ui.runner import QtRunner
 from station.ui.scale_bridge import ScaleBridge

@@ -59,6 +59,7 @@ def prepare(folder: Path, orders: int) -> Settings:
     (folder / MARKER).write_text("Made by `station demo`; emptied on each demo run.\n")
     settings = Settings.load(folder).save(
         scale__simulate=True,
+        station__require_sign_in=False,
         station__name="demo-bench",
         sender__name="小美优选 (演示)",
         sender__phone="0755-86001234",

@@ -10,6 +10,11 @@ from station.settings import Settings, SettingsError
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("run", help="open the packing bench (the default command)")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="open the window, print 'ready' once it is up, and quit (installer check)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -22,4 +27,4 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from station.ui.app import run_app
 
-    return run_app(folder, settings, demo=settings["scale.simulate"])
+    return run_app(folder, settings, demo=settings["scale.simulate"], smoke=args.smoke)

@@ -8,38 +8,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from printers import PrinterError, open_printer, register_system_printing
 from station.bench import Bench
+from station.labels import printer_url
+from station.logs import setup_logging
 from station.paths import resource
 from station.settings import Settings
-from station.store.db import DB_FILE, connect
+from station.store.db import DB_FILE
+from station.store.errors import DatabaseDamaged, StorageError
+from station.store.integrity import open_checked
 from station.ui.crash import CrashHandler, route_qt_messages
 from station.ui.demo_panel import DemoPanel
+from station.ui.housekeeping import Housekeeping
 from station.ui.main_window import BenchWindow
 from station.ui.runner import QtRunner
 from station.ui.scale_bridge import ScaleBridge, ScaleSetup, start_scale
 from station.ui.scanner import ScanDetector
 from station.ui.serial_scanner import SerialScanner
+from station.ui.single_instance import SingleInstance
 from station.ui.sound import Backend, SoundPlayer
 from station.ui.system_printing import QtSystemPrinting
+from station.ui.tools import StationTools
 from station.ui.translations import install_translators
 
 log = logging.getLogger("station.ui.app")
 
 FONT_FILE = ("fonts", "wqy-microhei.ttc")
 STYLE_FILE = ("styles", "station.qss")
-
-
-def printer_url(url: str, data_dir: Path) -> str:
-    """The printer URL with a relative `pdf:` folder made relative to the data folder."""
-    scheme, sep, rest = url.partition(":")
-    if scheme == "pdf" and sep and rest and not Path(rest).expanduser().is_absolute():
-        return f"pdf:{data_dir / rest}"
-    return url
 
 
 def load_font() -> str | None:
@@ -82,11 +81,13 @@ class Station:
     runner: QtRunner
     detector: ScanDetector
     bridge: ScaleBridge
+    tools: StationTools
     scale: ScaleSetup | None = None
     serial_scanner: SerialScanner | None = None
     demo_panel: DemoPanel | None = None
 
     def stop(self) -> None:
+        self.tools.stop()
         QApplication.instance().removeEventFilter(self.detector)
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
@@ -108,12 +109,13 @@ def build_station(
 ) -> Station:
     """Open the database, printer and devices, and make the window (not shown yet).
 
-    Raises PrinterError when the printer URL is unusable.
+    Raises PrinterError when the printer URL is unusable, DatabaseDamaged when the
+    database fails its start-up check, StorageError when it cannot be written.
     """
     register_system_printing(QtSystemPrinting())
     url = printer_url(settings["printer.url"], data_dir)
     printer = open_printer(url, layout=settings["printer.layout"])
-    db = connect(data_dir / DB_FILE)
+    db = open_checked(data_dir / DB_FILE)
     runner = QtRunner()
     bench = Bench(db, settings, printer, runner)
     sound = SoundPlayer(settings["sound.enabled"], sound_backend)
@@ -122,7 +124,8 @@ def build_station(
     detector.install(app)
     detector.scanned.connect(window.scan)
     bridge = ScaleBridge(bench)
-    station = Station(db, bench, window, runner, detector, bridge)
+    tools = StationTools(window, db, data_dir, settings, printer, runner)
+    station = Station(db, bench, window, runner, detector, bridge, tools)
     if not start_devices:
         return station
     station.scale = start_scale(settings, bridge, simulate=demo or settings["scale.simulate"])
@@ -138,27 +141,67 @@ def build_station(
     return station
 
 
-def run_app(data_dir: Path, settings: Settings, demo: bool) -> int:
-    """Run the packing bench until its window closes; the process exit code."""
+def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False) -> int:
+    """Run the packing bench until its window closes; the process exit code.
+
+    With `smoke` the window opens, "ready" is printed once it is up, and the
+    app quits: the installer's and the start-up benchmark's check.
+    """
     app = prepare_application(settings)
-    crash = CrashHandler()
+    setup_logging(data_dir)
+    crash = CrashHandler(data_dir)
     crash.install()
+    instance = SingleInstance(data_dir)
+    if not instance.is_primary():
+        log.info("another station already runs on %s; asked it to come forward", data_dir)
+        print(f"The station is already running on {data_dir}; its window was brought forward.")
+        return 0
     try:
         station = build_station(app, data_dir, settings, demo)
-    except PrinterError as exc:
-        QMessageBox.critical(
-            None,
-            QCoreApplication.translate("App", "Packing Station"),
-            QCoreApplication.translate("App", "The label printer cannot be used: {error}").format(
-                error=exc
-            ),
-        )
-        return 2
+    except (PrinterError, DatabaseDamaged, StorageError) as exc:
+        return _cannot_start(exc)
+    window = station.window
+    instance.activate_requested.connect(lambda: _bring_forward(window))
     # Without a window manager (kiosk X sessions) "maximized" alone does nothing.
-    station.window.setGeometry(app.primaryScreen().availableGeometry())
-    station.window.showMaximized()
-    station.window.activateWindow()
+    window.setGeometry(app.primaryScreen().availableGeometry())
+    window.showMaximized()
+    window.activateWindow()
+    housekeeping = Housekeeping(data_dir, settings)
+    if smoke:
+        QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+    else:
+        housekeeping.start()
+        QTimer.singleShot(0, station.tools.start)
     try:
         return app.exec()
     finally:
+        housekeeping.stop()
         station.stop()
+        instance.close()
+
+
+def _cannot_start(exc: Exception) -> int:
+    title = QCoreApplication.translate("App", "Packing Station")
+    if isinstance(exc, PrinterError):
+        text = QCoreApplication.translate(
+            "App", "The label printer cannot be used: {error}"
+        ).format(error=exc)
+    elif isinstance(exc, DatabaseDamaged):
+        backup = exc.latest_backup
+        text = QCoreApplication.translate(
+            "App",
+            "{error}\n\nNothing was written to it. Restore the latest backup with:\n"
+            "station db restore {backup}",
+        ).format(error=exc.message, backup=backup or QCoreApplication.translate("App", "(none)"))
+    else:
+        text = str(exc)
+    log.error("cannot start: %s", exc)
+    print(text, file=sys.stderr)
+    QMessageBox.critical(None, title, text)
+    return 2
+
+
+def _bring_forward(window: BenchWindow) -> None:
+    window.showMaximized()
+    window.raise_()
+    window.activateWindow()

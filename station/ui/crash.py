@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
+
+from station.crash import ExcInfo, crash_report, save_crash_report
 
 log = logging.getLogger("station.crash")
 qt_log = logging.getLogger("station.qt")
@@ -33,7 +36,8 @@ def route_qt_messages() -> None:
 class CrashHandler:
     """`sys.excepthook` for the app: log every unexpected error, show a dialog for the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self.data_dir = data_dir
         self.shown = False
         self.count = 0
         self.dialog: QMessageBox | None = None
@@ -55,15 +59,27 @@ class CrashHandler:
         if self.shown or QApplication.instance() is None:
             return
         self.shown = True
-        self.show_dialog("".join(traceback.format_exception(kind, error, trace)))
+        self.show_dialog(self._details((kind, error, trace)))
+
+    def _details(self, exc_info: ExcInfo) -> str:
+        """The crash report (saved beside the logs), or the bare traceback without a folder."""
+        if self.data_dir is None:
+            return "".join(traceback.format_exception(*exc_info))
+        report = crash_report(exc_info, self.data_dir)
+        try:
+            path = save_crash_report(report, self.data_dir)
+        except OSError:
+            log.exception("could not save the crash report")
+            return report
+        return f"{path}\n\n{report}"
 
     def show_dialog(self, details: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, QApplication.translate("Crash", "Error"), "")
         box.setText(
             QApplication.translate(
                 "Crash",
-                "Something unexpected went wrong. The bench keeps running, but tell the "
-                "technician: the details are in the log.",
+                "Something unexpected went wrong. The bench keeps running, but send the "
+                "details below to the technician (they are also saved in the logs folder).",
             )
         )
         box.setDetailedText(details)

@@ -127,6 +127,11 @@ class HandoverDialog(QDialog):
         self.message.setText(message_text(result.message))
         self._show()
 
+    def take_scan(self, code: str) -> None:
+        """Scans while the dialog is up go into the courier's bag, not to the bench."""
+        if self.scan_edit.isEnabled():
+            self.scan(code)
+
     def _scanned(self) -> None:
         code = self.scan_edit.text().strip()
         self.scan_edit.clear()

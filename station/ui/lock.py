@@ -91,6 +91,10 @@ class LockScreen(QDialog):
             self.setGeometry(parent.window().geometry())
         self.open()
 
+    def take_scan(self, code: str) -> None:
+        """While locked, a scan is a badge, never a packing scan."""
+        self.form.take_name(code)
+
     @property
     def locked(self) -> bool:
         return self.isVisible()

@@ -11,9 +11,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QImage, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QLabel,
     QMainWindow,
@@ -44,7 +45,12 @@ SHEET_FILE = "barcodes.pdf"
 
 
 class BenchWindow(QMainWindow):
-    """The main window; implements `station.bench.BenchListener`."""
+    """The main window; implements `station.bench.BenchListener`.
+
+    `feedback(Outcome)` repeats every result for the window's companions
+    (uploader, dashboard, buyer notice)."""
+
+    feedback = Signal(object)
 
     def __init__(
         self,
@@ -80,6 +86,7 @@ class BenchWindow(QMainWindow):
     def bench_feedback(self, result: Outcome) -> None:
         self.banner.show_outcome(result)
         self.sound.play(result.tone)
+        self.feedback.emit(result)
 
     def bench_override_requested(self, kind: str) -> None:
         # Later, not now: the bench is still in the middle of handling the scan.
@@ -96,7 +103,13 @@ class BenchWindow(QMainWindow):
 
     # -- inputs -------------------------------------------------------------------
 
-    def scan(self, code: str) -> Outcome:
+    def scan(self, code: str) -> Outcome | None:
+        """A scan from any scanner. A dialog that takes scans (handover, search,
+        sign-in, the lock screen) gets it while it is up; otherwise the bench does."""
+        taker = getattr(QApplication.activeModalWidget(), "take_scan", None)
+        if taker is not None:
+            taker(code)
+            return None
         return self.bench.scan(code)
 
     @property
@@ -265,12 +278,19 @@ class BenchWindow(QMainWindow):
         self.scale_status = QLabel(objectName="scaleStatus")
         bar = self.statusBar()
         bar.addWidget(self.scale_status)
-        for text in (
-            self.tr("Printer: {url}").format(url=self.printer_url),
-            self.tr("Station: {name}").format(name=self.bench.station),
-            self.tr("Packer: {name}").format(name=self.bench.packer),
+        self.packer_label = QLabel(objectName="packerStatus")
+        for label in (
+            QLabel(self.tr("Printer: {url}").format(url=self.printer_url)),
+            QLabel(self.tr("Station: {name}").format(name=self.bench.station)),
+            self.packer_label,
         ):
-            bar.addPermanentWidget(QLabel(text))
+            bar.addPermanentWidget(label)
+        self.set_packer(self.bench.packer)
+
+    def set_packer(self, name: str) -> None:
+        """Who is packing now: recorded on the next shipments and shown."""
+        self.bench.packer = name
+        self.packer_label.setText(self.tr("Packer: {name}").format(name=name))
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Bench"))

@@ -130,6 +130,11 @@ class SearchDialog(QDialog):
         QShortcut(QKeySequence("Down"), self.query_edit, activated=self.table.setFocus)
         self.resize(900, 480)
 
+    def take_scan(self, code: str) -> None:
+        """A scanned order or waybill number is looked up at once."""
+        self.query_edit.setText(code)
+        self.search(code)
+
     def search(self, text: str) -> list[Found]:
         self.results = find_shipments(self.db, text)
         self.table.setRowCount(len(self.results))

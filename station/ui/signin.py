@@ -57,6 +57,11 @@ class PinForm(QWidget):
         self.error.clear()
         (self.pin_edit if name else self.name_box).setFocus()
 
+    def take_name(self, code: str) -> None:
+        """A scanned badge: its code is the user's name; the PIN comes next."""
+        self.name_box.setEditText(code)
+        self.pin_edit.setFocus()
+
     def submit(self) -> User | None:
         user = sign_in(self.db, self.name_box.currentText(), self.pin_edit.text())
         self.pin_edit.clear()
@@ -88,6 +93,9 @@ class SignInDialog(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(buttons)
         self.form.signed_in.connect(self._accepted)
+
+    def take_scan(self, code: str) -> None:
+        self.form.take_name(code)
 
     def _accepted(self, user: User) -> None:
         self.user = user

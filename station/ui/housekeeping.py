@@ -1,0 +1,57 @@
+"""Daily chores while the station runs: the online backup and the retention purge.
+
+They run on their own thread with their own database connection, so a backup of
+a large database never freezes the bench; WAL lets the bench keep writing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from station.settings import Settings
+from station.store.backup import backup_if_due
+from station.store.db import DB_FILE, connect
+from station.store.retention import purge_expired
+
+log = logging.getLogger("station.housekeeping")
+
+CHECK_EVERY_S = 3600.0
+
+
+class Housekeeping:
+    def __init__(self, data_dir: Path, settings: Settings, every_s: float = CHECK_EVERY_S):
+        self.data_dir = data_dir
+        self.settings = settings
+        self.every_s = every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="housekeeping", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def run_once(self) -> None:
+        """Back up if none was made today, then erase expired personal data."""
+        db = connect(self.data_dir / DB_FILE)
+        try:
+            made = backup_if_due(db, self.data_dir, self.settings)
+            if made is not None:
+                log.info("daily backup written to %s", made)
+            purge_expired(db, self.settings)
+        finally:
+            db.close()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:
+                log.exception("housekeeping failed; trying again in an hour")
+            self._stop.wait(self.every_s)

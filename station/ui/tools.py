@@ -1,0 +1,173 @@
+"""What the bench window offers besides packing: sign-in and lock, search and fix,
+courier handover, the dashboard, imports, the upload queue and the buyer notice.
+
+Each is a keyboard shortcut (listed in the Tools menu), so a supervisor at the
+bench needs no mouse either.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+
+from printers import Printer
+from station.core.messages import Outcome
+from station.runner import Runner
+from station.settings import Settings
+from station.store.db import DB_FILE
+from station.store.users import User
+from station.ui.buyer_notice import copy_buyer_notice
+from station.ui.lock import IdleWatcher, LockScreen
+from station.ui.main_window import BenchWindow
+from station.ui.signin import SignInDialog
+from station.ui.sync_status import SyncStatusWidget, UploaderRunner
+
+log = logging.getLogger("station.ui.tools")
+
+
+class StationTools(QObject):
+    """The Tools menu and the companions that follow the bench's results."""
+
+    def __init__(
+        self,
+        window: BenchWindow,
+        db: sqlite_utils.Database,
+        data_dir: Path,
+        settings: Settings,
+        printer: Printer,
+        runner: Runner,
+    ):
+        super().__init__(window)
+        self.window = window
+        self.db = db
+        self.data_dir = data_dir
+        self.settings = settings
+        self.printer = printer
+        self.runner = runner
+        self.user: User | None = None
+        self.dashboard: QDialog | None = None
+        self.dashboard_widget: QWidget | None = None
+        self.sync_status = SyncStatusWidget(data_dir / DB_FILE, settings, window)
+        window.statusBar().addPermanentWidget(self.sync_status)
+        self.uploader = UploaderRunner(data_dir, settings, self)
+        self.uploader.stopped.connect(lambda reason: log.warning("uploader stopped: %s", reason))
+        self.lock_screen = LockScreen(db, window)
+        self.lock_screen.unlocked.connect(self._signed_in)
+        self.idle = IdleWatcher(settings["lock.idle_minutes"], self)
+        self.idle.idle.connect(self.lock)
+        window.feedback.connect(self._after_result)
+        self._build_menu()
+
+    def start(self) -> None:
+        self.uploader.start()
+        if self.settings["station.require_sign_in"]:
+            self.sign_in()
+
+    def stop(self) -> None:
+        self.idle.stop()
+        self.uploader.stop()
+
+    # -- actions --------------------------------------------------------------
+
+    def sign_in(self) -> None:
+        user = SignInDialog.ask(self.db, self.window)
+        if user is not None:
+            self._signed_in(user)
+
+    def lock(self) -> None:
+        if not self.lock_screen.locked:
+            self.lock_screen.lock(self.user)
+
+    # The dialogs are imported when first opened: pyqtgraph and reportlab would
+    # otherwise add half a second to every start of the bench.
+
+    def search(self) -> None:
+        from station.ui.search import SearchDialog
+
+        SearchDialog(self.db, self.settings, self.printer, self.window, self.runner).exec()
+
+    def handover(self) -> None:
+        from station.ui.handover import HandoverDialog
+
+        HandoverDialog(
+            self.db,
+            self.settings["station.name"],
+            self.window,
+            days=self.settings["handover.days"],
+            signed_by=self.user.name if self.user else self.window.bench.packer,
+        ).exec()
+
+    def show_dashboard(self) -> None:
+        from station.ui.dashboard import DashboardWidget
+
+        if self.dashboard is None:
+            dialog = QDialog(self.window)
+            dialog.setWindowTitle(self.tr("Dashboard"))
+            dialog.resize(1100, 750)
+            widget = DashboardWidget(
+                self.data_dir / DB_FILE, dialog, self.settings["dashboard.refresh_seconds"]
+            )
+            QVBoxLayout(dialog).addWidget(widget)
+            self.dashboard, self.dashboard_widget = dialog, widget
+        self.dashboard_widget.refresh()
+        self.dashboard.show()
+        self.dashboard.raise_()
+
+    def import_orders(self) -> None:
+        from station.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.db, self.data_dir, self.window)
+        dialog.imported.connect(lambda _summary: self.window.refresh())
+        dialog.exec()
+
+    def show_queue(self) -> None:
+        self.sync_status.open_dialog()
+
+    def copy_notice(self) -> str | None:
+        last = self.window.bench.last
+        if last is None:
+            return None
+        return copy_buyer_notice(self.settings, last.order.order_no, last.carrier, last.tracking_no)
+
+    # -- following the bench ---------------------------------------------------
+
+    def _after_result(self, result: Outcome) -> None:
+        if result.message.key != "recorded":
+            return
+        self.uploader.wake()
+        self.sync_status.refresh()
+        if self.settings["notice.copy_after_shipment"]:
+            self.copy_notice()
+        if self.dashboard is not None and self.dashboard.isVisible():
+            self.dashboard_widget.refresh()
+
+    def _signed_in(self, user: User) -> None:
+        self.user = user
+        self.window.set_packer(user.name)
+
+    def _build_menu(self) -> None:
+        menu = self.window.menuBar().addMenu(self.tr("&Tools"))
+        entries: list[tuple[str, QKeySequence, Callable[[], object]]] = [
+            (self.tr("Sign in"), QKeySequence(Qt.Key.Key_F2), self.sign_in),
+            (self.tr("Lock screen"), QKeySequence("Ctrl+L"), self.lock),
+            (self.tr("Find a shipment"), QKeySequence(Qt.Key.Key_F3), self.search),
+            (self.tr("Courier handover"), QKeySequence(Qt.Key.Key_F10), self.handover),
+            (self.tr("Dashboard"), QKeySequence(Qt.Key.Key_F11), self.show_dashboard),
+            (self.tr("Upload queue"), QKeySequence(Qt.Key.Key_F12), self.show_queue),
+            (self.tr("Import orders or products"), QKeySequence("Ctrl+I"), self.import_orders),
+            (self.tr("Copy buyer notice"), QKeySequence("Ctrl+Shift+C"), self.copy_notice),
+        ]
+        self.actions: dict[str, QAction] = {}
+        for text, keys, slot in entries:
+            action = QAction(text, self.window)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.actions[slot.__name__] = action
