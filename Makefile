@@ -38,5 +38,15 @@ format: $(STAMP)
 translations: $(STAMP)
 	$(PY) -m station.ui.translations update
 
+dist: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dist]'
+	$(PY) -m PyInstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/station.spec
+	dist/station/station --version
+	D=$$(mktemp -d) && export QT_QPA_PLATFORM=offscreen \
+	  && dist/station/station --data-dir "$$D" db check \
+	  && dist/station/station-cli --data-dir "$$D/demo" demo --no-gui --orders 5 \
+	  && dist/station/station --data-dir "$$D/demo" db check \
+	  && rm -rf "$$D"
+
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) build dist .pytest_cache .ruff_cache .hypothesis
