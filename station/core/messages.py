@@ -107,6 +107,10 @@ TEXTS: dict[str, str] = {
 }
 
 
+RECORDED_KEYS = frozenset({"recorded", "recorded_pool_low"})
+"""The results that mean a shipment was just recorded."""
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     key: str

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from printers import Printer
-from station.core.messages import Outcome
+from station.core.messages import RECORDED_KEYS, Outcome
 from station.runner import Runner
 from station.settings import Settings
 from station.store.db import DB_FILE
@@ -72,6 +72,9 @@ class StationTools(QObject):
     def stop(self) -> None:
         self.idle.stop()
         self.uploader.stop()
+        self.lock_screen.hide()
+        if self.dashboard is not None:
+            self.dashboard.close()
 
     # -- actions --------------------------------------------------------------
 
@@ -138,7 +141,7 @@ class StationTools(QObject):
     # -- following the bench ---------------------------------------------------
 
     def _after_result(self, result: Outcome) -> None:
-        if result.message.key != "recorded":
+        if result.message.key not in RECORDED_KEYS:
             return
         self.uploader.wake()
         self.sync_status.refresh()
