@@ -22,13 +22,14 @@ class Command(StrEnum):
 COMMAND_PREFIX = "CMD-"
 
 COMMAND_LABELS: dict[Command, str] = {
-    Command.CANCEL: "Cancel current order",
-    Command.REPRINT: "Reprint last label",
-    Command.HOLD: "Hold order",
-    Command.REWEIGH: "Re-weigh",
-    Command.OVERRIDE: "Supervisor override",
-    Command.CONFIRM: "Confirm warnings",
+    Command.CANCEL: "取消当前订单 Cancel current order",
+    Command.REPRINT: "补打上一张面单 Reprint last label",
+    Command.HOLD: "暂扣订单 Hold order",
+    Command.REWEIGH: "重新称重 Re-weigh",
+    Command.OVERRIDE: "主管放行 Supervisor override",
+    Command.CONFIRM: "确认提示 Confirm warnings",
 }
+"""Printed under each command barcode; bilingual, as the sheet is pinned at the bench."""
 
 
 def is_command(code: str) -> bool:
