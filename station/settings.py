@@ -42,6 +42,17 @@ OPTIONS: tuple[Option, ...] = (
         "ad, xk3190-a9, xk3190-a12 or regex.",
     ),
     Option("scale.baud", 0, "Baud rate; 0 uses the protocol's default."),
+    Option("scale.parity", "", "Parity: N, E or O; empty uses the protocol's default."),
+    Option(
+        "scale.pattern",
+        "",
+        "For the regex protocol: a pattern with a (?P<weight>...) group; empty: 'ST,+1.234 kg'.",
+    ),
+    Option(
+        "scale.dtr_rts",
+        True,
+        "Raise DTR and RTS on the port (some USB-serial adapters keep the scale silent without).",
+    ),
     Option("scale.simulate", False, "Use the built-in simulated scale (demo and training)."),
     Option("weight.min_grams", 20, "Readings below this are 'nothing on the scale'."),
     Option("weight.tolerance_grams", 50, "Allowed difference from the expected weight, in grams."),
@@ -219,17 +230,41 @@ def _toml_value(value: Any) -> str:
     return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
+def _sections() -> dict[str, list[Option]]:
+    """Options grouped by section, sections in order of first appearance."""
+    sections: dict[str, list[Option]] = {}
+    for option in OPTIONS:
+        sections.setdefault(option.key.partition(".")[0], []).append(option)
+    return sections
+
+
 def default_file_text() -> str:
     """The settings file with every option at its default, described in comments."""
-    lines = ["# Packing Station settings. Every option is shown with its default.", ""]
-    section = None
-    for option in OPTIONS:
-        head, _, name = option.key.partition(".")
-        if head != section:
-            if section is not None:
-                lines.append("")
-            lines.append(f"[{head}]")
-            section = head
-        lines.append(f"# {option.description}")
-        lines.append(f"{name} = {_toml_value(option.default)}")
+    lines = ["# Packing Station settings. Every option is shown with its default."]
+    for head, options in _sections().items():
+        lines += ["", f"[{head}]"]
+        for option in options:
+            lines.append(f"# {option.description}")
+            lines.append(f"{option.key.partition('.')[2]} = {_toml_value(option.default)}")
     return "\n".join(lines) + "\n"
+
+
+def settings_reference() -> str:
+    """docs/settings.md: every option, its default and meaning, as a Markdown table."""
+    lines = [
+        "# Settings",
+        "",
+        "`settings.toml` in the data folder; written with every default on first start.",
+        "Generated from `station/settings.py` by `python -m station.settings > docs/settings.md`.",
+        "",
+        "| setting | default | meaning |",
+        "| --- | --- | --- |",
+    ]
+    for option in OPTIONS:
+        default = _toml_value(option.default).replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| `{option.key}` | `{default}` | {option.description} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_reference(), end="")
