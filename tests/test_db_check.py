@@ -136,3 +136,46 @@ def test_open_checked_names_no_backup_when_there_is_none(
     with pytest.raises(DatabaseDamaged) as caught:
         open_checked(path)
     assert caught.value.latest_backup is None
+
+
+def test_after_a_normal_shutdown_only_the_header_is_checked_and_only_once(
+    demo_db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    from station.store.integrity import CLEAN_MARK, mark_clean_shutdown
+
+    path = closed(demo_db, data_dir)
+    damage_table(path, "orders")
+    mark_clean_shutdown(path)
+    open_checked(path).close()
+    assert not (data_dir / CLEAN_MARK).exists()
+    with pytest.raises(DatabaseDamaged):
+        open_checked(path)
+
+
+def test_a_bad_header_is_refused_even_after_a_normal_shutdown(
+    db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    from station.store.integrity import mark_clean_shutdown
+
+    path = closed(db, data_dir)
+    with path.open("r+b") as file:
+        file.write(b"garbage-garbage!")
+    mark_clean_shutdown(path)
+    with pytest.raises(DatabaseDamaged, match="not a SQLite database"):
+        open_checked(path)
+
+
+def test_housekeeping_finds_damage_makes_no_backup_and_forces_the_next_check(
+    demo_db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    from station.housekeeping import Housekeeping
+    from station.settings import Settings
+    from station.store.integrity import CLEAN_MARK, mark_clean_shutdown
+
+    path = closed(demo_db, data_dir)
+    damage_table(path, "orders")
+    mark_clean_shutdown(path)
+    Housekeeping(data_dir, Settings.load(data_dir)).run_once()
+    assert not (data_dir / CLEAN_MARK).exists()
+    backups = data_dir / "backups"
+    assert not backups.exists() or not any(backups.iterdir())

@@ -112,8 +112,41 @@ def _check_open(path: Path, conn: sqlite3.Connection, full: bool) -> Verdict:
     return Verdict(path, tuple(damage + other), damaged=bool(damage), schema_version=version)
 
 
+CLEAN_MARK = "clean-shutdown"
+"""Written beside the database when the station closed it normally."""
+
+
+def mark_clean_shutdown(path: Path) -> None:
+    """The station closed the database normally: the next start may skip the scan."""
+    (Path(path).parent / CLEAN_MARK).write_text("closed normally\n", encoding="utf-8")
+
+
+def forget_clean_shutdown(path: Path) -> bool:
+    """Remove the clean-shutdown mark; True if there was one."""
+    mark = Path(path).parent / CLEAN_MARK
+    try:
+        mark.unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _start_verdict(path: Path, closed_normally: bool) -> Verdict:
+    header = _not_a_database(path)
+    if header:
+        return Verdict(path, (f"damaged: {header}",), damaged=True, schema_version=None)
+    if closed_normally:
+        return Verdict(path, (), damaged=False, schema_version=None)
+    return check_file(path, full=False)
+
+
 def open_checked(path: Path, backup_folder: Path | None = None) -> sqlite_utils.Database:
-    """Open the station database after a quick check; how the app starts.
+    """Open the station database after a check; how the app starts.
+
+    After a normal shutdown only the file's header is checked, so a bench with a
+    million shipments still starts in a second; after a crash or a power cut (no
+    clean-shutdown mark) the whole file gets a quick_check first, and the daily
+    housekeeping checks it in the background too.
 
     Raises DatabaseDamaged (with the newest backup in `backup_folder`, by default
     the one settings.toml names) when the check fails: the damaged file is then
@@ -123,8 +156,9 @@ def open_checked(path: Path, backup_folder: Path | None = None) -> sqlite_utils.
     from station.store.backup import configured_backup_folder, latest_backup
 
     path = Path(path)
+    closed_normally = forget_clean_shutdown(path)
     if path.is_file() and path.stat().st_size > 0:
-        verdict = check_file(path, full=False)
+        verdict = _start_verdict(path, closed_normally)
         if verdict.damaged:
             folder = backup_folder or configured_backup_folder(path.parent)
             raise DatabaseDamaged(

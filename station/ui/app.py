@@ -14,16 +14,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from printers import PrinterError, open_printer, register_system_printing
 from station.bench import Bench
+from station.housekeeping import Housekeeping
 from station.labels import printer_url
 from station.logs import setup_logging
 from station.paths import resource
 from station.settings import Settings
 from station.store.db import DB_FILE
 from station.store.errors import DatabaseDamaged, StorageError
-from station.store.integrity import open_checked
+from station.store.integrity import mark_clean_shutdown, open_checked
 from station.ui.crash import CrashHandler, route_qt_messages
 from station.ui.demo_panel import DemoPanel
-from station.ui.housekeeping import Housekeeping
 from station.ui.main_window import BenchWindow
 from station.ui.runner import QtRunner
 from station.ui.scale_bridge import ScaleBridge, ScaleSetup, start_scale
@@ -177,6 +177,7 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
     finally:
         housekeeping.stop()
         station.stop()
+        mark_clean_shutdown(data_dir / DB_FILE)
         instance.close()
 
 

@@ -1,0 +1,80 @@
+"""Issue 2: cold start to a ready window, and the memory of a running bench.
+
+Each run starts `station run --smoke` as a new process on a demo database with
+1,000,000 orders and shipments, and times it until the window is up and the
+process has printed "ready". Memory is the process's peak resident size.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bigdb import big_db
+from bench.common import Result, median_ms, percentile
+from station.settings import Settings
+from station.store.db import DB_FILE
+
+RUNS = 7
+
+
+def _folder() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="bench-start-"))
+    shutil.copyfile(big_db(), folder / DB_FILE)
+    Settings.load(folder).save(
+        scale__simulate=True, station__require_sign_in=False, sync__enabled=False
+    )
+    return folder
+
+
+def _start_once(folder: Path) -> tuple[float, int]:
+    """Seconds to "ready", and the child's peak RSS in KiB."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station", "--data-dir", str(folder), "run", "--smoke"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    ready = time.perf_counter() - start
+    proc.wait(timeout=60)
+    if line.strip() != "ready":
+        raise RuntimeError(f"the station did not start: {line!r}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return ready, max(peak, before)
+
+
+def run() -> list[Result]:
+    folder = _folder()
+    _start_once(folder)
+    samples = [_start_once(folder) for _ in range(RUNS)]
+    seconds = [s * 1000 for s, _ in samples]
+    peak_mib = max(kib for _, kib in samples) / 1024
+    return [
+        Result(
+            2,
+            f"cold start to ready window, median of {RUNS} (1M orders)",
+            median_ms(seconds),
+            "ms",
+            "< 2,000 ms",
+        ),
+        Result(
+            2,
+            f"cold start to ready window, worst of {RUNS}",
+            percentile(seconds, 100),
+            "ms",
+            "< 2,000 ms",
+        ),
+        Result(2, "memory of the running bench (peak RSS)", peak_mib, "MiB", "< 300 MiB"),
+    ]
