@@ -13,6 +13,7 @@ from pathlib import Path
 from station.settings import Settings
 from station.store.backup import backup_if_due
 from station.store.db import DB_FILE, connect
+from station.store.integrity import check_file, forget_clean_shutdown
 from station.store.retention import purge_expired
 
 log = logging.getLogger("station.housekeeping")
@@ -38,8 +39,14 @@ class Housekeeping:
             self._thread.join(timeout=5)
 
     def run_once(self) -> None:
-        """Back up if none was made today, then erase expired personal data."""
-        db = connect(self.data_dir / DB_FILE)
+        """Check the file, back up if none was made today, erase expired personal data."""
+        path = self.data_dir / DB_FILE
+        verdict = check_file(path, full=False)
+        if verdict.damaged:
+            forget_clean_shutdown(path)
+            log.critical("%s; the next start refuses it and offers a backup", verdict.summary())
+            return
+        db = connect(path)
         try:
             made = backup_if_due(db, self.data_dir, self.settings)
             if made is not None:
