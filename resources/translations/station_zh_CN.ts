@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>App</name>
@@ -10,6 +9,20 @@
     <message>
         <source>The label printer cannot be used: {error}</source>
         <translation>面单打印机无法使用：{error}</translation>
+    </message>
+    <message>
+        <source>{error}
+
+Nothing was written to it. Restore the latest backup with:
+station db restore {backup}</source>
+        <translation>{error}
+
+数据库未被写入任何内容。请用以下命令恢复最近的备份：
+station db restore {backup}</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
     </message>
 </context>
 <context>
@@ -102,8 +115,8 @@
         <translation>错误</translation>
     </message>
     <message>
-        <source>Something unexpected went wrong. The bench keeps running, but tell the technician: the details are in the log.</source>
-        <translation>程序出现意外错误。工作台仍可继续使用，但请告知技术人员：详细信息已写入日志。</translation>
+        <source>Something unexpected went wrong. The bench keeps running, but send the details below to the technician (they are also saved in the logs folder).</source>
+        <translation>发生了意外错误。工作台仍可继续使用，但请把下面的详细信息发给技术人员（也已保存在 logs 文件夹中）。</translation>
     </message>
 </context>
 <context>
@@ -300,6 +313,165 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import orders or products</source>
+        <translation>导入订单或商品</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>name to save this mapping as</source>
+        <translation>保存此列映射的名称</translation>
+    </message>
+    <message>
+        <source>Save mapping</source>
+        <translation>保存映射</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Saved mapping</source>
+        <translation>已保存的映射</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Order / SKU</source>
+        <translation>订单 / 商品编码</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>明细</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Columns</source>
+        <translation>列映射</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Choose a file.</source>
+        <translation>请选择文件。</translation>
+    </message>
+    <message>
+        <source>Commit</source>
+        <translation>确认导入</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cannot read the file: {reason}</source>
+        <translation>无法读取文件：{reason}</translation>
+    </message>
+    <message>
+        <source>{rows} rows, {encoding}. Check the columns, then Preview.</source>
+        <translation>{rows} 行，编码 {encoding}。请核对列映射，然后预览。</translation>
+    </message>
+    <message>
+        <source>Columns missing: {reason}</source>
+        <translation>缺少列：{reason}</translation>
+    </message>
+    <message>
+        <source>Imported {new}, updated {updated}, shipped left alone {shipped}, rejected rows {rejected}, flagged {flagged}, alerts {alerts}.</source>
+        <translation>新增 {new}，更新 {updated}，已发货未改动 {shipped}，拒绝 {rejected} 行，需确认 {flagged}，拦截提醒 {alerts}。</translation>
+    </message>
+    <message>
+        <source>Imported {count} products, rejected rows {rejected}.</source>
+        <translation>已导入 {count} 个商品，拒绝 {rejected} 行。</translation>
+    </message>
+    <message>
+        <source>Give the mapping a name (no slashes).</source>
+        <translation>请给映射起个名字（不能含斜杠）。</translation>
+    </message>
+    <message>
+        <source>Mapping saved as {name}.</source>
+        <translation>映射已保存为 {name}。</translation>
+    </message>
+    <message>
+        <source>Import file</source>
+        <translation>导入文件</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.xlsx *.txt)</source>
+        <translation>表格 (*.csv *.xlsx *.txt)</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>New {new}, update {updated}, shipped (left alone) {shipped}, rejected rows {rejected}, flagged {flagged}, alerts {alerts}. Commit to import.</source>
+        <translation>新增 {new}，更新 {updated}，已发货（不改动）{shipped}，拒绝 {rejected} 行，需确认 {flagged}，拦截提醒 {alerts}。点“确认导入”写入。</translation>
+    </message>
+    <message>
+        <source>{count} products, rejected rows {rejected}. Commit to import.</source>
+        <translation>{count} 个商品，拒绝 {rejected} 行。点“确认导入”写入。</translation>
+    </message>
+    <message>
+        <source>Problems ({count})</source>
+        <translation>问题（{count}）</translation>
+    </message>
+</context>
+<context>
     <name>LabelPreview</name>
     <message>
         <source>The label appears here after printing.</source>
@@ -344,7 +516,7 @@
         <translation>请先核对：{flags}</translation>
     </message>
     <message>
-        <source>Buyer&apos;s note: {note}</source>
+        <source>Buyer's note: {note}</source>
         <translation>买家留言：{note}</translation>
     </message>
     <message>
@@ -451,6 +623,212 @@
     <message>
         <source>Wrong name or PIN, or the user is disabled.</source>
         <translation>姓名或 PIN 错误，或该用户已停用。</translation>
+    </message>
+</context>
+<context>
+    <name>ProductWeightModel</name>
+    <message>
+        <source>SKU</source>
+        <translation>商品编码</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类目</translation>
+    </message>
+    <message>
+        <source>Catalogue weight</source>
+        <translation>目录重量</translation>
+    </message>
+    <message>
+        <source>Learned weight</source>
+        <translation>学习重量</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message numerus="yes">
+        <source>Learned from %n single-item parcel(s)</source>
+        <translation>
+            <numerusform>由 %n 个单品包裹学习得到</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ProductsView</name>
+    <message>
+        <source>Products and weights</source>
+        <translation>商品与重量</translation>
+    </message>
+    <message>
+        <source>Filter by SKU, barcode, name or category</source>
+        <translation>按商品编码、条码、名称或类目筛选</translation>
+    </message>
+    <message>
+        <source>Learned weights come from parcels holding a single product (median of the recent ones). Red: the difference is beyond the weight tolerance. Ctrl+1…7 sorts by a column.</source>
+        <translation>学习重量来自只装一种商品的包裹（取最近若干次的中位数）。红色：差异超出重量容差。Ctrl+1…7 按列排序。</translation>
+    </message>
+    <message>
+        <source>Showing {shown} of {total} products</source>
+        <translation>显示 {shown} / {total} 个商品</translation>
+    </message>
+</context>
+<context>
+    <name>ScaleSettingsDialog</name>
+    <message>
+        <source>Scale settings</source>
+        <translation>电子秤设置</translation>
+    </message>
+    <message>
+        <source>Choose or type the scale's port.</source>
+        <translation>请选择或输入电子秤的端口。</translation>
+    </message>
+    <message>
+        <source>overload</source>
+        <translation>超载</translation>
+    </message>
+    <message>
+        <source>underload</source>
+        <translation>欠载</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>{grams} g</source>
+        <translation>{grams} 克</translation>
+    </message>
+    <message>
+        <source>stable</source>
+        <translation>已稳定</translation>
+    </message>
+    <message>
+        <source>in motion</source>
+        <translation>晃动中</translation>
+    </message>
+    <message>
+        <source>net</source>
+        <translation>净重</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>silent</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <source>bad data</source>
+        <translation>数据错误</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <source>Link: {state} — {detail}</source>
+        <translation>连接：{state} — {detail}</translation>
+    </message>
+    <message>
+        <source>The settings could not be written: {error}</source>
+        <translation>无法写入设置：{error}</translation>
+    </message>
+    <message>
+        <source>Saving needs an administrator: type an administrator's PIN.</source>
+        <translation>保存需要管理员：请输入管理员 PIN。</translation>
+    </message>
+    <message>
+        <source>That PIN is not an administrator's.</source>
+        <translation>该 PIN 不是管理员的。</translation>
+    </message>
+    <message>
+        <source>/dev/ttyUSB0, COM3 or a path</source>
+        <translation>/dev/ttyUSB0、COM3 或路径</translation>
+    </message>
+    <message>
+        <source>none (N)</source>
+        <translation>无校验 (N)</translation>
+    </message>
+    <message>
+        <source>even (E)</source>
+        <translation>偶校验 (E)</translation>
+    </message>
+    <message>
+        <source>odd (O)</source>
+        <translation>奇校验 (O)</translation>
+    </message>
+    <message>
+        <source>Raise &amp;DTR and RTS (some USB adapters need it)</source>
+        <translation>拉高 &amp;DTR 和 RTS（部分 USB 转串口需要）</translation>
+    </message>
+    <message>
+        <source>&amp;Port</source>
+        <translation>端口(&amp;P)</translation>
+    </message>
+    <message>
+        <source>P&amp;rotocol</source>
+        <translation>协议(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Baud rate</source>
+        <translation>波特率(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Par&amp;ity</source>
+        <translation>校验(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Pa&amp;ttern (regex)</source>
+        <translation>匹配模式（正则）(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Administrator PI&amp;N</source>
+        <translation>管理员 PIN(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Live reading: put something on the scale</source>
+        <translation>实时读数：请在秤上放一件物品</translation>
+    </message>
+    <message>
+        <source>F5 lists the ports again. Enter saves, Esc cancels.</source>
+        <translation>F5 重新列出端口。回车保存，Esc 取消。</translation>
+    </message>
+    <message>
+        <source>zero</source>
+        <translation>置零</translation>
+    </message>
+    <message>
+        <source>tare</source>
+        <translation>去皮</translation>
+    </message>
+    <message>
+        <source>{summary}. Default {serial}; from the bench: {commands}.</source>
+        <translation>{summary}。默认 {serial}；工作台可用：{commands}。</translation>
+    </message>
+    <message>
+        <source>no zero or tare</source>
+        <translation>不支持置零或去皮</translation>
+    </message>
+    <message>
+        <source>{baud} (protocol default)</source>
+        <translation>{baud}（协议默认）</translation>
+    </message>
+    <message>
+        <source>No such port on this computer (yet).</source>
+        <translation>本机（暂时）没有这个端口。</translation>
     </message>
 </context>
 <context>
@@ -561,6 +939,85 @@
     <message>
         <source>Scan your badge or type your name, then your PIN.</source>
         <translation>扫描工牌或输入姓名，再输入 PIN。</translation>
+    </message>
+</context>
+<context>
+    <name>StationTools</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>看板</translation>
+    </message>
+    <message>
+        <source>There is no scale: choose one in Tools, Scale settings.</source>
+        <translation>没有电子秤：请在“工具 → 电子秤设置”中选择。</translation>
+    </message>
+    <message>
+        <source>The {protocol} protocol cannot zero the scale from here: press ZERO on the scale itself.</source>
+        <translation>{protocol} 协议无法从这里置零：请按电子秤上的置零键。</translation>
+    </message>
+    <message>
+        <source>Scale zeroed.</source>
+        <translation>电子秤已置零。</translation>
+    </message>
+    <message>
+        <source>The {protocol} protocol cannot tare the scale from here: press TARE on the scale itself.</source>
+        <translation>{protocol} 协议无法从这里去皮：请按电子秤上的去皮键。</translation>
+    </message>
+    <message>
+        <source>Scale tared: it now shows the net weight.</source>
+        <translation>电子秤已去皮：现在显示净重。</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>电子秤</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Lock screen</source>
+        <translation>锁屏</translation>
+    </message>
+    <message>
+        <source>Find a shipment</source>
+        <translation>查找运单</translation>
+    </message>
+    <message>
+        <source>Courier handover</source>
+        <translation>快递交接</translation>
+    </message>
+    <message>
+        <source>Upload queue</source>
+        <translation>上传队列</translation>
+    </message>
+    <message>
+        <source>Import orders or products</source>
+        <translation>导入订单或商品</translation>
+    </message>
+    <message>
+        <source>Copy buyer notice</source>
+        <translation>复制买家通知</translation>
+    </message>
+    <message>
+        <source>Products and weights</source>
+        <translation>商品与重量</translation>
+    </message>
+    <message>
+        <source>Scale settings</source>
+        <translation>电子秤设置</translation>
+    </message>
+    <message>
+        <source>Zero the scale</source>
+        <translation>电子秤置零</translation>
+    </message>
+    <message>
+        <source>Tare the scale</source>
+        <translation>电子秤去皮</translation>
     </message>
 </context>
 <context>
