@@ -8,13 +8,15 @@ them there, and only then hands them to the (single-threaded) bench.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, Signal
 
 from station.bench import Bench
 from station.core.reading import Reading, ScaleLink
 from station.devices.scale.driver import ScaleDriver
+from station.devices.scale.protocol import Protocol
 from station.devices.scale.registry import get_protocol
 from station.devices.scale.simulator import ScaleSimulator
 from station.settings import Settings
@@ -64,24 +66,83 @@ class ScaleSetup:
             self.simulator.close()
 
 
+def configured_protocol(settings: Settings) -> Protocol:
+    """The protocol the settings name, with their regex pattern and parity.
+
+    Raises ValueError (UnknownProtocol, or a regex pattern that will not do).
+    """
+    protocol = get_protocol(settings["scale.protocol"], settings["scale.pattern"] or None)
+    if settings["scale.parity"]:
+        protocol = replace(
+            protocol, serial=replace(protocol.serial, parity=settings["scale.parity"])
+        )
+    return protocol
+
+
+def make_driver(
+    settings: Settings,
+    port: str,
+    on_reading: Callable[[Reading], None],
+    on_link: Callable[[ScaleLink, str], None],
+) -> ScaleDriver:
+    """A driver (not started) for `port` with everything else from the settings."""
+    return ScaleDriver(
+        port,
+        configured_protocol(settings),
+        on_reading=on_reading,
+        on_link=on_link,
+        baud=settings["scale.baud"] or None,
+        dtr_rts=settings["scale.dtr_rts"],
+    )
+
+
 def start_scale(settings: Settings, bridge: ScaleBridge, simulate: bool) -> ScaleSetup | None:
     """Start the scale the settings name (or a simulated one); None when there is none."""
-    protocol = get_protocol(settings["scale.protocol"])
     simulator = None
     if simulate:
-        simulator = ScaleSimulator(protocol, 0)
+        simulator = ScaleSimulator(configured_protocol(settings), 0)
         port = simulator.port_path
     else:
         port = settings["scale.port"]
         if not port:
             log.info("no scale configured (scale.port is empty)")
             return None
-    driver = ScaleDriver(
-        port,
-        protocol,
-        on_reading=bridge.on_reading,
-        on_link=bridge.on_link,
-        baud=settings["scale.baud"] or None,
-    )
+    driver = make_driver(settings, port, bridge.on_reading, bridge.on_link)
     driver.start()
     return ScaleSetup(driver, simulator)
+
+
+class ScaleKeeper(QObject):
+    """The app's running scale, which the scale settings dialog borrows and restarts.
+
+    `changed(ScaleSetup | None)` follows every (re)start, for zero/tare and the demo panel.
+    """
+
+    changed = Signal(object)
+
+    def __init__(self, bridge: ScaleBridge, simulate: bool):
+        super().__init__()
+        self.bridge = bridge
+        self.simulate = simulate
+        self.setup: ScaleSetup | None = None
+
+    def start(self, settings: Settings) -> None:
+        self.setup = start_scale(settings, self.bridge, self.simulate)
+        self.changed.emit(self.setup)
+
+    def stop(self) -> None:
+        if self.setup is not None:
+            self.setup.stop()
+
+    def held_port(self) -> str | None:
+        return None if self.setup is None else self.setup.driver.port
+
+    def release_scale(self) -> None:
+        """Stop the driver so a settings dialog can open its port (a simulator stays up)."""
+        if self.setup is not None:
+            self.setup.driver.stop()
+
+    def restart_scale(self, settings: Settings) -> None:
+        """Start anew from `settings`; a simulated scale gets a new simulator."""
+        self.stop()
+        self.start(settings)
