@@ -26,7 +26,7 @@ from station.ui.crash import CrashHandler, route_qt_messages
 from station.ui.demo_panel import DemoPanel
 from station.ui.main_window import BenchWindow
 from station.ui.runner import QtRunner
-from station.ui.scale_bridge import ScaleBridge, ScaleSetup, start_scale
+from station.ui.scale_bridge import ScaleBridge, ScaleKeeper, ScaleSetup
 from station.ui.scanner import ScanDetector
 from station.ui.serial_scanner import SerialScanner
 from station.ui.single_instance import SingleInstance
@@ -82,17 +82,21 @@ class Station:
     detector: ScanDetector
     bridge: ScaleBridge
     tools: StationTools
-    scale: ScaleSetup | None = None
     serial_scanner: SerialScanner | None = None
     demo_panel: DemoPanel | None = None
+    keeper: ScaleKeeper | None = None
+
+    @property
+    def scale(self) -> ScaleSetup | None:
+        return None if self.keeper is None else self.keeper.setup
 
     def stop(self) -> None:
         self.tools.stop()
         QApplication.instance().removeEventFilter(self.detector)
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
-        if self.scale is not None:
-            self.scale.stop()
+        if self.keeper is not None:
+            self.keeper.stop()
         self.runner.stop()
         self.window.close()
         self.db.close()
@@ -128,10 +132,14 @@ def build_station(
     station = Station(db, bench, window, runner, detector, bridge, tools)
     if not start_devices:
         return station
-    station.scale = start_scale(settings, bridge, simulate=demo or settings["scale.simulate"])
+    station.keeper = keeper = ScaleKeeper(bridge, simulate=demo or settings["scale.simulate"])
+    tools.scale_owner = keeper
+    keeper.changed.connect(tools.set_scale)
+    keeper.start(settings)
     if station.scale is not None and station.scale.simulator is not None:
-        station.demo_panel = DemoPanel(bench, station.scale.simulator, window)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, station.demo_panel)
+        panel = station.demo_panel = DemoPanel(bench, station.scale.simulator, window)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, panel)
+        keeper.changed.connect(lambda setup: setattr(panel, "scale", setup.simulator))
     if settings["scanner.serial_port"]:
         station.serial_scanner = SerialScanner(
             settings["scanner.serial_port"], settings["scanner.serial_baud"]

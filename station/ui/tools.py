@@ -1,5 +1,6 @@
 """What the bench window offers besides packing: sign-in and lock, search and fix,
-courier handover, the dashboard, imports, the upload queue and the buyer notice.
+courier handover, the dashboard, imports, the upload queue, the buyer notice, the
+products and their weights, the scale's settings, and zero and tare.
 
 Each is a keyboard shortcut (listed in the Tools menu), so a supervisor at the
 bench needs no mouse either.
@@ -10,11 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from printers import Printer
 from station.core.messages import RECORDED_KEYS, Outcome
@@ -25,8 +27,12 @@ from station.store.users import User
 from station.ui.buyer_notice import copy_buyer_notice
 from station.ui.lock import IdleWatcher, LockScreen
 from station.ui.main_window import BenchWindow
+from station.ui.scale_bridge import ScaleSetup
 from station.ui.signin import SignInDialog
 from station.ui.sync_status import SyncStatusWidget, UploaderRunner
+
+if TYPE_CHECKING:
+    from station.ui.scale_settings import ScaleOwner
 
 log = logging.getLogger("station.ui.tools")
 
@@ -51,6 +57,9 @@ class StationTools(QObject):
         self.printer = printer
         self.runner = runner
         self.user: User | None = None
+        self.scale: ScaleSetup | None = None
+        self.scale_owner: ScaleOwner | None = None
+        self.notice: QMessageBox | None = None
         self.dashboard: QDialog | None = None
         self.dashboard_widget: QWidget | None = None
         self.sync_status = SyncStatusWidget(data_dir / DB_FILE, settings, window)
@@ -138,6 +147,70 @@ class StationTools(QObject):
             return None
         return copy_buyer_notice(self.settings, last.order.order_no, last.carrier, last.tracking_no)
 
+    def show_products(self) -> None:
+        from station.ui.products_view import ProductsView
+
+        ProductsView(self.db, self.window.bench.rule, self.window).exec()
+
+    def scale_settings(self) -> None:
+        from station.ui.scale_settings import ScaleSettingsDialog
+
+        if self.scale_owner is None:
+            return
+        dialog = ScaleSettingsDialog(
+            self.settings, self.db, self.user, self.scale_owner, self.window
+        )
+        dialog.exec()
+        if dialog.saved is not None:
+            self.settings = dialog.saved
+
+    # -- the running scale -------------------------------------------------------
+
+    def set_scale(self, setup: ScaleSetup | None) -> None:
+        """The scale zero and tare go to (None: no scale)."""
+        self.scale = setup
+
+    def zero_scale(self) -> None:
+        driver = self.scale.driver if self.scale is not None else None
+        if driver is None:
+            self._tell(self.tr("There is no scale: choose one in Tools, Scale settings."))
+        elif not driver.supports_zero:
+            self._tell(
+                self.tr(
+                    "The {protocol} protocol cannot zero the scale from here: "
+                    "press ZERO on the scale itself."
+                ).format(protocol=driver.protocol.name)
+            )
+        else:
+            driver.zero()
+            self.window.statusBar().showMessage(self.tr("Scale zeroed."), 5000)
+
+    def tare_scale(self) -> None:
+        driver = self.scale.driver if self.scale is not None else None
+        if driver is None:
+            self._tell(self.tr("There is no scale: choose one in Tools, Scale settings."))
+        elif not driver.supports_tare:
+            self._tell(
+                self.tr(
+                    "The {protocol} protocol cannot tare the scale from here: "
+                    "press TARE on the scale itself."
+                ).format(protocol=driver.protocol.name)
+            )
+        else:
+            driver.tare()
+            self.window.statusBar().showMessage(
+                self.tr("Scale tared: it now shows the net weight."), 5000
+            )
+
+    def _tell(self, text: str) -> None:
+        """A notice the user closes with Enter or Esc; it does not block the bench's event loop."""
+        if self.notice is not None:
+            self.notice.close()
+        self.notice = QMessageBox(
+            QMessageBox.Icon.Information, self.tr("Scale"), text, parent=self.window
+        )
+        self.notice.open()
+
     # -- following the bench ---------------------------------------------------
 
     def _after_result(self, result: Outcome) -> None:
@@ -165,6 +238,10 @@ class StationTools(QObject):
             (self.tr("Upload queue"), QKeySequence(Qt.Key.Key_F12), self.show_queue),
             (self.tr("Import orders or products"), QKeySequence("Ctrl+I"), self.import_orders),
             (self.tr("Copy buyer notice"), QKeySequence("Ctrl+Shift+C"), self.copy_notice),
+            (self.tr("Products and weights"), QKeySequence("Ctrl+P"), self.show_products),
+            (self.tr("Scale settings"), QKeySequence("Ctrl+Shift+S"), self.scale_settings),
+            (self.tr("Zero the scale"), QKeySequence("Ctrl+0"), self.zero_scale),
+            (self.tr("Tare the scale"), QKeySequence("Ctrl+T"), self.tare_scale),
         ]
         self.actions: dict[str, QAction] = {}
         for text, keys, slot in entries:
