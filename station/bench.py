@@ -118,6 +118,10 @@ class Bench:
         self._pending_print: tuple[LastShipment, bool] | None = None
         self._router: Router | None = None
 
+    def set_listener(self, listener: BenchListener | None) -> None:
+        """Who hears about the bench's results (the window); None: nobody."""
+        self.listener = listener or _NoListener()
+
     # -- inputs -------------------------------------------------------------
 
     def scan(self, raw: str) -> Outcome:

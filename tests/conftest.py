@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -13,6 +14,21 @@ import sqlite_utils
 
 from station.settings import Settings
 from station.store.db import DB_FILE, connect
+
+
+@pytest.fixture(autouse=True)
+def _qt_garbage_collected_on_the_gui_thread(request: pytest.FixtureRequest):
+    """After a Qt test, collect cyclic garbage here, on the GUI thread.
+
+    Otherwise a scale or printer thread may run the collection later and destroy
+    a widget of an earlier test off the GUI thread, which crashes Qt.
+    """
+    yield
+    if {"qtbot", "qapp"} & set(request.fixturenames):
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
 
 
 @pytest.fixture

@@ -14,11 +14,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.commands.common import folder_and_settings
 from station.core.carriers import UnknownCarrier
 from station.importers.numbers import read_numbers
 from station.importers.table import UnreadableFile
-from station.paths import data_dir
-from station.settings import Settings, SettingsError
 from station.store import catalogue, pool
 from station.store.db import DB_FILE, connect
 
@@ -42,12 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def import_pool(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
-    try:
-        settings = Settings.load(folder)
-    except SettingsError as exc:
-        print(exc)
-        return EXIT_UNUSABLE
+    folder, settings = folder_and_settings(args)
     db = connect(folder / DB_FILE)
     try:
         try:
@@ -73,12 +67,7 @@ def import_pool(args: argparse.Namespace) -> int:
 
 
 def pool_status(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
-    try:
-        settings = Settings.load(folder)
-    except SettingsError as exc:
-        print(exc)
-        return EXIT_UNUSABLE
+    folder, settings = folder_and_settings(args)
     db = connect(folder / DB_FILE)
     try:
         counts = pool.free_counts(db)

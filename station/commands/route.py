@@ -22,11 +22,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from station.commands.common import folder_and_settings
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, RulesError, yuan
 from station.importers.table import UnreadableFile, decode
-from station.paths import data_dir
-from station.settings import Settings, SettingsError
+from station.settings import Settings
 from station.store import catalogue
 from station.store import orders as order_store
 from station.store.db import DB_FILE, connect
@@ -52,12 +52,7 @@ def route(args: argparse.Namespace) -> int:
     if args.order_no is None and args.import_rates is None:
         print("give an ORDER_NO, or --import-rates FILE")
         return EXIT_UNUSABLE
-    folder = data_dir(args.data_dir)
-    try:
-        settings = Settings.load(folder)
-    except SettingsError as exc:
-        print(exc)
-        return EXIT_UNUSABLE
+    folder, settings = folder_and_settings(args)
     db = connect(folder / DB_FILE)
     try:
         code = 0

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station.paths import data_dir
-from station.settings import Settings, SettingsError
+from station.commands.common import folder_and_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,12 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
-    try:
-        settings = Settings.load(folder)
-    except SettingsError as exc:
-        print(exc)
-        return 2
+    folder, settings = folder_and_settings(args)
     from station.ui.app import run_app
 
     return run_app(folder, settings, demo=settings["scale.simulate"], smoke=args.smoke)

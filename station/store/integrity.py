@@ -122,11 +122,17 @@ def mark_clean_shutdown(path: Path) -> None:
 
 
 def forget_clean_shutdown(path: Path) -> bool:
-    """Remove the clean-shutdown mark; True if there was one."""
+    """Remove the clean-shutdown mark; True if there was one and it is gone.
+
+    A mark that cannot be removed (read-only disk) counts as no mark: the file
+    then gets the full check, the careful side.
+    """
     mark = Path(path).parent / CLEAN_MARK
+    if not mark.exists():
+        return False
     try:
         mark.unlink()
-    except FileNotFoundError:
+    except OSError:
         return False
     return True
 

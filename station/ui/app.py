@@ -98,7 +98,14 @@ class Station:
         if self.keeper is not None:
             self.keeper.stop()
         self.runner.stop()
+        # Results still on their way (a label just printed, a last reading) are
+        # handled now, while the window and the database are still there.
+        QCoreApplication.sendPostedEvents()
+        self.bench.set_listener(None)
         self.window.close()
+        # Deleted now, on the GUI thread: left to Python's garbage collector, a
+        # window could be destroyed later on whichever thread happens to collect.
+        self.window.deleteLater()
         self.db.close()
 
 

@@ -74,7 +74,7 @@ class BenchWindow(QMainWindow):
         self._build()
         self._build_menu()
         self._disable_input_methods()
-        bench.listener = self
+        bench.set_listener(self)
         self.banner.show_outcome(bench.message)
         self.refresh()
 
