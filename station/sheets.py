@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from station.core.commands import COMMAND_LABELS
 from station.paths import resource
+from station.store.crypto import reveal
 
 FONT = "StationCJK"
 _CELL_W, _CELL_H = 90 * mm, 30 * mm
@@ -38,7 +39,11 @@ def write_sheet(db: sqlite_utils.Database, path: Path, limit: int = 200) -> Path
     canvas.setTitle("Packing Station barcode sheet")
     commands = [(cmd.value, f"{label} / {cmd.value}") for cmd, label in COMMAND_LABELS.items()]
     orders = [
-        (row["order_no"], f"{row['order_no']}  {row['recipient_name'][:1]}*  [{row['status']}]")
+        (
+            row["order_no"],
+            f"{row['order_no']}  {reveal(db, 'recipient_name', row['recipient_name'])[:1]}*  "
+            f"[{row['status']}]",
+        )
         for row in db.query(
             "SELECT order_no, recipient_name, status FROM orders ORDER BY order_no LIMIT ?",
             [limit],

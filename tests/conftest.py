@@ -6,6 +6,8 @@ import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Encryption keys go to a key file in each test data folder, never the real keyring.
+os.environ.setdefault("STATION_KEY_STORE", "file")
 
 from pathlib import Path
 

@@ -13,6 +13,7 @@ from shipments_factory import make_shipment
 from station.cli import main
 from station.core.model import Contact, OrderStatus
 from station.settings import Settings
+from station.store.crypto import PERSONAL_COLUMNS, reveal
 from station.store.db import DB_FILE, iso, transaction
 from station.store.orders import NewLine, find_order, save_order
 from station.store.retention import PURGE_ACTION, purge_expired, purge_personal_data
@@ -35,7 +36,9 @@ def shipped(db: sqlite_utils.Database, when: datetime, name: str = NAME, phone: 
 
 
 def order_row(db: sqlite_utils.Database, order_no: str) -> dict:
-    return next(db.query("SELECT * FROM orders WHERE order_no = ?", [order_no]))
+    """The stored row with its personal columns decrypted."""
+    row = next(db.query("SELECT * FROM orders WHERE order_no = ?", [order_no]))
+    return row | {c: reveal(db, c, row[c]) for c in PERSONAL_COLUMNS}
 
 
 def test_old_shipments_are_erased_and_recent_ones_kept(db: sqlite_utils.Database) -> None:
@@ -51,7 +54,12 @@ def test_old_shipments_are_erased_and_recent_ones_kept(db: sqlite_utils.Database
         "address": "",
         "city": "",
     }
-    assert (row["district"], row["buyer_note"], row["dedupe_key"]) == ("", "", "")
+    assert (row["district"], row["buyer_note"], row["dedupe_key"], row["phone_last4"]) == (
+        "",
+        "",
+        "",
+        "",
+    )
     assert row["province"] == "浙江省" and row["status"] == "shipped"
     shipment = next(db.query("SELECT * FROM shipments WHERE order_no = ?", [old.order_no]))
     assert shipment["tracking_no"] == old.tracking_no and shipment["weight_g"] == 500

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from station.store.crypto import KeyUnavailable, cipher_for
 from station.store.db import connect
 from station.store.errors import DatabaseDamaged, storage_error, storage_errors
 from station.store.migrations import STEPS
@@ -156,13 +157,15 @@ def open_checked(path: Path, backup_folder: Path | None = None) -> sqlite_utils.
 
     Raises DatabaseDamaged (with the newest backup in `backup_folder`, by default
     the one settings.toml names) when the check fails: the damaged file is then
-    left exactly as it was. Disk-full and read-only errors become StorageError.
+    left exactly as it was. Disk-full and read-only errors become StorageError;
+    encrypted data whose key is missing or different raises KeyUnavailable.
     """
     # Imported here: station.store.backup imports this module for restore's check.
     from station.store.backup import configured_backup_folder, latest_backup
 
     path = Path(path)
     closed_normally = forget_clean_shutdown(path)
+    version = _header_version(path)
     if path.is_file() and path.stat().st_size > 0:
         verdict = _start_verdict(path, closed_normally)
         if verdict.damaged:
@@ -173,4 +176,31 @@ def open_checked(path: Path, backup_folder: Path | None = None) -> sqlite_utils.
                 latest_backup(folder),
             )
     with storage_errors():
-        return connect(path)
+        db = connect(path)
+        if version is not None and version < len(STEPS):
+            # A migration rewrote rows (encryption among them): fold the WAL into
+            # the file and empty it, so replaced plaintext does not linger there.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if db.execute("SELECT 1 FROM privacy_key").fetchone():
+        try:
+            cipher_for(db)  # a missing or wrong key is told at start, not at the first scan
+        except KeyUnavailable:
+            db.close()
+            raise
+    return db
+
+
+def _header_version(path: Path) -> int | None:
+    """The schema version in the file's header (bytes 60-63), before any migration.
+
+    A newer page 1 may still sit in the WAL; then this is lower than the truth,
+    which costs one needless checkpoint, never a missed one.
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return None
+    return int.from_bytes(header[60:64], "big")

@@ -354,10 +354,30 @@ def _weight_samples(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX weight_samples_sku ON weight_samples(sku, id)")
 
 
+def _privacy_at_rest(db: sqlite_utils.Database) -> None:
+    """Recipients' names, phones and addresses encrypted (station.store.crypto); the
+    phone's last four digits kept in clear for search."""
+    from station.store.crypto import encrypt_existing
+
+    db.execute(
+        """CREATE TABLE privacy_key (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            key_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("ALTER TABLE orders ADD COLUMN phone_last4 TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX orders_phone_last4_clear ON orders(phone_last4)")
+    # Overwrite the plaintext being replaced instead of leaving it in free space.
+    db.execute("PRAGMA secure_delete = ON")
+    encrypt_existing(db)
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
     _audit_handover_reports,
     _import_routing,
     _weight_samples,
+    _privacy_at_rest,
 )

@@ -15,6 +15,7 @@ from station.core.model import (
     Product,
     ShippedInfo,
 )
+from station.store.crypto import phone_last4, reveal, seal
 from station.store.db import now_utc
 from station.store.flags import flags_of
 
@@ -75,9 +76,9 @@ def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
         status=OrderStatus(row["status"]),
         hold_reason=row["hold_reason"],
         recipient=Contact(
-            name=row["recipient_name"],
-            phone=row["recipient_phone"],
-            address=row["address"],
+            name=reveal(db, "recipient_name", row["recipient_name"]),
+            phone=reveal(db, "recipient_phone", row["recipient_phone"]),
+            address=reveal(db, "address", row["address"]),
             province=row["province"],
             city=row["city"],
             district=row["district"],
@@ -187,9 +188,10 @@ def save_order(
     stamp = now_utc()
     values = {
         "order_no": order_no,
-        "recipient_name": recipient.name,
-        "recipient_phone": recipient.phone,
-        "address": recipient.address,
+        "recipient_name": seal(db, "recipient_name", recipient.name),
+        "recipient_phone": seal(db, "recipient_phone", recipient.phone),
+        "address": seal(db, "address", recipient.address),
+        "phone_last4": phone_last4(recipient.phone),
         "province": recipient.province,
         "city": recipient.city,
         "district": recipient.district,
@@ -319,19 +321,30 @@ def upsert_orders(
     have old lines to delete). The caller has left shipped orders out. Call inside a
     transaction."""
     stamp = now_utc()
-    columns = ", ".join((*IMPORT_COLUMNS, "created_at", "updated_at"))
-    marks = ", ".join("?" * (len(IMPORT_COLUMNS) + 2))
-    updates = ", ".join(f"{c}=excluded.{c}" for c in (*IMPORT_COLUMNS[1:], "updated_at"))
+    columns = ", ".join((*IMPORT_COLUMNS, "phone_last4", "created_at", "updated_at"))
+    marks = ", ".join("?" * (len(IMPORT_COLUMNS) + 3))
+    updates = ", ".join(
+        f"{c}=excluded.{c}" for c in (*IMPORT_COLUMNS[1:], "phone_last4", "updated_at")
+    )
     db.conn.executemany(
         f"INSERT INTO orders ({columns}) VALUES ({marks}) "
         f"ON CONFLICT(order_no) DO UPDATE SET {updates}",
-        [(*row, stamp, stamp) for row in rows],
+        [(*_sealed(db, row), stamp, stamp) for row in rows],
     )
     db.conn.executemany("DELETE FROM order_lines WHERE order_no = ?", [(n,) for n in updated])
     db.conn.executemany(
         "INSERT INTO order_lines (order_no, line_no, sku, name, quantity) VALUES (?, ?, ?, ?, ?)",
         lines,
     )
+
+
+def _sealed(db: sqlite_utils.Database, row: Sequence[object]) -> tuple[object, ...]:
+    """An import row with its personal columns encrypted, plus the phone's last four."""
+    values = dict(zip(IMPORT_COLUMNS, row, strict=True))
+    phone = str(values["recipient_phone"])
+    for column in ("recipient_name", "recipient_phone", "address"):
+        values[column] = seal(db, column, str(values[column]))
+    return (*values.values(), phone_last4(phone))
 
 
 def pick_code_owners(db: sqlite_utils.Database, codes: Sequence[str]) -> dict[str, str]:

@@ -6,12 +6,13 @@ the same transaction as the change itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
 from station.core.model import OrderStatus
 from station.store import audit
+from station.store.crypto import reveal
 from station.store.db import now_utc, transaction
 from station.store.users import Action, User, require, role_of
 
@@ -20,9 +21,7 @@ WITH hits(id) AS (
     SELECT id FROM shipments WHERE order_no = :code
     UNION SELECT id FROM shipments WHERE tracking_no = :code
     UNION SELECT s.id FROM orders o JOIN shipments s ON s.order_no = o.order_no
-          WHERE o.recipient_name >= :code AND o.recipient_name < :code || char(1114111)
-    UNION SELECT s.id FROM orders o JOIN shipments s ON s.order_no = o.order_no
-          WHERE substr(o.recipient_phone, -4) = :last4
+          WHERE o.phone_last4 = :last4
 )
 SELECT s.id, s.order_no, s.tracking_no, s.carrier, o.recipient_name, o.recipient_phone,
        s.weight_g, s.recorded_at, s.station, s.packer, s.print_count, s.label_status,
@@ -60,14 +59,24 @@ class Found:
 
 
 def find_shipments(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[Found]:
-    """Shipments (voided ones too) by order number, waybill number, the start of the
-    recipient's name, or, for four digits, the last four digits of the phone."""
+    """Shipments (voided ones too) by order number, waybill number or, for four
+    digits, the last four digits of the phone. Names are stored encrypted, so they
+    cannot be searched."""
     code = text.strip()
     if not code:
         return []
     last4 = code if len(code) == 4 and code.isdigit() else None
     rows = db.execute(_FOUND, {"code": code, "last4": last4, "limit": limit})
-    return [Found(*row) for row in rows]
+    return [_found(db, row) for row in rows]
+
+
+def _found(db: sqlite_utils.Database, row: tuple) -> Found:
+    found = Found(*row)
+    return replace(
+        found,
+        recipient_name=reveal(db, "recipient_name", found.recipient_name),
+        recipient_phone=reveal(db, "recipient_phone", found.recipient_phone),
+    )
 
 
 def void_shipment(
