@@ -242,3 +242,13 @@ def test_an_in_memory_database_works_without_a_key() -> None:
     assert find_order(db, "K1").recipient.phone == "13812345678"
     assert is_sealed(db.execute("SELECT recipient_phone FROM orders").fetchone()[0])
     db.close()
+
+
+def test_name_fingerprint_is_keyed_and_ignores_spaces_and_case() -> None:
+    from station.store.crypto import FieldCipher
+
+    one, other = FieldCipher(b"k" * 32), FieldCipher(b"j" * 32)
+    assert one.blind("Zhang San") == one.blind(" zhang  san ")
+    assert one.blind("张三") != other.blind("张三")
+    assert one.blind("张三") != one.blind("张四")
+    assert one.blind("") == ""

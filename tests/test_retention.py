@@ -60,6 +60,7 @@ def test_old_shipments_are_erased_and_recent_ones_kept(db: sqlite_utils.Database
         "",
         "",
     )
+    assert row["name_index"] == ""
     assert row["province"] == "浙江省" and row["status"] == "shipped"
     shipment = next(db.query("SELECT * FROM shipments WHERE order_no = ?", [old.order_no]))
     assert shipment["tracking_no"] == old.tracking_no and shipment["weight_g"] == 500

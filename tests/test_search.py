@@ -33,7 +33,8 @@ def test_find_by_order_tracking_and_last_four(db, made) -> None:
     assert [f.order_no for f in find_shipments(db, "1234")] == [c.order_no, a.order_no]
     found = find_shipments(db, "5678")
     assert [(f.recipient_name, f.recipient_phone) for f in found] == [("王大力", "13900005678")]
-    # Names are stored encrypted: they cannot be searched.
+    # Names are encrypted: a full name is found by its keyed fingerprint, a part is not.
+    assert [f.shipment_id for f in find_shipments(db, " 王 大力 ")] == [b.shipment_id]
     assert find_shipments(db, "王") == []
     assert find_shipments(db, "  ") == [] and find_shipments(db, "nobody") == []
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -70,6 +71,15 @@ class FieldCipher:
                 f"A stored {column} does not decrypt with this data folder's key."
             ) from exc
 
+    def blind(self, text: str) -> str:
+        """A keyed fingerprint of a name, so an exact name can be found while the
+        name itself stays encrypted: without the key it cannot be guessed from a
+        list of common names."""
+        normal = "".join(text.split()).casefold()
+        if not normal:
+            return ""
+        return hmac.new(self.key, b"name-index\0" + normal.encode(), "sha256").hexdigest()[:24]
+
 
 def is_sealed(stored: object) -> bool:
     return isinstance(stored, str) and stored.startswith(PREFIX)
@@ -79,6 +89,11 @@ def phone_last4(phone: str) -> str:
     """The last four digits of a phone, kept in clear for search."""
     digits = "".join(c for c in phone if c.isdigit())
     return digits[-4:] if len(digits) >= 4 else ""
+
+
+def name_index(db: sqlite_utils.Database, name: str) -> str:
+    """The searchable fingerprint of a recipient's name (see FieldCipher.blind)."""
+    return cipher_for(db).blind(name)
 
 
 def seal(db: sqlite_utils.Database, column: str, text: str) -> str:
@@ -231,6 +246,7 @@ def encrypt_existing(db: sqlite_utils.Database) -> int:
                 for column, value in zip(PERSONAL_COLUMNS, values, strict=True)
             ),
             phone_last4(values[1]) if not is_sealed(values[1]) else None,
+            name_index(db, reveal(db, "recipient_name", values[0])),
             order_no,
         )
         for order_no, *values in rows
@@ -238,7 +254,7 @@ def encrypt_existing(db: sqlite_utils.Database) -> int:
     ]
     db.conn.executemany(
         "UPDATE orders SET recipient_name = ?, recipient_phone = ?, address = ?, "
-        "phone_last4 = COALESCE(?, phone_last4) WHERE order_no = ?",
+        "phone_last4 = COALESCE(?, phone_last4), name_index = ? WHERE order_no = ?",
         changes,
     )
     return len(changes)

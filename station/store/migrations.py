@@ -333,8 +333,15 @@ def _import_routing(db: sqlite_utils.Database) -> None:
     db.conn.executemany(
         "INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (r.carrier, r.service, r.zone, " ".join(r.provinces), r.first_weight_g, r.first_fen,
-             r.extra_fen_per_kg)
+            (
+                r.carrier,
+                r.service,
+                r.zone,
+                " ".join(r.provinces),
+                r.first_weight_g,
+                r.first_fen,
+                r.extra_fen_per_kg,
+            )
             for r in DEFAULT_RATES
         ],
     )
@@ -356,7 +363,7 @@ def _weight_samples(db: sqlite_utils.Database) -> None:
 
 def _privacy_at_rest(db: sqlite_utils.Database) -> None:
     """Recipients' names, phones and addresses encrypted (station.store.crypto); the
-    phone's last four digits kept in clear for search."""
+    phone's last four digits kept in clear and the name as a keyed fingerprint, for search."""
     from station.store.crypto import encrypt_existing
 
     db.execute(
@@ -368,6 +375,8 @@ def _privacy_at_rest(db: sqlite_utils.Database) -> None:
     )
     db.execute("ALTER TABLE orders ADD COLUMN phone_last4 TEXT NOT NULL DEFAULT ''")
     db.execute("CREATE INDEX orders_phone_last4_clear ON orders(phone_last4)")
+    db.execute("ALTER TABLE orders ADD COLUMN name_index TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE INDEX orders_name_index ON orders(name_index)")
     # Overwrite the plaintext being replaced instead of leaving it in free space.
     db.execute("PRAGMA secure_delete = ON")
     encrypt_existing(db)

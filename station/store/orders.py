@@ -15,7 +15,7 @@ from station.core.model import (
     Product,
     ShippedInfo,
 )
-from station.store.crypto import phone_last4, reveal, seal
+from station.store.crypto import name_index, phone_last4, reveal, seal
 from station.store.db import now_utc
 from station.store.flags import flags_of
 
@@ -192,6 +192,7 @@ def save_order(
         "recipient_phone": seal(db, "recipient_phone", recipient.phone),
         "address": seal(db, "address", recipient.address),
         "phone_last4": phone_last4(recipient.phone),
+        "name_index": name_index(db, recipient.name),
         "province": recipient.province,
         "city": recipient.city,
         "district": recipient.district,
@@ -321,10 +322,11 @@ def upsert_orders(
     have old lines to delete). The caller has left shipped orders out. Call inside a
     transaction."""
     stamp = now_utc()
-    columns = ", ".join((*IMPORT_COLUMNS, "phone_last4", "created_at", "updated_at"))
-    marks = ", ".join("?" * (len(IMPORT_COLUMNS) + 3))
+    searchable = ("phone_last4", "name_index")
+    columns = ", ".join((*IMPORT_COLUMNS, *searchable, "created_at", "updated_at"))
+    marks = ", ".join("?" * (len(IMPORT_COLUMNS) + 4))
     updates = ", ".join(
-        f"{c}=excluded.{c}" for c in (*IMPORT_COLUMNS[1:], "phone_last4", "updated_at")
+        f"{c}=excluded.{c}" for c in (*IMPORT_COLUMNS[1:], *searchable, "updated_at")
     )
     db.conn.executemany(
         f"INSERT INTO orders ({columns}) VALUES ({marks}) "
@@ -339,12 +341,13 @@ def upsert_orders(
 
 
 def _sealed(db: sqlite_utils.Database, row: Sequence[object]) -> tuple[object, ...]:
-    """An import row with its personal columns encrypted, plus the phone's last four."""
+    """An import row with its personal columns encrypted, plus the phone's last four
+    and the name's fingerprint."""
     values = dict(zip(IMPORT_COLUMNS, row, strict=True))
-    phone = str(values["recipient_phone"])
+    phone, name = str(values["recipient_phone"]), str(values["recipient_name"])
     for column in ("recipient_name", "recipient_phone", "address"):
         values[column] = seal(db, column, str(values[column]))
-    return (*values.values(), phone_last4(phone))
+    return (*values.values(), phone_last4(phone), name_index(db, name))
 
 
 def pick_code_owners(db: sqlite_utils.Database, codes: Sequence[str]) -> dict[str, str]:

@@ -47,7 +47,7 @@ ORDER BY o.order_no
 """
 _BLANK = """
 UPDATE orders SET recipient_name = '', recipient_phone = '', address = '', city = '',
-    district = '', buyer_note = '', dedupe_key = '', phone_last4 = ''
+    district = '', buyer_note = '', dedupe_key = '', phone_last4 = '', name_index = ''
 WHERE order_no IN (SELECT value FROM json_each(:orders))
 """
 _DROP_FLAGS = "DELETE FROM order_flags WHERE order_no IN (SELECT value FROM json_each(:orders))"

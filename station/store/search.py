@@ -12,7 +12,7 @@ import sqlite_utils
 
 from station.core.model import OrderStatus
 from station.store import audit
-from station.store.crypto import reveal
+from station.store.crypto import name_index, reveal
 from station.store.db import now_utc, transaction
 from station.store.users import Action, User, require, role_of
 
@@ -22,6 +22,8 @@ WITH hits(id) AS (
     UNION SELECT id FROM shipments WHERE tracking_no = :code
     UNION SELECT s.id FROM orders o JOIN shipments s ON s.order_no = o.order_no
           WHERE o.phone_last4 = :last4
+    UNION SELECT s.id FROM orders o JOIN shipments s ON s.order_no = o.order_no
+          WHERE o.name_index = :name_index
 )
 SELECT s.id, s.order_no, s.tracking_no, s.carrier, o.recipient_name, o.recipient_phone,
        s.weight_g, s.recorded_at, s.station, s.packer, s.print_count, s.label_status,
@@ -59,14 +61,17 @@ class Found:
 
 
 def find_shipments(db: sqlite_utils.Database, text: str, limit: int = 50) -> list[Found]:
-    """Shipments (voided ones too) by order number, waybill number or, for four
-    digits, the last four digits of the phone. Names are stored encrypted, so they
-    cannot be searched."""
+    """Shipments (voided ones too) by order number, waybill number, the recipient's
+    full name (matched by its keyed fingerprint: names are stored encrypted) or, for
+    four digits, the last four digits of the phone."""
     code = text.strip()
     if not code:
         return []
     last4 = code if len(code) == 4 and code.isdigit() else None
-    rows = db.execute(_FOUND, {"code": code, "last4": last4, "limit": limit})
+    rows = db.execute(
+        _FOUND,
+        {"code": code, "last4": last4, "name_index": name_index(db, code), "limit": limit},
+    )
     return [_found(db, row) for row in rows]
 
 
