@@ -19,6 +19,7 @@ from station.labels import printer_url
 from station.logs import setup_logging
 from station.paths import resource
 from station.settings import Settings
+from station.store.crypto import KeyUnavailable
 from station.store.db import DB_FILE
 from station.store.errors import DatabaseDamaged, StorageError
 from station.store.integrity import mark_clean_shutdown, open_checked
@@ -173,7 +174,7 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
         return 0
     try:
         station = build_station(app, data_dir, settings, demo)
-    except (PrinterError, DatabaseDamaged, StorageError) as exc:
+    except (PrinterError, DatabaseDamaged, StorageError, KeyUnavailable) as exc:
         return _cannot_start(exc)
     window = station.window
     instance.activate_requested.connect(lambda: _bring_forward(window))
