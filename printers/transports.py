@@ -196,6 +196,8 @@ class Usb:
                 "USB printing needs the pyusb package, which is not installed. On Linux, "
                 "use escpos+file:///dev/usb/lp0 instead.",
             ) from exc
+        from usb.core import NoBackendError
+
         try:
             printer = EscposUsb(self.vendor, self.product)
             printer.open(raise_not_found=True)
@@ -203,6 +205,12 @@ class Usb:
                 printer._raw(job.data)
             finally:
                 printer.close()
+        except NoBackendError as exc:
+            raise PrinterError(
+                "unsupported",
+                "USB printing needs the libusb library: install libusb-1.0-0 (Linux) or the "
+                "libusb DLL (Windows), or use escpos+file:///dev/usb/lp0 on Linux.",
+            ) from exc
         except Exception as exc:  # pyusb raises its own USBError and escpos DeviceNotFoundError
             raise PrinterError(
                 "offline",

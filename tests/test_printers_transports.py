@@ -162,3 +162,12 @@ def test_system_printers_need_a_registered_service():
     finally:
         register_system_printing(None)
     assert printed == [("Deli", job.data, job.suggested_name)]
+
+
+def test_usb_printer_failure_says_what_to_do() -> None:
+    """No USB printer (or no libusb) here: a plain error naming the fix, never a crash."""
+    printer = open_printer("escpos+usb://dead:beef")
+    with pytest.raises(PrinterError) as caught:
+        printer.send(printer.render(sample_waybill("SF1023574470215")))
+    assert caught.value.code in {"unsupported", "offline"}
+    assert "libusb" in caught.value.message or "dead:beef" in caught.value.message
