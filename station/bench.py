@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from printers import PrinterError, Waybill
-from station.core.carriers import UnknownCarrier, looks_like_tracking
+from station.core.carriers import Carrier, UnknownCarrier, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
@@ -255,28 +255,38 @@ class Bench:
         return outcome(Tone.WARN, "tracking_needed", carrier=session.carrier.name_zh)
 
     def _assign_carrier(self, session: PackingSession) -> None:
-        """The order's own carrier when it names a known one, else the routing rules'."""
+        """The order's own carrier when it names a known one, else the routing rules';
+        either way priced from the rate tables for the record."""
         order = session.order
-        if order.carrier:
-            try:
-                session.assign_carrier(catalogue.find_carrier(self.db, order.carrier))
-                return
-            except UnknownCarrier:
-                log.warning("order %s names unknown carrier %s", order.order_no, order.carrier)
-        default = self.settings["carrier.default"]
+        named = self._named_carrier(order)
         assert session.weight is not None
         try:
             if self._router is None:
                 raise RulesError("no routing rules loaded")
             parcel = catalogue.parcel_for(self.db, order, session.weight.grams)
-            decision = self._router.route(parcel)
-            chosen = catalogue.find_carrier(self.db, decision.carrier)
+            if named is not None:
+                decision = self._router.named(named.code, order.service, parcel)
+            else:
+                decision = self._router.route(parcel)
+            chosen = named or catalogue.find_carrier(self.db, decision.carrier)
         except (RulesError, UnknownCarrier) as exc:
-            log.error("routing order %s failed, using %s: %s", order.order_no, default, exc)
-            session.assign_carrier(catalogue.find_carrier(self.db, default))
+            fallback = named or catalogue.find_carrier(self.db, self.settings["carrier.default"])
+            log.error("routing order %s failed, using %s: %s", order.order_no, fallback.code, exc)
+            session.assign_carrier(fallback)
             return
         log.info("order %s routed: %s", order.order_no, decision.explanation)
-        session.assign_carrier(chosen, decision.service)
+        if decision.alert:
+            log.warning("order %s: %s", order.order_no, decision.alert)
+        session.assign_carrier(chosen, decision.service, decision.cost_fen)
+
+    def _named_carrier(self, order: Order) -> Carrier | None:
+        if not order.carrier:
+            return None
+        try:
+            return catalogue.find_carrier(self.db, order.carrier)
+        except UnknownCarrier:
+            log.warning("order %s names unknown carrier %s", order.order_no, order.carrier)
+            return None
 
     def _load_router(self) -> Router | None:
         """Rules and rates as they are when an order starts (edits apply to the next order)."""

@@ -297,3 +297,19 @@ def test_failed_print_keeps_the_shipment_and_reprint_prints_it_later(
     assert recorder.keys[-1] == "reprinted"
     assert next(demo_db.query("SELECT print_count FROM shipments"))["print_count"] == 2
     assert len(list(labels.glob("*.pdf"))) == 2
+
+
+def test_the_shipping_cost_is_recorded_and_set_against_order_value(bench: Bench) -> None:
+    from station.store.reports import Period, dashboard
+
+    order_no = open_order(bench.db)
+    bench.scan(order_no)
+    scan_all_items(bench, order_no)
+    put(bench, bench.session.expected_grams)
+    cost = next(bench.db.query("SELECT shipping_cost_fen FROM shipments"))["shipping_cost_fen"]
+    assert cost is not None and cost > 0
+    report = dashboard(bench.db, Period.today())
+    zto = next(c for c in report.carriers if c.carrier == bench.last.carrier)
+    value = orders.find_order(bench.db, order_no).order_value_fen
+    assert (zto.shipping_cost_fen, zto.priced, zto.priced_value_fen) == (cost, 1, value)
+    assert zto.cost_share == cost / value

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>App</name>
@@ -153,6 +152,14 @@ station db restore {backup}</translation>
     <message>
         <source>Order value ¥</source>
         <translation>订单金额 ￥</translation>
+    </message>
+    <message>
+        <source>Shipping cost ¥</source>
+        <translation>运费 ¥</translation>
+    </message>
+    <message>
+        <source>Cost / value</source>
+        <translation>运费占比</translation>
     </message>
     <message>
         <source>Per &amp;station</source>
@@ -517,7 +524,7 @@ station db restore {backup}</translation>
         <translation>请先核对：{flags}</translation>
     </message>
     <message>
-        <source>Buyer&apos;s note: {note}</source>
+        <source>Buyer's note: {note}</source>
         <translation>买家留言：{note}</translation>
     </message>
     <message>
@@ -689,7 +696,7 @@ station db restore {backup}</translation>
         <translation>电子秤设置</translation>
     </message>
     <message>
-        <source>Choose or type the scale&apos;s port.</source>
+        <source>Choose or type the scale's port.</source>
         <translation>请选择或输入电子秤的端口。</translation>
     </message>
     <message>
@@ -749,11 +756,11 @@ station db restore {backup}</translation>
         <translation>无法写入设置：{error}</translation>
     </message>
     <message>
-        <source>Saving needs an administrator: type an administrator&apos;s PIN.</source>
+        <source>Saving needs an administrator: type an administrator's PIN.</source>
         <translation>保存需要管理员：请输入管理员 PIN。</translation>
     </message>
     <message>
-        <source>That PIN is not an administrator&apos;s.</source>
+        <source>That PIN is not an administrator's.</source>
         <translation>该 PIN 不是管理员的。</translation>
     </message>
     <message>

@@ -73,6 +73,7 @@ class PackingSession:
     verified_at: datetime | None = None
     weighed_at: datetime | None = None
     weight: WeightCheck | None = None
+    shipping_cost_fen: int | None = None
     carrier: Carrier | None = None
     tracking_no: str = ""
     tracking_source: str = ""
@@ -193,9 +194,13 @@ class PackingSession:
             Tone.WARN, "override_weight", grams=grams, supervisor=supervisor, reason=reason
         )
 
-    def assign_carrier(self, carrier: Carrier, service: str = "") -> None:
-        """Set the carrier; a routed service fills in an order that names none."""
+    def assign_carrier(
+        self, carrier: Carrier, service: str = "", cost_fen: int | None = None
+    ) -> None:
+        """Set the carrier; a routed service fills in an order that names none.
+        `cost_fen` is the shipping cost from the rate tables, when known."""
         self.carrier = carrier
+        self.shipping_cost_fen = cost_fen
         if service and not self.order.service:
             self.order = replace(self.order, service=service)
 

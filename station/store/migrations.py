@@ -382,6 +382,11 @@ def _privacy_at_rest(db: sqlite_utils.Database) -> None:
     encrypt_existing(db)
 
 
+def _shipping_cost(db: sqlite_utils.Database) -> None:
+    """What each parcel cost to ship, from the rate tables, against the order's value."""
+    db.execute("ALTER TABLE shipments ADD COLUMN shipping_cost_fen INTEGER")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -389,4 +394,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _import_routing,
     _weight_samples,
     _privacy_at_rest,
+    _shipping_cost,
 )

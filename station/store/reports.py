@@ -26,7 +26,7 @@ from station.store.db import iso
 _SHIPMENTS = """
 SELECT s.station, s.packer, s.carrier, substr(s.recorded_at, 1, 13), s.voided_at IS NOT NULL,
        s.print_count, (julianday(s.printed_at) - julianday(s.started_at)) * 86400.0,
-       s.weight_g, o.order_value_fen
+       s.weight_g, o.order_value_fen, s.shipping_cost_fen
 FROM shipments s JOIN orders o ON o.order_no = s.order_no
 WHERE s.recorded_at >= ? AND s.recorded_at < ?
 """
@@ -106,6 +106,16 @@ class CarrierFigures:
     parcels: int
     weight_g: int
     order_value_fen: int
+    shipping_cost_fen: int
+    priced: int
+    """How many of the parcels have a known shipping cost."""
+    priced_value_fen: int
+    """The order value of those parcels."""
+
+    @property
+    def cost_share(self) -> float | None:
+        """Shipping cost as a share of the order value, over the priced parcels."""
+        return self.shipping_cost_fen / self.priced_value_fen if self.priced_value_fen else None
 
 
 @dataclass(frozen=True)
@@ -171,17 +181,21 @@ def dashboard(db: sqlite_utils.Database, period: Period) -> Dashboard:
     packers: dict[str, _Tally] = {}
     per_hour: dict[str, int] = {}
     carriers: dict[str, list[int]] = {}
-    for station, packer, carrier, hour, voided, prints, cycle, grams, value in db.execute(
+    for station, packer, carrier, hour, voided, prints, cycle, grams, value, cost in db.execute(
         _SHIPMENTS, (start, end)
     ):
         for tally in (total, _get(stations, station), _get(packers, packer)):
             tally.shipment(hour, voided, prints, cycle)
         if not voided:
             per_hour[hour] = per_hour.get(hour, 0) + 1
-            mix = carriers.setdefault(carrier, [0, 0, 0])
+            mix = carriers.setdefault(carrier, [0, 0, 0, 0, 0, 0])
             mix[0] += 1
             mix[1] += grams
             mix[2] += value
+            if cost is not None:
+                mix[3] += cost
+                mix[4] += 1
+                mix[5] += value
     for station, packer, kind, result, count in db.execute(_EXCEPTIONS, (start, end)):
         for tally in (total, _get(stations, station), _get(packers, packer)):
             if (kind, result) == ("item", "refused"):

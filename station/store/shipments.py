@@ -61,8 +61,8 @@ def record_shipment(
         cursor = db.execute(
             """INSERT INTO shipments (order_no, carrier, service, tracking_no, tracking_source,
                  weight_g, expected_weight_g, packer, station, started_at, verified_at,
-                 weighed_at, recorded_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                 weighed_at, recorded_at, shipping_cost_fen)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 order.order_no,
                 session.carrier.code,
@@ -77,6 +77,7 @@ def record_shipment(
                 iso(session.verified_at) if session.verified_at else None,
                 iso(session.weighed_at) if session.weighed_at else None,
                 recorded_at,
+                session.shipping_cost_fen,
             ),
         )
         shipment_id = cursor.lastrowid

@@ -3,8 +3,8 @@ exceptions per station and packer, carrier mix and the upload queue.
 
 It reads through its own read-only connection (WAL lets it read while the bench
 writes) and refreshes on a timer; call `refresh()` after a shipment is recorded
-for an immediate update. Shipping cost is not shown: shipments hold no cost yet,
-so the carrier table shows parcels, weight and order value.
+for an immediate update. The carrier table sets shipping cost (from the rate
+tables, recorded with each shipment) against the order value.
 """
 
 from __future__ import annotations
@@ -79,9 +79,16 @@ class DashboardWidget(QWidget):
         self.chart.addItem(self.bars)
         self.stations = self._figures_table("dashboardStations")
         self.packers = self._figures_table("dashboardPackers")
-        self.carriers = QTableWidget(0, 4, objectName="dashboardCarriers")
+        self.carriers = QTableWidget(0, 6, objectName="dashboardCarriers")
         self.carriers.setHorizontalHeaderLabels(
-            [self.tr("Carrier"), self.tr("Parcels"), self.tr("Weight kg"), self.tr("Order value ¥")]
+            [
+                self.tr("Carrier"),
+                self.tr("Parcels"),
+                self.tr("Weight kg"),
+                self.tr("Order value ¥"),
+                self.tr("Shipping cost ¥"),
+                self.tr("Cost / value"),
+            ]
         )
         tabs = QTabWidget()
         tabs.addTab(self.stations, self.tr("Per &station"))
@@ -202,6 +209,8 @@ class DashboardWidget(QWidget):
                 str(c.parcels),
                 f"{c.weight_g / 1000:,.2f}",
                 f"{c.order_value_fen / 100:,.2f}",
+                f"{c.shipping_cost_fen / 100:,.2f}" if c.priced else "–",
+                f"{c.cost_share:.1%}" if c.priced and c.cost_share is not None else "–",
             )
             for column, text in enumerate(cells):
                 self.carriers.setItem(row, column, QTableWidgetItem(text))
