@@ -313,3 +313,24 @@ def test_the_shipping_cost_is_recorded_and_set_against_order_value(bench: Bench)
     value = orders.find_order(bench.db, order_no).order_value_fen
     assert (zto.shipping_cost_fen, zto.priced, zto.priced_value_fen) == (cost, 1, value)
     assert zto.cost_share == cost / value
+
+
+def test_a_voided_preprinted_waybill_is_refused_when_scanned_again(bench: Bench) -> None:
+    bench.db.execute("DELETE FROM tracking_pool WHERE carrier = 'ZTO'")
+    first, second = open_order(bench.db), open_order(bench.db, skip=1)
+    bench.scan(first)
+    scan_all_items(bench, first)
+    put(bench, bench.session.expected_grams)
+    bench.scan("73561234599999")
+    bench.db.execute(
+        "UPDATE shipments SET voided_at = '2026-11-21T10:00:00Z', voided_by = 'boss', "
+        "void_reason = 'label torn'"
+    )
+    put(bench, 0)
+    bench.scan(second)
+    scan_all_items(bench, second)
+    put(bench, bench.session.expected_grams)
+    refused = bench.scan("73561234599999")
+    assert refused.message.key == "tracking_used"
+    assert refused.message.params["order_no"] == first
+    assert bench.session is not None

@@ -46,9 +46,10 @@ def add_numbers(db: sqlite_utils.Database, carrier: str, numbers: Iterable[str])
 
 
 def is_used(db: sqlite_utils.Database, tracking_no: str) -> str | None:
-    """The order already holding a waybill number, if any live shipment does."""
+    """The order that used a waybill number, if any shipment did: a voided one too,
+    as a voided waybill must never be printed again."""
     row = db.execute(
-        "SELECT order_no FROM shipments WHERE tracking_no = ? AND voided_at IS NULL",
+        "SELECT order_no FROM shipments WHERE tracking_no = ? ORDER BY id DESC LIMIT 1",
         [tracking_no],
     ).fetchone()
     return row[0] if row else None
