@@ -15,7 +15,7 @@ from station.core.model import (
     Product,
     ShippedInfo,
 )
-from station.store.crypto import name_index, phone_last4, reveal, seal
+from station.store.crypto import cipher_for, name_index, phone_last4, reveal, seal
 from station.store.db import now_utc
 from station.store.flags import flags_of
 
@@ -343,11 +343,12 @@ def upsert_orders(
 def _sealed(db: sqlite_utils.Database, row: Sequence[object]) -> tuple[object, ...]:
     """An import row with its personal columns encrypted, plus the phone's last four
     and the name's fingerprint."""
+    cipher = cipher_for(db)
     values = dict(zip(IMPORT_COLUMNS, row, strict=True))
     phone, name = str(values["recipient_phone"]), str(values["recipient_name"])
     for column in ("recipient_name", "recipient_phone", "address"):
-        values[column] = seal(db, column, str(values[column]))
-    return (*values.values(), phone_last4(phone), name_index(db, name))
+        values[column] = cipher.seal(column, str(values[column]))
+    return (*values.values(), phone_last4(phone), cipher.blind(name))
 
 
 def pick_code_owners(db: sqlite_utils.Database, codes: Sequence[str]) -> dict[str, str]:
