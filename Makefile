@@ -46,6 +46,7 @@ dist: $(STAMP)
 	  && dist/station/station --data-dir "$$D" db check \
 	  && dist/station/station-cli --data-dir "$$D/demo" demo --no-gui --orders 5 \
 	  && dist/station/station --data-dir "$$D/demo" db check \
+	  && dist/station/station --data-dir "$$D/demo" run --smoke \
 	  && rm -rf "$$D"
 
 clean:

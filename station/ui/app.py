@@ -184,7 +184,7 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
     window.activateWindow()
     housekeeping = Housekeeping(data_dir, settings)
     if smoke:
-        QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+        QTimer.singleShot(0, lambda: (_report_ready(), app.quit()))
     else:
         housekeeping.start()
         QTimer.singleShot(0, station.tools.start)
@@ -195,6 +195,18 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
         station.stop()
         mark_clean_shutdown(data_dir / DB_FILE)
         instance.close()
+
+
+def _report_ready() -> None:
+    """The smoke run's report: "ready", then the peak memory where the OS tells it."""
+    print("ready", flush=True)
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            print(f"peak_rss_kib {line.split()[1]}", flush=True)
 
 
 def _cannot_start(exc: Exception) -> int:
