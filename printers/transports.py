@@ -180,8 +180,10 @@ def _serial_exchange(link, query: bytes) -> int | None:
 class Usb:
     """`...+usb://VID:PID`: through python-escpos's USB driver (needs pyusb)."""
 
-    def __init__(self, vendor: int, product: int) -> None:
+    def __init__(self, vendor: int, product: int, backend: object | None = None) -> None:
+        """`backend`: a pyusb backend; None lets pyusb find libusb (tests pass a fake)."""
         self.vendor, self.product = vendor, product
+        self.backend = backend
 
     def send(self, job: LabelJob) -> PrintResult:
         where = f"The USB printer {self.vendor:04x}:{self.product:04x}"
@@ -199,7 +201,8 @@ class Usb:
         from usb.core import NoBackendError
 
         try:
-            printer = EscposUsb(self.vendor, self.product)
+            usb_args = {} if self.backend is None else {"backend": self.backend}
+            printer = EscposUsb(self.vendor, self.product, usb_args=usb_args)
             printer.open(raise_not_found=True)
             try:
                 printer._raw(job.data)
