@@ -9,9 +9,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from station.core.messages import Tone
 from station.store.users import Role, add_user
 from station.ui.app import Station
-from station.ui.handover import HandoverDialog
 
 station = ui.station
 scan = ui.scan
@@ -57,15 +57,17 @@ def test_scans_go_into_the_courier_bag_while_the_handover_is_up(qtbot, station: 
     station.scale.simulator.set_grams(bench.session.expected_grams)
     qtbot.waitUntil(lambda: bench.last is not None, timeout=5000)
     tracking = bench.last.tracking_no
-    dialog = HandoverDialog(bench.db, bench.station, station.window)
-    qtbot.addWidget(dialog)
+    dialog = station.tools.handover()
     dialog.carrier_box.setCurrentIndex(dialog.carrier_box.findData("ZTO"))
-    dialog.open()
     dialog.start()
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is dialog)
     assert tracking in dialog.handover.expected
     burst(station, tracking)
     qtbot.waitUntil(lambda: tracking in dialog.handover.scanned)
+    heard = len(station.window.sound.played)
+    burst(station, "NOT-A-PARCEL-123")
+    qtbot.waitUntil(lambda: len(station.window.sound.played) > heard)
+    assert station.window.sound.played[-1] is Tone.ERROR
     assert bench.session is None
     assert bench.message.message.key != "order_unknown"
     dialog.reject()

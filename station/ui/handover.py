@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +38,9 @@ from station.ui.texts import TONE_COLOURS, message_text
 
 
 class HandoverDialog(QDialog):
+    scanned = Signal(object)
+    """Every scan's Outcome, so the bench can sound it like any other result."""
+
     def __init__(
         self,
         db: sqlite_utils.Database,
@@ -126,6 +129,7 @@ class HandoverDialog(QDialog):
         self.message.setStyleSheet(f"background: {background}; color: {colour}; padding: 6px")
         self.message.setText(message_text(result.message))
         self._show()
+        self.scanned.emit(result)
 
     def take_scan(self, code: str) -> None:
         """Scans while the dialog is up go into the courier's bag, not to the bench."""

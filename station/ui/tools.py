@@ -104,16 +104,20 @@ class StationTools(QObject):
 
         SearchDialog(self.db, self.settings, self.printer, self.window, self.runner).exec()
 
-    def handover(self) -> None:
+    def handover(self) -> QDialog:
         from station.ui.handover import HandoverDialog
 
-        HandoverDialog(
+        dialog = HandoverDialog(
             self.db,
             self.settings["station.name"],
             self.window,
             days=self.settings["handover.days"],
             signed_by=self.user.name if self.user else self.window.bench.packer,
-        ).exec()
+        )
+        dialog.scanned.connect(lambda result: self.window.sound.play(result.tone))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_dashboard(self) -> None:
         from station.ui.dashboard import DashboardWidget
