@@ -188,6 +188,10 @@ class Bench:
             station=self.station,
         )
 
+    def override_cancelled(self) -> Outcome:
+        """The supervisor dialog was closed without a PIN: say so, change nothing."""
+        return self._tell(outcome(Tone.INFO, "override_cancelled"))
+
     # -- the flow -------------------------------------------------------------
 
     def _start(self, code: str) -> Outcome:

@@ -284,6 +284,7 @@ def test_wrong_pin_is_denied_and_escape_cancels(qtbot, station, check_db):
     QTest.keyClick(dialog, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, 60)
     qtbot.waitUntil(lambda: not station.window.override_open, timeout=2000)
     assert station.bench.session.phase is Phase.WEIGHT_MISMATCH
+    assert station.bench.message.message.key == "override_cancelled"
     assert check_db.execute("SELECT count(*) FROM overrides").fetchone()[0] == 0
 
 

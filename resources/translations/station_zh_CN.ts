@@ -1412,6 +1412,10 @@ station db restore {backup}</translation>
         <translation>当前没有需要放行的内容。</translation>
     </message>
     <message>
+        <source>Override cancelled. Carry on, or scan OVERRIDE again.</source>
+        <translation>已取消主管放行。请继续，或重新扫描“主管放行”。</translation>
+    </message>
+    <message>
         <source>Unknown command {code}.</source>
         <translation>未知指令 {code}。</translation>
     </message>

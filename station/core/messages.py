@@ -83,6 +83,7 @@ TEXTS: dict[str, str] = {
     "override_line": "Line {sku} confirmed by {supervisor}: {reason}",
     "override_weight": "Weight {grams} g accepted by {supervisor}: {reason}",
     "override_nothing": "Nothing to override now.",
+    "override_cancelled": "Override cancelled. Carry on, or scan OVERRIDE again.",
     "command_unknown": "Unknown command {code}.",
     "command_not_now": "{command} cannot be used now.",
     "scan_empty": "Empty scan ignored.",

@@ -134,6 +134,8 @@ class BenchWindow(QMainWindow):
     def _override_finished(self, dialog: OverrideDialog, code: int) -> None:
         if code == OverrideDialog.DialogCode.Accepted:
             self.bench.override(dialog.pin, dialog.reason)
+        else:
+            self.bench.override_cancelled()
 
     def print_command_sheet(self) -> None:
         try:
