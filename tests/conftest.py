@@ -58,3 +58,22 @@ def demo_db(db: sqlite_utils.Database) -> sqlite_utils.Database:
 
     seed(db, orders=60)
     return db
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-memory OS keyring: the real one cannot run here. Tests opt in."""
+    import keyring
+    from test_sync_fakes import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def fast(settings: Settings) -> Settings:
+    """Settings whose upload retries wait milliseconds, not seconds."""
+    return settings.with_values(sync__backoff_base_seconds=0.01, sync__backoff_cap_seconds=0.05)

@@ -6,16 +6,14 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import keyring
 import pytest
 import sqlite_utils
 from hypothesis import given
 from hypothesis import strategies as st
-from keyring.backend import KeyringBackend
+from test_sync_fakes import MemoryKeyring
 
 from station.core.model import Contact
 from station.demo import seed
@@ -168,41 +166,21 @@ def test_without_keyring_the_key_file_is_private_and_a_warning_says_so(
     db.close()
 
 
-class _MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
-
-
 @pytest.fixture
-def memory_keyring(monkeypatch) -> Iterator[_MemoryKeyring]:
+def keyring_store(monkeypatch, memory_keyring: MemoryKeyring) -> MemoryKeyring:
+    """The key goes to the (in-memory) keyring, not to a key file."""
     monkeypatch.setenv(KEY_STORE_ENV, "keyring")
-    previous = keyring.get_keyring()
-    backend = _MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+    return memory_keyring
 
 
 def test_with_a_keyring_the_key_lives_there_per_data_folder(
-    data_dir: Path, memory_keyring: _MemoryKeyring
+    data_dir: Path, keyring_store: MemoryKeyring
 ) -> None:
     db = connect(data_dir / DB_FILE)
     _order(db)
     db.close()
     assert not (data_dir / KEY_FILE).exists()
-    assert list(memory_keyring.values) == [(SERVICE, f"data-key:{data_dir.resolve()}")]
+    assert list(keyring_store.values) == [(SERVICE, f"data-key:{data_dir.resolve()}")]
     again = connect(data_dir / DB_FILE)
     assert find_order(again, "K1").recipient.name == "王伟"
     again.close()

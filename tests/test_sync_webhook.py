@@ -6,14 +6,12 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import keyring
 import pytest
 import sqlite_utils
 from test_sync_fakes import (
-    MemoryKeyring,
     WebhookReceiver,
     add_records,
     opened_uploader,
@@ -28,19 +26,7 @@ from station.sync.secrets import set_secret
 from station.sync.status import all_status
 from station.sync.uploader import Uploader
 
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def fast(settings: Settings) -> Settings:
-    return settings.with_values(sync__backoff_base_seconds=0.01, sync__backoff_cap_seconds=0.05)
+pytestmark = pytest.mark.usefixtures("memory_keyring")
 
 
 def configure(data_dir: Path, url: str, batch: int = 50) -> None:

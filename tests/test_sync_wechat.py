@@ -9,12 +9,10 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 import sqlite_utils
 from test_sync_fakes import (
     FakeWeChat,
-    MemoryKeyring,
     add_records,
     opened_uploader,
     tracking_of,
@@ -34,19 +32,7 @@ from station.sync.secrets import set_secret
 from station.sync.status import all_status
 from station.sync.uploader import Uploader
 
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def fast(settings: Settings) -> Settings:
-    return settings.with_values(sync__backoff_base_seconds=0.01, sync__backoff_cap_seconds=0.05)
+pytestmark = pytest.mark.usefixtures("memory_keyring")
 
 
 @pytest.fixture
