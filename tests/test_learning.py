@@ -6,13 +6,12 @@ from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
+from shipments_factory import pack_and_record
 
-from station.core.carriers import carrier
 from station.core.learning import MIN_SAMPLES, learned_weight, sample_from_parcel
 from station.core.model import Contact, Product
-from station.core.session import PackingSession
 from station.core.weighing import WeightRule
-from station.store import orders, shipments
+from station.store import orders
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
@@ -36,29 +35,15 @@ def test_learned_weight_stays_within_the_recent_samples(samples: list[int]) -> N
     assert min(recent) <= value <= max(recent)
 
 
-def _ship(db, order_no: str, grams: int, rule: WeightRule) -> None:
-    order = orders.find_order(db, order_no)
-    session = PackingSession(order, rule, NOW)
-    for line in order.lines:
-        for _ in range(line.quantity):
-            session.scan_item(line.sku, NOW, True)
-    session.weigh(grams, NOW)
-    if session.phase.value == "weight_mismatch":
-        session.override_weight(NOW, "boss", "test")
-    session.assign_carrier(carrier("ZTO"))
-    session.use_tracking(f"7{abs(hash(order_no)) % 10**13:013d}", "scanned")
-    shipments.record_shipment(db, session, "p", "b")
-
-
 def test_recorded_single_sku_parcels_teach_the_product_and_orders_use_it(db) -> None:
     rule = WeightRule(packaging_grams=60)
     orders.save_products(db, [Product("CUP", "保温杯", ("690001",), weight_g=300)])
     for n in range(5):
         orders.save_order(db, f"O{n}", Contact("张三", "1", "x"), [orders.NewLine("CUP", "杯", 2)])
     for n, grams in enumerate([760, 764, 770]):
-        _ship(db, f"O{n}", grams, rule)
+        pack_and_record(db, f"O{n}", grams, rule)
     product = orders.find_product(db, "CUP")
     assert product.weight_g == 300 and product.learned_weight_g == 352
     assert orders.find_order(db, "O3").lines[0].unit_weight_g == 352
-    _ship(db, "O3", 5000, rule)
+    pack_and_record(db, "O3", 5000, rule)
     assert 350 <= orders.find_product(db, "CUP").learned_weight_g <= 355

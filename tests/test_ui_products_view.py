@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from shipments_factory import pack_and_record
 
-from station.core.carriers import carrier
 from station.core.model import Contact, Product
-from station.core.session import PackingSession
 from station.core.weighing import WeightRule
-from station.store import orders, shipments
+from station.store import orders
 from station.store.products import product_weights
 from station.ui.products_view import ProductsView
 
@@ -22,18 +21,7 @@ WHO = Contact("张三", "13800000000", "杭州")
 
 
 def ship(db, order_no: str, grams: int) -> None:
-    """Pack, weigh and record an order the way the bench does."""
-    order = orders.find_order(db, order_no)
-    session = PackingSession(order, RULE, NOW)
-    for line in order.lines:
-        for _ in range(line.quantity):
-            session.scan_item(line.sku, NOW, True)
-    session.weigh(grams, NOW)
-    if session.phase.value == "weight_mismatch":
-        session.override_weight(NOW, "boss", "catalogue weight is wrong")
-    session.assign_carrier(carrier("ZTO"))
-    session.use_tracking(f"73561234{len(order_no):02d}{order_no[-4:]:0>4}", "scanned")
-    shipments.record_shipment(db, session, "p", "b")
+    pack_and_record(db, order_no, grams, RULE)
 
 
 @pytest.fixture
