@@ -8,8 +8,7 @@ from pathlib import Path
 import sqlite_utils
 
 from printers import ContentLine, Party, Printer, Waybill, open_printer
-from station.core.carriers import UnknownCarrier
-from station.core.carriers import carrier as carrier_by_code
+from station.core.carriers import carrier_name
 from station.core.model import Order
 from station.settings import Settings
 from station.store.orders import find_order
@@ -30,7 +29,7 @@ def waybill_for(
     if order.sender is not None:
         sender = Party(order.sender.name, order.sender.phone, order.sender.address)
     return Waybill(
-        carrier=_carrier_name(carrier),
+        carrier=carrier_name(carrier),
         tracking_number=tracking_no,
         recipient=Party(recipient.name, recipient.phone, recipient.address),
         station=Party(
@@ -90,11 +89,3 @@ def shipment_waybill(db: sqlite_utils.Database, shipment: dict, settings: Settin
         settings,
         reprint=shipment["print_count"] > 0,
     )
-
-
-def _carrier_name(code: str) -> str:
-    """The carrier's Chinese name as couriers read it; the code if it is not in the catalogue."""
-    try:
-        return carrier_by_code(code).name_zh
-    except UnknownCarrier:
-        return code

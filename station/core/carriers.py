@@ -78,6 +78,13 @@ def carrier(code: str) -> Carrier:
         raise UnknownCarrier(code) from None
 
 
+def carrier_name(code: str) -> str:
+    """The carrier's Chinese name as couriers and buyers read it; the code itself
+    when the catalogue does not know it (and "" for no carrier)."""
+    known = CARRIERS.get(code.upper())
+    return known.name_zh if known else code
+
+
 def looks_like_tracking(code: str) -> bool:
     """True when a scan has the shape of some carrier's waybill number."""
     return any(c.accepts(code) for c in CARRIERS.values() if not c.pattern.startswith(r"\d"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from station.core.carriers import CARRIERS
+from station.core.carriers import carrier_name
 
 FIELDS = (
     "order_no",
@@ -51,11 +51,10 @@ def export_csv(db: sqlite_utils.Database, since: str, out: Path, spec: str) -> i
         writer = csv.writer(handle)
         writer.writerow([header for header, _ in columns])
         for order_no, code, tracking, grams, at, packer, station in rows:
-            known = CARRIERS.get(code.upper())
             values = {
                 "order_no": order_no,
                 "carrier": code,
-                "carrier_name": known.name_zh if known else code,
+                "carrier_name": carrier_name(code),
                 "tracking_no": tracking,
                 "weight_g": grams,
                 "shipped_at": at,

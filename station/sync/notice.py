@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from station.core.carriers import CARRIERS
+from station.core.carriers import carrier_name
 
 PLACEHOLDERS = ("order_no", "carrier", "carrier_name", "tracking_no", "link")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -24,11 +24,10 @@ def buyer_notice(
 ) -> str:
     """The notice text. A line whose placeholders all came out empty is dropped,
     so an empty link setting leaves no dangling 'track it here:' line."""
-    known = CARRIERS.get(carrier.upper())
     values = {
         "order_no": order_no,
         "carrier": carrier,
-        "carrier_name": known.name_zh if known else carrier,
+        "carrier_name": carrier_name(carrier),
         "tracking_no": tracking_no,
         "link": tracking_link(link_template, carrier, tracking_no),
     }

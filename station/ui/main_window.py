@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from printers import Waybill, preview_image
 from station.bench import Bench
-from station.core.carriers import UnknownCarrier, carrier
+from station.core.carriers import carrier_name
 from station.core.messages import Outcome, Tone
 from station.core.reading import ScaleLink
 from station.runner import Runner
@@ -185,7 +185,7 @@ class BenchWindow(QMainWindow):
         self.last_label.setText(
             self.tr("Last parcel: order {order_no}, {carrier} {tracking_no}, {grams} g").format(
                 order_no=last.order.order_no,
-                carrier=_carrier_name(last.carrier),
+                carrier=carrier_name(last.carrier),
                 tracking_no=last.tracking_no,
                 grams=last.weight_g,
             )
@@ -205,7 +205,7 @@ class BenchWindow(QMainWindow):
         else:
             code, tracking = "", ""
         self.carrier_label.setText(
-            self.tr("Carrier: {carrier}").format(carrier=_carrier_name(code) or "—")
+            self.tr("Carrier: {carrier}").format(carrier=carrier_name(code) or "—")
         )
         self.tracking_label.setText(
             self.tr("Waybill: {tracking_no}").format(tracking_no=tracking or "—")
@@ -318,12 +318,3 @@ class BenchWindow(QMainWindow):
         if self.override_open:
             self.override_dialog.reject()
         super().closeEvent(event)
-
-
-def _carrier_name(code: str) -> str:
-    if not code:
-        return ""
-    try:
-        return carrier(code).name_zh
-    except UnknownCarrier:
-        return code
