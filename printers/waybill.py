@@ -98,7 +98,7 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * max(1, len(rest))
 
 
-_MOBILE = re.compile(r"^(?:\+?86[ -]?)?(1\d{2})[ -]?(\d{4})[ -]?(\d{4})(?:[-#转](\d{1,6}))?$")
+_MOBILE = re.compile(r"^(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?:[-#转](\d{1,6}))?$")
 
 
 def mask_phone(phone: str) -> str:

@@ -142,6 +142,7 @@ def test_device_file_errors_are_plain(tmp_path):
 
 
 def test_system_printers_need_a_registered_service():
+    register_system_printing(None)
     printer = open_printer("system:Deli")
     job = printer.render(sample_waybill())
     assert job.kind == "pdf"

@@ -103,6 +103,7 @@ class Station:
         # handled now, while the window and the database are still there.
         QCoreApplication.sendPostedEvents()
         self.bench.set_listener(None)
+        register_system_printing(None)
         self.window.close()
         # Deleted now, on the GUI thread: left to Python's garbage collector, a
         # window could be destroyed later on whichever thread happens to collect.
