@@ -341,9 +341,10 @@ class Bench:
             "tracking_no": recorded.tracking_no,
             "grams": recorded.weight_g,
         }
-        left = pool.free_count(self.db, recorded.carrier)
-        if from_pool and left < self.settings["pool.low_warning"]:
-            return outcome(Tone.WARN, "recorded_pool_low", left=left, **facts)
+        if from_pool:
+            left = pool.free_count(self.db, recorded.carrier)
+            if left < self.settings["pool.low_warning"]:
+                return outcome(Tone.WARN, "recorded_pool_low", left=left, **facts)
         return outcome(Tone.DONE, "recorded", **facts)
 
     # -- printing -------------------------------------------------------------
