@@ -89,3 +89,17 @@ def test_every_tool_has_a_keyboard_shortcut(station: Station) -> None:
     shortcuts = {name: a.shortcut().toString() for name, a in station.tools.actions.items()}
     assert shortcuts["sign_in"] == "F2" and shortcuts["search"] == "F3"
     assert all(shortcuts.values())
+
+
+def test_on_the_bench_screen_any_pace_up_to_enter_is_one_scan(qtbot, station: Station) -> None:
+    """A burst slowed by a busy screen (or a code typed by hand) is still one scan."""
+    station.window.activateWindow()
+    station.window.setFocus()
+    heard = len(station.window.sound.played)
+    for char in "WX-B":
+        QTest.keyClick(station.window, char, Qt.KeyboardModifier.NoModifier, 80)
+    QTest.keyClick(station.window, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 80)
+    qtbot.waitUntil(lambda: len(station.window.sound.played) > heard, timeout=3000)
+    assert station.bench.message.message.key == "order_started"
+    assert station.bench.session.order.order_no == "WX-B"
+    assert len(station.window.sound.played) == heard + 1

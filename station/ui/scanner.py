@@ -12,6 +12,13 @@ and a scan while a dialog's text field has focus still reaches the bench.
 Gaps are measured with an injectable monotonic clock at the moment each event
 is seen, not with the events' own timestamps (synthetic and remote events
 carry none that can be trusted).
+
+Where the keys go to a widget that reads no typed text (the bench screen
+itself), pace does not matter: everything up to Enter or Tab, or up to a
+pause of `idle_ms`, is a scan. Measured at delivery, the gaps of a burst that
+arrived while the GUI thread was busy can look like a person's, and speed
+alone would then split one scan in two. It also lets a packer type a code
+whose barcode will not scan, and press Enter.
 """
 
 from __future__ import annotations
@@ -24,7 +31,14 @@ from dataclasses import dataclass
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 log = logging.getLogger("station.ui.scanner")
 
@@ -65,9 +79,11 @@ class ScanDetector(QObject):
         min_length: int = 3,
         clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
+        idle_ms: int = 400,
     ):
         super().__init__(parent)
         self.max_gap_s = max_gap_ms / 1000
+        self.idle_s = idle_ms / 1000
         self.min_length = min_length
         self.clock = clock
         self._held: list[_Held] = []
@@ -79,6 +95,15 @@ class ScanDetector(QObject):
 
     def install(self, app: QCoreApplication) -> None:
         app.installEventFilter(self)
+
+    @property
+    def _patient(self) -> bool:
+        """The burst goes to a widget that reads no typed text: its pace does not matter."""
+        return bool(self._held) and not _takes_typing(self._held[0].receiver)
+
+    @property
+    def _gap_s(self) -> float:
+        return self.idle_s if self._patient else self.max_gap_s
 
     @property
     def pending(self) -> str:
@@ -126,10 +151,10 @@ class ScanDetector(QObject):
     def _hold(self, receiver: QObject, event: QEvent, text: str, now: float) -> None:
         self._held.append(_Held(receiver, event, text))
         self._last_at = now
-        self._timer.start(max(1, round(self.max_gap_s * 1000)))
+        self._timer.start(max(1, round(self._gap_s * 1000)))
 
     def _close_if_gap_passed(self, now: float) -> None:
-        if self._held and now - self._last_at > self.max_gap_s:
+        if self._held and now - self._last_at > self._gap_s:
             self._finish()
 
     def _gap_elapsed(self) -> None:
@@ -137,13 +162,14 @@ class ScanDetector(QObject):
         if not self._held:
             return
         waited = self.clock() - self._last_at
-        if waited < self.max_gap_s:
-            self._timer.start(max(1, round((self.max_gap_s - waited) * 1000)))
+        if waited < self._gap_s:
+            self._timer.start(max(1, round((self._gap_s - waited) * 1000)))
             return
         self._finish()
 
     def _finish(self) -> None:
-        """End a burst: a scan when it was long and fast enough, else typing."""
+        """End a burst: a scan when it was long and fast enough (any pace where
+        nothing reads typing), else typing."""
         if len(self._held) > 1 and len(self.pending) >= self.min_length:
             self._emit_scan()
         else:
@@ -167,6 +193,16 @@ class ScanDetector(QObject):
                     QCoreApplication.sendEvent(item.receiver, item.event)
         finally:
             self._replaying = False
+
+
+_TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
+
+
+def _takes_typing(widget: QObject) -> bool:
+    """Does this widget read typed text (a field in a dialog), or only keys?"""
+    if isinstance(widget, QComboBox):
+        return widget.isEditable()
+    return isinstance(widget, _TEXT_INPUTS)
 
 
 def _scan_char(event: QKeyEvent) -> str:
