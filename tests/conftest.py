@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Encryption keys go to a key file in each test data folder, never the real keyring.
@@ -85,25 +84,3 @@ def memory_keyring():
 def fast(settings: Settings) -> Settings:
     """Settings whose upload retries wait milliseconds, not seconds."""
     return settings.with_values(sync__backoff_base_seconds=0.01, sync__backoff_cap_seconds=0.05)
-
-
-_exit_status = 0
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    global _exit_status
-    _exit_status = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """Leave without the interpreter's final garbage collection.
-
-    After a session that built many complete stations (windows, scale threads,
-    runners), PySide6 6.12 can abort in that last collection with "bool_dealloc:
-    deallocating True or False", after every test has passed and been reported.
-    The report is complete here; exiting now keeps pytest's own exit status.
-    """
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(_exit_status)
