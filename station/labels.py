@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlite_utils
 
 from printers import ContentLine, Party, Printer, Waybill, open_printer
-from station.core.carriers import carrier_name
+from station.core.carriers import SERVICE_NAMES_ZH, carrier_name
 from station.core.model import Order
 from station.settings import Settings
 from station.store.orders import find_order
@@ -36,7 +36,7 @@ def waybill_for(
             settings["sender.name"], settings["sender.phone"], settings["sender.address"]
         ),
         sender=sender,
-        service=order.service,
+        service=SERVICE_NAMES_ZH.get(order.service, order.service),
         contents=tuple(ContentLine(line.name, line.quantity, line.sku) for line in order.lines),
         weight_g=weight_g,
         cold_chain=bool(COLD_CHAIN_CATEGORIES & set(order.categories)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -67,3 +68,14 @@ def test_refused_printer_exits_1_and_marks_the_label_failed(demo_db, settings, d
     assert out.returncode == 1 and out.stderr.strip()
     row = demo_db.execute("SELECT label_status, label_error FROM shipments").fetchone()
     assert row[0] == "printed" and row[1]
+
+
+def test_labels_name_carrier_and_service_in_chinese(demo_db, settings: Settings) -> None:
+    from station.labels import waybill_for
+
+    order = orders.find_order(demo_db, ORDER)
+    waybill = waybill_for(
+        replace(order, service="cold_chain"), "SF", "SF1023574470215", 900, settings
+    )
+    assert (waybill.carrier, waybill.service) == ("顺丰速运", "冷链")
+    assert waybill_for(order, "XYZ", "1", 900, settings).carrier == "XYZ"

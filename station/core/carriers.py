@@ -78,6 +78,15 @@ def carrier(code: str) -> Carrier:
         raise UnknownCarrier(code) from None
 
 
+SERVICE_NAMES_ZH: dict[str, str] = {
+    Service.STANDARD: "标准快递",
+    Service.EXPRESS: "特快",
+    Service.COLD_CHAIN: "冷链",
+    Service.INSURED: "保价",
+}
+"""How a service reads on a label (a service the table lacks prints as given)."""
+
+
 def carrier_name(code: str) -> str:
     """The carrier's Chinese name as couriers and buyers read it; the code itself
     when the catalogue does not know it (and "" for no carrier)."""
