@@ -66,6 +66,26 @@ def test_a_value_moved_to_another_column_or_altered_does_not_decrypt() -> None:
         FieldCipher(bytes(32)).open("recipient_name", sealed)
 
 
+@given(column=st.sampled_from(PERSONAL_COLUMNS), texts=st.lists(st.text(), max_size=20))
+def test_a_batch_seals_each_value_like_one_at_a_time(column: str, texts: list[str]) -> None:
+    sealed = CIPHER.seal_many(column, texts)
+    assert [CIPHER.open(column, s) for s in sealed] == texts
+    assert all(is_sealed(s) for s, t in zip(sealed, texts, strict=True) if t)
+    nonces = [s for s, t in zip(sealed, texts, strict=True) if t]
+    assert len(set(nonces)) == len(nonces)
+
+
+def test_no_index_holds_ciphertext(db: sqlite_utils.Database) -> None:
+    """An index on an encrypted column is never used and slows every import."""
+    indexes = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' "
+        "AND sql IS NOT NULL"
+    ).fetchall()
+    assert {name for name, _ in indexes} >= {"orders_phone_last4_clear", "orders_name_index"}
+    for name, sql in indexes:
+        assert not any(column in sql for column in PERSONAL_COLUMNS), name
+
+
 @pytest.mark.parametrize(
     ("phone", "last4"),
     [("13812345678", "5678"), ("138-1234-5678", "5678"), ("13812345678-1234", "1234"), ("", "")],

@@ -21,7 +21,9 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,7 @@ KEY_STORE_ENV = "STATION_KEY_STORE"
 PREFIX = "enc1:"
 PERSONAL_COLUMNS = ("recipient_name", "recipient_phone", "address")
 _NONCE = 12
+_NOT_DIGIT = re.compile(r"\D")
 _CACHE_ATTRIBUTE = "_station_cipher"
 
 
@@ -65,6 +68,19 @@ class FieldCipher:
         sealed = self._aead.encrypt(nonce, text.encode(), column.encode())
         return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
 
+    def seal_many(self, column: str, texts: Sequence[str]) -> list[str]:
+        """`seal` for a whole column of an import: one call for all the nonces."""
+        associated = column.encode()
+        nonces = os.urandom(_NONCE * len(texts))
+        encrypt, encode = self._aead.encrypt, base64.b64encode
+        sealed = []
+        for n, text in enumerate(texts):
+            if text:
+                nonce = nonces[n * _NONCE : (n + 1) * _NONCE]
+                text = PREFIX + encode(nonce + encrypt(nonce, text.encode(), associated)).decode()
+            sealed.append(text)
+        return sealed
+
     def open(self, column: str, stored: str) -> str:
         if not is_sealed(stored):
             return stored
@@ -92,7 +108,7 @@ def is_sealed(stored: object) -> bool:
 
 def phone_last4(phone: str) -> str:
     """The last four digits of a phone, kept in clear for search."""
-    digits = "".join(c for c in phone if c.isdigit())
+    digits = _NOT_DIGIT.sub("", phone)
     return digits[-4:] if len(digits) >= 4 else ""
 
 

@@ -15,7 +15,14 @@ from station.core.model import (
     Product,
     ShippedInfo,
 )
-from station.store.crypto import cipher_for, name_index, phone_last4, reveal, seal
+from station.store.crypto import (
+    PERSONAL_COLUMNS,
+    cipher_for,
+    name_index,
+    phone_last4,
+    reveal,
+    seal,
+)
 from station.store.db import now_utc
 from station.store.flags import flags_of
 
@@ -331,7 +338,7 @@ def upsert_orders(
     db.conn.executemany(
         f"INSERT INTO orders ({columns}) VALUES ({marks}) "
         f"ON CONFLICT(order_no) DO UPDATE SET {updates}",
-        [(*_sealed(db, row), stamp, stamp) for row in rows],
+        [(*row, stamp, stamp) for row in _sealed(db, rows)],
     )
     db.conn.executemany("DELETE FROM order_lines WHERE order_no = ?", [(n,) for n in updated])
     db.conn.executemany(
@@ -340,15 +347,32 @@ def upsert_orders(
     )
 
 
-def _sealed(db: sqlite_utils.Database, row: Sequence[object]) -> tuple[object, ...]:
-    """An import row with its personal columns encrypted, plus the phone's last four
-    and the name's fingerprint."""
+_PERSONAL_AT = tuple(IMPORT_COLUMNS.index(c) for c in PERSONAL_COLUMNS)
+_NAME_AT, _PHONE_AT = (
+    IMPORT_COLUMNS.index("recipient_name"),
+    IMPORT_COLUMNS.index("recipient_phone"),
+)
+
+
+def _sealed(
+    db: sqlite_utils.Database, rows: Sequence[Sequence[object]]
+) -> list[tuple[object, ...]]:
+    """Import rows with their personal columns encrypted, each followed by the phone's
+    last four and the name's fingerprint. Column by column, so each column's
+    encryption runs as one batch."""
     cipher = cipher_for(db)
-    values = dict(zip(IMPORT_COLUMNS, row, strict=True))
-    phone, name = str(values["recipient_phone"]), str(values["recipient_name"])
-    for column in ("recipient_name", "recipient_phone", "address"):
-        values[column] = cipher.seal(column, str(values[column]))
-    return (*values.values(), phone_last4(phone), cipher.blind(name))
+    sealed = [
+        cipher.seal_many(column, [str(row[at]) for row in rows])
+        for column, at in zip(PERSONAL_COLUMNS, _PERSONAL_AT, strict=True)
+    ]
+    result = []
+    for n, row in enumerate(rows):
+        values = list(row)
+        for at, column in zip(_PERSONAL_AT, sealed, strict=True):
+            values[at] = column[n]
+        name, phone = str(row[_NAME_AT]), str(row[_PHONE_AT])
+        result.append((*values, phone_last4(phone), cipher.blind(name)))
+    return result
 
 
 def pick_code_owners(db: sqlite_utils.Database, codes: Sequence[str]) -> dict[str, str]:
