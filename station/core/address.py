@@ -12,9 +12,8 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 DEFAULT_CHECK_WORDS = ("部队", "军区", "营区", "酒店", "宾馆")
 
@@ -35,10 +34,10 @@ def province_short(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True, slots=True)
-class AddressInput:
+class AddressInput(NamedTuple):
     """An address as the import file gives it: full text and, if the file has them,
-    separate province / city / district / detail columns."""
+    separate province / city / district / detail columns. Named tuples here and in
+    ParsedAddress because an import makes one of each per order."""
 
     text: str
     province: str = ""
@@ -51,8 +50,7 @@ class AddressInput:
         return bool(self.province or self.city or self.district)
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedAddress:
+class ParsedAddress(NamedTuple):
     province: str
     city: str
     district: str
@@ -122,26 +120,17 @@ def _cpca_rows(queries: list[str]) -> list[dict[str, Any]]:
     if not queries:
         return []
     frame = _cpca().transform(queries, pos_sensitive=True)
-    rows = []
-    for province, city, district, detail, p_pos, c_pos in zip(
-        frame["省"],
-        frame["市"],
-        frame["区"],
-        frame["地址"],
-        frame["省_pos"],
-        frame["市_pos"],
-        strict=True,
-    ):
-        rows.append(
-            {
-                "province": _text(province),
-                "city": _text(city),
-                "district": _text(district),
-                "detail": _text(detail),
-                "inferred": p_pos == -1 and c_pos == -1,
-            }
-        )
-    return rows
+    columns = (frame[name].tolist() for name in ("省", "市", "区", "地址", "省_pos", "市_pos"))
+    return [
+        {
+            "province": _text(province),
+            "city": _text(city),
+            "district": _text(district),
+            "detail": _text(detail),
+            "inferred": p_pos == -1 and c_pos == -1,
+        }
+        for province, city, district, detail, p_pos, c_pos in zip(*columns, strict=True)
+    ]
 
 
 def _text(value: object) -> str:

@@ -116,6 +116,7 @@ _STATUS: dict[str, tuple[OrderStatus, str]] = {
 _NO_REFUND = ("无", "无售后", "拒绝", "关闭", "撤销", "取消", "none", "no")
 
 
+@lru_cache(maxsize=256)
 def status(status_text: str, refund_text: str) -> tuple[OrderStatus, str]:
     """The station status and hold reason for an upstream status and refund state."""
     refund = refund_text.strip()

@@ -12,11 +12,13 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import sqlite_utils
 
 from station.core.address import DEFAULT_CHECK_WORDS, ParsedAddress, parse_addresses
 from station.core.model import OrderStatus
+from station.importers.gc_pause import gc_paused
 from station.importers.orders import ImportedOrder, OrderPreview
 from station.importers.problems import RowProblem
 from station.store import flags as flag_store
@@ -27,8 +29,7 @@ from station.store.flags import Flag
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 
 
-@dataclass(frozen=True)
-class PlannedOrder:
+class PlannedOrder(NamedTuple):
     order: ImportedOrder
     address: ParsedAddress
     action: str  # "new", "update" or "shipped"
@@ -72,6 +73,7 @@ class ImportSummary:
     problems: tuple[RowProblem, ...]
 
 
+@gc_paused
 def plan_orders(
     db: sqlite_utils.Database,
     preview: OrderPreview,
@@ -117,6 +119,7 @@ def plan_orders(
     return plan
 
 
+@gc_paused
 def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
     live = [p for p in plan.orders if p.action in ("new", "update")]
     rows = [_row(p, plan.source, plan.planned_at) for p in live]

@@ -14,6 +14,9 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
+
+from station.importers.gc_pause import gc_paused
 
 XLSX_MAGIC = b"PK\x03\x04"
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -23,13 +26,16 @@ class UnreadableFile(ValueError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
+    """One data row, its cells stripped and padded to the header's width (so every
+    column index is a valid one). A tuple because an import makes hundreds of
+    thousands of them."""
+
     line: int
     cells: tuple[str, ...]
 
     def get(self, index: int) -> str:
-        return self.cells[index].strip() if index < len(self.cells) else ""
+        return self.cells[index] if index < len(self.cells) else ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Table:
             return None
 
 
+@gc_paused
 def read_table(path: Path | str) -> Table:
     path = Path(path)
     try:
@@ -96,8 +103,8 @@ def _csv(text: str, encoding: str) -> Table:
         for cells in reader:
             if headers is None:
                 headers = tuple(c.strip() for c in cells)
-            elif any(c.strip() for c in cells):
-                rows.append(Row(start, tuple(cells)))
+            elif row := _data_row(start, cells, len(headers)):
+                rows.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise UnreadableFile(f"line {reader.line_num}: not valid CSV ({exc})") from None
@@ -117,16 +124,26 @@ def _xlsx(data: bytes) -> Table:
         rows: list[Row] = []
         headers: tuple[str, ...] | None = None
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = tuple(_cell_text(v) for v in values)
+            cells = [_cell_text(v) for v in values]
             if headers is None:
                 headers = tuple(c.strip() for c in cells)
-            elif any(c.strip() for c in cells):
-                rows.append(Row(number, cells))
+            elif row := _data_row(number, cells, len(headers)):
+                rows.append(row)
     except Exception as exc:
         raise UnreadableFile(f"the XLSX workbook is damaged ({exc})") from None
     finally:
         book.close()
     return _checked(headers, rows, "xlsx")
+
+
+def _data_row(line: int, cells: list[str], width: int) -> Row | None:
+    """The row with its cells stripped and padded to `width`; None for a blank row."""
+    stripped = tuple(map(str.strip, cells))
+    if not any(stripped):
+        return None
+    if len(stripped) < width:
+        stripped += ("",) * (width - len(stripped))
+    return Row(line, stripped)
 
 
 def _cell_text(value: object) -> str:
