@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
+import hashlib
 import io
 
 import openpyxl
@@ -25,7 +27,7 @@ from station.importers.mapping import (
 )
 from station.importers.orders import parse_orders
 from station.importers.table import UnreadableFile, table_from_bytes
-from station.store import orders
+from station.store import migrations, orders
 from station.store.db import DB_FILE, connect
 
 HEADER = [
@@ -268,3 +270,48 @@ def test_every_good_row_lands_once(tmp_path_factory, good_orders, noise, encodin
     assert (again.imported, again.updated) == (0, len(good_orders))
     assert db.execute("SELECT count(*) FROM order_lines").fetchone()[0] == len(good_orders)
     db.close()
+
+
+def _with_time(row: list[str], ordered_at: str) -> list[str]:
+    return [*row, ordered_at]
+
+
+def _timed_csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([[*HEADER, "下单时间"], *rows])
+    return out.getvalue().encode()
+
+
+def test_the_duplicate_fingerprint_is_keyed_by_the_data_folder(data_dir) -> None:  # type: ignore[no-untyped-def]
+    a, b = data_dir / "a", data_dir / "b"
+    a.mkdir()
+    b.mkdir()
+    keys = []
+    for folder in (a, b):
+        db = connect(folder / DB_FILE)
+        do_import(db, csv_text([good("K1")]).encode())
+        keys.append(db.execute("SELECT dedupe_key FROM orders").fetchone()[0])
+        db.close()
+    assert all(keys) and keys[0] != keys[1], "another folder's key gives another fingerprint"
+    plain = "张三|13812345678|浙江省杭州市西湖区文三路90号|CUP-350*1".encode()
+    assert hashlib.blake2b(plain, digest_size=12).hexdigest() not in keys
+
+
+def test_upgrading_rekeys_last_weeks_fingerprints_and_still_finds_the_twin(data_dir) -> None:  # type: ignore[no-untyped-def]
+    path = data_dir / DB_FILE
+    db = connect(path)
+    recent = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    old = (dt.datetime.now() - dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
+    do_import(db, _timed_csv([_with_time(good("R1"), recent), _with_time(good("O1", "TEA"), old)]))
+    keyed = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
+    # As the previous version left them: unkeyed fingerprints, one schema step back.
+    db.execute("UPDATE orders SET dedupe_key = 'unkeyed-' || order_no")
+    db.execute(f"PRAGMA user_version = {len(migrations.STEPS) - 1}")
+    db.close()
+
+    db = connect(path)
+    after = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
+    assert after == {"R1": keyed["R1"], "O1": ""}
+    twin = _with_time(good("R2"), recent)
+    do_import(db, _timed_csv([twin]))
+    assert any("duplicate" in f and "R1" in f for f in orders.find_order(db, "R2").flags)

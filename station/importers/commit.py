@@ -9,7 +9,6 @@ whole plan in one transaction, so an import is all or nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -23,6 +22,7 @@ from station.importers.orders import ImportedOrder, OrderPreview
 from station.importers.problems import RowProblem
 from station.store import flags as flag_store
 from station.store import orders as order_store
+from station.store.crypto import cipher_for
 from station.store.db import transaction
 from station.store.flags import Flag
 
@@ -87,6 +87,7 @@ def plan_orders(
     addresses = parse_addresses([o.address for o in orders], check_words)
     known = order_store.existing_orders(db, [o.order_no for o in orders])
     owners = order_store.pick_code_owners(db, [o.pick_code for o in orders if o.pick_code])
+    cipher = cipher_for(db)
     for order, address in zip(orders, addresses, strict=True):
         existing = known.get(order.order_no.upper())
         owner = owners.get((order.pick_code or "").upper())
@@ -102,9 +103,14 @@ def plan_orders(
         else:
             action = "update"
         status, reason = _status(order, existing)
-        plan.orders.append(
-            PlannedOrder(order, address, action, status, reason, _fingerprint(order, address))
+        fingerprint = order_store.dedupe_key(
+            cipher,
+            order.recipient_name,
+            order.phone,
+            order.address.text,
+            ((line.sku, line.quantity) for line in order.lines),
         )
+        plan.orders.append(PlannedOrder(order, address, action, status, reason, fingerprint))
         if existing is not None and existing.shipped:
             _alert_if_withdrawn(plan, order, existing)
     live = [p for p in plan.orders if p.action in ("new", "update")]
@@ -171,19 +177,6 @@ def _alert_if_withdrawn(
             f"already {what} ({existing.tracking_no or '-'}): intercept it with the carrier",
         )
     )
-
-
-def _fingerprint(order: ImportedOrder, address: ParsedAddress) -> str:
-    items = sorted(f"{line.sku.upper()}*{line.quantity}" for line in order.lines)
-    text = "|".join(
-        (
-            order.recipient_name.strip(),
-            order.phone.strip(),
-            "".join(order.address.text.split()),
-            *items,
-        )
-    )
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def _moment(order: ImportedOrder, fallback: str) -> dt.datetime:

@@ -97,9 +97,12 @@ class FieldCipher:
         name itself stays encrypted: without the key it cannot be guessed from a
         list of common names."""
         normal = "".join(text.split()).casefold()
-        if not normal:
-            return ""
-        return hmac.new(self.key, b"name-index\0" + normal.encode(), "sha256").hexdigest()[:24]
+        return self.digest("name-index", normal) if normal else ""
+
+    def digest(self, purpose: str, text: str) -> str:
+        """A keyed fingerprint of `text` for one purpose (HMAC-SHA256, 96 bits shown)."""
+        message = purpose.encode() + b"\0" + text.encode()
+        return hmac.new(self.key, message, "sha256").hexdigest()[:24]
 
 
 def is_sealed(stored: object) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import sqlite_utils
@@ -395,6 +396,60 @@ def _drop_plaintext_indexes(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS orders_phone_last4")
 
 
+KEYED_DEDUPE_DAYS = 7
+
+
+def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
+    """The duplicate-order fingerprint becomes keyed (station.store.orders.dedupe_key).
+    The last week's orders get the new fingerprint, so a duplicate across the upgrade
+    is still found; older fingerprints, which no 24-hour check reaches, are erased.
+    Without the data folder's key (it is restored later) all are erased."""
+    from station.store.crypto import KeyUnavailable, cipher_for, reveal
+    from station.store.orders import dedupe_key
+
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=KEYED_DEDUPE_DAYS)).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    db.execute(
+        "UPDATE orders SET dedupe_key = '' WHERE dedupe_key != '' "
+        "AND (ordered_at IS NULL OR ordered_at < ?)",
+        [since],
+    )
+    recent = db.execute(
+        "SELECT order_no, recipient_name, recipient_phone, address FROM orders "
+        "WHERE dedupe_key != ''"
+    ).fetchall()
+    if not recent:
+        return
+    try:
+        cipher = cipher_for(db)
+    except KeyUnavailable:
+        db.execute("UPDATE orders SET dedupe_key = '' WHERE dedupe_key != ''")
+        return
+    items: dict[str, list[tuple[str, int]]] = {}
+    for order_no, sku, quantity in db.execute(
+        "SELECT l.order_no, l.sku, l.quantity FROM order_lines l "
+        "JOIN orders o ON o.order_no = l.order_no WHERE o.dedupe_key != ''"
+    ):
+        items.setdefault(order_no.upper(), []).append((sku, quantity))
+    db.conn.executemany(
+        "UPDATE orders SET dedupe_key = ? WHERE order_no = ?",
+        [
+            (
+                dedupe_key(
+                    cipher,
+                    reveal(db, "recipient_name", name),
+                    reveal(db, "recipient_phone", phone),
+                    reveal(db, "address", address),
+                    items.get(order_no.upper(), ()),
+                ),
+                order_no,
+            )
+            for order_no, name, phone, address in recent
+        ],
+    )
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -404,4 +459,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _privacy_at_rest,
     _shipping_cost,
     _drop_plaintext_indexes,
+    _keyed_dedupe_keys,
 )

@@ -17,6 +17,7 @@ from station.core.model import (
 )
 from station.store.crypto import (
     PERSONAL_COLUMNS,
+    FieldCipher,
     cipher_for,
     name_index,
     phone_last4,
@@ -284,6 +285,22 @@ def orders_with_payment(
             chunk,
         ).fetchall()
     return pairs
+
+
+def dedupe_key(
+    cipher: FieldCipher, name: str, phone: str, address: str, items: Iterable[tuple[str, int]]
+) -> str:
+    """Who, where and what of an order, for the 24-hour duplicate check. Keyed like
+    the name index, so the database file alone cannot confirm a guessed recipient."""
+    text = "|".join(
+        (
+            name.strip(),
+            phone.strip(),
+            "".join(address.split()),
+            *sorted(f"{sku.upper()}*{quantity}" for sku, quantity in items),
+        )
+    )
+    return cipher.digest("order-dedupe", text)
 
 
 def recent_fingerprints(db: sqlite_utils.Database, since: str) -> list[tuple[str, str, str, str]]:
