@@ -200,6 +200,26 @@ def _line(
     return ImportLine(sku, cell("product_name") or sku, quantity, price)
 
 
+def _parsed(
+    values: dict[str, str],
+    name: str,
+    parse: Callable[[str], T],
+    line: int,
+    mapping: Mapping,
+    problems: list[RowProblem],
+) -> T | None:
+    """`parse` of the order's value in column `name`; None if blank or bad (bad
+    values added to `problems`)."""
+    text = values.get(name)
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except cells.BadCell as exc:
+        problems.append(RowProblem(line, mapping.columns[name], str(exc)))
+        return None
+
+
 def _assemble(
     order_no: str,
     rows: list[Row],
@@ -209,23 +229,13 @@ def _assemble(
     problems: list[RowProblem],
 ) -> ImportedOrder | None:
     line = rows[0].line
-
-    def parsed(name: str, parse: Callable[[str], T]) -> T | None:
-        if not values.get(name):
-            return None
-        try:
-            return parse(values[name])
-        except cells.BadCell as exc:
-            problems.append(RowProblem(line, mapping.columns[name], str(exc)))
-            return None
-
     status, reason = OrderStatus.OPEN, ""
     try:
         status, reason = cells.status(values.get("status", ""), values.get("refund_status", ""))
     except cells.BadCell as exc:
         problems.append(RowProblem(line, mapping.columns["status"], str(exc)))
-    value_fen = parsed("order_value", cells.fen)
-    ordered_at = parsed("ordered_at", cells.moment)
+    value_fen = _parsed(values, "order_value", cells.fen, line, mapping, problems)
+    ordered_at = _parsed(values, "ordered_at", cells.moment, line, mapping, problems)
     if problems:
         return None
     if value_fen is None:

@@ -102,7 +102,7 @@ class FieldCipher:
     def digest(self, purpose: str, text: str) -> str:
         """A keyed fingerprint of `text` for one purpose (HMAC-SHA256, 96 bits shown)."""
         message = purpose.encode() + b"\0" + text.encode()
-        return hmac.new(self.key, message, "sha256").hexdigest()[:24]
+        return hmac.digest(self.key, message, "sha256").hex()[:24]
 
 
 def is_sealed(stored: object) -> bool:
