@@ -25,7 +25,7 @@ demo: $(STAMP)
 	$(PY) -m station --data-dir $(DEMO_DIR) demo
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) -m bench
+	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) -m bench $(NAMES)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

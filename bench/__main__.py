@@ -3,6 +3,10 @@
 Each module exposes `run() -> list[Result]` and runs in a process of its own, so
 one benchmark's memory and garbage never slow the next. Benchmarks build their
 own data in a scratch folder and are never part of `make test`.
+
+`make bench NAMES="bench_import"` (or `python -m bench bench_import`) runs only
+those; their figures replace the earlier ones in docs/benchmarks.json, from which
+docs/benchmarks.md is written whole, with when and where each module was measured.
 """
 
 from __future__ import annotations
@@ -72,28 +76,62 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--one"]:
         return run_one(argv[1])
     names = argv or sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
-    results: list[Result] = []
+    measured = _load_measured()
     for name in names:
         print(f"== {name}", flush=True)
-        for result in run_isolated(name):
+        results = run_isolated(name)
+        for result in results:
             print(result.row(), flush=True)
-            results.append(result)
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} by `make bench` "
-        f"on: {machine()}.",
-        "",
-        "| issue | what | measured | target |",
-        "| --- | --- | --- | --- |",
-        *(r.row() for r in results),
-        "",
-    ]
-    out = ROOT / "docs" / "benchmarks.md"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {out}")
+        measured[name] = {
+            "at": f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+            "machine": machine(),
+            "results": [dataclasses.asdict(r) for r in results],
+        }
+    MEASURED.write_text(json.dumps(measured, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    REPORT.write_text(report(measured), encoding="utf-8")
+    print(f"wrote {REPORT}")
     return 0
+
+
+MEASURED = ROOT / "docs" / "benchmarks.json"
+REPORT = ROOT / "docs" / "benchmarks.md"
+
+
+def _load_measured() -> dict[str, dict]:
+    try:
+        return json.loads(MEASURED.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def report(measured: dict[str, dict]) -> str:
+    """The Markdown report: every figure by issue, then when and where each ran."""
+    rows = sorted(
+        (Result(**fields) for run in measured.values() for fields in run["results"]),
+        key=lambda r: r.issue,
+    )
+    runs = {(run["at"], run["machine"]) for run in measured.values()}
+    if len(runs) == 1:
+        ((at, where),) = runs
+        provenance = [f"Measured {at} by `make bench` on: {where}."]
+    else:
+        provenance = [
+            "Measured by `make bench`, module by module:",
+            "",
+            *(f"- `{name}`: {run['at']} on {run['machine']}" for name, run in measured.items()),
+        ]
+    return "\n".join(
+        [
+            "# Benchmarks",
+            "",
+            *provenance,
+            "",
+            "| issue | what | measured | target |",
+            "| --- | --- | --- | --- |",
+            *(r.row() for r in rows),
+            "",
+        ]
+    )
 
 
 if __name__ == "__main__":
