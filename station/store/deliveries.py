@@ -214,6 +214,21 @@ def dismiss(db: sqlite_utils.Database, target: str, outbox_id: int, by: str, rea
     return changed == 1
 
 
+def reached_upstream(
+    db: sqlite_utils.Database, target: str, shipment_id: object, not_sent_note: str
+) -> bool:
+    """Did the target take the shipment's record? Done, and not settled as never sent."""
+    return (
+        db.execute(
+            """SELECT 1 FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
+               WHERE d.target = ? AND o.shipment_id = ? AND o.event = 'shipment.recorded'
+                 AND d.state = 'done' AND d.note != ?""",
+            (target, shipment_id, not_sent_note),
+        ).fetchone()
+        is not None
+    )
+
+
 def attention(db: sqlite_utils.Database, target: str | None = None) -> list[Attention]:
     rows = db.execute(
         """SELECT d.target, d.outbox_id, o.order_no,

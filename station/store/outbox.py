@@ -1,4 +1,5 @@
-"""Reading the upload queue: the rows `record_shipment` writes, one per shipment.
+"""Reading the upload queue: a `shipment.recorded` row per shipment (written by
+`record_shipment`) and a `shipment.voided` row per void (`void_shipment`).
 
 The outbox row itself never changes except its summary `state`; how far each
 sync target got with it lives in `deliveries` (station.store.deliveries).
@@ -13,6 +14,9 @@ from typing import Any
 
 import sqlite_utils
 
+RECORDED = "shipment.recorded"
+VOIDED = "shipment.voided"
+
 
 @dataclass(frozen=True)
 class Record:
@@ -25,6 +29,7 @@ class Record:
     payload: dict[str, Any]
     created_at: str
     ref: dict[str, Any] = field(default_factory=dict)
+    shipment_voided: bool = False
 
 
 def load(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Record]:
@@ -35,8 +40,9 @@ def load(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Record]:
     marks = ",".join("?" for _ in wanted)
     rows = db.execute(
         f"""SELECT o.id, o.event, o.order_no, o.idempotency_key, o.payload, o.created_at,
-                   r.data
+                   r.data, s.voided_at IS NOT NULL
             FROM outbox o LEFT JOIN order_refs r ON r.order_no = o.order_no
+                 LEFT JOIN shipments s ON s.id = o.shipment_id
             WHERE o.id IN ({marks}) ORDER BY o.id""",
         wanted,
     ).fetchall()
@@ -49,6 +55,7 @@ def load(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Record]:
             payload=json.loads(row[4]),
             created_at=row[5],
             ref=json.loads(row[6]) if row[6] else {},
+            shipment_voided=bool(row[7]),
         )
         for row in rows
     ]

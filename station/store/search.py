@@ -6,6 +6,7 @@ the same transaction as the change itself.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 import sqlite_utils
@@ -14,6 +15,7 @@ from station.core.model import OrderStatus
 from station.store import audit
 from station.store.crypto import name_index, reveal
 from station.store.db import now_utc, transaction
+from station.store.outbox import VOIDED
 from station.store.users import Action, User, require, role_of
 
 _FOUND = """
@@ -94,18 +96,21 @@ def void_shipment(
 ) -> None:
     """Void a shipment (supervisor). Its pool number becomes 'void', never handed out
     again. With `repack` the order is open to be packed anew; without, it is put on
-    hold with the reason, so the bench explains why it must not be packed."""
+    hold with the reason, so the bench explains why it must not be packed. A
+    `shipment.voided` record joins the upload queue in the same transaction."""
     user = require(user, Action.VOID)
     if not reason.strip():
         raise ValueError("A void needs a reason.")
     stamp = now_utc()
     with transaction(db):
         row = db.execute(
-            "SELECT order_no, tracking_no, voided_at FROM shipments WHERE id = ?", [shipment_id]
+            "SELECT s.order_no, s.tracking_no, s.voided_at, s.carrier, o.source "
+            "FROM shipments s JOIN orders o ON o.order_no = s.order_no WHERE s.id = ?",
+            [shipment_id],
         ).fetchone()
         if row is None:
             raise VoidError(f"No shipment {shipment_id}.")
-        order_no, tracking_no, voided_at = row
+        order_no, tracking_no, voided_at, carrier, source = row
         if voided_at is not None:
             raise VoidError(f"Shipment {tracking_no} was already voided on {voided_at}.")
         db.execute(
@@ -127,6 +132,30 @@ def void_shipment(
             reason=reason,
             station=station,
             detail={"shipment_id": shipment_id, "repack": repack},
+        )
+        voided = {
+            "shipment_id": shipment_id,
+            "order_no": order_no,
+            "source": source,
+            "carrier": carrier,
+            "tracking_no": tracking_no,
+            "voided_at": stamp,
+            "voided_by": user.name,
+            "reason": reason,
+            "repack": repack,
+            "station": station,
+        }
+        db.execute(
+            """INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload,
+                 created_at) VALUES (?, ?, ?, ?, ?, ?)""",
+            (
+                VOIDED,
+                shipment_id,
+                order_no,
+                f"void:{order_no}:{tracking_no}",
+                json.dumps(voided, ensure_ascii=False),
+                stamp,
+            ),
         )
 
 

@@ -78,6 +78,7 @@ class MiniProgramTarget:
     ):
         self.name = name
         self.batch = 1
+        self.takes_voids = False
         self.api = api
         self.order_key = order_key
         self.mchid = mchid

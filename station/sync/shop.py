@@ -60,6 +60,7 @@ class ShopTarget:
     def __init__(self, name: str, api: WeChatApi, clock: Callable[[], float] = time.time):
         self.name = name
         self.batch = 1
+        self.takes_voids = False
         self.api = api
         self.clock = clock
 

@@ -11,6 +11,10 @@ from station.sync.outcome import Outcome
 class Target(Protocol):
     name: str
     batch: int  # records per deliver() call
+    # An event log (the webhook) gets every record, voids included. WeChat keeps one
+    # waybill per order and has no "unship": for it the uploader settles voided
+    # shipments itself (station.sync.voids) and deliver() never sees them.
+    takes_voids: bool
 
     def deliver(self, records: list[Record], in_doubt: set[int]) -> list[Outcome]:
         """Send the records; one outcome per record, in order.

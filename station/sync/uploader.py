@@ -23,6 +23,7 @@ import sqlite_utils
 
 from station.store import deliveries, outbox
 from station.store.db import iso
+from station.sync import voids
 from station.sync.backoff import full_jitter
 from station.sync.outcome import Outcome, TargetProblem, Verdict
 from station.sync.target import Target
@@ -136,11 +137,15 @@ class Uploader:
         loaded = set(ids)
         due = [d for d in due if d.outbox_id in loaded]
         in_doubt = {d.outbox_id for d in due if d.in_doubt}
+        settled: dict[int, Outcome] = {}
+        if not target.takes_voids:
+            settled = voids.settle(self.db, target.name, records, in_doubt)
+        to_send = [r for r in records if r.id not in settled]
         deliveries.start(self.db, target.name, ids)
         try:
-            outcomes = target.deliver(records, in_doubt)
-            if len(outcomes) != len(records):
-                raise RuntimeError(f"{len(outcomes)} outcomes for {len(records)} records")
+            sent = target.deliver(to_send, in_doubt) if to_send else []
+            if len(sent) != len(to_send):
+                raise RuntimeError(f"{len(sent)} outcomes for {len(to_send)} records")
         except TargetProblem as problem:
             self._pause(target, due, problem)
             return
@@ -149,15 +154,19 @@ class Uploader:
             problem = TargetProblem(f"internal error: {exc!r}", in_doubt=True, offline=False)
             self._pause(target, due, problem)
             return
+        settled.update(zip((r.id for r in to_send), sent, strict=True))
+        outcomes = [settled[r.id] for r in records]
         attempts = {d.outbox_id: d.attempts for d in due}
         now = self.clock()
         finished = [
             self._finished(r.id, o, attempts[r.id], now)
             for r, o in zip(records, outcomes, strict=True)
         ]
-        values = {ONLINE: "1", LAST_ERROR: "", **target.state()}
-        if any(o.verdict is Verdict.DONE for o in outcomes):
-            values[LAST_SUCCESS] = stamp(now)
+        values: dict[str, str] = {}
+        if to_send:  # only an answer from upstream says it is online
+            values = {ONLINE: "1", LAST_ERROR: "", **target.state()}
+            if any(o.verdict is Verdict.DONE for o in sent):
+                values[LAST_SUCCESS] = stamp(now)
         deliveries.finish(self.db, target.name, finished, values)
         self._failures[target.name] = 0
 

@@ -57,6 +57,7 @@ class WebhookTarget:
         clock: Callable[[], float] = time.time,
     ):
         self.name = name
+        self.takes_voids = True
         self.client = client
         self.key = key
         self.batch = batch
