@@ -315,3 +315,12 @@ def test_upgrading_rekeys_last_weeks_fingerprints_and_still_finds_the_twin(data_
     twin = _with_time(good("R2"), recent)
     do_import(db, _timed_csv([twin]))
     assert any("duplicate" in f and "R1" in f for f in orders.find_order(db, "R2").flags)
+
+
+def test_the_duplicate_check_reads_only_the_recent_fingerprints(db: sqlite_utils.Database) -> None:
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN SELECT order_no, dedupe_key, ordered_at, status FROM orders "
+        "WHERE dedupe_key != '' AND ordered_at >= ?",
+        ["2026-11-21T00:00:00Z"],
+    ).fetchall()
+    assert any("orders_recent_dedupe (ordered_at>?)" in row[-1] for row in plan), plan

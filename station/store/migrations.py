@@ -403,9 +403,17 @@ def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
     """The duplicate-order fingerprint becomes keyed (station.store.orders.dedupe_key).
     The last week's orders get the new fingerprint, so a duplicate across the upgrade
     is still found; older fingerprints, which no 24-hour check reaches, are erased.
-    Without the data folder's key (it is restored later) all are erased."""
+    Without the data folder's key (it is restored later) all are erased. The check
+    reads the fingerprints of a time range, so they are indexed by order time (the old
+    index by fingerprint made it read all of them)."""
     from station.store.crypto import KeyUnavailable, cipher_for, reveal
     from station.store.orders import dedupe_key
+
+    db.execute("DROP INDEX IF EXISTS orders_dedupe_key")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS orders_recent_dedupe ON orders(ordered_at) "
+        "WHERE dedupe_key != ''"
+    )
 
     since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=KEYED_DEDUPE_DAYS)).strftime(
         "%Y-%m-%dT%H:%M:%SZ"
