@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+from PySide6.QtCore import QAbstractItemModel
 
 from station.store import orders
 from station.ui.import_dialog import ImportDialog
@@ -17,11 +19,59 @@ SHOP = (
 )
 
 
+BIG = 20_000  # orders in the big file, plus one flagged order
+BIG_HEADER = (
+    "订单号,商品编码,商品名称,商品数量,商品单价,收货人,收货人手机号,省,市,区,详细地址,"
+    "订单状态,下单时间\n"
+)
+
+
 @pytest.fixture
 def dialog(qtbot, db: sqlite_utils.Database, data_dir: Path) -> ImportDialog:  # type: ignore[no-untyped-def]
     dialog = ImportDialog(db, data_dir)
     qtbot.addWidget(dialog)
     return dialog
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A WeChat Shop export of BIG orders (one to three lines each, GB18030), then an
+    order whose address names a barracks (flagged) and a row with a bad quantity;
+    the bad row's line number with it."""
+    rng = random.Random(5)
+    rows = [BIG_HEADER]
+    for n in range(BIG):
+        street = f"人民路{rng.randint(1, 999)}号{rng.randint(1, 30)}栋{rng.randint(101, 2808)}室"
+        for line in range(rng.choice((1, 1, 2, 3))):
+            sku = f"SKU-{rng.randrange(500)}-{line}"
+            rows.append(
+                f"WX{n:010d},{sku},商品{sku},{rng.randint(1, 3)},19.90,"
+                + (
+                    f"客户{n},13{rng.randrange(10**9):09d},浙江省,杭州市,西湖区,{street},待发货,"
+                    f"2026-11-21 {n % 24:02d}:{n % 60:02d}:00\n"
+                    if line == 0
+                    else ",,,,,,,\n"
+                )
+            )
+    rows.append(
+        "WXFLAGGED,SKU-1-0,商品,1,19.90,王五,13800000000,浙江省,杭州市,西湖区,"
+        "某某部队9号,待发货,2026-11-21 10:00:00\n"
+    )
+    rows.append(
+        "WXBAD,SKU-1-0,商品,many,19.90,王六,13800000001,浙江省,杭州市,西湖区,"
+        "人民路1号,待发货,2026-11-21 10:00:00\n"
+    )
+    path = tmp_path_factory.mktemp("big") / "shop.csv"
+    path.write_bytes("".join(rows).encode("gb18030"))
+    return path, len(rows)
+
+
+def cell(model: QAbstractItemModel, row: int, column: int) -> str:
+    return model.data(model.index(row, column))
+
+
+def row_of(model: QAbstractItemModel, order_no: str) -> int:
+    return next(r for r in range(model.rowCount()) if cell(model, r, 0) == order_no)
 
 
 def test_shop_file_preview_shows_rows_and_problems_then_commits(
@@ -35,13 +85,12 @@ def test_shop_file_preview_shows_rows_and_problems_then_commits(
     assert dialog.load_file(file)
     assert not dialog.commit_button.isEnabled()
     assert dialog.preview()
-    assert dialog.rows.rowCount() == 1 and dialog.rows.item(0, 0).text() == "U1"
-    assert dialog.rows.item(0, 1).text() == "new"
-    assert dialog.problems.rowCount() == 1
-    assert (dialog.problems.item(0, 0).text(), dialog.problems.item(0, 1).text()) == (
-        "3",
-        "商品数量",
-    )
+    rows, problems = dialog.preview_model, dialog.problem_model
+    assert dialog.rows.model() is rows and dialog.problems.model() is problems
+    assert rows.rowCount() == 1 and cell(rows, 0, 0) == "U1"
+    assert cell(rows, 0, 1) == "new"
+    assert problems.rowCount() == 1
+    assert (cell(problems, 0, 0), cell(problems, 0, 1)) == ("3", "商品数量")
     assert orders.find_order(db, "U1") is None
     with qtbot.waitSignal(dialog.imported) as signal:
         dialog.commit()
@@ -76,7 +125,7 @@ def test_generic_file_needs_columns_and_a_saved_mapping_comes_back(
     dialog.mapping_name.setText("my-shop")
     saved = dialog.save_current_mapping()
     assert saved == data_dir / "mappings" / "my-shop.json"
-    assert dialog.preview() and dialog.rows.item(0, 0).text() == "G1"
+    assert dialog.preview() and cell(dialog.preview_model, 0, 0) == "G1"
 
     again = ImportDialog(db, data_dir)
     qtbot.addWidget(again)
@@ -104,6 +153,30 @@ def test_products_preview_and_commit(
     dialog.kind.setCurrentIndex(dialog.kind.findData("products"))
     dialog.load_file(file)
     assert dialog.preview()
-    assert dialog.rows.rowCount() == 1 and dialog.problems.rowCount() == 1
+    assert dialog.preview_model.rowCount() == 1 and dialog.problem_model.rowCount() == 1
+    assert [cell(dialog.preview_model, 0, c) for c in (0, 3, 4)] == ["CUP-9", "6901 6902", "300 g"]
     dialog.commit()
     assert orders.find_product(db, "6902").sku == "CUP-9"
+
+
+def test_a_big_file_previews_through_models_with_flags_and_problems(
+    dialog: ImportDialog,
+    big_file: tuple[Path, int],
+) -> None:
+    file, bad_line = big_file
+    assert dialog.load_file(file) and dialog.preview()
+    rows = dialog.preview_model
+    assert rows.rowCount() == BIG + 1 == len(dialog.plan.orders)
+    assert rows.columnCount() == 5
+    flagged = row_of(rows, "WXFLAGGED")
+    assert "部队" in cell(rows, flagged, 4)
+    assert cell(rows, 0, 4) == "" and cell(rows, 0, 1) == "new"
+    assert "SKU-" in cell(rows, BIG - 1, 3)
+    problems = dialog.problem_model
+    assert problems.rowCount() == 1
+    assert (cell(problems, 0, 0), cell(problems, 0, 1)) == (str(bad_line), "商品数量")
+    assert "flagged 1" in dialog.status.text() and f"New {BIG + 1}" in dialog.status.text()
+    # The view scrolls to the end and selects there without making every row.
+    dialog.rows.scrollToBottom()
+    dialog.rows.selectRow(BIG)
+    assert dialog.rows.selectionModel().selectedRows()[0].row() == BIG

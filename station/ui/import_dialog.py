@@ -13,14 +13,17 @@ from pathlib import Path
 import sqlite_utils
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -48,6 +51,13 @@ from station.importers.table import Table, UnreadableFile, read_table
 from station.settings import Settings, SettingsError
 from station.store.db import transaction
 from station.store.orders import save_products
+from station.ui.import_model import (
+    RowsModel,
+    flag_texts,
+    order_cells,
+    problem_cells,
+    product_cells,
+)
 
 _NO_COLUMN = ""
 
@@ -98,22 +108,22 @@ class ImportDialog(QDialog):
         self.columns = QTableWidget(0, 2)
         self.columns.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Column in the file")])
         self.columns.horizontalHeader().setStretchLastSection(True)
-        self.rows = QTableWidget(0, 5)
-        self.rows.setHorizontalHeaderLabels(
+        self.preview_model = RowsModel(
             [
                 self.tr("Order / SKU"),
                 self.tr("Action"),
                 self.tr("Name"),
                 self.tr("Lines"),
                 self.tr("Flags"),
-            ]
+            ],
+            self,
         )
-        self.rows.horizontalHeader().setStretchLastSection(True)
-        self.problems = QTableWidget(0, 3)
-        self.problems.setHorizontalHeaderLabels(
-            [self.tr("Line"), self.tr("Column"), self.tr("Problem")]
+        self.rows = _table_view(self.preview_model, (170, 80, 120, 300))
+        self.problem_model = RowsModel(
+            [self.tr("Line"), self.tr("Column"), self.tr("Problem")], self
         )
-        self.problems.horizontalHeader().setStretchLastSection(True)
+        self.problems = _table_view(self.problem_model, (80, 160))
+        self.problems.verticalHeader().hide()  # its numbers are not the file's lines
         self.tabs = QTabWidget()
         self.tabs.addTab(self.columns, self.tr("Columns"))
         self.tabs.addTab(self.rows, self.tr("Preview"))
@@ -302,17 +312,10 @@ class ImportDialog(QDialog):
             choice.setCurrentText(mapping.columns.get(field.name, _NO_COLUMN))
             choice.currentIndexChanged.connect(self._invalidate)
             self.columns.setCellWidget(row, 1, choice)
+        self.columns.resizeColumnToContents(0)
 
     def _show_orders(self, plan: ImportPlan) -> None:
-        self.rows.setRowCount(len(plan.orders))
-        for row, planned in enumerate(plan.orders):
-            order = planned.order
-            flags = "; ".join(f.detail for f in plan.flags_of(order.order_no))
-            lines = ", ".join(f"{ln.sku}×{ln.quantity}" for ln in order.lines)
-            for col, text in enumerate(
-                (order.order_no, planned.action, order.recipient_name, lines, flags)
-            ):
-                self.rows.setItem(row, col, QTableWidgetItem(text))
+        self.preview_model.show(plan.orders, order_cells(flag_texts(plan.flags)))
         self._show_problems(plan.problems)
         self._say(
             self.tr(
@@ -329,13 +332,7 @@ class ImportDialog(QDialog):
         )
 
     def _show_products(self, preview: ProductPreview) -> None:
-        self.rows.setRowCount(len(preview.products))
-        for row, product in enumerate(preview.products):
-            weight = "" if product.weight_g is None else f"{product.weight_g} g"
-            for col, text in enumerate(
-                (product.sku, product.category, product.name, " ".join(product.barcodes), weight)
-            ):
-                self.rows.setItem(row, col, QTableWidgetItem(text))
+        self.preview_model.show(preview.products, product_cells)
         self._show_problems(preview.problems)
         self._say(
             self.tr("{count} products, rejected rows {rejected}. Commit to import.").format(
@@ -344,10 +341,7 @@ class ImportDialog(QDialog):
         )
 
     def _show_problems(self, problems: list) -> None:
-        self.problems.setRowCount(len(problems))
-        for row, problem in enumerate(problems):
-            for col, text in enumerate((str(problem.line), problem.column, problem.problem)):
-                self.problems.setItem(row, col, QTableWidgetItem(text))
+        self.problem_model.show(problems, problem_cells)
         self.tabs.setTabText(2, self.tr("Problems ({count})").format(count=len(problems)))
 
     def _check_words(self) -> list[str]:
@@ -363,3 +357,20 @@ class ImportDialog(QDialog):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+
+
+def _table_view(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
+    """A view for many rows: every row one line high, so scrolling never measures text."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setWordWrap(False)
+    view.setAlternatingRowColors(True)
+    rows = view.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
+    columns = view.horizontalHeader()
+    columns.setStretchLastSection(True)
+    for column, width in enumerate(widths):
+        columns.resizeSection(column, width)
+    return view

@@ -1,0 +1,108 @@
+"""Table models for the import dialog's preview and problems.
+
+A file of 100,000 orders is shown without making 500,000 table items: the model
+holds the planned orders (or products, or problems) as they are and turns a row
+into its cells only when the view asks for it, which is for the rows on screen.
+The flags of an order are grouped by order number once, when the plan arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from station.core.model import Product
+from station.importers.commit import PlannedOrder
+from station.importers.problems import RowProblem
+from station.store.flags import Flag
+
+Cells = Callable[[Any], Sequence[str]]
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """Read-only rows under fixed headers; `cells` turns one row into its texts."""
+
+    def __init__(self, headers: Sequence[str], parent: QObject | None = None):
+        super().__init__(parent)
+        self._headers = list(headers)
+        self._rows: Sequence[Any] = ()
+        self._cells: Cells = lambda row: ()
+
+    def show(self, rows: Sequence[Any], cells: Cells) -> None:
+        """Show `rows` (kept, not copied) instead of what was there."""
+        self.beginResetModel()
+        self._rows, self._cells = rows, cells
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.show((), lambda row: ())
+
+    def row(self, number: int) -> Any:
+        return self._rows[number]
+
+    def text(self, row: int, column: int) -> str:
+        return self._cells(self._rows[row])[column]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        return self.text(index.row(), index.column())
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return super().headerData(section, orientation, role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def flag_texts(flags: Iterable[Flag]) -> dict[str, str]:
+    """Each flagged order's flags as one text, in the plan's order: one pass over
+    all flags, instead of a scan of all flags for every order shown."""
+    grouped: dict[str, list[str]] = {}
+    for flag in flags:
+        grouped.setdefault(flag.order_no, []).append(flag.detail)
+    return {order_no: "; ".join(details) for order_no, details in grouped.items()}
+
+
+def order_cells(flags: dict[str, str]) -> Cells:
+    """Order number, action, recipient, lines and flags of a planned order."""
+
+    def cells(planned: PlannedOrder) -> tuple[str, ...]:
+        order = planned.order
+        lines = ", ".join(f"{line.sku}×{line.quantity}" for line in order.lines)
+        return (
+            order.order_no,
+            planned.action,
+            order.recipient_name,
+            lines,
+            flags.get(order.order_no, ""),
+        )
+
+    return cells
+
+
+def product_cells(product: Product) -> tuple[str, ...]:
+    weight = "" if product.weight_g is None else f"{product.weight_g} g"
+    return (product.sku, product.category, product.name, " ".join(product.barcodes), weight)
+
+
+def problem_cells(problem: RowProblem) -> tuple[str, ...]:
+    return (str(problem.line), problem.column, problem.problem)
