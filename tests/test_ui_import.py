@@ -1,24 +1,29 @@
-"""The import dialog: file, columns, preview with row problems, saved mappings, commit."""
+"""The import dialog: file, columns, preview with row problems, saved mappings, commit;
+its steps on a worker thread with their own connection, big files through models."""
 
 from __future__ import annotations
 
+import queue
 import random
+import sqlite3
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QTimer
 
 from station.store import orders
-from station.ui.import_dialog import ImportDialog
+from station.store.db import DB_FILE, connect
+from station.ui import import_dialog
+from station.ui.import_dialog import COMMIT, PREVIEW, READ, ImportDialog
 
 SHOP = (
     "订单号,商品编码,商品数量,收货人,省,市,区,详细地址\n"
     "U1,CUP-350,1,张三,广东省,深圳市,南山区,科技园1栋101\n"
     "U2,CUP-350,many,李四,广东省,深圳市,南山区,科技园2栋\n"
 )
-
-
 BIG = 20_000  # orders in the big file, plus one flagged order
 BIG_HEADER = (
     "订单号,商品编码,商品名称,商品数量,商品单价,收货人,收货人手机号,省,市,区,详细地址,"
@@ -66,12 +71,36 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     return path, len(rows)
 
 
+def run(qtbot, dialog: ImportDialog, start: Callable[[], bool], step: str) -> bool:  # type: ignore[no-untyped-def]
+    """Start a step and wait until `step` has finished, or a step before it failed;
+    whether it succeeded."""
+    with qtbot.waitSignal(
+        dialog.step_finished,
+        timeout=60_000,
+        check_params_cb=lambda finished, ok: finished == step or not ok,
+    ) as blocker:
+        assert start()
+    return blocker.args[1]
+
+
 def cell(model: QAbstractItemModel, row: int, column: int) -> str:
     return model.data(model.index(row, column))
 
 
 def row_of(model: QAbstractItemModel, order_no: str) -> int:
     return next(r for r in range(model.rowCount()) if cell(model, r, 0) == order_no)
+
+
+def stored_orders(data_dir: Path) -> int:
+    """Counted on a connection of the test's own, as another program would see it."""
+    with sqlite3.connect(data_dir / DB_FILE) as conn:
+        return conn.execute("SELECT count(*) FROM orders").fetchone()[0]
+
+
+def assert_usable(dialog: ImportDialog) -> None:
+    assert not dialog.busy and not dialog.progress.isVisibleTo(dialog)
+    assert dialog.preview_button.isEnabled() and dialog.browse_button.isEnabled()
+    assert dialog.kind.isEnabled() and dialog.columns.isEnabled()
 
 
 def test_shop_file_preview_shows_rows_and_problems_then_commits(
@@ -82,21 +111,28 @@ def test_shop_file_preview_shows_rows_and_problems_then_commits(
 ) -> None:
     file = tmp_path / "shop.csv"
     file.write_bytes(SHOP.encode("gbk"))
-    assert dialog.load_file(file)
+    assert run(qtbot, dialog, lambda: dialog.load_file(file), READ)
+    assert "2 rows" in dialog.status.text()
     assert not dialog.commit_button.isEnabled()
-    assert dialog.preview()
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
     rows, problems = dialog.preview_model, dialog.problem_model
     assert dialog.rows.model() is rows and dialog.problems.model() is problems
     assert rows.rowCount() == 1 and cell(rows, 0, 0) == "U1"
     assert cell(rows, 0, 1) == "new"
     assert problems.rowCount() == 1
     assert (cell(problems, 0, 0), cell(problems, 0, 1)) == ("3", "商品数量")
+    assert dialog.tabs.tabText(2) == "Problems (1)"
     assert orders.find_order(db, "U1") is None
+    assert dialog.commit_button.isEnabled()
     with qtbot.waitSignal(dialog.imported) as signal:
-        dialog.commit()
-    assert "Imported 1" in signal.args[0]
+        assert run(qtbot, dialog, dialog.commit, COMMIT)
+    assert signal.args[0] == (
+        "Imported 1, updated 0, shipped left alone 0, rejected rows 1, flagged 0, alerts 0."
+    )
+    assert dialog.status.text() == signal.args[0]
     assert orders.find_order(db, "U1") is not None
     assert not dialog.commit_button.isEnabled()
+    assert not dialog.commit()  # nothing previewed any more
 
 
 def test_generic_file_needs_columns_and_a_saved_mapping_comes_back(
@@ -108,9 +144,10 @@ def test_generic_file_needs_columns_and_a_saved_mapping_comes_back(
 ) -> None:
     file = tmp_path / "g.csv"
     file.write_text("单号,货号,件数,姓名,地址\nG1,CUP-350,2,张三,浙江省杭州市西湖区文三路90号\n")
-    dialog.load_file(file)
-    assert not dialog.preview()
+    run(qtbot, dialog, lambda: dialog.load_file(file), READ)
+    assert not dialog.preview()  # checked at once, no step started
     assert "Columns missing" in dialog.status.text()
+    assert dialog.tabs.currentWidget() is dialog.columns
     wanted = {
         "order_no": "单号",
         "sku": "货号",
@@ -125,46 +162,77 @@ def test_generic_file_needs_columns_and_a_saved_mapping_comes_back(
     dialog.mapping_name.setText("my-shop")
     saved = dialog.save_current_mapping()
     assert saved == data_dir / "mappings" / "my-shop.json"
-    assert dialog.preview() and cell(dialog.preview_model, 0, 0) == "G1"
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
+    assert cell(dialog.preview_model, 0, 0) == "G1"
 
     again = ImportDialog(db, data_dir)
     qtbot.addWidget(again)
-    again.load_file(file)
+    run(qtbot, again, lambda: again.load_file(file), READ)
     again.saved.setCurrentIndex(again.saved.findText("my-shop"))
     assert again.current_mapping().columns == wanted
-    assert again.preview()
+    assert run(qtbot, again, again.preview, PREVIEW)
 
 
-def test_unreadable_file_is_explained(dialog: ImportDialog, tmp_path: Path) -> None:
+def test_unreadable_file_is_explained(dialog: ImportDialog, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     file = tmp_path / "bad.xlsx"
     file.write_bytes(b"PK\x03\x04broken")
-    assert not dialog.load_file(file)
+    assert not run(qtbot, dialog, lambda: dialog.load_file(file), READ)
     assert "Cannot read the file" in dialog.status.text()
-    assert not dialog.preview()
+    assert dialog.table is None
+    assert_usable(dialog)
+    # Preview reads it again, with the same answer.
+    assert not run(qtbot, dialog, dialog.preview, PREVIEW)
+    assert "Cannot read the file" in dialog.status.text()
+    assert not dialog.commit_button.isEnabled()
+
+
+def test_a_file_gone_before_preview_is_explained_and_the_dialog_stays_usable(
+    dialog: ImportDialog,
+    qtbot,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    file = tmp_path / "shop.csv"
+    file.write_bytes(SHOP.encode("gbk"))
+    dialog.path.setText(str(file))  # chosen, not read yet
+    file.unlink()
+    assert not run(qtbot, dialog, dialog.preview, PREVIEW)
+    assert "Cannot read the file" in dialog.status.text() and "shop.csv" in dialog.status.text()
+    assert_usable(dialog)
+    assert not dialog.commit_button.isEnabled()
+    file.write_bytes(SHOP.encode("gbk"))
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)  # reads, then previews
+    assert dialog.preview_model.rowCount() == 1 and dialog.commit_button.isEnabled()
 
 
 def test_products_preview_and_commit(
-    dialog: ImportDialog, db: sqlite_utils.Database, tmp_path: Path
+    dialog: ImportDialog,
+    qtbot,
+    db: sqlite_utils.Database,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     file = tmp_path / "p.csv"
     file.write_text(
         "sku,name,barcodes,weight_g\nCUP-9,杯子,6901 6902,300\nX,,,\n", encoding="utf-8"
     )
     dialog.kind.setCurrentIndex(dialog.kind.findData("products"))
-    dialog.load_file(file)
-    assert dialog.preview()
+    run(qtbot, dialog, lambda: dialog.load_file(file), READ)
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
     assert dialog.preview_model.rowCount() == 1 and dialog.problem_model.rowCount() == 1
     assert [cell(dialog.preview_model, 0, c) for c in (0, 3, 4)] == ["CUP-9", "6901 6902", "300 g"]
-    dialog.commit()
+    with qtbot.waitSignal(dialog.imported) as signal:
+        run(qtbot, dialog, dialog.commit, COMMIT)
+    assert signal.args[0] == "Imported 1 products, rejected rows 1."
     assert orders.find_product(db, "6902").sku == "CUP-9"
 
 
 def test_a_big_file_previews_through_models_with_flags_and_problems(
     dialog: ImportDialog,
-    big_file: tuple[Path, int],
+    qtbot,
+    big_file: tuple[Path, int],  # type: ignore[no-untyped-def]
 ) -> None:
     file, bad_line = big_file
-    assert dialog.load_file(file) and dialog.preview()
+    dialog.path.setText(str(file))
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)  # reads, then previews
     rows = dialog.preview_model
     assert rows.rowCount() == BIG + 1 == len(dialog.plan.orders)
     assert rows.columnCount() == 5
@@ -180,3 +248,135 @@ def test_a_big_file_previews_through_models_with_flags_and_problems(
     dialog.rows.scrollToBottom()
     dialog.rows.selectRow(BIG)
     assert dialog.rows.selectionModel().selectedRows()[0].row() == BIG
+
+
+def test_the_window_keeps_running_while_a_big_file_is_checked_and_imported(
+    dialog: ImportDialog,
+    qtbot,
+    monkeypatch: pytest.MonkeyPatch,
+    data_dir: Path,
+    big_file: tuple[Path, int],  # type: ignore[no-untyped-def]
+) -> None:
+    """The worker waits until a timer on the GUI thread lets it go: with the steps
+    on the GUI thread, the timer could not fire and the step would wait in vain."""
+    waiting: queue.SimpleQueue[threading.Event] = queue.SimpleQueue()
+    workers: list[dict] = []
+    states: list[dict] = []
+
+    def gated(real: Callable) -> Callable:
+        def step(*args, **kwargs):  # type: ignore[no-untyped-def]
+            go = threading.Event()
+            waiting.put(go)
+            workers.append({"thread": threading.current_thread(), "released": go.wait(20)})
+            return real(*args, **kwargs)
+
+        return step
+
+    def tick() -> None:  # on the GUI thread, while the event loop runs
+        while not waiting.empty():
+            states.append(_state(dialog))
+            waiting.get().set()
+
+    timer = QTimer(dialog)
+    timer.timeout.connect(tick)
+    timer.start(10)
+    monkeypatch.setattr(import_dialog, "plan_orders", gated(import_dialog.plan_orders))
+    monkeypatch.setattr(import_dialog, "apply_plan", gated(import_dialog.apply_plan))
+    dialog.path.setText(str(big_file[0]))
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
+    assert run(qtbot, dialog, dialog.commit, COMMIT)
+    timer.stop()
+    assert len(workers) == 3  # planned for the preview, planned again and applied at commit
+    assert all(s["released"] for s in workers)
+    assert all(s["thread"] is not threading.main_thread() for s in workers)
+    assert threading.current_thread() is threading.main_thread()
+    assert len(states) == 3
+    for state in states:
+        assert not state["preview"] and not state["commit"] and not state["browse"]
+        assert state["progress"]
+    assert states[0]["status"].startswith("Checking")
+    assert states[1]["status"] == f"Importing {BIG + 1:,} orders…"
+    assert stored_orders(data_dir) == BIG + 1
+    assert_usable(dialog)
+
+
+def _state(dialog: ImportDialog) -> dict:
+    return {
+        "status": dialog.status.text(),
+        "preview": dialog.preview_button.isEnabled(),
+        "commit": dialog.commit_button.isEnabled(),
+        "browse": dialog.browse_button.isEnabled(),
+        "progress": dialog.progress.isVisibleTo(dialog),
+    }
+
+
+def test_closing_during_a_commit_waits_and_leaves_the_whole_import(
+    dialog: ImportDialog,
+    qtbot,
+    data_dir: Path,
+    big_file: tuple[Path, int],  # type: ignore[no-untyped-def]
+) -> None:
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.path.setText(str(big_file[0]))
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
+    assert stored_orders(data_dir) == 0
+    with (
+        qtbot.waitSignal(dialog.finished, timeout=60_000),
+        qtbot.waitSignal(dialog.imported, timeout=60_000) as imported,
+    ):
+        assert dialog.commit()
+        assert not dialog.close()  # refused for now: the import is running
+        dialog.reject()
+        assert dialog.isVisible() and dialog.busy
+        assert dialog.status.text() == "Closing when this step has finished…"
+    assert not dialog.isVisible()
+    assert imported.args[0].startswith(f"Imported {BIG + 1}, ")
+    assert stored_orders(data_dir) == BIG + 1  # all of them, never a part
+
+
+def test_a_full_disk_during_commit_imports_nothing_and_commit_can_be_tried_again(
+    dialog: ImportDialog,
+    qtbot,
+    monkeypatch: pytest.MonkeyPatch,
+    data_dir: Path,
+    big_file: tuple[Path, int],  # type: ignore[no-untyped-def]
+) -> None:
+    real_connect = import_dialog.connect
+
+    def nearly_full(path: Path) -> sqlite_utils.Database:
+        """The worker's connection may grow the file by a few pages only: SQLITE_FULL."""
+        db = real_connect(path)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages + 5}")
+        return db
+
+    dialog.path.setText(str(big_file[0]))
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
+    monkeypatch.setattr(import_dialog, "connect", nearly_full)
+    assert not run(qtbot, dialog, dialog.commit, COMMIT)
+    assert dialog.status.text().startswith("The disk is full: nothing was imported.")
+    assert stored_orders(data_dir) == 0
+    assert_usable(dialog)
+    assert dialog.commit_button.isEnabled()  # the preview stands: try again
+    monkeypatch.setattr(import_dialog, "connect", real_connect)
+    assert run(qtbot, dialog, dialog.commit, COMMIT)
+    assert stored_orders(data_dir) == BIG + 1
+
+
+def test_a_database_in_memory_runs_its_steps_on_the_gui_thread(
+    qtbot,
+    data_dir: Path,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    db = connect(":memory:")
+    dialog = ImportDialog(db, data_dir)
+    qtbot.addWidget(dialog)
+    file = tmp_path / "shop.csv"
+    file.write_bytes(SHOP.encode("gbk"))
+    assert dialog.load_file(file) and not dialog.busy  # done already
+    assert dialog.preview() and dialog.preview_model.rowCount() == 1
+    with qtbot.waitSignal(dialog.imported):
+        assert dialog.commit()
+    assert orders.find_order(db, "U1") is not None
+    db.close()

@@ -427,12 +427,56 @@ station db restore {backup}</translation>
         <translation>关闭</translation>
     </message>
     <message>
+        <source>Reading {file}…</source>
+        <translation>正在读取 {file}…</translation>
+    </message>
+    <message>
+        <source>Checking {rows} rows…</source>
+        <translation>正在检查 {rows} 行…</translation>
+    </message>
+    <message>
+        <source>Importing {count} orders…</source>
+        <translation>正在导入 {count} 个订单…</translation>
+    </message>
+    <message>
+        <source>Importing {count} products…</source>
+        <translation>正在导入 {count} 个商品…</translation>
+    </message>
+    <message>
+        <source>Closing when this step has finished…</source>
+        <translation>当前步骤完成后关闭…</translation>
+    </message>
+    <message>
         <source>Cannot read the file: {reason}</source>
         <translation>无法读取文件：{reason}</translation>
     </message>
     <message>
+        <source>The disk is full: nothing was imported. Free some space, then try again.</source>
+        <translation>磁盘已满：未导入任何数据。请腾出空间后重试。</translation>
+    </message>
+    <message>
+        <source>The data folder cannot be written to: nothing was imported. Check that the disk is not write-protected and this user may write to it.</source>
+        <translation>数据文件夹无法写入：未导入任何数据。请检查磁盘没有写保护，且当前用户有权写入。</translation>
+    </message>
+    <message>
+        <source>The disk reported an error: nothing was imported. Check the disk, then try again.</source>
+        <translation>磁盘报告错误：未导入任何数据。请检查磁盘后重试。</translation>
+    </message>
+    <message>
+        <source>The database refused the import: {reason}. Nothing was imported.</source>
+        <translation>数据库拒绝了导入：{reason}。未导入任何数据。</translation>
+    </message>
+    <message>
+        <source>Unexpected error: {reason}. Nothing was imported; the log has the details.</source>
+        <translation>意外错误：{reason}。未导入任何数据；详情见日志。</translation>
+    </message>
+    <message>
         <source>{rows} rows, {encoding}. Check the columns, then Preview.</source>
         <translation>{rows} 行，编码 {encoding}。请核对列映射，然后预览。</translation>
+    </message>
+    <message>
+        <source>Checking {count} orders…</source>
+        <translation>正在检查 {count} 个订单…</translation>
     </message>
     <message>
         <source>Columns missing: {reason}</source>

@@ -4,11 +4,27 @@ Orders or products; a WeChat Shop export is recognised by its headers, any other
 file gets a column-mapping table that can be saved by name (JSON in the data
 folder's `mappings/`) and picked again next time. Nothing is written before
 Commit, and Commit re-plans against the database as it is then.
+
+Reading, checking and importing 100,000 orders take seconds, so each step runs
+on a worker thread while the station's window keeps running (scale, scanner):
+the dialog shows what it is doing, its buttons wait, and the result comes back
+to the GUI thread through the runner's queued signal. The worker opens its own
+connection to the database file and closes it when the step ends; the import is
+one transaction, all or nothing. Closing the dialog during a step closes it when
+the step has finished, so an import is never cut in half by the dialog. A
+database without a file (in memory) cannot be shared with another thread: its
+steps run on the GUI thread, as they all did before.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import sqlite_utils
 from PySide6.QtCore import Qt, Signal
@@ -22,6 +38,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -30,8 +47,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
-from station.importers.commit import ImportPlan, apply_plan, plan_orders
+from station.importers.commit import ImportPlan, ImportSummary, apply_plan, plan_orders
 from station.importers.mapping import (
     FIELDS,
     FORMATS,
@@ -45,11 +63,13 @@ from station.importers.mapping import (
     save_mapping,
     saved_mappings,
 )
-from station.importers.orders import parse_orders
+from station.importers.orders import OrderPreview, parse_orders
 from station.importers.products import ProductPreview, parse_products
 from station.importers.table import Table, UnreadableFile, read_table
+from station.runner import Runner, SyncRunner
 from station.settings import Settings, SettingsError
-from station.store.db import transaction
+from station.store.db import connect, transaction
+from station.store.errors import DISK_FULL, READ_ONLY, storage_error
 from station.store.orders import save_products
 from station.ui.import_model import (
     RowsModel,
@@ -58,16 +78,49 @@ from station.ui.import_model import (
     problem_cells,
     product_cells,
 )
+from station.ui.runner import QtRunner
+
+log = logging.getLogger("station.ui.import_dialog")
 
 _NO_COLUMN = ""
+READ, PREVIEW, COMMIT = "read", "preview", "commit"
+
+OpenDb = Callable[[], AbstractContextManager[sqlite_utils.Database]]
+
+
+class _OrdersChecked(NamedTuple):
+    """A preview of orders as the worker hands it over: the plan, each flagged
+    order's flags as one text, and the counts of the status line."""
+
+    plan: ImportPlan
+    flags: dict[str, str]
+    new: int
+    updated: int
+    shipped: int
+    rejected: int
+    flagged: int
+    alerts: int
 
 
 class ImportDialog(QDialog):
-    """`imported` carries a one-line summary after a successful commit."""
+    """`imported` carries a one-line summary after a successful commit.
+
+    `load_file`, `preview` and `commit` start a step and return whether it started;
+    `step_finished` (step, succeeded) follows once its result is shown. `runner`
+    runs the steps (default: a worker thread of the dialog's own for each step).
+    """
 
     imported = Signal(str)
+    step_finished = Signal(str, bool)
+    _counted = Signal(int)  # from the worker: the orders being checked
 
-    def __init__(self, db: sqlite_utils.Database, data_dir: Path, parent: QWidget | None = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        data_dir: Path,
+        parent: QWidget | None = None,
+        runner: Runner | None = None,
+    ):
         super().__init__(parent)
         self.db = db
         self.data_dir = Path(data_dir)
@@ -75,6 +128,14 @@ class ImportDialog(QDialog):
         self.plan: ImportPlan | None = None
         self.products: ProductPreview | None = None
         self._format_found = GENERIC
+        self._db_file = database_file(db)
+        if runner is None and self._db_file is None:
+            # A database in memory exists only on this connection: no worker can open it.
+            runner = SyncRunner()
+        self._runner = runner  # None: a worker thread of its own for each step
+        self._step: str | None = None
+        self._then: Callable[[], object] | None = None
+        self._close_when_done = False
         self.setWindowTitle(self.tr("Import orders or products"))
         self.resize(960, 640)
 
@@ -82,22 +143,23 @@ class ImportDialog(QDialog):
         self.kind.addItem(self.tr("Orders"), ORDERS)
         self.kind.addItem(self.tr("Products"), PRODUCTS)
         self.path = QLineEdit()
-        browse = QPushButton(self.tr("Choose file…"))
-        browse.clicked.connect(self._browse)
+        self.path.textEdited.connect(self._path_edited)
+        self.browse_button = QPushButton(self.tr("Choose file…"))
+        self.browse_button.clicked.connect(self._browse)
         self.format = QComboBox()
         self.format.addItems(list(FORMATS))
         self.saved = QComboBox()
         self.mapping_name = QLineEdit()
         self.mapping_name.setPlaceholderText(self.tr("name to save this mapping as"))
-        save = QPushButton(self.tr("Save mapping"))
-        save.clicked.connect(self.save_current_mapping)
+        self.save_button = QPushButton(self.tr("Save mapping"))
+        self.save_button.clicked.connect(self.save_current_mapping)
 
         file_row = QHBoxLayout()
         file_row.addWidget(self.path, 1)
-        file_row.addWidget(browse)
+        file_row.addWidget(self.browse_button)
         save_row = QHBoxLayout()
         save_row.addWidget(self.mapping_name, 1)
-        save_row.addWidget(save)
+        save_row.addWidget(self.save_button)
         form = QFormLayout()
         form.addRow(self.tr("Import"), self.kind)
         form.addRow(self.tr("File"), file_row)
@@ -131,6 +193,11 @@ class ImportDialog(QDialog):
 
         self.status = QLabel(self.tr("Choose a file."))
         self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy, for as long as it takes
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(200)
+        self.progress.hide()
         self.preview_button = QPushButton(self.tr("Preview"))
         self.preview_button.clicked.connect(self.preview)
         self.commit_button = QPushButton(self.tr("Commit"))
@@ -139,6 +206,7 @@ class ImportDialog(QDialog):
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.progress)
         buttons.addStretch(1)
         buttons.addWidget(self.preview_button)
         buttons.addWidget(self.commit_button)
@@ -150,31 +218,45 @@ class ImportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
 
+        # What a step must not see change under it; the tables stay scrollable.
+        self._inputs: list[QWidget] = [
+            self.kind,
+            self.path,
+            self.browse_button,
+            self.format,
+            self.saved,
+            self.mapping_name,
+            self.save_button,
+            self.columns,
+            self.preview_button,
+        ]
         self.kind.currentIndexChanged.connect(self._reset_columns)
         self.format.currentIndexChanged.connect(self._reset_columns)
         self.saved.currentIndexChanged.connect(self._apply_saved)
+        self._counted.connect(self._checking_orders)
         self._fill_saved()
+
+    @property
+    def busy(self) -> bool:
+        """A step is running."""
+        return self._step is not None
 
     # -- steps ----------------------------------------------------------------
 
-    def load_file(self, path: Path | str) -> bool:
-        """Read the file and propose a column mapping. False (with the reason shown)
-        when the file cannot be read."""
-        self.path.setText(str(path))
-        self._invalidate()
-        try:
-            self.table = read_table(path)
-        except UnreadableFile as exc:
-            self.table = None
-            self._say(self.tr("Cannot read the file: {reason}").format(reason=exc))
+    def load_file(self, path: Path | str, then_preview: bool = False) -> bool:
+        """Start reading the file; its columns get a proposed mapping when it has
+        been read (or the reason it cannot be read is shown). False when busy."""
+        if self.busy:
             return False
-        self._reset_columns()
-        self._say(
-            self.tr("{rows} rows, {encoding}. Check the columns, then Preview.").format(
-                rows=len(self.table.rows), encoding=self.table.encoding
-            )
+        self.path.setText(str(path))
+        self.table = None
+        self._invalidate()
+        return self._start(
+            READ,
+            self.tr("Reading {file}…").format(file=Path(path).name),
+            lambda: read_table(path),
+            lambda table: self._file_read(table, then_preview),
         )
-        return True
 
     def current_mapping(self) -> Mapping:
         columns = {}
@@ -186,62 +268,63 @@ class ImportDialog(QDialog):
         return Mapping(self._kind(), columns, self._format_found)
 
     def preview(self) -> bool:
-        """Parse and plan without writing; fill the preview and problem tables."""
-        self._invalidate()
-        if self.table is None and not (self.path.text() and self.load_file(self.path.text())):
+        """Start parsing and planning, without writing; the preview and problem
+        tables fill when it is done. False when it cannot start (busy, no file,
+        columns missing: the status line says why)."""
+        if self.busy:
             return False
-        assert self.table is not None
+        self._invalidate()
+        if self.table is None:
+            if not self.path.text():
+                self._say(self.tr("Choose a file."))
+                return False
+            return self.load_file(self.path.text(), then_preview=True)
+        table = self.table
         mapping = self.current_mapping()
         try:
-            mapping.check(self.table.headers)
+            mapping.check(table.headers)
         except MappingError as exc:
-            self._say(self.tr("Columns missing: {reason}").format(reason=exc))
-            self.tabs.setCurrentWidget(self.columns)
+            self._columns_missing(exc)
             return False
+        rows = len(table.rows)
         if self._kind() == ORDERS:
-            self.plan = plan_orders(
-                self.db,
-                parse_orders(self.table, mapping),
-                f"file:{Path(self.path.text()).name}",
-                self._check_words(),
+            source = f"file:{Path(self.path.text()).name}"
+            open_db, data_dir, counted = self._opener(), self.data_dir, self._counted.emit
+            return self._start(
+                PREVIEW,
+                self.tr("Checking {rows} rows…").format(rows=f"{rows:,}"),
+                lambda: check_orders(open_db, table, mapping, source, data_dir, counted),
+                self._show_orders,
             )
-            self._show_orders(self.plan)
-        else:
-            self.products = parse_products(self.table, mapping)
-            self._show_products(self.products)
-        self.commit_button.setEnabled(True)
-        self.tabs.setCurrentWidget(self.rows)
-        return True
+        return self._start(
+            PREVIEW,
+            self.tr("Checking {rows} rows…").format(rows=f"{rows:,}"),
+            lambda: parse_products(table, mapping),
+            self._show_products,
+        )
 
-    def commit(self) -> str:
-        """Write what the preview showed (re-planned against the database now)."""
-        if self.plan is None and self.products is None:
-            return ""
+    def commit(self) -> bool:
+        """Start writing what the preview showed (re-planned against the database
+        now, in one transaction). `imported` carries the summary once written."""
+        if self.busy or (self.plan is None and self.products is None):
+            return False
+        open_db = self._opener()
         if self.plan is not None:
-            plan = plan_orders(self.db, self.plan.preview, self.plan.source, self._check_words())
-            done = apply_plan(self.db, plan)
-            summary = self.tr(
-                "Imported {new}, updated {updated}, shipped left alone {shipped}, "
-                "rejected rows {rejected}, flagged {flagged}, alerts {alerts}."
-            ).format(
-                new=done.imported,
-                updated=done.updated,
-                shipped=done.unchanged_shipped,
-                rejected=done.rejected_rows,
-                flagged=done.flagged,
-                alerts=done.alerts,
+            preview, source, data_dir = self.plan.preview, self.plan.source, self.data_dir
+            return self._start(
+                COMMIT,
+                self.tr("Importing {count} orders…").format(count=f"{len(preview.orders):,}"),
+                lambda: import_orders(open_db, preview, source, data_dir),
+                self._orders_imported,
             )
-        else:
-            assert self.products is not None
-            with transaction(self.db):
-                count = save_products(self.db, self.products.products)
-            summary = self.tr("Imported {count} products, rejected rows {rejected}.").format(
-                count=count, rejected=self.products.rejected_rows
-            )
-        self._invalidate()
-        self._say(summary)
-        self.imported.emit(summary)
-        return summary
+        products = self.products
+        assert products is not None
+        return self._start(
+            COMMIT,
+            self.tr("Importing {count} products…").format(count=f"{len(products.products):,}"),
+            lambda: import_products(open_db, products),
+            lambda count: self._products_imported(count, products),
+        )
 
     def save_current_mapping(self) -> Path | None:
         name = self.mapping_name.text().strip()
@@ -254,6 +337,221 @@ class ImportDialog(QDialog):
         self._say(self.tr("Mapping saved as {name}.").format(name=name))
         return path
 
+    def done(self, result: int) -> None:
+        """Close, except during a step: then close once it has finished, so an
+        import is written whole (or not at all) and never left to a dying dialog."""
+        if self.busy:
+            self._close_when_done = True
+            self._say(self.tr("Closing when this step has finished…"))
+            return
+        super().done(result)
+
+    # -- running a step -------------------------------------------------------
+
+    def _start(
+        self,
+        step: str,
+        doing: str,
+        work: Callable[[], Any],
+        show: Callable[[Any], None],
+    ) -> bool:
+        self._step = step
+        self._set_busy(True)
+        self._say(doing)
+        self._submit(
+            work,
+            lambda result: self._step_done(step, show, result),
+            lambda exc: self._step_failed(step, exc),
+        )
+        return True
+
+    def _submit(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """On the given runner, else on a worker thread that lives for this step."""
+        if self._runner is not None:
+            self._runner.submit(work, done, failed)
+            return
+        worker = QtRunner()
+
+        def ending(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            def end(value: Any) -> None:
+                worker.stop()  # idle by now: its thread ends at once
+                callback(value)
+
+            return end
+
+        worker.submit(work, ending(done), ending(failed))
+
+    def _step_done(self, step: str, show: Callable[[Any], None], result: Any) -> None:
+        if not Shiboken.isValid(self):
+            return
+        self._step = None
+        self._set_busy(False)
+        show(result)
+        self.step_finished.emit(step, True)
+        then, self._then = self._then, None
+        if self._close_when_done:
+            self._close_now()
+        elif then is not None:
+            then()
+
+    def _step_failed(self, step: str, exc: BaseException) -> None:
+        if not Shiboken.isValid(self):
+            return
+        self._step = None
+        self._then = None
+        self._set_busy(False)
+        self._explain(exc)
+        self.step_finished.emit(step, False)
+        if self._close_when_done:
+            self._close_now()
+
+    def _close_now(self) -> None:
+        self._close_when_done = False
+        self.reject()
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in self._inputs:
+            widget.setEnabled(not busy)
+        self.commit_button.setEnabled(not busy and self._can_commit())
+        self.progress.setVisible(busy)
+
+    def _can_commit(self) -> bool:
+        return self.plan is not None or self.products is not None
+
+    def _opener(self) -> OpenDb:
+        """How a step gets its database: a connection of its own to the file, closed
+        after the step; the dialog's own only when there is no file (and so the step
+        runs here, on the GUI thread)."""
+        if self._db_file is None:
+            db = self.db
+            return lambda: nullcontext(db)
+        return partial(own_connection, self._db_file)
+
+    def _explain(self, exc: BaseException) -> None:
+        """An error of a step, in plain words in the status line."""
+        if isinstance(exc, UnreadableFile):
+            self._say(self.tr("Cannot read the file: {reason}").format(reason=exc))
+        elif isinstance(exc, MappingError):
+            self._columns_missing(exc)
+        elif (disk := storage_error(exc)) is not None:
+            if disk.message == DISK_FULL.message:
+                text = self.tr(
+                    "The disk is full: nothing was imported. Free some space, then try again."
+                )
+            elif disk.message == READ_ONLY.message:
+                text = self.tr(
+                    "The data folder cannot be written to: nothing was imported. Check that "
+                    "the disk is not write-protected and this user may write to it."
+                )
+            else:
+                text = self.tr(
+                    "The disk reported an error: nothing was imported. Check the disk, "
+                    "then try again."
+                )
+            log.warning("import step failed: %s", exc)
+            self._say(text)
+        elif isinstance(exc, sqlite3.Error):
+            log.warning("import step failed: %s", exc)
+            self._say(
+                self.tr("The database refused the import: {reason}. Nothing was imported.").format(
+                    reason=exc
+                )
+            )
+        else:
+            log.error("import step failed", exc_info=exc)
+            self._say(
+                self.tr(
+                    "Unexpected error: {reason}. Nothing was imported; the log has the details."
+                ).format(reason=exc)
+            )
+
+    # -- results --------------------------------------------------------------
+
+    def _file_read(self, table: Table, then_preview: bool) -> None:
+        self.table = table
+        self._reset_columns()
+        self._say(
+            self.tr("{rows} rows, {encoding}. Check the columns, then Preview.").format(
+                rows=len(table.rows), encoding=table.encoding
+            )
+        )
+        if then_preview:
+            self._then = self.preview  # the next step, once this one has finished
+
+    def _checking_orders(self, count: int) -> None:
+        if self._step == PREVIEW:
+            self._say(self.tr("Checking {count} orders…").format(count=f"{count:,}"))
+
+    def _show_orders(self, checked: _OrdersChecked) -> None:
+        self.plan = checked.plan
+        self.preview_model.show(checked.plan.orders, order_cells(checked.flags))
+        self._show_problems(checked.plan.problems)
+        self._say(
+            self.tr(
+                "New {new}, update {updated}, shipped (left alone) {shipped}, "
+                "rejected rows {rejected}, flagged {flagged}, alerts {alerts}. Commit to import."
+            ).format(
+                new=checked.new,
+                updated=checked.updated,
+                shipped=checked.shipped,
+                rejected=checked.rejected,
+                flagged=checked.flagged,
+                alerts=checked.alerts,
+            )
+        )
+        self._previewed()
+
+    def _show_products(self, preview: ProductPreview) -> None:
+        self.products = preview
+        self.preview_model.show(preview.products, product_cells)
+        self._show_problems(preview.problems)
+        self._say(
+            self.tr("{count} products, rejected rows {rejected}. Commit to import.").format(
+                count=len(preview.products), rejected=preview.rejected_rows
+            )
+        )
+        self._previewed()
+
+    def _previewed(self) -> None:
+        self.commit_button.setEnabled(True)
+        self.tabs.setCurrentWidget(self.rows)
+
+    def _show_problems(self, problems: list) -> None:
+        self.problem_model.show(problems, problem_cells)
+        self.tabs.setTabText(2, self.tr("Problems ({count})").format(count=len(problems)))
+
+    def _orders_imported(self, done: ImportSummary) -> None:
+        self._imported(
+            self.tr(
+                "Imported {new}, updated {updated}, shipped left alone {shipped}, "
+                "rejected rows {rejected}, flagged {flagged}, alerts {alerts}."
+            ).format(
+                new=done.imported,
+                updated=done.updated,
+                shipped=done.unchanged_shipped,
+                rejected=done.rejected_rows,
+                flagged=done.flagged,
+                alerts=done.alerts,
+            )
+        )
+
+    def _products_imported(self, count: int, preview: ProductPreview) -> None:
+        self._imported(
+            self.tr("Imported {count} products, rejected rows {rejected}.").format(
+                count=count, rejected=preview.rejected_rows
+            )
+        )
+
+    def _imported(self, summary: str) -> None:
+        self._invalidate()
+        self._say(summary)
+        self.imported.emit(summary)
+
     # -- helpers --------------------------------------------------------------
 
     def _kind(self) -> str:
@@ -265,6 +563,11 @@ class ImportDialog(QDialog):
         )
         if path:
             self.load_file(path)
+
+    def _path_edited(self) -> None:
+        """A path typed by hand is read again at Preview."""
+        self.table = None
+        self._invalidate()
 
     def _fill_saved(self, select: str = "") -> None:
         self.saved.blockSignals(True)
@@ -314,41 +617,9 @@ class ImportDialog(QDialog):
             self.columns.setCellWidget(row, 1, choice)
         self.columns.resizeColumnToContents(0)
 
-    def _show_orders(self, plan: ImportPlan) -> None:
-        self.preview_model.show(plan.orders, order_cells(flag_texts(plan.flags)))
-        self._show_problems(plan.problems)
-        self._say(
-            self.tr(
-                "New {new}, update {updated}, shipped (left alone) {shipped}, "
-                "rejected rows {rejected}, flagged {flagged}, alerts {alerts}. Commit to import."
-            ).format(
-                new=plan.count("new"),
-                updated=plan.count("update"),
-                shipped=plan.count("shipped"),
-                rejected=plan.rejected_rows,
-                flagged=len({f.order_no for f in plan.flags}),
-                alerts=len(plan.alerts),
-            )
-        )
-
-    def _show_products(self, preview: ProductPreview) -> None:
-        self.preview_model.show(preview.products, product_cells)
-        self._show_problems(preview.problems)
-        self._say(
-            self.tr("{count} products, rejected rows {rejected}. Commit to import.").format(
-                count=len(preview.products), rejected=preview.rejected_rows
-            )
-        )
-
-    def _show_problems(self, problems: list) -> None:
-        self.problem_model.show(problems, problem_cells)
-        self.tabs.setTabText(2, self.tr("Problems ({count})").format(count=len(problems)))
-
-    def _check_words(self) -> list[str]:
-        try:
-            return Settings.load(self.data_dir)["address.check_words"]
-        except SettingsError:
-            return Settings({})["address.check_words"]
+    def _columns_missing(self, exc: MappingError) -> None:
+        self._say(self.tr("Columns missing: {reason}").format(reason=exc))
+        self.tabs.setCurrentWidget(self.columns)
 
     def _invalidate(self) -> None:
         self.plan = None
@@ -357,6 +628,73 @@ class ImportDialog(QDialog):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+
+
+# -- the steps' work, on the worker thread: no widgets, no self.db ----------------
+
+
+def database_file(db: sqlite_utils.Database) -> Path | None:
+    """The file of the connection's main database; None for one in memory."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file) if file else None
+    return None
+
+
+@contextmanager
+def own_connection(path: Path) -> Iterator[sqlite_utils.Database]:
+    db = connect(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def check_words(data_dir: Path) -> list[str]:
+    try:
+        return Settings.load(data_dir)["address.check_words"]
+    except SettingsError:
+        return Settings({})["address.check_words"]
+
+
+def check_orders(
+    open_db: OpenDb,
+    table: Table,
+    mapping: Mapping,
+    source: str,
+    data_dir: Path,
+    counted: Callable[[int], None],
+) -> _OrdersChecked:
+    """Parse and plan the orders (reads the database, writes nothing)."""
+    preview = parse_orders(table, mapping)
+    counted(len(preview.orders))
+    words = check_words(data_dir)
+    with open_db() as db:
+        plan = plan_orders(db, preview, source, words)
+    return _OrdersChecked(
+        plan,
+        flag_texts(plan.flags),
+        new=plan.count("new"),
+        updated=plan.count("update"),
+        shipped=plan.count("shipped"),
+        rejected=plan.rejected_rows,
+        flagged=len({f.order_no for f in plan.flags}),
+        alerts=len(plan.alerts),
+    )
+
+
+def import_orders(
+    open_db: OpenDb, preview: OrderPreview, source: str, data_dir: Path
+) -> ImportSummary:
+    """Plan again against the database as it is now, then write it in one transaction."""
+    words = check_words(data_dir)
+    with open_db() as db:
+        return apply_plan(db, plan_orders(db, preview, source, words))
+
+
+def import_products(open_db: OpenDb, preview: ProductPreview) -> int:
+    with open_db() as db, transaction(db):
+        return save_products(db, preview.products)
 
 
 def _table_view(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
