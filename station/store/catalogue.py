@@ -1,9 +1,15 @@
-"""The editable carrier catalogue and rate tables, and the router built from them."""
+"""The editable carrier catalogue and rate tables, and the router built from them.
+
+Changes made by a person (`save_entries`, `replace_rates`) are written to the
+audit log in the same transaction as the change.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -15,11 +21,42 @@ from station.core.routing import (
     RULES_FILE,
     Parcel,
     Router,
+    Rule,
     RulesError,
     parse_rules,
 )
 from station.settings import Settings
+from station.store import audit
 from station.store.db import transaction
+
+CARRIER_ACTION = "carrier"
+"""Audit action of a carrier added or changed; the subject is its code."""
+RATES_ACTION = "rates"
+"""Audit action of one carrier's service rate table replaced; subject `CODE service`."""
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierEntry:
+    """A carrier as the catalogue holds it: the carrier and whether routing may use it."""
+
+    carrier: Carrier
+    active: bool = True
+
+    @property
+    def code(self) -> str:
+        return self.carrier.code
+
+    def as_dict(self) -> dict[str, Any]:
+        c = self.carrier
+        return {
+            "code": c.code,
+            "name_zh": c.name_zh,
+            "name_en": c.name_en,
+            "services": list(c.services),
+            "pattern": c.pattern,
+            "tracking_url": c.tracking_url,
+            "active": self.active,
+        }
 
 
 def carriers(db: sqlite_utils.Database, active_only: bool = True) -> dict[str, Carrier]:
@@ -40,42 +77,145 @@ def find_carrier(db: sqlite_utils.Database, code: str) -> Carrier:
     return found
 
 
+def entries(db: sqlite_utils.Database) -> dict[str, CarrierEntry]:
+    """Every carrier of the catalogue, active or not, by code, in code order."""
+    return {
+        code.upper(): CarrierEntry(
+            Carrier(code.upper(), zh, en, pattern, url, tuple(services.split())), bool(active)
+        )
+        for code, zh, en, pattern, services, url, active in db.execute(
+            "SELECT code, name_zh, name_en, pattern, services, tracking_url, active "
+            "FROM carriers ORDER BY code"
+        ).fetchall()
+    }
+
+
 def save_carrier(db: sqlite_utils.Database, carrier: Carrier, active: bool = True) -> None:
     with transaction(db):
-        db.execute(
-            """INSERT INTO carriers
-                 (code, name_zh, name_en, pattern, services, tracking_url, active)
-               VALUES (?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(code) DO UPDATE SET name_zh=excluded.name_zh, name_en=excluded.name_en,
-                 pattern=excluded.pattern, services=excluded.services,
-                 tracking_url=excluded.tracking_url, active=excluded.active""",
-            (
-                carrier.code.upper(),
-                carrier.name_zh,
-                carrier.name_en,
-                carrier.pattern,
-                " ".join(carrier.services),
-                carrier.tracking_url,
-                int(active),
-            ),
-        )
+        _upsert(db, CarrierEntry(carrier, active))
+
+
+def save_entries(
+    db: sqlite_utils.Database,
+    new: Sequence[CarrierEntry],
+    *,
+    actor: str,
+    reason: str = "",
+    station: str = "",
+) -> list[str]:
+    """Add or change carriers in one transaction, each change audited with the fields
+    it changed (old and new). Entries equal to what the catalogue holds are left
+    alone. Returns the codes changed, in the order given."""
+    changed: list[str] = []
+    with transaction(db):
+        known = entries(db)
+        for entry in new:
+            entry = replace(entry, carrier=replace(entry.carrier, code=entry.code.upper()))
+            old = known.get(entry.code)
+            detail = _difference(old, entry)
+            if not detail:
+                continue
+            _upsert(db, entry)
+            audit.append(
+                db,
+                CARRIER_ACTION,
+                entry.code,
+                actor=actor,
+                reason=reason,
+                station=station,
+                detail=detail,
+            )
+            known[entry.code] = entry
+            if entry.code not in changed:
+                changed.append(entry.code)
+    return changed
+
+
+def _difference(old: CarrierEntry | None, new: CarrierEntry) -> dict[str, Any]:
+    """{"added": {...}} for a new carrier, {"old": {...}, "new": {...}} of the fields
+    that differ for a known one, {} for no change."""
+    after = new.as_dict()
+    if old is None:
+        return {"added": after}
+    before = old.as_dict()
+    fields = [k for k in after if after[k] != before[k]]
+    if not fields:
+        return {}
+    return {"old": {k: before[k] for k in fields}, "new": {k: after[k] for k in fields}}
+
+
+def _upsert(db: sqlite_utils.Database, entry: CarrierEntry) -> None:
+    carrier = entry.carrier
+    db.execute(
+        """INSERT INTO carriers
+             (code, name_zh, name_en, pattern, services, tracking_url, active)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(code) DO UPDATE SET name_zh=excluded.name_zh, name_en=excluded.name_en,
+             pattern=excluded.pattern, services=excluded.services,
+             tracking_url=excluded.tracking_url, active=excluded.active""",
+        (
+            carrier.code.upper(),
+            carrier.name_zh,
+            carrier.name_en,
+            carrier.pattern,
+            " ".join(carrier.services),
+            carrier.tracking_url,
+            int(entry.active),
+        ),
+    )
 
 
 def rates(db: sqlite_utils.Database) -> list[Rate]:
+    """Every rate, by carrier, service and zone."""
+    return _rates(db, "", ())
+
+
+def _rates(db: sqlite_utils.Database, where: str, params: Sequence[Any]) -> list[Rate]:
     return [
         Rate(c.upper(), s, z, tuple(p.split()), w, f, e)
-        for c, s, z, p, w, f, e in db.execute("SELECT * FROM rates").fetchall()
+        for c, s, z, p, w, f, e in db.execute(
+            f"SELECT * FROM rates {where} ORDER BY carrier, service, zone", params
+        ).fetchall()
     ]
 
 
-def replace_rates(db: sqlite_utils.Database, new: Iterable[Rate]) -> int:
-    """Replace the rates of every carrier and service the new rows name."""
+def _rate_row(rate: Rate) -> tuple[Any, ...]:
+    return (
+        rate.carrier.upper(),
+        rate.service,
+        rate.zone,
+        " ".join(rate.provinces),
+        rate.first_weight_g,
+        rate.first_fen,
+        rate.extra_fen_per_kg,
+    )
+
+
+def replace_rates(
+    db: sqlite_utils.Database, new: Iterable[Rate], *, actor: str = "cli", reason: str = ""
+) -> int:
+    """Replace the rates of every carrier and service the new rows name. Each table
+    that changes is audited (its number of zones before and after) in the same
+    transaction; `actor` is who loaded the file."""
     new = list(new)
+    tables = sorted({(r.carrier, r.service) for r in new})
     with transaction(db):
-        db.conn.executemany(
-            "DELETE FROM rates WHERE carrier = ? AND service = ?",
-            sorted({(r.carrier, r.service) for r in new}),
-        )
+        for carrier, service in tables:
+            before = {
+                _rate_row(r)
+                for r in _rates(db, "WHERE carrier = ? AND service = ?", (carrier, service))
+            }
+            after = {_rate_row(r) for r in new if (r.carrier, r.service) == (carrier, service)}
+            if before != after:
+                audit.append(
+                    db,
+                    RATES_ACTION,
+                    f"{carrier} {service}",
+                    actor=actor,
+                    reason=reason,
+                    detail={"zones_before": len(before), "zones_after": len(after)},
+                )
+        db.conn.executemany("DELETE FROM rates WHERE carrier = ? AND service = ?", tables)
         db.conn.executemany(
             "INSERT OR REPLACE INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -115,12 +255,29 @@ def load_router(db: sqlite_utils.Database, folder: Path | None, settings: Settin
             rules = parse_rules(path.read_text(encoding="utf-8"))
         except (RulesError, OSError, UnicodeDecodeError) as exc:
             raise RulesError(f"{path}: {exc}") from exc
+    listed = entries(db)
+    active = {code: entry.carrier for code, entry in listed.items() if entry.active}
+    disabled = {code for code, entry in listed.items() if not entry.active}
     return Router(
-        rules,
+        [_around_disabled(rule, disabled) for rule in rules],
         RateTable(rates(db)),
-        carriers(db),
+        active,
         settings["carrier.default"],
         settings["routing.cost_alert_percent"],
+    )
+
+
+def _around_disabled(rule: Rule, disabled: set[str]) -> Rule:
+    """A rule naming a disabled carrier keeps its conditions and service but lets the
+    rate tables choose among the active carriers; its name says so, so every
+    decision it makes explains why the named carrier was not used. With no active
+    carrier offering the service, the router goes on to the next rule."""
+    if rule.carrier not in disabled:
+        return rule
+    return replace(
+        rule,
+        carrier="",
+        name=f"{rule.name} ({rule.carrier} is disabled: cheapest {rule.service} carrier instead)",
     )
 
 
