@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "station.commands.products",
     "station.commands.pool",
     "station.commands.route",
+    "station.commands.carriers",
     "station.commands.sync",
     "station.commands.report",
     "station.commands.users",

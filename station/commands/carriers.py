@@ -1,0 +1,352 @@
+"""`station carriers`: the carrier catalogue and its rate tables.
+
+    station carriers list [--json] [--all]
+    station carriers set ZTO --pattern '7\\d{13}|\\d{12}'
+    station carriers set SF --disable
+    station carriers set KYE --name-zh 跨越速运 --name-en 'KY Express' \\
+        --pattern 'KY\\d{10}' --services standard,express \\
+        --tracking-url 'https://example.com/track?no={tracking_no}'
+    station carriers export carriers.csv    (edit in a spreadsheet, then)
+    station carriers import carriers.csv
+    station carriers rates export rates.csv
+    station carriers rates import rates.csv  (same as station route --import-rates)
+
+`set` changes only the fields given; a new code needs --name-zh and --pattern.
+Patterns are Python regular expressions the whole waybill number must match
+(letters in any case). Services: standard, express, cold_chain, insured. A
+tracking URL holds {tracking_no} (and optionally {carrier}). A disabled carrier
+is never chosen by routing: a routing.toml rule naming it picks the cheapest
+active carrier for its service instead, and `station route` says so.
+
+Carrier files (CSV or XLSX; UTF-8, BOM or GBK) have the columns code, name_zh,
+name_en, services, pattern, tracking_url, active (yes/no); a column left out
+keeps the catalogue's value. Rates files are the CSV `station route` documents.
+Exports are UTF-8 with a BOM, so Excel opens them as they are.
+
+Every change is written to the audit log with the operating-system user.
+Exit codes: 0 done, 1 some rows rejected (the good ones are in), 2 bad input or
+unreadable file (nothing changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import io
+import json
+import os
+import sys
+import tempfile
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import sqlite_utils
+
+from station.commands.common import folder_and_settings
+from station.commands.route import _import_rates
+from station.core.rates import RATE_COLUMNS, Rate
+from station.importers.carriers import (
+    BadField,
+    carriers_csv,
+    check_code,
+    entry_from_cells,
+    parse_carriers,
+)
+from station.importers.table import UTF8_BOM, UnreadableFile, read_table
+from station.paths import data_dir
+from station.store import catalogue
+from station.store.db import DB_FILE, connect
+
+EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
+_OPTIONS = {
+    "name_zh": "--name-zh",
+    "name_en": "--name-en",
+    "services": "--services",
+    "pattern": "--pattern",
+    "tracking_url": "--tracking-url",
+    "active": "--enable/--disable",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "carriers",
+        help="list, change, import and export carriers and their rate tables",
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="carriers_command", metavar="SUBCOMMAND", required=True)
+
+    listing = commands.add_parser("list", help="the carriers routing may use")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    listing.add_argument("--all", action="store_true", help="include disabled carriers")
+    listing.set_defaults(func=list_command)
+
+    change = commands.add_parser(
+        "set",
+        help="change or add a carrier (only the fields given)",
+        epilog=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    change.add_argument("code", metavar="CODE", help="WeChat company code, e.g. ZTO")
+    change.add_argument("--name-zh", metavar="TEXT", help="Chinese name, e.g. 中通快递")
+    change.add_argument("--name-en", metavar="TEXT", help="English name")
+    change.add_argument(
+        "--services", metavar="LIST", help="comma separated: standard,express,cold_chain,insured"
+    )
+    change.add_argument("--pattern", metavar="REGEX", help="waybill-number pattern")
+    change.add_argument("--tracking-url", metavar="URL", help="with {tracking_no}; '' clears it")
+    state = change.add_mutually_exclusive_group()
+    state.add_argument("--enable", dest="active", action="store_const", const="yes")
+    state.add_argument("--disable", dest="active", action="store_const", const="no")
+    change.set_defaults(func=set_command)
+
+    imp = commands.add_parser("import", help="add or change carriers from CSV or XLSX")
+    imp.add_argument("file", type=Path, help="CSV (UTF-8 or GBK) or XLSX file")
+    imp.set_defaults(func=import_command)
+    exp = commands.add_parser("export", help="write every carrier as CSV (as import reads it)")
+    exp.add_argument("file", type=Path)
+    exp.set_defaults(func=export_command)
+
+    rates = commands.add_parser("rates", help="the rate tables as CSV")
+    rate_commands = rates.add_subparsers(dest="rates_command", metavar="SUBCOMMAND", required=True)
+    rates_exp = rate_commands.add_parser(
+        "export", help="write the rate tables as station route --import-rates reads them"
+    )
+    rates_exp.add_argument("file", type=Path)
+    rates_exp.set_defaults(func=rates_export_command)
+    rates_imp = rate_commands.add_parser(
+        "import", help="load a rates CSV (same as station route --import-rates)"
+    )
+    rates_imp.add_argument("file", type=Path)
+    rates_imp.set_defaults(func=rates_import_command)
+
+
+def _open(args: argparse.Namespace) -> sqlite_utils.Database:
+    return connect(data_dir(args.data_dir) / DB_FILE)
+
+
+def _operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def list_command(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        listed = [e for e in catalogue.entries(db).values() if args.all or e.active]
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps([e.as_dict() for e in listed], ensure_ascii=False, indent=2))
+        return 0
+    header = ("code", "name_zh", "name_en", "services", "pattern", "tracking_url", "active")
+    rows = [
+        (
+            e.code,
+            e.carrier.name_zh,
+            e.carrier.name_en,
+            ",".join(e.carrier.services),
+            e.carrier.pattern,
+            e.carrier.tracking_url or "-",
+            "yes" if e.active else "no",
+        )
+        for e in listed
+    ]
+    print(_table(header, rows))
+    return 0
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives the text: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def set_command(args: argparse.Namespace) -> int:
+    given = {
+        name: value
+        for name, value in {
+            "name_zh": args.name_zh,
+            "name_en": args.name_en,
+            "services": args.services,
+            "pattern": args.pattern,
+            "tracking_url": args.tracking_url,
+            "active": args.active,
+        }.items()
+        if value is not None
+    }
+    try:
+        code = check_code(args.code)
+    except BadField as exc:
+        return _refuse(f"CODE: {exc.problem}")
+    folder, settings = folder_and_settings(args)
+    db = connect(folder / DB_FILE)
+    try:
+        known = catalogue.entries(db)
+        old = known.get(code)
+        if old is None and not {"name_zh", "pattern"} <= given.keys():
+            return _refuse(
+                f"{code} is not in the catalogue: a new carrier needs --name-zh and --pattern "
+                f"(known: {', '.join(known)})"
+            )
+        if not given:
+            return _refuse(f"nothing to change: give any of {', '.join(_OPTIONS.values())}")
+        entry, problems = entry_from_cells({"code": code, **given}, known)
+        if entry is None:
+            return _refuse(
+                "\n".join(f"{_OPTIONS.get(name, name)}: {problem}" for name, problem in problems)
+            )
+        changed = catalogue.save_entries(
+            db,
+            [entry],
+            actor=_operator(),
+            reason="station carriers set",
+            station=settings["station.name"],
+        )
+    finally:
+        db.close()
+    if not changed:
+        print(f"{code}: nothing changed (it already is so)")
+    elif old is None:
+        print(f"{code}: added {entry.carrier.name_zh}")
+    else:
+        for name, value in entry.as_dict().items():
+            before = old.as_dict()[name]
+            if value != before:
+                print(f"{code}: {name} {_shown(before)} -> {_shown(value)}")
+    return 0
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ",".join(value)
+    return f"'{value}'"
+
+
+def _refuse(message: str) -> int:
+    print(message, file=sys.stderr)
+    print("Nothing was changed.", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def import_command(args: argparse.Namespace) -> int:
+    folder, settings = folder_and_settings(args)
+    try:
+        table = read_table(args.file)
+    except UnreadableFile as exc:
+        print(f"{args.file}: {exc}")
+        return EXIT_UNUSABLE
+    db = connect(folder / DB_FILE)
+    try:
+        preview = parse_carriers(table, catalogue.entries(db))
+        changed = catalogue.save_entries(
+            db,
+            preview.entries,
+            actor=_operator(),
+            reason=f"station carriers import {args.file.name}",
+            station=settings["station.name"],
+        )
+    except UnreadableFile as exc:
+        print(f"{args.file}: {exc}")
+        return EXIT_UNUSABLE
+    finally:
+        db.close()
+    print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")
+    print(f"changed: {len(changed)}" + (f" ({', '.join(changed)})" if changed else ""))
+    print(f"unchanged: {len(preview.rows) - len(changed)}")
+    print(f"rejected rows: {preview.rejected_rows}")
+    for problem in preview.problems:
+        print(f"  {problem}")
+    if preview.ignored_columns:
+        print(f"ignored columns: {', '.join(preview.ignored_columns)}")
+    return EXIT_REJECTED if preview.rejected_rows else 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        entries = list(catalogue.entries(db).values())
+    finally:
+        db.close()
+    if not _write(args.file, carriers_csv(entries)):
+        return EXIT_UNUSABLE
+    print(f"{args.file}: {len(entries)} carriers")
+    return 0
+
+
+def rates_export_command(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        rates = catalogue.rates(db)
+    finally:
+        db.close()
+    if not _write(args.file, rates_csv(rates)):
+        return EXIT_UNUSABLE
+    print(f"{args.file}: {len(rates)} rates")
+    return 0
+
+
+def rates_import_command(args: argparse.Namespace) -> int:
+    db = _open(args)
+    try:
+        return _import_rates(db, args.file)
+    finally:
+        db.close()
+
+
+def rates_csv(rates: list[Rate]) -> str:
+    """Rates as CSV text in the format `parse_rates_csv` reads: prices in yuan."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(RATE_COLUMNS)
+    for r in rates:
+        writer.writerow(
+            [
+                r.carrier,
+                r.service,
+                r.zone,
+                " ".join(r.provinces),
+                r.first_weight_g,
+                _yuan(r.first_fen),
+                _yuan(r.extra_fen_per_kg),
+            ]
+        )
+    return out.getvalue()
+
+
+def _yuan(fen: int) -> str:
+    return f"{Decimal(fen) / 100:.2f}"
+
+
+def _write(path: Path, text: str) -> bool:
+    """Write UTF-8 with a BOM (Excel reads it as UTF-8), all or nothing."""
+    try:
+        path = path.expanduser()
+        handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(UTF8_BOM + text.encode("utf-8"))
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        print(f"{path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
