@@ -333,6 +333,7 @@ def test_closing_during_a_commit_waits_and_leaves_the_whole_import(
     assert not dialog.isVisible()
     assert imported.args[0].startswith(f"Imported {BIG + 1}, ")
     assert stored_orders(data_dir) == BIG + 1  # all of them, never a part
+    assert dialog.table is None and dialog.preview_model.rowCount() == 0  # memory given back
 
 
 def test_a_full_disk_during_commit_imports_nothing_and_commit_can_be_tried_again(

@@ -344,6 +344,11 @@ class ImportDialog(QDialog):
             self._close_when_done = True
             self._say(self.tr("Closing when this step has finished…"))
             return
+        # The Tools menu keeps a closed dialog; a big file's rows and plan need not stay.
+        self.table = None
+        self._invalidate()
+        self.preview_model.clear()
+        self.problem_model.clear()
         super().done(result)
 
     # -- running a step -------------------------------------------------------
