@@ -38,6 +38,12 @@ def gc_paused(function: Callable[P, R]) -> Callable[P, R]:
     return paused
 
 
+def is_paused() -> bool:
+    """Is an import running with collection paused? (The GUI's collector waits.)"""
+    with _lock:
+        return _depth > 0
+
+
 def _enter() -> None:
     global _depth, _was_enabled
     with _lock:

@@ -25,6 +25,7 @@ from station.store.errors import DatabaseDamaged, StorageError
 from station.store.integrity import mark_clean_shutdown, open_checked
 from station.ui.crash import CrashHandler, route_qt_messages
 from station.ui.demo_panel import DemoPanel
+from station.ui.gc_collector import GuiThreadCollector
 from station.ui.main_window import BenchWindow
 from station.ui.runner import QtRunner
 from station.ui.scale_bridge import ScaleBridge, ScaleKeeper, ScaleSetup
@@ -184,6 +185,8 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
     window.showMaximized()
     window.activateWindow()
     housekeeping = Housekeeping(data_dir, settings)
+    collector = GuiThreadCollector(app)
+    collector.start()
     if smoke:
         QTimer.singleShot(0, lambda: (_report_ready(), app.quit()))
     else:
@@ -194,6 +197,7 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
     finally:
         housekeeping.stop()
         station.stop()
+        collector.stop()
         mark_clean_shutdown(data_dir / DB_FILE)
         instance.close()
 
