@@ -102,7 +102,7 @@ class StationTools(QObject):
     def search(self) -> None:
         from station.ui.search import SearchDialog
 
-        SearchDialog(self.db, self.settings, self.printer, self.window, self.runner).exec()
+        _run_modal(SearchDialog(self.db, self.settings, self.printer, self.window, self.runner))
 
     def handover(self) -> QDialog:
         from station.ui.handover import HandoverDialog
@@ -140,7 +140,7 @@ class StationTools(QObject):
 
         dialog = ImportDialog(self.db, self.data_dir, self.window)
         dialog.imported.connect(lambda _summary: self.window.refresh())
-        dialog.exec()
+        _run_modal(dialog)
 
     def show_queue(self) -> None:
         self.sync_status.open_dialog()
@@ -154,7 +154,7 @@ class StationTools(QObject):
     def show_products(self) -> None:
         from station.ui.products_view import ProductsView
 
-        ProductsView(self.db, self.window.bench.rule, self.window).exec()
+        _run_modal(ProductsView(self.db, self.window.bench.rule, self.window))
 
     def scale_settings(self) -> None:
         from station.ui.scale_settings import ScaleSettingsDialog
@@ -164,7 +164,7 @@ class StationTools(QObject):
         dialog = ScaleSettingsDialog(
             self.settings, self.db, self.user, self.scale_owner, self.window
         )
-        dialog.exec()
+        _run_modal(dialog)
         if dialog.saved is not None:
             self.settings = dialog.saved
 
@@ -255,3 +255,10 @@ class StationTools(QObject):
             action.triggered.connect(slot)
             menu.addAction(action)
             self.actions[slot.__name__] = action
+
+
+def _run_modal(dialog: QDialog) -> None:
+    """Run a modal dialog, then let Qt delete it: each one opened from the menu holds
+    its data (an import's plan is hundreds of MB) until then."""
+    dialog.exec()
+    dialog.deleteLater()
