@@ -37,7 +37,7 @@ from station.store import audit, catalogue, pool, search, shipments
 from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
-from station.store.users import Action, Role, User, check_pin
+from station.store.users import Action, PinLocked, Role, User, check_pin
 
 log = logging.getLogger("station.bench")
 
@@ -162,7 +162,11 @@ class Bench:
         session = self.session
         if session is None or session.phase not in (Phase.VERIFY, Phase.WEIGHT_MISMATCH):
             return self._tell(outcome(Tone.WARN, "override_nothing"))
-        user = check_pin(self.db, pin, Role.SUPERVISOR)
+        try:
+            user = check_pin(self.db, pin, Role.SUPERVISOR)
+        except PinLocked as locked:
+            until = f"{locked.until.astimezone():%H:%M}"
+            return self._tell(outcome(Tone.ERROR, "pin_locked", until=until))
         if user is None:
             return self._tell(outcome(Tone.ERROR, "override_denied"))
         now = self.wall()

@@ -28,7 +28,7 @@ from station.importers.mapping import (
 from station.importers.orders import parse_orders
 from station.importers.table import UnreadableFile, table_from_bytes
 from station.store import migrations, orders
-from station.store.db import DB_FILE, connect
+from station.store.db import DB_FILE, connect, transaction
 
 HEADER = [
     "订单号",
@@ -304,12 +304,10 @@ def test_upgrading_rekeys_last_weeks_fingerprints_and_still_finds_the_twin(data_
     old = (dt.datetime.now() - dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
     do_import(db, _timed_csv([_with_time(good("R1"), recent), _with_time(good("O1", "TEA"), old)]))
     keyed = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
-    # As the previous version left them: unkeyed fingerprints, one schema step back.
+    # As the previous version left them: unkeyed fingerprints; then the upgrade's step.
     db.execute("UPDATE orders SET dedupe_key = 'unkeyed-' || order_no")
-    db.execute(f"PRAGMA user_version = {len(migrations.STEPS) - 1}")
-    db.close()
-
-    db = connect(path)
+    with transaction(db):
+        migrations._keyed_dedupe_keys(db)
     after = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
     assert after == {"R1": keyed["R1"], "O1": ""}
     twin = _with_time(good("R2"), recent)

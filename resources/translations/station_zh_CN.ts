@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>App</name>
@@ -568,7 +569,7 @@ station db restore {backup}</translation>
         <translation>请先核对：{flags}</translation>
     </message>
     <message>
-        <source>Buyer's note: {note}</source>
+        <source>Buyer&apos;s note: {note}</source>
         <translation>买家留言：{note}</translation>
     </message>
     <message>
@@ -740,7 +741,7 @@ station db restore {backup}</translation>
         <translation>电子秤设置</translation>
     </message>
     <message>
-        <source>Choose or type the scale's port.</source>
+        <source>Choose or type the scale&apos;s port.</source>
         <translation>请选择或输入电子秤的端口。</translation>
     </message>
     <message>
@@ -800,11 +801,11 @@ station db restore {backup}</translation>
         <translation>无法写入设置：{error}</translation>
     </message>
     <message>
-        <source>Saving needs an administrator: type an administrator's PIN.</source>
+        <source>Saving needs an administrator: type an administrator&apos;s PIN.</source>
         <translation>保存需要管理员：请输入管理员 PIN。</translation>
     </message>
     <message>
-        <source>That PIN is not an administrator's.</source>
+        <source>That PIN is not an administrator&apos;s.</source>
         <translation>该 PIN 不是管理员的。</translation>
     </message>
     <message>
@@ -1442,6 +1443,10 @@ station db restore {backup}</translation>
     <message>
         <source>Wrong PIN or not a supervisor. Nothing was overridden.</source>
         <translation>PIN 错误或不是主管，未放行。</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs: no PIN is taken until {until}.</source>
+        <translation>PIN 错误次数过多：{until} 之前不再接受 PIN。</translation>
     </message>
     <message>
         <source>Line {sku} confirmed by {supervisor}: {reason}</source>

@@ -80,6 +80,7 @@ TEXTS: dict[str, str] = {
     "held": "Order {order_no} put on hold. Put the goods aside.",
     "override_needed": "A supervisor must confirm: scan OVERRIDE.",
     "override_denied": "Wrong PIN or not a supervisor. Nothing was overridden.",
+    "pin_locked": "Too many wrong PINs: no PIN is taken until {until}.",
     "override_line": "Line {sku} confirmed by {supervisor}: {reason}",
     "override_weight": "Weight {grams} g accepted by {supervisor}: {reason}",
     "override_nothing": "Nothing to override now.",

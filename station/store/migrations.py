@@ -458,6 +458,19 @@ def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
     )
 
 
+def _pin_failures(db: sqlite_utils.Database) -> None:
+    """Wrong PINs, counted per prompt so that guessing one is locked out
+    (station.store.users); a right PIN clears them."""
+    db.execute(
+        """CREATE TABLE pin_failures (
+            id INTEGER PRIMARY KEY,
+            who TEXT NOT NULL,
+            at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX pin_failures_who ON pin_failures(who, at)")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -468,4 +481,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _shipping_cost,
     _drop_plaintext_indexes,
     _keyed_dedupe_keys,
+    _pin_failures,
 )

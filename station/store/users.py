@@ -4,6 +4,7 @@ and which role each protected action needs."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import os
@@ -12,7 +13,7 @@ from enum import StrEnum
 
 import sqlite_utils
 
-from station.store.db import now_utc, transaction
+from station.store.db import iso, now_utc, transaction
 
 
 class Role(StrEnum):
@@ -116,30 +117,110 @@ def add_user(db: sqlite_utils.Database, name: str, role: Role, pin: str) -> User
     return User(cursor.lastrowid, name, role)
 
 
-def check_pin(db: sqlite_utils.Database, pin: str, needed: Role) -> User | None:
-    """The active user with this PIN and at least the needed role, else None."""
+# Guessing a 4-digit PIN at a prompt: after this many wrong PINs within the window,
+# that prompt takes no PIN until the lock has passed.
+PIN_TRIES = 5
+PIN_WINDOW = dt.timedelta(minutes=15)
+PIN_LOCK = dt.timedelta(minutes=5)
+ANY_USER = "*"  # the prompts that take a PIN alone (overrides, reprints, voids, settings)
+
+
+class PinLocked(PermissionError):
+    """Too many wrong PINs: no PIN is checked until `until` (UTC)."""
+
+    def __init__(self, until: dt.datetime):
+        super().__init__(f"Too many wrong PINs: PIN entry is locked until {until:%H:%M} UTC.")
+        self.until = until
+
+
+def check_pin(
+    db: sqlite_utils.Database, pin: str, needed: Role, now: dt.datetime | None = None
+) -> User | None:
+    """The active user with this PIN and at least the needed role, else None.
+
+    Raises PinLocked after PIN_TRIES wrong PINs within PIN_WINDOW, for PIN_LOCK."""
+    now = now or dt.datetime.now(dt.UTC)
+    _refuse_if_locked(db, ANY_USER, now)
     for user_id, name, role, stored in db.execute(
         "SELECT id, name, role, pin_hash FROM users WHERE active = 1"
     ).fetchall():
         user = User(user_id, name, Role(role))
         if user.can(needed) and pin_matches(pin, stored):
+            _forget_failures(db, ANY_USER)
             return user
+    _note_failure(db, ANY_USER, now)
     return None
 
 
-def authorize(db: sqlite_utils.Database, pin: str, action: Action) -> User | None:
-    """The active user with this PIN whose role allows the action, else None."""
-    return check_pin(db, pin, NEEDED[action])
+def authorize(
+    db: sqlite_utils.Database, pin: str, action: Action, now: dt.datetime | None = None
+) -> User | None:
+    """The active user with this PIN whose role allows the action, else None (or
+    PinLocked, as check_pin)."""
+    return check_pin(db, pin, NEEDED[action], now)
 
 
-def sign_in(db: sqlite_utils.Database, name: str, pin: str) -> User | None:
-    """The active user of this name when the PIN is theirs, else None."""
+def sign_in(
+    db: sqlite_utils.Database, name: str, pin: str, now: dt.datetime | None = None
+) -> User | None:
+    """The active user of this name when the PIN is theirs, else None. Wrong PINs are
+    counted per name (PinLocked as check_pin)."""
+    now = now or dt.datetime.now(dt.UTC)
+    who = name.strip().casefold()
+    _refuse_if_locked(db, who, now)
     row = db.execute(
         "SELECT id, name, role, pin_hash FROM users WHERE name = ? AND active = 1", [name.strip()]
     ).fetchone()
     if row is None or not pin_matches(pin, row[3]):
+        _note_failure(db, who, now)
         return None
+    _forget_failures(db, who)
     return User(row[0], row[1], Role(row[2]))
+
+
+def _locked_until(db: sqlite_utils.Database, who: str, now: dt.datetime) -> dt.datetime | None:
+    recent = [
+        dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
+        for (at,) in db.execute(
+            "SELECT at FROM pin_failures WHERE who = ? AND at >= ? ORDER BY at DESC LIMIT ?",
+            (who, iso(now - PIN_WINDOW), PIN_TRIES),
+        )
+    ]
+    if len(recent) < PIN_TRIES:
+        return None
+    until = recent[0] + PIN_LOCK
+    return until if until > now else None
+
+
+def _refuse_if_locked(db: sqlite_utils.Database, who: str, now: dt.datetime) -> None:
+    until = _locked_until(db, who, now)
+    if until is not None:
+        raise PinLocked(until)
+
+
+def _note_failure(db: sqlite_utils.Database, who: str, now: dt.datetime) -> None:
+    """Count a wrong PIN; the one that locks the prompt is audited and raises."""
+    from station.store import audit  # audit names users' actions: imported here, not above
+
+    with transaction(db):
+        db.execute("INSERT INTO pin_failures (who, at) VALUES (?, ?)", (who, iso(now)))
+        until = _locked_until(db, who, now)
+        if until is not None:
+            audit.append(
+                db,
+                "pin.locked",
+                who,
+                actor=who,
+                reason=f"{PIN_TRIES} wrong PINs",
+                detail={"until": iso(until)},
+            )
+    if until is not None:
+        raise PinLocked(until)
+
+
+def _forget_failures(db: sqlite_utils.Database, who: str) -> None:
+    with transaction(db):
+        db.execute("DELETE FROM pin_failures WHERE who = ?", [who])
 
 
 def accounts(db: sqlite_utils.Database, active_only: bool = False) -> list[Account]:

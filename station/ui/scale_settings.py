@@ -38,8 +38,9 @@ from station.devices.scale import NAMES, ScaleDriver, get_protocol
 from station.devices.scale.regex import DEFAULT_PATTERN
 from station.settings import Settings
 from station.store import audit
-from station.store.users import Action, User, authorize
+from station.store.users import Action, PinLocked, User, authorize
 from station.ui.scale_bridge import make_driver
+from station.ui.texts import pin_locked_text
 
 log = logging.getLogger("station.ui.scale_settings")
 
@@ -241,7 +242,12 @@ class ScaleSettingsDialog(QDialog):
             return self.user
         pin = self.pin_edit.text()
         self.pin_edit.clear()
-        admin = authorize(self.db, pin, Action.SETTINGS) if pin else None
+        try:
+            admin = authorize(self.db, pin, Action.SETTINGS) if pin else None
+        except PinLocked as locked:
+            self.error.setText(pin_locked_text(locked))
+            self.pin_edit.setFocus()
+            return None
         if admin is None:
             self.error.setText(
                 self.tr("Saving needs an administrator: type an administrator's PIN.")

@@ -40,7 +40,8 @@ from station.store.search import (
     find_shipments,
     void_shipment,
 )
-from station.store.users import Action, PermissionDenied, User, authorize
+from station.store.users import Action, PermissionDenied, PinLocked, User, authorize
+from station.ui.texts import pin_locked_text
 
 
 class SupervisorPrompt(QDialog):
@@ -184,6 +185,9 @@ class SearchDialog(QDialog):
             audit_reprint(
                 self.db, found, authorize(self.db, pin, Action.REPRINT), reason, self.station
             )
+        except PinLocked as locked:
+            self.status.setText(pin_locked_text(locked))
+            return False
         except PermissionDenied:
             self.status.setText(self.tr("Wrong PIN or not a supervisor. Nothing was printed."))
             return False
@@ -224,7 +228,11 @@ class SearchDialog(QDialog):
         found = self.selected()
         if found is None:
             return False
-        user: User | None = authorize(self.db, pin, Action.VOID)
+        try:
+            user: User | None = authorize(self.db, pin, Action.VOID)
+        except PinLocked as locked:
+            self.status.setText(pin_locked_text(locked))
+            return False
         try:
             void_shipment(self.db, found.shipment_id, user, reason, self.station, repack=repack)
         except PermissionDenied:

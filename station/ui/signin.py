@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from station.store import audit
-from station.store.users import Action, User, accounts, sign_in
+from station.store.users import Action, PinLocked, User, accounts, sign_in
+from station.ui.texts import pin_locked_text
 
 
 class PinForm(QWidget):
@@ -63,7 +64,12 @@ class PinForm(QWidget):
         self.pin_edit.setFocus()
 
     def submit(self) -> User | None:
-        user = sign_in(self.db, self.name_box.currentText(), self.pin_edit.text())
+        try:
+            user = sign_in(self.db, self.name_box.currentText(), self.pin_edit.text())
+        except PinLocked as locked:
+            self.error.setText(pin_locked_text(locked))
+            self.pin_edit.clear()
+            return None
         self.pin_edit.clear()
         if user is None:
             self.error.setText(self.tr("Wrong name or PIN, or the user is disabled."))

@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 from station.settings import Settings
 from station.store import deliveries
 from station.store.db import connect
-from station.store.users import Role, check_pin
+from station.store.users import PinLocked, Role, check_pin
 from station.sync.config import SyncConfigError, TargetConfig, load_targets
 from station.sync.status import TargetStatus, all_status, summary
 from station.sync.worker import UploaderThread
+from station.ui.texts import pin_locked_text
 
 REFRESH_MS = 3000
 STALE_SECONDS = 3600
@@ -240,7 +241,11 @@ class SyncDialog(QDialog):
         )
 
     def _supervisor(self) -> str | None:
-        user = check_pin(self.db, self.pin.text(), Role.SUPERVISOR)
+        try:
+            user = check_pin(self.db, self.pin.text(), Role.SUPERVISOR)
+        except PinLocked as locked:
+            self.feedback.setText(pin_locked_text(locked))
+            return None
         if user is None:
             self.feedback.setText(self.tr("Wrong PIN or not a supervisor."))
             return None

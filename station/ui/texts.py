@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from station.core.messages import TEXTS, Message, Tone
+from station.store.users import PinLocked
 
 MESSAGES_CONTEXT = "messages"
 
@@ -26,3 +27,8 @@ def message_text(message: Message) -> str:
         return translated.format(**message.params)
     except (KeyError, IndexError, ValueError):
         return source.format(**message.params)
+
+
+def pin_locked_text(locked: PinLocked) -> str:
+    """The bench's message for a PIN prompt locked after too many wrong PINs."""
+    return message_text(Message("pin_locked", {"until": f"{locked.until.astimezone():%H:%M}"}))
