@@ -216,6 +216,7 @@ class FakeWeChat:
                 },
             },
             "sends": 0,
+            "updates": 0,
         } | fields
         self.shop[order_id] = order
         return order
@@ -337,7 +338,7 @@ class FakeWeChat:
     # shop
 
     def _shop_view(self, order: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in order.items() if k != "sends"}
+        return {k: v for k, v in order.items() if k not in ("sends", "updates")}
 
     def _get(self, request: dict[str, Any]) -> dict[str, Any]:
         order = self.shop.get(str(request.get("order_id")))
@@ -355,6 +356,20 @@ class FakeWeChat:
             {"waybill_id": parcel["waybill_id"], "delivery_id": parcel["delivery_id"]}
         ]
         order["sends"] += 1
+        order["update_time"] = int(time.time())
+        return {"errcode": 0, "errmsg": "ok"}
+
+    def _update(self, request: dict[str, Any]) -> dict[str, Any]:
+        """deliveryinfo/update: corrects the waybill of a shipped order (same shape as
+        delivery/send); an order not shipped yet is in the wrong status for it."""
+        order = self.shop.get(str(request.get("order_id")))
+        if order is None or order["status"] != 30:
+            return {"errcode": 101100, "errmsg": "order status wrong"}
+        parcel = request["delivery_list"][0]
+        order["order_detail"]["delivery_info"]["delivery_product_info"] = [
+            {"waybill_id": parcel["waybill_id"], "delivery_id": parcel["delivery_id"]}
+        ]
+        order["updates"] += 1
         order["update_time"] = int(time.time())
         return {"errcode": 0, "errmsg": "ok"}
 

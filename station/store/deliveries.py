@@ -229,6 +229,30 @@ def reached_upstream(
     )
 
 
+def close_attention(
+    db: sqlite_utils.Database, target: str, event: str, order_no: str, note: str
+) -> int:
+    """Records of an order's `event` that waited for a person and no longer need one."""
+    stamp = now_utc()
+    with transaction(db):
+        ids = [
+            row[0]
+            for row in db.execute(
+                """SELECT d.outbox_id FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
+                   WHERE d.target = ? AND d.state = 'attention' AND o.event = ?
+                     AND o.order_no = ?""",
+                (target, event, order_no),
+            )
+        ]
+        db.conn.executemany(
+            """UPDATE deliveries SET state = 'done', note = ?, finished_at = ?, updated_at = ?
+               WHERE target = ? AND outbox_id = ?""",
+            [(note, stamp, stamp, target, outbox_id) for outbox_id in ids],
+        )
+        outbox.refresh_state(db, ids)
+    return len(ids)
+
+
 def attention(db: sqlite_utils.Database, target: str | None = None) -> list[Attention]:
     rows = db.execute(
         """SELECT d.target, d.outbox_id, o.order_no,

@@ -30,6 +30,9 @@ class Record:
     created_at: str
     ref: dict[str, Any] = field(default_factory=dict)
     shipment_voided: bool = False
+    # Waybills of this order's voided shipments: upstream may hold one of them, and a
+    # new shipment of the order replaces it there.
+    voided_waybills: frozenset[str] = frozenset()
 
 
 def load(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Record]:
@@ -40,7 +43,9 @@ def load(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Record]:
     marks = ",".join("?" for _ in wanted)
     rows = db.execute(
         f"""SELECT o.id, o.event, o.order_no, o.idempotency_key, o.payload, o.created_at,
-                   r.data, s.voided_at IS NOT NULL
+                   r.data, s.voided_at IS NOT NULL,
+                   (SELECT group_concat(upper(v.tracking_no), ' ') FROM shipments v
+                    WHERE v.order_no = o.order_no AND v.voided_at IS NOT NULL)
             FROM outbox o LEFT JOIN order_refs r ON r.order_no = o.order_no
                  LEFT JOIN shipments s ON s.id = o.shipment_id
             WHERE o.id IN ({marks}) ORDER BY o.id""",
@@ -56,6 +61,7 @@ def load(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Record]:
             created_at=row[5],
             ref=json.loads(row[6]) if row[6] else {},
             shipment_voided=bool(row[7]),
+            voided_waybills=frozenset((row[8] or "").split()),
         )
         for row in rows
     ]

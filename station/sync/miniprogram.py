@@ -102,29 +102,32 @@ class MiniProgramTarget:
         if not tracking:
             return Outcome.attention("the record has no tracking number")
         openid = record.ref.get("openid")
-        if doubt or not isinstance(openid, str) or not openid:
+        replacing: frozenset[str] = frozenset()
+        if doubt or record.voided_waybills or not isinstance(openid, str) or not openid:
             checked = self._check(record, tracking)
             if isinstance(checked, Outcome):
                 return checked
-            openid = checked
-        return self._upload(record, tracking, openid)
+            openid, replacing = checked
+        return self._upload(record, tracking, openid, replacing)
 
-    def _check(self, record: Record, tracking: str) -> Outcome | str:
+    def _check(self, record: Record, tracking: str) -> Outcome | tuple[str, frozenset[str]]:
         """What WeChat holds: an outcome when that settles it, else the payer's openid
-        (the order is still to ship)."""
+        and the voided waybills WeChat holds, which the upload replaces."""
         reply = call(self.api, GET_ORDER, self._lookup_key(record), False, self.clock())
         order = reply.data.get("order")
         if reply.code != 0 or not isinstance(order, dict):
             return judge_failure(reply, may_apply=False)
-        settled = _compare(order, tracking)
+        settled = _compare(order, tracking, record.voided_waybills)
         if settled is not None:
             return settled
         openid = order.get("openid") or record.ref.get("openid")
         if not isinstance(openid, str) or not openid:
             return Outcome.attention("WeChat did not name the payer (openid) of this order")
-        return openid
+        return openid, frozenset(held_tracking(order) & record.voided_waybills)
 
-    def _upload(self, record: Record, tracking: str, openid: str) -> Outcome:
+    def _upload(
+        self, record: Record, tracking: str, openid: str, replacing: frozenset[str] = frozenset()
+    ) -> Outcome:
         carrier = str(record.payload.get("carrier", ""))
         item: dict[str, Any] = {
             "tracking_no": tracking,
@@ -148,11 +151,18 @@ class MiniProgramTarget:
         }
         reply = call(self.api, UPLOAD, request, True, self.clock())
         if reply.code == 0:
+            if replacing:
+                return Outcome.done(f"uploaded, replacing voided {', '.join(sorted(replacing))}")
             return Outcome.done("uploaded")
         if reply.code is not None and classify(reply.code) is Kind.ALREADY:
             checked = self._check(record, tracking)
             if isinstance(checked, Outcome):
                 return checked
+            if replacing:
+                return Outcome.attention(
+                    f"{describe(reply.code, reply.message)}: WeChat kept the voided waybill; "
+                    f"correct order {record.order_no} to {tracking} in the WeChat back office"
+                )
             return Outcome.attention(
                 describe(reply.code, reply.message) + "; yet WeChat shows it still to ship"
             )
@@ -183,14 +193,20 @@ class MiniProgramTarget:
         return rfc3339(now)
 
 
-def _compare(order: dict[str, Any], tracking: str) -> Outcome | None:
-    """Settle a record from WeChat's view of its order; None while it is to ship."""
+def _compare(
+    order: dict[str, Any], tracking: str, voided: frozenset[str] = frozenset()
+) -> Outcome | None:
+    """Settle a record from WeChat's view of its order; None while it is to ship, or
+    when WeChat holds only waybills we voided (the upload replaces them, spending the
+    order's single re-ship)."""
     state = order.get("order_state")
     held = held_tracking(order)
     if type(state) is int and state == TO_SHIP and not held:
         return None
     if tracking in held:
         return Outcome.done("WeChat already holds this tracking number")
+    if held and held <= voided and state == SHIPPED:
+        return None
     if state == REFUNDED:
         return Outcome.attention("the order was refunded in WeChat before it was shipped")
     if held:

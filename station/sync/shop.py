@@ -2,7 +2,8 @@
 
 Like the mini-program API it has no idempotency key, and a re-send of a
 shipped order fails with 101100, so an in-doubt record is first looked up with
-`order/get`: shipped with our waybill is done, still to ship is sent, anything
+`order/get`: shipped with our waybill is done, still to ship is sent, shipped
+with only waybills we voided is corrected with `deliveryinfo/update`, anything
 else needs a person.
 """
 
@@ -18,6 +19,7 @@ from station.sync.wechat_api import WeChatApi, call, judge_failure
 from station.sync.wechat_errors import Kind, classify, describe
 
 SEND = "/channels/ec/order/delivery/send"
+UPDATE = "/channels/ec/order/deliveryinfo/update"
 GET = "/channels/ec/order/get"
 TO_SHIP, PARTLY_SHIPPED, SHIPPED, COMPLETED = 20, 21, 30, 100
 CANCELLED = (190, 200, 250)
@@ -78,11 +80,13 @@ class ShopTarget:
         if not waybill:
             return Outcome.attention("the record has no tracking number")
         products = record.ref.get("product_infos")
-        if doubt or not isinstance(products, list) or not products:
+        path, replacing = SEND, frozenset[str]()
+        if doubt or record.voided_waybills or not isinstance(products, list) or not products:
             checked = self._check(record, waybill)
             if isinstance(checked, Outcome):
                 return checked
-            products = checked
+            products, replacing = checked
+            path = UPDATE if replacing else SEND
         request = {
             "order_id": record.order_no,
             "delivery_list": [
@@ -94,8 +98,10 @@ class ShopTarget:
                 }
             ],
         }
-        reply = call(self.api, SEND, request, True, self.clock())
+        reply = call(self.api, path, request, True, self.clock())
         if reply.code == 0:
+            if replacing:
+                return Outcome.done(f"sent, replacing voided {', '.join(sorted(replacing))}")
             return Outcome.done("sent")
         if reply.code is not None and classify(reply.code) is Kind.SHOP_STATE:
             checked = self._check(record, waybill)
@@ -104,8 +110,11 @@ class ShopTarget:
             return Outcome.attention(describe(reply.code, reply.message))
         return judge_failure(reply, may_apply=True)
 
-    def _check(self, record: Record, waybill: str) -> Outcome | list[dict[str, Any]]:
-        """Settle the record from the shop's view, else the products still to ship."""
+    def _check(
+        self, record: Record, waybill: str
+    ) -> Outcome | tuple[list[dict[str, Any]], frozenset[str]]:
+        """Settle the record from the shop's view, else the products to ship and the
+        voided waybills the shop holds (the send then replaces them)."""
         reply = call(self.api, GET, {"order_id": record.order_no}, False, self.clock())
         order = reply.data.get("order")
         if reply.code != 0 or not isinstance(order, dict):
@@ -116,6 +125,12 @@ class ShopTarget:
             return Outcome.done("the shop already holds this waybill number")
         if status in CANCELLED:
             return Outcome.attention(f"the order was cancelled in the shop (status {status})")
+        replacing = frozenset(held & record.voided_waybills)
+        if held and held == replacing and status == SHIPPED:
+            products = product_infos(order)
+            if not products:
+                return Outcome.attention("the shop did not list the order's products")
+            return products, replacing
         if held or status in (SHIPPED, COMPLETED):
             others = ", ".join(sorted(held)) or "none known"
             return Outcome.attention(f"the shop shipped this order with another waybill ({others})")
@@ -124,4 +139,4 @@ class ShopTarget:
         products = product_infos(order)
         if not products:
             return Outcome.attention("the shop did not list the order's products")
-        return products
+        return products, frozenset()

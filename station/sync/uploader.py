@@ -168,6 +168,8 @@ class Uploader:
             if any(o.verdict is Verdict.DONE for o in sent):
                 values[LAST_SUCCESS] = stamp(now)
         deliveries.finish(self.db, target.name, finished, values)
+        if not target.takes_voids:
+            voids.after_delivery(self.db, target.name, records, outcomes)
         self._failures[target.name] = 0
 
     def _finished(

@@ -4,8 +4,10 @@ For a target without voids (the WeChat ones) the uploader settles these records
 itself instead of sending them:
 - a shipment voided before its upload is never uploaded (unless an earlier attempt
   may have reached WeChat: then a person checks);
-- a void of a shipment WeChat already has needs a person to correct the order in
-  the WeChat back office; a void of one it never got is done.
+- a void of a shipment WeChat already has waits for a person, until the order's
+  next shipment replaces the voided waybill in WeChat (the targets do that:
+  the mini-program's single re-ship, the shop's deliveryinfo/update); a void of
+  one it never got is done.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sqlite_utils
 
 from station.store import deliveries
 from station.store.outbox import RECORDED, VOIDED, Record
-from station.sync.outcome import Outcome
+from station.sync.outcome import Outcome, Verdict
 
 NOT_SENT = "voided before upload: not sent"
 
@@ -42,9 +44,28 @@ def settle(
                 db, target, shipment_id, NOT_SENT
             ):
                 settled[record.id] = Outcome.attention(
-                    f"waybill {tracking} was voided after WeChat got it: correct the waybill "
-                    f"of order {record.order_no} in the WeChat back office"
+                    f"waybill {tracking} was voided after WeChat got it: packed again, the "
+                    "order's new waybill replaces it in WeChat; otherwise correct order "
+                    f"{record.order_no} in the WeChat back office"
                 )
             else:
                 settled[record.id] = Outcome.done("the voided waybill never reached WeChat")
     return settled
+
+
+def after_delivery(
+    db: sqlite_utils.Database, target: str, records: list[Record], outcomes: list[Outcome]
+) -> None:
+    """An order's new waybill is in WeChat now: the void of its old one that waited
+    for a person is done."""
+    for record, outcome in zip(records, outcomes, strict=True):
+        if (
+            record.event == RECORDED
+            and record.voided_waybills
+            and outcome.verdict is Verdict.DONE
+            and outcome.note != NOT_SENT
+        ):
+            tracking = record.payload.get("tracking_no", "")
+            deliveries.close_attention(
+                db, target, VOIDED, record.order_no, f"replaced in WeChat by waybill {tracking}"
+            )
