@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from printers import PrinterError, Waybill
-from station.core.carriers import Carrier, UnknownCarrier, looks_like_tracking
+from station.core.carriers import Carrier, UnknownCarrier, carrier_name, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
@@ -117,6 +117,16 @@ class Bench:
         self.message: Outcome = outcome(Tone.INFO, "ready")
         self._pending_print: tuple[LastShipment, bool] | None = None
         self._router: Router | None = None
+        self.carriers: dict[str, Carrier] = {}
+        """The carrier catalogue, active or not, by code: names on the label, the
+        screen and the buyer notice. Read again when an order starts."""
+        self.active: dict[str, Carrier] = {}
+        """The active carriers: the waybill patterns a stray scan is checked against."""
+        self._load_catalogue()
+
+    def carrier_name(self, code: str) -> str:
+        """A carrier's Chinese name from the catalogue; the code when it is unknown."""
+        return carrier_name(code, self.carriers)
 
     def set_listener(self, listener: BenchListener | None) -> None:
         """Who hears about the bench's results (the window); None: nobody."""
@@ -199,6 +209,7 @@ class Bench:
     # -- the flow -------------------------------------------------------------
 
     def _start(self, code: str) -> Outcome:
+        self._load_catalogue()
         alerts = flag_store.open_alerts(self.db)
         if alerts:
             alert = alerts[0]
@@ -209,7 +220,7 @@ class Bench:
         if order is None:
             if order_store.find_product(self.db, code) is not None:
                 return outcome(Tone.ERROR, "scan_is_product", code=code)
-            if looks_like_tracking(code):
+            if looks_like_tracking(code, self.active.values()):
                 return outcome(Tone.ERROR, "scan_is_tracking", code=code)
             return outcome(Tone.ERROR, "order_unknown", code=code)
         refusal = _refusal(order)
@@ -296,6 +307,11 @@ class Bench:
             log.warning("order %s names unknown carrier %s", order.order_no, order.carrier)
             return None
 
+    def _load_catalogue(self) -> None:
+        entries = catalogue.entries(self.db)
+        self.carriers = {code: entry.carrier for code, entry in entries.items()}
+        self.active = {code: entry.carrier for code, entry in entries.items() if entry.active}
+
     def _load_router(self) -> Router | None:
         """Rules and rates as they are when an order starts (edits apply to the next order)."""
         folder = self.settings.path.parent if self.settings.path is not None else None
@@ -355,7 +371,13 @@ class Bench:
 
     def _print(self, last: LastShipment, reprint: bool) -> None:
         waybill = waybill_for(
-            last.order, last.carrier, last.tracking_no, last.weight_g, self.settings, reprint
+            last.order,
+            last.carrier,
+            last.tracking_no,
+            last.weight_g,
+            self.settings,
+            reprint,
+            carriers=self.carriers,
         )
         try:
             job = self.printer.render(waybill)

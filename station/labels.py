@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import sqlite_utils
 
 from printers import ContentLine, Party, Printer, Waybill, open_printer
-from station.core.carriers import SERVICE_NAMES_ZH, carrier_name
+from station.core.carriers import SERVICE_NAMES_ZH, Carrier, carrier_name
 from station.core.model import Order
 from station.settings import Settings
+from station.store import catalogue
 from station.store.orders import find_order
 
 COLD_CHAIN_CATEGORIES = frozenset({"fresh", "frozen", "生鲜", "冷冻"})
@@ -23,13 +25,17 @@ def waybill_for(
     weight_g: int,
     settings: Settings,
     reprint: bool = False,
+    *,
+    carriers: Mapping[str, Carrier],
 ) -> Waybill:
+    """The waybill of a shipment; the carrier's name comes from `carriers`, the
+    catalogue (`catalogue.carriers(db, active_only=False)`), by code."""
     recipient = order.recipient
     sender = None
     if order.sender is not None:
         sender = Party(order.sender.name, order.sender.phone, order.sender.address)
     return Waybill(
-        carrier=carrier_name(carrier),
+        carrier=carrier_name(carrier, carriers),
         tracking_number=tracking_no,
         recipient=Party(recipient.name, recipient.phone, recipient.address),
         station=Party(
@@ -88,4 +94,5 @@ def shipment_waybill(db: sqlite_utils.Database, shipment: dict, settings: Settin
         shipment["weight_g"],
         settings,
         reprint=shipment["print_count"] > 0,
+        carriers=catalogue.carriers(db, active_only=False),
     )

@@ -72,10 +72,12 @@ def test_refused_printer_exits_1_and_marks_the_label_failed(demo_db, settings, d
 
 def test_labels_name_carrier_and_service_in_chinese(demo_db, settings: Settings) -> None:
     from station.labels import waybill_for
+    from station.store import catalogue
 
+    known = catalogue.carriers(demo_db, active_only=False)
     order = orders.find_order(demo_db, ORDER)
     waybill = waybill_for(
-        replace(order, service="cold_chain"), "SF", "SF1023574470215", 900, settings
+        replace(order, service="cold_chain"), "SF", "SF1023574470215", 900, settings, carriers=known
     )
     assert (waybill.carrier, waybill.service) == ("顺丰速运", "冷链")
-    assert waybill_for(order, "XYZ", "1", 900, settings).carrier == "XYZ"
+    assert waybill_for(order, "XYZ", "1", 900, settings, carriers=known).carrier == "XYZ"

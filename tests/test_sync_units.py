@@ -13,6 +13,7 @@ import sqlite_utils
 from test_sync_fakes import MemoryKeyring, WebhookReceiver, add_records, serving, write_sync_toml
 
 from station.cli import main
+from station.core.carriers import CARRIERS
 from station.core.model import Contact
 from station.settings import Settings
 from station.store import deliveries
@@ -61,14 +62,14 @@ def test_buyer_notice_fills_carrier_tracking_and_link() -> None:
         "您的包裹已发出：{carrier_name} {tracking_no}\n查询物流：{link}\n订单 {order_no} {other}"
     )
     text = buyer_notice(
-        template, "https://t.example/?c={carrier}&n={tracking_no}", "WX1", "ZTO", "7512 3"
+        template, "https://t.example/?c={carrier}&n={tracking_no}", "WX1", "ZTO", "7512 3", CARRIERS
     )
     assert text.split("\n") == [
         "您的包裹已发出：中通快递 7512 3",
         "查询物流：https://t.example/?c=ZTO&n=7512%203",
         "订单 WX1 {other}",
     ]
-    assert "查询" not in buyer_notice(template, "", "WX1", "ZTO", "75")
+    assert "查询" not in buyer_notice(template, "", "WX1", "ZTO", "75", CARRIERS)
 
 
 def _shipped(db: sqlite_utils.Database, order_no: str, tracking: str, at: str) -> None:
@@ -207,6 +208,6 @@ def test_buyer_notice_goes_to_the_clipboard(qtbot, settings: Settings) -> None:
 
     from station.ui.buyer_notice import copy_buyer_notice
 
-    text = copy_buyer_notice(settings, "WX1", "SF", "SF1023574470215")
+    text = copy_buyer_notice(settings, "WX1", "SF", "SF1023574470215", CARRIERS)
     assert QGuiApplication.clipboard().text() == text
     assert "顺丰速运 SF1023574470215" in text and "nu=SF1023574470215" in text

@@ -6,12 +6,15 @@ patterns of different carriers overlap (see shared reference
 waybills-and-carriers.md).
 
 `CARRIERS` holds the built-in defaults. The editable catalogue lives in the
-database (`station.store.catalogue`), seeded from these.
+database (`station.store.catalogue`), seeded from these; it is the one source of
+names, patterns and tracking links wherever a database is at hand, so the
+functions here take the catalogue as an argument rather than reading `CARRIERS`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -87,13 +90,17 @@ SERVICE_NAMES_ZH: dict[str, str] = {
 """How a service reads on a label (a service the table lacks prints as given)."""
 
 
-def carrier_name(code: str) -> str:
-    """The carrier's Chinese name as couriers and buyers read it; the code itself
-    when the catalogue does not know it (and "" for no carrier)."""
-    known = CARRIERS.get(code.upper())
+def carrier_name(code: str, catalogue: Mapping[str, Carrier]) -> str:
+    """The carrier's Chinese name as couriers and buyers read it, from the catalogue
+    given (by upper-case code); the code itself when the catalogue does not know it
+    (and "" for no carrier)."""
+    known = catalogue.get(code.upper())
     return known.name_zh if known else code
 
 
-def looks_like_tracking(code: str) -> bool:
-    """True when a scan has the shape of some carrier's waybill number."""
-    return any(c.accepts(code) for c in CARRIERS.values() if not c.pattern.startswith(r"\d"))
+def looks_like_tracking(code: str, carriers: Iterable[Carrier]) -> bool:
+    """True when a scan has the shape of one of these carriers' waybill numbers.
+
+    Patterns that start with `\\d` are left out: numbers of digits only are also what
+    order numbers and product barcodes look like."""
+    return any(c.accepts(code) for c in carriers if not c.pattern.startswith(r"\d"))

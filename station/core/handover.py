@@ -32,12 +32,15 @@ class Parcel:
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
-    """The sheet a courier signs: one carrier's parcels."""
+    """The sheet a courier signs: one carrier's parcels. The carrier's names are the
+    catalogue's (empty: the sheet shows the code)."""
 
     carrier: str
     title: str
     station: str
     parcels: tuple[Parcel, ...]
+    carrier_name_zh: str = ""
+    carrier_name_en: str = ""
 
     @property
     def count(self) -> int:

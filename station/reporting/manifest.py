@@ -16,7 +16,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from station.core.carriers import CARRIERS
 from station.core.handover import Manifest, Parcel
 from station.reporting import cjk_font
 
@@ -67,9 +66,10 @@ def write_csv(manifest: Manifest, path: Path) -> Path:
     return path
 
 
-def carrier_title(code: str) -> str:
-    known = CARRIERS.get(code.upper())
-    return f"{known.name_zh} {known.name_en} ({code})" if known else code
+def carrier_title(manifest: Manifest) -> str:
+    """The carrier as the sheet names it: the catalogue's names and the code."""
+    names = " ".join(n for n in (manifest.carrier_name_zh, manifest.carrier_name_en) if n)
+    return f"{names} ({manifest.carrier})" if names else manifest.carrier
 
 
 def write_pdf(manifest: Manifest, path: Path) -> Path:
@@ -111,7 +111,7 @@ def _header(canvas: Canvas, manifest: Manifest, font: str, page: int, pages: int
     canvas.drawString(
         _MARGIN,
         height - _MARGIN - 4 * mm,
-        f"快递交接单 Courier handover — {carrier_title(manifest.carrier)}",
+        f"快递交接单 Courier handover — {carrier_title(manifest)}",
     )
     canvas.setFont(font, 10)
     kg = manifest.total_weight_g / 1000

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from station.core.carriers import CARRIERS, Carrier, UnknownCarrier
+from station.core.carriers import Carrier, UnknownCarrier
 from station.core.model import Order
 from station.core.rates import Rate, RateTable
 from station.core.routing import (
@@ -70,8 +70,9 @@ def carriers(db: sqlite_utils.Database, active_only: bool = True) -> dict[str, C
 
 
 def find_carrier(db: sqlite_utils.Database, code: str) -> Carrier:
-    """A carrier of the catalogue (active or not), else the built-in default."""
-    found = carriers(db, active_only=False).get(code.upper()) or CARRIERS.get(code.upper())
+    """A carrier of the catalogue, active or not (the catalogue is seeded with the
+    built-in carriers, so it is the one source)."""
+    found = carriers(db, active_only=False).get(code.upper())
     if found is None:
         raise UnknownCarrier(code)
     return found

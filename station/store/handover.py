@@ -3,11 +3,13 @@ scanned number looked up, and the finished handover recorded with every item."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
 from station.core.handover import Handover, Manifest, Parcel
+from station.store import catalogue
 from station.store.db import iso, now_utc, transaction
 from station.store.reports import Period
 
@@ -138,10 +140,18 @@ def manifest_for_day(
     db: sqlite_utils.Database, carrier: str, day: date, station: str = ""
 ) -> Manifest:
     parcels = day_parcels(db, carrier, Period.days(day), station or None)
-    return Manifest(carrier.upper(), day.isoformat(), station, tuple(parcels))
+    return _named(db, Manifest(carrier.upper(), day.isoformat(), station, tuple(parcels)))
 
 
-def manifest_for_handover(handover: Handover, station: str) -> Manifest:
+def manifest_for_handover(db: sqlite_utils.Database, handover: Handover, station: str) -> Manifest:
     """The manifest of what actually went into the bag."""
     title = handover.started_at.strftime("%Y-%m-%d %H:%M")
-    return Manifest(handover.carrier, title, station, tuple(handover.in_bag))
+    return _named(db, Manifest(handover.carrier, title, station, tuple(handover.in_bag)))
+
+
+def _named(db: sqlite_utils.Database, manifest: Manifest) -> Manifest:
+    """The manifest with its carrier's names from the catalogue (active or not)."""
+    known = catalogue.carriers(db, active_only=False).get(manifest.carrier.upper())
+    if known is None:
+        return manifest
+    return replace(manifest, carrier_name_zh=known.name_zh, carrier_name_en=known.name_en)

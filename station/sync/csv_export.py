@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from station.core.carriers import carrier_name
+from station.store import catalogue
 
 FIELDS = (
     "order_no",
@@ -42,6 +43,7 @@ def parse_columns(spec: str) -> list[tuple[str, str]]:
 def export_csv(db: sqlite_utils.Database, since: str, out: Path, spec: str) -> int:
     """Write shipments recorded at or after `since` (UTC ISO date or time); returns rows."""
     columns = parse_columns(spec)
+    known = catalogue.carriers(db, active_only=False)
     rows = db.execute(
         """SELECT order_no, carrier, tracking_no, weight_g, recorded_at, packer, station
            FROM shipments WHERE voided_at IS NULL AND recorded_at >= ? ORDER BY recorded_at, id""",
@@ -54,7 +56,7 @@ def export_csv(db: sqlite_utils.Database, since: str, out: Path, spec: str) -> i
             values = {
                 "order_no": order_no,
                 "carrier": code,
-                "carrier_name": carrier_name(code),
+                "carrier_name": carrier_name(code, known),
                 "tracking_no": tracking,
                 "weight_g": grams,
                 "shipped_at": at,

@@ -1,13 +1,15 @@
 """The buyer notice after a shipment: carrier, tracking number and a tracking link,
-from the `notice.template` and `notice.link` settings. Qt-free; the bench's
-clipboard helper is station/ui/buyer_notice.py."""
+from the `notice.template` setting and the carrier catalogue (its name, and its own
+tracking URL where it has one, else the `notice.link` setting). Qt-free; the
+bench's clipboard helper is station/ui/buyer_notice.py."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import quote
 
-from station.core.carriers import carrier_name
+from station.core.carriers import Carrier, carrier_name
 
 PLACEHOLDERS = ("order_no", "carrier", "carrier_name", "tracking_no", "link")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -20,16 +22,25 @@ def tracking_link(link_template: str, carrier: str, tracking_no: str) -> str:
 
 
 def buyer_notice(
-    template: str, link_template: str, order_no: str, carrier: str, tracking_no: str
+    template: str,
+    link_template: str,
+    order_no: str,
+    carrier: str,
+    tracking_no: str,
+    carriers: Mapping[str, Carrier],
 ) -> str:
-    """The notice text. A line whose placeholders all came out empty is dropped,
-    so an empty link setting leaves no dangling 'track it here:' line."""
+    """The notice text, the carrier's name and tracking URL from `carriers` (the
+    catalogue, by code); `link_template` (the `notice.link` setting) serves carriers
+    without a URL of their own. A line whose placeholders all came out empty is
+    dropped, so an empty link leaves no dangling 'track it here:' line."""
+    known = carriers.get(carrier.upper())
+    link = known.tracking_url if known is not None and known.tracking_url else link_template
     values = {
         "order_no": order_no,
         "carrier": carrier,
-        "carrier_name": carrier_name(carrier),
+        "carrier_name": carrier_name(carrier, carriers),
         "tracking_no": tracking_no,
-        "link": tracking_link(link_template, carrier, tracking_no),
+        "link": tracking_link(link, carrier, tracking_no),
     }
     lines = []
     for line in template.split("\n"):

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.core.carriers import CARRIERS
 from station.core.handover import Handover
 from station.reporting.manifest import write_manifest
+from station.store import catalogue
 from station.store import handover as store
 from station.ui.texts import TONE_COLOURS, message_text
 
@@ -59,8 +59,8 @@ class HandoverDialog(QDialog):
         self.handover: Handover | None = None
         self.saved_id: int | None = None
         self.carrier_box = QComboBox(objectName="handoverCarrier")
-        for code, carrier in CARRIERS.items():
-            self.carrier_box.addItem(f"{carrier.name_zh} {code}", code)
+        for code, entry in catalogue.entries(db).items():
+            self.carrier_box.addItem(f"{entry.carrier.name_zh} {code}", code)
         self.start_button = QPushButton(self.tr("&Start"), objectName="handoverStart")
         self.start_button.clicked.connect(self.start)
         self.courier_edit = QLineEdit(objectName="handoverCourier")
@@ -217,7 +217,9 @@ class HandoverDialog(QDialog):
 
     def save_manifest(self, path: Path) -> Path:
         assert self.handover is not None
-        return write_manifest(store.manifest_for_handover(self.handover, self.station), path)
+        return write_manifest(
+            store.manifest_for_handover(self.db, self.handover, self.station), path
+        )
 
     def _save_manifest_clicked(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

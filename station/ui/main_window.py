@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from printers import Waybill, preview_image
 from station.bench import Bench
-from station.core.carriers import carrier_name
 from station.core.messages import Outcome, Tone
 from station.core.reading import ScaleLink
 from station.runner import Runner
@@ -185,7 +184,7 @@ class BenchWindow(QMainWindow):
         self.last_label.setText(
             self.tr("Last parcel: order {order_no}, {carrier} {tracking_no}, {grams} g").format(
                 order_no=last.order.order_no,
-                carrier=carrier_name(last.carrier),
+                carrier=self.bench.carrier_name(last.carrier),
                 tracking_no=last.tracking_no,
                 grams=last.weight_g,
             )
@@ -194,18 +193,18 @@ class BenchWindow(QMainWindow):
     def _show_shipment(self) -> None:
         session = self.bench.session
         if session is not None:
-            code = (
-                session.carrier.code
-                if session.carrier
-                else session.order.carrier or self.bench.settings["carrier.default"]
-            )
+            if session.carrier is not None:
+                code = session.carrier.code
+            else:  # not routed yet: the order's or the default carrier, if active
+                wanted = (session.order.carrier, self.bench.settings["carrier.default"])
+                code = next((c for c in wanted if c.upper() in self.bench.active), "")
             tracking = session.tracking_no
         elif self.bench.last is not None:
             code, tracking = self.bench.last.carrier, self.bench.last.tracking_no
         else:
             code, tracking = "", ""
         self.carrier_label.setText(
-            self.tr("Carrier: {carrier}").format(carrier=carrier_name(code) or "—")
+            self.tr("Carrier: {carrier}").format(carrier=self.bench.carrier_name(code) or "—")
         )
         self.tracking_label.setText(
             self.tr("Waybill: {tracking_no}").format(tracking_no=tracking or "—")

@@ -32,7 +32,7 @@ from station.bench import LabelPrinter
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
-from station.store import orders, shipments
+from station.store import catalogue, orders, shipments
 from station.store.search import (
     Found,
     VoidError,
@@ -194,7 +194,13 @@ class SearchDialog(QDialog):
         order = orders.find_order(self.db, found.order_no)
         assert order is not None
         waybill = waybill_for(
-            order, found.carrier, found.tracking_no, found.weight_g, self.settings, reprint=True
+            order,
+            found.carrier,
+            found.tracking_no,
+            found.weight_g,
+            self.settings,
+            reprint=True,
+            carriers=catalogue.carriers(self.db, active_only=False),
         )
         try:
             job = self.printer.render(waybill)

@@ -146,10 +146,13 @@ class StationTools(QObject):
         self.sync_status.open_dialog()
 
     def copy_notice(self) -> str | None:
-        last = self.window.bench.last
+        bench = self.window.bench
+        last = bench.last
         if last is None:
             return None
-        return copy_buyer_notice(self.settings, last.order.order_no, last.carrier, last.tracking_no)
+        return copy_buyer_notice(
+            self.settings, last.order.order_no, last.carrier, last.tracking_no, bench.carriers
+        )
 
     def show_products(self) -> None:
         from station.ui.products_view import ProductsView

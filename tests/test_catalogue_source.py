@@ -1,0 +1,220 @@
+"""The carrier catalogue in the database is the one source of carrier names, waybill
+patterns and tracking links: labels, reprints, the courier manifest, the CSV export,
+the buyer notice, the bench's scan checks and routing all follow `station carriers
+set`. Real data folders, the real `station` entry, a real PDF printer."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+from pathlib import Path
+
+import pypdfium2
+import sqlite_utils
+import test_ui_bench
+from test_bench import Clock, Recorder, open_order, put, scan_all_items
+
+from printers import open_printer
+from station.bench import Bench
+from station.cli import main
+from station.core.reading import ScaleLink
+from station.core.session import Phase
+from station.reporting.manifest import write_manifest
+from station.settings import Settings
+from station.store import catalogue
+from station.store.handover import manifest_for_day
+from station.sync.notice import buyer_notice
+
+ui_station = test_ui_bench.station
+
+KYE = ("KYE", "--name-zh", "跨越速运", "--name-en", "KY Express", "--pattern", r"KY\d{10}")
+
+
+def cli(data_dir: Path, *args: str) -> int:
+    return main(["--data-dir", str(data_dir), *args])
+
+
+def carriers_set(data_dir: Path, *args: str) -> None:
+    assert cli(data_dir, "carriers", "set", *args) == 0
+
+
+def make_bench(db: sqlite_utils.Database, settings: Settings, labels: Path) -> Bench:
+    clock = Clock()
+    recorder = Recorder()
+    bench = Bench(db, settings, open_printer(f"pdf:{labels}"), listener=recorder, clock=clock)
+    bench.recorder = recorder
+    bench.test_clock = clock
+    bench.scale_link(ScaleLink.CONNECTED)
+    return bench
+
+
+def pack(bench: Bench, order_no: str) -> None:
+    """Scan the order and its items and weigh it: up to the waybill."""
+    assert bench.scan(order_no).message.key in ("order_started", "order_flagged")
+    if bench.session.phase is Phase.CONFIRM:
+        bench.scan("CMD-CONFIRM")
+    scan_all_items(bench, order_no)
+    put(bench, bench.session.expected_grams)
+
+
+def pdf_text(path: Path) -> str:
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def only_pdf(folder: Path) -> Path:
+    pdfs = list(folder.glob("*.pdf"))
+    assert len(pdfs) == 1, pdfs
+    return pdfs[0]
+
+
+def names_order(db: sqlite_utils.Database, code: str) -> str:
+    """A plain open demo order (no flags, no fresh goods), made to name `code`."""
+    order_no = open_order(db)
+    db.execute("UPDATE orders SET carrier = ? WHERE order_no = ?", [code, order_no])
+    return order_no
+
+
+def today() -> str:
+    return datetime.now().astimezone().date().isoformat()
+
+
+# -- names: labels, reprints, the manifest, the CSV export ----------------------------
+
+
+def test_a_renamed_carrier_prints_its_new_name_everywhere(
+    demo_db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    carriers_set(data_dir, "ZTO", "--name-zh", "中通快运")
+    bench = make_bench(demo_db, settings, tmp_path / "labels")
+    pack(bench, open_order(demo_db))
+    assert bench.last is not None and bench.last.carrier == "ZTO"
+    assert bench.recorder.keys[-2:] == ["recorded", "printed"]
+    label = pdf_text(only_pdf(tmp_path / "labels"))
+    assert "中通快运" in label and "中通快递" not in label
+
+    again = tmp_path / "again"
+    printer = f"pdf:{again}"
+    assert cli(data_dir, "print", "label", bench.last.tracking_no, "--printer", printer) == 0
+    assert "中通快运" in pdf_text(only_pdf(again))
+
+    manifest = manifest_for_day(demo_db, "ZTO", datetime.now().astimezone().date())
+    sheet = pdf_text(write_manifest(manifest, tmp_path / "zto.pdf"))
+    assert "中通快运 ZTO Express (ZTO)" in sheet
+
+    out = tmp_path / "batch.csv"
+    assert cli(data_dir, "sync", "export-csv", "--since", today(), "--out", str(out)) == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["快递公司"] for r in rows] == ["中通快运"]
+
+
+def test_a_new_carrier_prints_its_name_not_its_code(
+    demo_db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    carriers_set(data_dir, *KYE)
+    bench = make_bench(demo_db, settings, tmp_path / "labels")
+    pack(bench, names_order(demo_db, "KYE"))
+    assert bench.recorder.feedback[-1].message.key == "tracking_needed"
+    assert bench.recorder.feedback[-1].message.params["carrier"] == "跨越速运"
+    assert bench.scan("KY0000000001").message.key == "recorded"
+    label = pdf_text(only_pdf(tmp_path / "labels"))
+    assert "跨越速运" in label
+
+    manifest = manifest_for_day(demo_db, "KYE", datetime.now().astimezone().date())
+    assert manifest.count == 1
+    sheet = pdf_text(write_manifest(manifest, tmp_path / "kye.pdf"))
+    assert "跨越速运 KY Express (KYE)" in sheet
+
+
+def test_a_reprint_from_search_prints_the_catalogue_name(
+    qtbot, db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    from station.store.users import Role, add_user
+    from station.ui.search import SearchDialog
+    from tests.shipments_factory import make_shipment
+
+    shipped = make_shipment(db, datetime.now().astimezone())
+    carriers_set(data_dir, "ZTO", "--name-zh", "中通快运")
+    add_user(db, "wang", Role.SUPERVISOR, "2222")
+    dialog = SearchDialog(db, settings, open_printer(f"pdf:{tmp_path / 'labels'}"))
+    qtbot.addWidget(dialog)
+    dialog.search(shipped.tracking_no)
+    assert dialog.reprint_selected("2222", "label torn")
+    assert "中通快运" in pdf_text(only_pdf(tmp_path / "labels"))
+
+
+# -- the buyer notice ------------------------------------------------------------
+
+
+TEMPLATE = "您的包裹已发出：{carrier_name} {tracking_no}\n查询物流：{link}"
+GLOBAL_LINK = "https://t.example/?c={carrier}&n={tracking_no}"
+
+
+def test_buyer_notice_names_the_carrier_and_uses_its_own_tracking_link(
+    db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    carriers_set(data_dir, "ZTO", "--name-zh", "中通快运")
+    carriers_set(
+        data_dir, "SF", "--tracking-url", "https://www.sf-express.com/waybill/#search/{tracking_no}"
+    )
+    known = catalogue.carriers(db, active_only=False)
+    zto = buyer_notice(TEMPLATE, GLOBAL_LINK, "WX1", "ZTO", "75123", known)
+    assert zto.split("\n") == [
+        "您的包裹已发出：中通快运 75123",
+        "查询物流：https://t.example/?c=ZTO&n=75123",
+    ]
+    sf = buyer_notice(TEMPLATE, GLOBAL_LINK, "WX1", "SF", "SF1023574470215", known)
+    assert (
+        sf.split("\n")[1] == "查询物流：https://www.sf-express.com/waybill/#search/SF1023574470215"
+    )
+    # The carrier's own link is used even when the global link is switched off.
+    assert "sf-express.com" in buyer_notice(TEMPLATE, "", "WX1", "SF", "SF1", known)
+    assert "查询" not in buyer_notice(TEMPLATE, "", "WX1", "ZTO", "75", known)
+
+
+def test_the_bench_copies_the_catalogue_name_and_link(qtbot, ui_station, data_dir: Path) -> None:
+    import test_ui_bench as ui
+    from PySide6.QtGui import QGuiApplication
+
+    url = "https://www.zto.com/express/expressCheck.html?txtBill={tracking_no}"
+    carriers_set(data_dir, "ZTO", "--name-zh", "中通快运", "--tracking-url", url)
+    QGuiApplication.clipboard().clear()
+    ui.scan(qtbot, ui_station, "WX-C")
+    ui.scan(qtbot, ui_station, ui.TEA_EAN)
+    bench = ui_station.bench
+    ui_station.scale.simulator.set_grams(bench.session.expected_grams)
+    qtbot.waitUntil(lambda: bench.last is not None, timeout=5000)
+    tracking = bench.last.tracking_no
+    text = QGuiApplication.clipboard().text()
+    assert f"中通快运 {tracking}" in text
+    assert url.format(tracking_no=tracking) in text
+    assert "中通快运" in ui_station.window.carrier_label.text()
+    assert "中通快运" in ui_station.window.last_label.text()
+
+
+def test_the_screen_never_announces_a_disabled_carrier(qtbot, ui_station, data_dir: Path) -> None:
+    import test_ui_bench as ui
+
+    carriers_set(data_dir, "ZTO", "--disable")  # WX-B names ZTO, the default carrier too
+    ui.scan(qtbot, ui_station, "WX-B")
+    assert ui_station.window.carrier_label.text() == "Carrier: —"
+
+
+# -- the bench's scan checks --------------------------------------------------------
+
+
+def test_looks_like_a_waybill_follows_the_active_carriers_patterns(
+    demo_db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    bench = make_bench(demo_db, settings, tmp_path / "labels")
+    assert bench.scan("KY0000000001").message.key == "order_unknown"
+    assert bench.scan("SF1023574470215").message.key == "scan_is_tracking"
+    carriers_set(data_dir, *KYE)
+    carriers_set(data_dir, "SF", "--disable")
+    bench = make_bench(demo_db, settings, tmp_path / "labels")
+    assert bench.scan("KY0000000001").message.key == "scan_is_tracking"
+    assert bench.scan("SF1023574470215").message.key == "order_unknown"
