@@ -22,12 +22,12 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from printers import PrinterError, Waybill
-from station.core.carriers import Carrier, UnknownCarrier, carrier_name, looks_like_tracking
+from station.core.carriers import Carrier, carrier_name, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
 from station.core.reading import Reading, ScaleLink
-from station.core.routing import Router, RulesError
+from station.core.routing import NoActiveCarrier, Router, RulesError
 from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
@@ -267,59 +267,58 @@ class Bench:
 
     def _after_weight(self, session: PackingSession) -> Outcome | None:
         """Weight accepted: pick the carrier and waybill number, then record."""
-        self._assign_carrier(session)
+        refusal = self._assign_carrier(session)
+        if refusal is not None:
+            return refusal
         assert session.carrier is not None
         if pool.free_count(self.db, session.carrier.code) > 0:
             return self._record(session, from_pool=True)
         return outcome(Tone.WARN, "tracking_needed", carrier=session.carrier.name_zh)
 
-    def _assign_carrier(self, session: PackingSession) -> None:
-        """The order's own carrier when it names a known one, else the routing rules';
-        either way priced from the rate tables for the record."""
+    def _assign_carrier(self, session: PackingSession) -> Outcome | None:
+        """The order's own carrier when it names an active one, else the routing rules';
+        either way priced from the rate tables for the record. Routing only ever names
+        an active carrier; when there is none, the refusal to show."""
         order = session.order
-        named = self._named_carrier(order)
         assert session.weight is not None
+        if self._router is None:  # no carrier was active at the last try: look again
+            self._load_catalogue()
+            self._router = self._load_router()
+        router = self._router
+        parcel = catalogue.parcel_for(self.db, order, session.weight.grams)
         try:
-            if self._router is None:
-                raise RulesError("no routing rules loaded")
-            parcel = catalogue.parcel_for(self.db, order, session.weight.grams)
-            if named is not None:
-                decision = self._router.named(named.code, order.service, parcel)
+            if order.carrier:
+                decision = router.named(order.carrier, order.service, parcel)
             else:
-                decision = self._router.route(parcel)
-            chosen = named or catalogue.find_carrier(self.db, decision.carrier)
-        except (RulesError, UnknownCarrier) as exc:
-            fallback = named or catalogue.find_carrier(self.db, self.settings["carrier.default"])
-            log.error("routing order %s failed, using %s: %s", order.order_no, fallback.code, exc)
-            session.assign_carrier(fallback)
-            return
+                decision = router.route(parcel)
+        except NoActiveCarrier as exc:
+            log.error("order %s cannot ship: %s", order.order_no, exc)
+            self._router = None  # read the catalogue again at the next weight
+            self.gate.require_fresh()
+            return session.no_carrier(self.wall())
         log.info("order %s routed: %s", order.order_no, decision.explanation)
         if decision.alert:
             log.warning("order %s: %s", order.order_no, decision.alert)
-        session.assign_carrier(chosen, decision.service, decision.cost_fen)
-
-    def _named_carrier(self, order: Order) -> Carrier | None:
-        if not order.carrier:
-            return None
-        try:
-            return catalogue.find_carrier(self.db, order.carrier)
-        except UnknownCarrier:
-            log.warning("order %s names unknown carrier %s", order.order_no, order.carrier)
-            return None
+        session.assign_carrier(
+            router.carriers[decision.carrier], decision.service, decision.cost_fen
+        )
+        return None
 
     def _load_catalogue(self) -> None:
         entries = catalogue.entries(self.db)
         self.carriers = {code: entry.carrier for code, entry in entries.items()}
         self.active = {code: entry.carrier for code, entry in entries.items() if entry.active}
 
-    def _load_router(self) -> Router | None:
-        """Rules and rates as they are when an order starts (edits apply to the next order)."""
+    def _load_router(self) -> Router:
+        """Rules, rates and carriers as they are when an order starts (edits apply to the
+        next order). Broken rules: a router without rules (the order's own carrier, else
+        the default one if active, else the cheapest active one), and an error logged."""
         folder = self.settings.path.parent if self.settings.path is not None else None
         try:
             return catalogue.load_router(self.db, folder, self.settings)
         except RulesError as exc:
             log.error("routing rules unusable: %s", exc)
-            return None
+            return catalogue.fallback_router(self.db, self.settings)
 
     def _tracking_scanned(self, session: PackingSession, code: str) -> Outcome:
         refusal = session.scan_tracking(code, self.wall())

@@ -6,6 +6,7 @@ set`. Real data folders, the real `station` entry, a real PDF printer."""
 from __future__ import annotations
 
 import csv
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from test_bench import Clock, Recorder, open_order, put, scan_all_items
 from printers import open_printer
 from station.bench import Bench
 from station.cli import main
+from station.core.messages import Tone
 from station.core.reading import ScaleLink
 from station.core.session import Phase
 from station.reporting.manifest import write_manifest
@@ -218,3 +220,133 @@ def test_looks_like_a_waybill_follows_the_active_carriers_patterns(
     bench = make_bench(demo_db, settings, tmp_path / "labels")
     assert bench.scan("KY0000000001").message.key == "scan_is_tracking"
     assert bench.scan("SF1023574470215").message.key == "order_unknown"
+
+
+# -- routing --------------------------------------------------------------------------
+
+COLD_THEN_CHEAPEST = (
+    '[[rule]]\nname = "all SF cold"\ncarrier = "SF"\nservice = "cold_chain"\n'
+    '[[rule]]\nname = "else cheapest"\nservice = "standard"\n'
+)
+NOTHING_MATCHES = '[[rule]]\nname = "never"\ncategories = ["none"]\ncarrier = "SF"\n'
+
+
+def route_json(data_dir: Path, order_no: str, capsys) -> dict:
+    capsys.readouterr()
+    assert cli(data_dir, "route", order_no, "--json") == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_skipped_rule_keeps_its_reason_when_a_later_rule_decides(
+    demo_db: sqlite_utils.Database, data_dir: Path, capsys
+) -> None:
+    (data_dir / "routing.toml").write_text(COLD_THEN_CHEAPEST, encoding="utf-8")
+    carriers_set(data_dir, "SF", "--disable")
+    carriers_set(data_dir, "JD", "--disable")
+    decision = route_json(data_dir, open_order(demo_db), capsys)
+    assert (decision["carrier"], decision["rule"]) == ("ZTO", "rule 2 'else cheapest'")
+    why = decision["explanation"]
+    assert (
+        "rule 1 'all SF cold (SF is disabled: cheapest cold_chain carrier instead)' matched "
+        "but no active carrier offers cold_chain with a rate" in why
+    )
+    assert why.index("rule 1") < why.index("rule 2 'else cheapest' matched")
+
+
+def cheapest_active_standard(db: sqlite_utils.Database, order_no: str, grams: int) -> str:
+    """The cheapest active standard carrier for an order by the stored rate tables."""
+    from station.core.rates import RateTable
+    from station.store.orders import find_order
+
+    order = find_order(db, order_no)
+    table = RateTable(catalogue.rates(db))
+    active = catalogue.carriers(db)
+    costs = []
+    for code in table.carriers_for("standard"):
+        rate = table.find(code, "standard", order.recipient.province)
+        if code in active and rate is not None:
+            costs.append((rate.cost_fen(grams), code))
+    return min(costs)[1]
+
+
+def test_a_disabled_default_carrier_is_never_the_fallback(
+    demo_db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    (data_dir / "routing.toml").write_text(NOTHING_MATCHES, encoding="utf-8")
+    order_no = open_order(demo_db)
+    decision = route_json(data_dir, order_no, capsys)
+    assert (decision["carrier"], decision["rule"]) == ("ZTO", "default")
+    carriers_set(data_dir, "ZTO", "--disable")
+    decision = route_json(data_dir, order_no, capsys)
+    cheapest = cheapest_active_standard(demo_db, order_no, 1000)
+    assert cheapest != "ZTO"
+    assert (decision["carrier"], decision["service"], decision["rule"]) == (
+        cheapest,
+        "standard",
+        "default",
+    )
+    assert (
+        f"default carrier ZTO is disabled: cheapest standard carrier {cheapest}"
+        in (decision["explanation"])
+    )
+    bench = make_bench(demo_db, settings, tmp_path / "labels")
+    pack(bench, order_no)
+    assert bench.session.carrier.code == cheapest
+    assert bench.recorder.keys[-1] == "tracking_needed"
+
+
+def test_broken_rules_and_a_disabled_default_still_pick_an_active_carrier(
+    demo_db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    (data_dir / "routing.toml").write_text("not toml [", encoding="utf-8")
+    carriers_set(data_dir, "ZTO", "--disable")
+    bench = make_bench(demo_db, settings, tmp_path / "labels")
+    order_no = open_order(demo_db)
+    pack(bench, order_no)
+    assert bench.session.carrier.code == cheapest_active_standard(demo_db, order_no, 1000)
+
+
+def test_no_active_carrier_stops_the_bench_with_a_red_message_until_one_is_enabled(
+    demo_db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    for code in catalogue.entries(demo_db):
+        carriers_set(data_dir, code, "--disable")
+    order_no = open_order(demo_db)
+    capsys.readouterr()
+    assert cli(data_dir, "route", order_no) == 2
+    assert "enable" in capsys.readouterr().out
+
+    bench = make_bench(demo_db, settings, tmp_path / "labels")
+    pack(bench, order_no)
+    result = bench.recorder.feedback[-1]
+    assert (result.tone, result.message.key) == (Tone.ERROR, "no_active_carrier")
+    assert "supervisor" in result.message.english() and "enable" in result.message.english()
+    assert bench.session is not None and bench.session.phase is Phase.WEIGH
+    assert demo_db.execute("SELECT count(*) FROM shipments").fetchone()[0] == 0
+
+    carriers_set(data_dir, "ZTO", "--enable")
+    put(bench, 0)
+    put(bench, bench.session.expected_grams)
+    assert bench.recorder.keys[-2:] == ["recorded", "printed"]
+    assert bench.last.carrier == "ZTO"
+
+
+def test_an_order_naming_a_disabled_carrier_is_routed_among_the_active_ones(
+    demo_db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    order_no = names_order(demo_db, "SF")
+    assert route_json(data_dir, order_no, capsys)["carrier"] == "SF"
+    carriers_set(data_dir, "SF", "--disable")
+    decision = route_json(data_dir, order_no, capsys)
+    assert decision["carrier"] == "ZTO"
+    assert decision["explanation"].startswith("the order names SF, which is disabled")
+    assert "cheapest standard carrier: ZTO" in decision["explanation"]
+
+    demo_db.execute("DELETE FROM tracking_pool WHERE carrier = 'ZTO'")
+    bench = make_bench(demo_db, settings, tmp_path / "labels")
+    pack(bench, order_no)
+    assert bench.session.carrier.code == "ZTO"
+    assert bench.recorder.feedback[-1].message.params["carrier"] == "中通快递"
+    assert bench.scan("SF1023574470215").message.key == "tracking_invalid"
+    assert bench.scan("735612345999").message.key == "recorded"
+    assert bench.last.carrier == "ZTO"

@@ -6,7 +6,14 @@ import pytest
 
 from station.core.carriers import CARRIERS
 from station.core.rates import DEFAULT_RATES, Rate, RateTable, parse_rates_csv
-from station.core.routing import DEFAULT_RULES_TOML, Parcel, Router, RulesError, parse_rules
+from station.core.routing import (
+    DEFAULT_RULES_TOML,
+    NoActiveCarrier,
+    Parcel,
+    Router,
+    RulesError,
+    parse_rules,
+)
 
 RULES = """
 [[rule]]
@@ -94,6 +101,11 @@ def test_no_carrier_for_a_service_falls_through_with_the_reason() -> None:
     router = Router(parse_rules(RULES), RateTable(rates), CARRIERS, "ZTO")
     decision = router.route(parcel(categories=("fresh",)))
     assert decision.rule.startswith("rule 4")
+    assert decision.explanation.startswith(
+        "rule 1 'fresh goods go cold chain' matched but no active carrier offers cold_chain "
+        "with a rate; rule 4 'otherwise the cheapest carrier' matched: no conditions; "
+        "cheapest standard carrier: ZTO"
+    )
 
 
 def test_nothing_matches_gives_the_default_carrier() -> None:
@@ -101,6 +113,83 @@ def test_nothing_matches_gives_the_default_carrier() -> None:
     decision = Router(rules, RateTable(DEFAULT_RATES), CARRIERS, "ZTO").route(parcel())
     assert (decision.carrier, decision.rule) == ("ZTO", "default")
     assert "no rule decided" in decision.explanation
+
+
+NEVER = parse_rules('[[rule]]\nname = "x"\ncategories = ["none"]\ncarrier = "SF"\n')
+
+
+def without(*codes: str) -> dict:
+    return {code: c for code, c in CARRIERS.items() if code not in codes}
+
+
+def test_a_disabled_default_carrier_gives_way_to_the_cheapest_active_one() -> None:
+    router = Router(NEVER, RateTable(DEFAULT_RATES), without("ZTO"), "ZTO", disabled={"ZTO"})
+    decision = router.route(parcel())
+    assert (decision.carrier, decision.service, decision.rule) == ("YD", "standard", "default")
+    assert decision.explanation.startswith(
+        "no rule decided: default carrier ZTO is disabled: "
+        "cheapest standard carrier YD 5.20 yuan instead. YD standard: 5.20 yuan"
+    )
+    unknown = Router(NEVER, RateTable(DEFAULT_RATES), CARRIERS, "ZT0").route(parcel())
+    assert unknown.carrier == "ZTO"
+    assert "default carrier ZT0 is not in the carrier catalogue" in unknown.explanation
+
+
+def test_without_rates_a_disabled_default_gives_way_to_the_first_active_carrier() -> None:
+    router = Router(NEVER, RateTable([]), without("ZTO", "DBL"), "ZTO", disabled={"ZTO"})
+    decision = router.route(parcel())
+    assert (decision.carrier, decision.cost_fen) == ("EMS", None)
+    assert "EMS instead (no active carrier has a standard rate here)" in decision.explanation
+
+
+def test_a_disabled_default_never_breaks_a_tie() -> None:
+    rates = [
+        r
+        for r in DEFAULT_RATES
+        if r.service != "standard" or r.carrier in ("YTO", "STO") or r.first_fen > 600
+    ]
+    active_default = Router(parse_rules(RULES), RateTable(rates), CARRIERS, "YTO")
+    assert active_default.route(parcel()).carrier == "YTO"
+    disabled_default = Router(
+        parse_rules(RULES), RateTable(rates), without("YTO"), "YTO", disabled={"YTO"}
+    )
+    decision = disabled_default.route(parcel())
+    assert decision.carrier == "STO"
+    assert "cheapest standard carrier: STO 5.50 yuan" in decision.explanation
+
+
+def test_no_active_carrier_at_all_is_an_error_saying_to_enable_one() -> None:
+    router = Router(parse_rules(RULES), RateTable(DEFAULT_RATES), {}, "ZTO", disabled=CARRIERS)
+    for ask in (lambda: router.route(parcel()), lambda: router.named("SF", "", parcel())):
+        with pytest.raises(NoActiveCarrier, match="enable one"):
+            ask()
+
+
+def test_an_order_naming_a_carrier_that_is_not_active_is_routed_among_the_active() -> None:
+    router = Router(
+        parse_rules(RULES), RateTable(DEFAULT_RATES), without("SF"), "ZTO", disabled={"SF"}
+    )
+    assert router.named("zto", "", parcel()).explanation.startswith("the order names its carrier")
+    decision = router.named("sf", "express", parcel())
+    assert (decision.carrier, decision.service) == ("ZTO", "standard")
+    assert decision.rule == "rule 4 'otherwise the cheapest carrier'"
+    assert decision.explanation.startswith(
+        "the order names SF, which is disabled: routed as if it named none; rule 4 "
+    )
+    unknown = router.named("XX", "", parcel())
+    assert unknown.carrier == "ZTO"
+    assert unknown.explanation.startswith(
+        "the order names XX, which is not in the carrier catalogue"
+    )
+
+
+def test_a_rule_naming_a_carrier_that_is_not_active_lets_the_rates_choose() -> None:
+    rules = parse_rules('[[rule]]\nname = "all KYE"\ncarrier = "KYE"\nservice = "standard"\n')
+    decision = Router(rules, RateTable(DEFAULT_RATES), CARRIERS, "ZTO").route(parcel())
+    assert decision.carrier == "ZTO"
+    assert decision.rule == (
+        "rule 1 'all KYE (KYE is not in the carrier catalogue: cheapest standard carrier instead)'"
+    )
 
 
 def test_the_default_rules_keep_zto_everywhere_for_plain_orders() -> None:

@@ -1357,6 +1357,10 @@ station db restore {backup}</translation>
         <translation>电子秤已断开：恢复连接前无法称重。</translation>
     </message>
     <message>
+        <source>No carrier is enabled, so this parcel cannot ship. Tell the supervisor to enable a carrier (station carriers set CODE --enable), then take the parcel off the scale and put it back.</source>
+        <translation>没有启用的快递公司，此包裹无法发货。请通知主管启用一家快递公司（station carriers set CODE --enable），然后把包裹从秤上拿下再放回。</translation>
+    </message>
+    <message>
         <source>Scan the pre-printed {carrier} waybill.</source>
         <translation>请扫描预印的{carrier}面单。</translation>
     </message>

@@ -2,7 +2,10 @@
 costs, and the rule that chose it. `--import-rates FILE` loads a rate table (CSV).
 
 The routing rules are in `routing.toml` in the data folder (written with the
-documented defaults on first use); an order that names its carrier keeps it.
+documented defaults on first use); an order that names its carrier keeps it
+while that carrier is active. Only active carriers are chosen: a rule, an
+order or `carrier.default` naming a disabled one is routed among the active
+carriers, and the explanation says so.
 The weight is the items' catalogue weight plus packaging unless --weight says.
 
 Rates CSV columns: carrier, service, zone, provinces, first_weight_g,
@@ -11,7 +14,7 @@ or '|', `*` for every other province). A file replaces the rates of each
 carrier and service it names.
 
 Exit codes: 0 done, 1 some rate rows rejected, 2 unknown order, broken rules
-file or unreadable rates file.
+file, unreadable rates file or no active carrier.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import sqlite_utils
 
 from station.commands.common import folder_and_settings
 from station.core.rates import RateFileError, parse_rates_csv
-from station.core.routing import Decision, RulesError, yuan
+from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
 from station.importers.table import UnreadableFile, decode
 from station.settings import Settings
 from station.store import catalogue
@@ -81,10 +84,14 @@ def _route_order(
     if grams is None:
         grams = (order.items_weight_g() or 0) + settings["weight.packaging_grams"]
     parcel = catalogue.parcel_for(db, order, grams)
-    if order.carrier:
-        decision = router.named(order.carrier, order.service, parcel)
-    else:
-        decision = router.route(parcel)
+    try:
+        if order.carrier:
+            decision = router.named(order.carrier, order.service, parcel)
+        else:
+            decision = router.route(parcel)
+    except NoActiveCarrier as exc:
+        print(f"order {order.order_no} cannot be routed: {exc}")
+        return EXIT_UNUSABLE
     print(json.dumps(decision.as_dict(), ensure_ascii=False) if args.json else _text(decision))
     return 0
 

@@ -52,6 +52,11 @@ TEXTS: dict[str, str] = {
     ),
     "weight_reweigh": "Take the parcel off the scale and put it back.",
     "scale_down": "Scale disconnected: no weight can be recorded until it is back.",
+    "no_active_carrier": (
+        "No carrier is enabled, so this parcel cannot ship. Tell the supervisor to enable "
+        "a carrier (station carriers set CODE --enable), then take the parcel off the "
+        "scale and put it back."
+    ),
     "tracking_needed": "Scan the pre-printed {carrier} waybill.",
     "tracking_invalid": "{code} is not a valid {carrier} waybill number. Scan the waybill again.",
     "tracking_used": "Waybill {code} is already used by order {order_no}. Use another waybill.",

@@ -9,13 +9,17 @@ the database and imported from CSV.
 
 Every decision carries the rule that made it and a sentence explaining why, so
 "why did this go SF?" has an answer at the bench and in `station route`.
+
+The router only ever decides for an active carrier of the catalogue it is given:
+a rule, an order or the default naming a disabled (or unknown) carrier lets the
+rate tables choose among the active ones, and the explanation says so.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from station.core.address import province_short
@@ -36,6 +40,8 @@ DEFAULT_RULES_TOML = """\
 # and/or `service` (standard, express, cold_chain, insured). Without a carrier the
 # cheapest carrier offering the service by the rate table is chosen.
 # An order that names its own carrier keeps it; these rules decide the others.
+# A disabled carrier (station carriers set CODE --disable) is never chosen: a rule,
+# an order or carrier.default naming one lets the rates choose an active carrier.
 
 [[rule]]
 name = "fresh goods go cold chain"
@@ -70,6 +76,11 @@ _CONDITIONS = (
 
 class RulesError(ValueError):
     pass
+
+
+class NoActiveCarrier(Exception):
+    """No active carrier can take a parcel: every carrier of the catalogue is
+    disabled (or none of the active ones offers the standard service)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +215,12 @@ def _int(value: object) -> int | None:
 
 
 class Router:
-    """Rules, rates and carriers held in memory: a decision takes microseconds."""
+    """Rules, rates and carriers held in memory: a decision takes microseconds.
+
+    `carriers` are the active carriers, the only ones a decision names; `disabled`
+    the codes of the catalogue's disabled carriers (to say "disabled" rather than
+    "not in the carrier catalogue" when a rule, an order or the default names one).
+    """
 
     def __init__(
         self,
@@ -213,42 +229,96 @@ class Router:
         carriers: Mapping[str, Carrier],
         default_carrier: str,
         cost_alert_percent: float = 12.0,
+        disabled: Collection[str] = (),
     ):
-        self.rules = tuple(rules)
         self.rates = rates
         self.carriers = carriers
+        self.disabled = frozenset(code.upper() for code in disabled)
         self.default_carrier = default_carrier.upper()
         self.cost_alert_percent = cost_alert_percent
+        self.rules = tuple(self._usable(rule) for rule in rules)
+        self._tie_breaker = self.default_carrier if self.default_carrier in carriers else ""
+
+    def _not_active(self, code: str) -> str:
+        return "is disabled" if code in self.disabled else "is not in the carrier catalogue"
+
+    def _usable(self, rule: Rule) -> Rule:
+        """A rule naming a carrier that is not active keeps its conditions and service
+        but lets the rate tables choose among the active carriers; its name says so,
+        so every decision it makes explains why the named carrier was not used. With
+        no active carrier offering the service, the router goes on to the next rule."""
+        if not rule.carrier or rule.carrier in self.carriers:
+            return rule
+        return replace(
+            rule,
+            carrier="",
+            name=(
+                f"{rule.name} ({rule.carrier} {self._not_active(rule.carrier)}: "
+                f"cheapest {rule.service} carrier instead)"
+            ),
+        )
 
     def route(self, parcel: Parcel) -> Decision:
+        """The first rule that matches and finds an active carrier decides; rules that
+        matched but found none stay in the explanation. Raises NoActiveCarrier."""
         skipped: list[str] = []
         for number, rule in enumerate(self.rules, start=1):
             reasons = rule.reasons(parcel)
             if reasons is None:
                 continue
             label = f"rule {number} '{rule.name}'"
-            why = f"{label} matched: {', '.join(reasons)}"
+            why = "; ".join([*skipped, f"{label} matched: {', '.join(reasons)}"])
             decision = self._apply(rule, label, why, parcel)
             if decision is not None:
                 return decision
-            skipped.append(f"{label} matched but no carrier offers {rule.service} with a rate")
-        return self._decide(
-            self.default_carrier,
-            Service.STANDARD,
-            "default",
-            "; ".join([*skipped, "no rule decided"]) + f": default carrier {self.default_carrier}",
-            parcel,
-        )
+            skipped.append(
+                f"{label} matched but no active carrier offers {rule.service} with a rate"
+            )
+        return self._default(parcel, "; ".join([*skipped, "no rule decided"]))
 
     def named(self, carrier: str, service: str, parcel: Parcel) -> Decision:
-        """The order names its carrier: keep it, with its cost for the record."""
-        return self._decide(
-            carrier.upper(),
-            service or Service.STANDARD,
-            "order",
-            "the order names its carrier",
-            parcel,
+        """The order names its carrier: keep it, with its cost for the record. A carrier
+        that is not active is passed over: the order is routed as if it named none.
+        Raises NoActiveCarrier."""
+        code = carrier.upper()
+        if code in self.carriers:
+            return self._decide(
+                code, service or Service.STANDARD, "order", "the order names its carrier", parcel
+            )
+        routed = self.route(parcel)
+        return replace(
+            routed,
+            explanation=(
+                f"the order names {code}, which {self._not_active(code)}: routed as if it "
+                f"named none; {routed.explanation}"
+            ),
         )
+
+    def _default(self, parcel: Parcel, why: str) -> Decision:
+        """No rule decided: the default carrier, or when it is not active the cheapest
+        active standard carrier (the first by code when none has a rate)."""
+        code = self.default_carrier
+        if code in self.carriers:
+            return self._decide(
+                code, Service.STANDARD, "default", f"{why}: default carrier {code}", parcel
+            )
+        why += f": default carrier {code} {self._not_active(code)}"
+        priced = self._priced(Service.STANDARD, parcel)
+        if priced:
+            pick, cost = priced[0]
+            why += f": cheapest standard carrier {pick} {yuan(cost)} instead"
+        else:
+            offering = sorted(
+                c for c, known in self.carriers.items() if known.offers(Service.STANDARD)
+            )
+            if not offering:
+                raise NoActiveCarrier(
+                    "no active carrier offers the standard service: enable one "
+                    "(station carriers set CODE --enable)"
+                )
+            pick = offering[0]
+            why += f": {pick} instead (no active carrier has a standard rate here)"
+        return self._decide(pick, Service.STANDARD, "default", why, parcel)
 
     def _apply(self, rule: Rule, label: str, why: str, parcel: Parcel) -> Decision | None:
         if rule.carrier:
@@ -265,7 +335,7 @@ class Router:
 
     def _priced(self, service: str, parcel: Parcel) -> list[tuple[str, int]]:
         """(carrier, cost) of every active carrier offering the service, cheapest first;
-        on a tie the default carrier, then the code, decides."""
+        on a tie the default carrier (when it is active), then the code, decides."""
         priced = []
         for code in self.rates.carriers_for(service):
             known = self.carriers.get(code)
@@ -274,7 +344,7 @@ class Router:
             rate = self.rates.find(code, service, parcel.province)
             if rate is not None:
                 priced.append((code, rate.cost_fen(parcel.weight_g)))
-        return sorted(priced, key=lambda p: (p[1], p[0] != self.default_carrier, p[0]))
+        return sorted(priced, key=lambda p: (p[1], p[0] != self._tie_breaker, p[0]))
 
     def _decide(self, carrier: str, service: str, rule: str, why: str, parcel: Parcel) -> Decision:
         rate = self.rates.find(carrier, service, parcel.province)

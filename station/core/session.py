@@ -204,6 +204,14 @@ class PackingSession:
         if service and not self.order.service:
             self.order = replace(self.order, service=service)
 
+    def no_carrier(self, now: datetime) -> Outcome:
+        """No active carrier can take the parcel: back to weighing, so that the parcel
+        taken off and put back on the scale is routed again once a carrier is enabled."""
+        self.weight = None
+        self.weighed_at = None
+        self.phase = Phase.WEIGH
+        return self._refuse(now, "carrier", "", "no_active_carrier")
+
     def use_tracking(self, tracking_no: str, source: str) -> None:
         """Attach the waybill number; `source` is "pool" or "scanned"."""
         if self.phase not in (Phase.TRACKING, Phase.READY):

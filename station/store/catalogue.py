@@ -244,7 +244,8 @@ def rules_path(folder: Path) -> Path:
 
 
 def load_router(db: sqlite_utils.Database, folder: Path | None, settings: Settings) -> Router:
-    """The router of a data folder's rules (the defaults without a folder).
+    """The router of a data folder's rules (the defaults without a folder) over the
+    catalogue's active carriers.
 
     Raises RulesError, naming the file, when routing.toml is broken.
     """
@@ -256,29 +257,25 @@ def load_router(db: sqlite_utils.Database, folder: Path | None, settings: Settin
             rules = parse_rules(path.read_text(encoding="utf-8"))
         except (RulesError, OSError, UnicodeDecodeError) as exc:
             raise RulesError(f"{path}: {exc}") from exc
+    return _router(db, rules, settings)
+
+
+def fallback_router(db: sqlite_utils.Database, settings: Settings) -> Router:
+    """A router without rules, for when routing.toml is unusable: the order's own
+    active carrier, else the default carrier if it is active, else the cheapest
+    active standard carrier."""
+    return _router(db, [], settings)
+
+
+def _router(db: sqlite_utils.Database, rules: Sequence[Rule], settings: Settings) -> Router:
     listed = entries(db)
-    active = {code: entry.carrier for code, entry in listed.items() if entry.active}
-    disabled = {code for code, entry in listed.items() if not entry.active}
     return Router(
-        [_around_disabled(rule, disabled) for rule in rules],
+        rules,
         RateTable(rates(db)),
-        active,
+        {code: entry.carrier for code, entry in listed.items() if entry.active},
         settings["carrier.default"],
         settings["routing.cost_alert_percent"],
-    )
-
-
-def _around_disabled(rule: Rule, disabled: set[str]) -> Rule:
-    """A rule naming a disabled carrier keeps its conditions and service but lets the
-    rate tables choose among the active carriers; its name says so, so every
-    decision it makes explains why the named carrier was not used. With no active
-    carrier offering the service, the router goes on to the next rule."""
-    if rule.carrier not in disabled:
-        return rule
-    return replace(
-        rule,
-        carrier="",
-        name=f"{rule.name} ({rule.carrier} is disabled: cheapest {rule.service} carrier instead)",
+        disabled={code for code, entry in listed.items() if not entry.active},
     )
 
 
