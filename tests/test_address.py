@@ -7,6 +7,10 @@ import pytest
 from station.core.address import AddressInput, parse_address, parse_addresses, province_short
 
 
+def english(problems: tuple) -> list[str]:
+    return [str(p) for p in problems]
+
+
 def test_full_address_is_split_into_parts_and_detail() -> None:
     parsed = parse_address("广东省深圳市南山区科技园南区深南大道10000号")
     assert (parsed.province, parsed.city, parsed.district) == ("广东省", "深圳市", "南山区")
@@ -22,7 +26,7 @@ def test_short_forms_and_municipalities_are_normalised() -> None:
 def test_an_ambiguous_district_alone_is_flagged_not_guessed() -> None:
     parsed = parse_address("朝阳区建国路88号")
     assert parsed.province == "" and parsed.city == ""
-    assert any("several cities" in p for p in parsed.problems)
+    assert any("several cities" in p for p in english(parsed.problems))
 
 
 @pytest.mark.parametrize(
@@ -35,19 +39,20 @@ def test_an_ambiguous_district_alone_is_flagged_not_guessed() -> None:
     ],
 )
 def test_problems_are_named(text: str, problem: str) -> None:
-    assert any(problem in p for p in parse_address(text).problems)
+    assert any(problem in p for p in english(parse_address(text).problems))
 
 
 @pytest.mark.parametrize("detail", ["文三路90号", "3栋502", "五号楼二单元", "科技园１２号"])
 def test_house_numbers_in_digits_or_chinese_numerals(detail: str) -> None:
-    assert "house number missing" not in parse_address(f"浙江省杭州市西湖区{detail}").problems
+    problems = english(parse_address(f"浙江省杭州市西湖区{detail}").problems)
+    assert "house number missing" not in problems
 
 
 def test_check_words_come_from_the_setting() -> None:
     text = "浙江省杭州市西湖区文三路90号学校"
-    assert parse_address(text, check_words=["学校"]).problems == (
-        "contains 学校: check before shipping",
-    )
+    assert english(parse_address(text, check_words=["学校"]).problems) == [
+        "contains 学校: check before shipping"
+    ]
     assert parse_address(text, check_words=[]).problems == ()
 
 
@@ -64,8 +69,8 @@ def test_separate_columns_are_checked_and_the_detail_kept() -> None:
         "张江路1号",
     )
     assert ok.problems == ()
-    assert "city missing or not recognised" in bad.problems
-    assert "district missing or not recognised" in bad.problems
+    assert "city missing or not recognised" in english(bad.problems)
+    assert "district missing or not recognised" in english(bad.problems)
 
 
 def test_province_short_names() -> None:

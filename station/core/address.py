@@ -15,6 +15,13 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
+from station.core.problem_texts import (
+    ADDRESS_UNRECOGNISED,
+    HOUSE_NUMBER_MISSING,
+    PART_MISSING,
+    Text,
+)
+
 DEFAULT_CHECK_WORDS = ("部队", "军区", "营区", "酒店", "宾馆")
 
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
@@ -55,7 +62,7 @@ class ParsedAddress(NamedTuple):
     city: str
     district: str
     detail: str
-    problems: tuple[str, ...] = ()
+    problems: tuple[Text, ...] = ()  # what needs a second look; str() gives the English
 
 
 def parse_addresses(
@@ -90,22 +97,22 @@ def _parsed(
         detail = address.detail or _strip_parts(address.text, address)
     else:
         detail = row["detail"] or ""
-    problems = []
+    problems: list[Text] = []
     if not (province or city or district):
-        problems.append("address not recognised: no province, city or district found")
+        problems.append(ADDRESS_UNRECOGNISED)
     else:
         problems += [
-            f"{part} missing or not recognised"
+            PART_MISSING[part]
             for part, value in (("province", province), ("city", city), ("district", district))
             if not value
         ]
         if row["inferred"] and district in _ambiguous_districts():
             province = city = ""
-            problems.append(f"{district} exists in several cities: province and city missing")
+            problems.append(Text.of("district_ambiguous", district=district))
     if not _HOUSE_NUMBER.search(detail):
-        problems.append("house number missing")
+        problems.append(HOUSE_NUMBER_MISSING)
     full = f"{address.text}{detail}" if address.has_parts else address.text
-    problems += [f"contains {w}: check before shipping" for w in check_words if w and w in full]
+    problems += [Text.of("check_word", word=w) for w in check_words if w and w in full]
     return ParsedAddress(province, city, district, detail.strip(), tuple(problems))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from station.core.problem_texts import Text
+
 
 class OrderStatus(StrEnum):
     OPEN = "open"
@@ -90,6 +92,9 @@ class Order:
     source: str = ""
     shipped: ShippedInfo | None = None
     flags: tuple[str, ...] = field(default=())
+    # The flags' texts by key, in the order of `flags` (for the interface's language);
+    # None for a flag stored before texts had keys: its English detail is all there is.
+    flag_texts: tuple[Text | None, ...] = field(default=())
 
     @property
     def item_count(self) -> int:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from station.core.carriers import SERVICE_NAMES_ZH, Carrier, Service
+from station.core.problem_texts import Text
 from station.importers.problems import RowProblem
 from station.importers.table import Table, UnreadableFile
 from station.store.catalogue import CarrierEntry
@@ -50,45 +51,47 @@ _NO = {"0", "no", "n", "false", "off", "否", "停用", "禁用", "无效"}
 
 
 class BadField(ValueError):
-    """A carrier field that cannot be used; the message says why."""
+    """A carrier field that cannot be used; the message says why (`problem` in
+    English, `text` by key for the interface)."""
 
-    def __init__(self, field: str, problem: str):
-        super().__init__(problem)
+    def __init__(self, field: str, problem: Text):
+        super().__init__(str(problem))
         self.field = field
-        self.problem = problem
+        self.problem = str(problem)
+        self.text = problem
 
 
-def check_code(text: str) -> str:
-    code = text.strip().upper()
+def check_code(value: str) -> str:
+    code = value.strip().upper()
     if not code:
-        raise BadField("code", "empty")
+        raise BadField("code", Text.of("empty"))
     if not _CODE.fullmatch(code):
-        raise BadField(
-            "code", f"{text.strip()!r} is not a carrier code (letters, digits and _, up to 20)"
-        )
+        raise BadField("code", Text.of("not_a_carrier_code", text=repr(value.strip())))
     return code
 
 
-def check_name(field: str, text: str) -> str:
-    name = text.strip()
+def check_name(field: str, value: str) -> str:
+    name = value.strip()
     if field == "name_zh" and not name:
-        raise BadField(field, "empty: a carrier needs its Chinese name")
+        raise BadField(field, Text.of("name_zh_empty"))
     return name
 
 
-def check_pattern(text: str) -> str:
+def check_pattern(value: str) -> str:
     """A tracking-number pattern: a Python regular expression the whole number must
     match (letters in any case), as `Carrier.accepts` uses it."""
-    pattern = text.strip()
+    pattern = value.strip()
     if not pattern:
-        raise BadField("pattern", "empty: a carrier needs a tracking-number pattern")
+        raise BadField("pattern", Text.of("pattern_empty"))
     try:
         re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
-        raise BadField("pattern", f"'{pattern}' is not a valid regular expression: {exc}") from None
+        raise BadField(
+            "pattern", Text.of("pattern_invalid", pattern=pattern, reason=str(exc))
+        ) from None
     except (RecursionError, OverflowError, ValueError) as exc:
         raise BadField(
-            "pattern", f"'{pattern}' is not a usable regular expression: {exc}"
+            "pattern", Text.of("pattern_unusable", pattern=pattern, reason=str(exc))
         ) from None
     # Python reads a broken repetition such as `\d{12` as the literal text "{12"
     # without complaint; no waybill number holds a brace, so it is a typo.
@@ -97,9 +100,13 @@ def check_pattern(text: str) -> str:
     if loose is not None:
         raise BadField(
             "pattern",
-            f"'{pattern}' is not a valid regular expression: {pattern[loose]!r} at position "
-            f"{loose} is not part of a repetition such as {{12}} or {{12,13}} "
-            f"(write \\{pattern[loose]} for the character itself)",
+            Text.of(
+                "pattern_stray_brace",
+                pattern=pattern,
+                brace=repr(pattern[loose]),
+                position=loose,
+                char=pattern[loose],
+            ),
         )
     return pattern
 
@@ -108,57 +115,54 @@ def _blank(match: re.Match[str]) -> str:
     return "_" * len(match.group())
 
 
-def check_services(text: str) -> tuple[str, ...]:
+def check_services(value: str) -> tuple[str, ...]:
     """Services separated by commas, spaces or '|': standard, express, cold_chain,
     insured (or 标准快递, 特快, 冷链, 保价)."""
-    names = [n for n in _SEPARATORS.split(text.strip()) if n]
+    names = [n for n in _SEPARATORS.split(value.strip()) if n]
     if not names:
-        raise BadField("services", "empty: a carrier offers at least one service")
+        raise BadField("services", Text.of("services_empty"))
     services: list[str] = []
     for name in names:
         service = _SERVICE_BY_NAME.get(name.lower()) or _SERVICE_BY_NAME.get(name)
         if service is None:
             known = ", ".join(str(s) for s in Service)
-            raise BadField("services", f"unknown service {name!r} (known: {known})")
+            raise BadField("services", Text.of("unknown_service", name=repr(name), known=known))
         if service not in services:
             services.append(service)
     return tuple(services)
 
 
-def check_tracking_url(text: str) -> str:
+def check_tracking_url(value: str) -> str:
     """Empty, or an http(s) address with `{tracking_no}` (and optionally `{carrier}`)
     where the number goes."""
-    url = text.strip()
+    url = value.strip()
     if not url:
         return ""
     if not url.lower().startswith(("http://", "https://")):
-        raise BadField("tracking_url", f"{url!r} does not start with http:// or https://")
+        raise BadField("tracking_url", Text.of("url_not_http", url=repr(url)))
     if any(c.isspace() for c in url):
-        raise BadField("tracking_url", f"{url!r} has a space in it")
+        raise BadField("tracking_url", Text.of("url_has_space", url=repr(url)))
     names = _PLACEHOLDER.findall(url)
     unknown = [n for n in names if n not in URL_PLACEHOLDERS]
     if unknown:
-        raise BadField(
-            "tracking_url",
-            f"unknown placeholder {{{unknown[0]}}} (use {{tracking_no}} and {{carrier}})",
-        )
+        raise BadField("tracking_url", Text.of("url_unknown_placeholder", name=unknown[0]))
     if "{tracking_no}" not in url:
-        raise BadField("tracking_url", f"{url!r} has no {{tracking_no}} for the waybill number")
+        raise BadField("tracking_url", Text.of("url_without_tracking_no", url=repr(url)))
     if url.count("{") != len(names) or url.count("}") != len(names):
-        raise BadField("tracking_url", f"{url!r} has an unmatched {{ or }}")
+        raise BadField("tracking_url", Text.of("url_unmatched_brace", url=repr(url)))
     return url
 
 
-def check_active(text: str) -> bool | None:
+def check_active(value: str) -> bool | None:
     """yes/no (1/0, true/false, 是/否, 启用/停用); None for an empty cell."""
-    word = text.strip().lower()
+    word = value.strip().lower()
     if not word:
         return None
     if word in _YES:
         return True
     if word in _NO:
         return False
-    raise BadField("active", f"{text.strip()!r} is not yes or no")
+    raise BadField("active", Text.of("not_yes_or_no", text=repr(value.strip())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +237,7 @@ def parse_carriers(table: Table, known: Mapping[str, CarrierEntry]) -> CarrierPr
                     row.line,
                     header,
                     "code",
-                    f"carrier {entry.code} is also on line {first_line[entry.code]}",
+                    Text.of("carrier_twice", code=entry.code, line=first_line[entry.code]),
                 )
             )
         if problems or entry is None:
@@ -245,48 +249,47 @@ def parse_carriers(table: Table, known: Mapping[str, CarrierEntry]) -> CarrierPr
     return preview
 
 
-def _problem(line: int, header: Mapping[str, str], name: str, problem: str) -> RowProblem:
-    return RowProblem(line, header.get(name, name), problem)
+def _problem(line: int, header: Mapping[str, str], name: str, problem: Text) -> RowProblem:
+    return RowProblem.of(line, header.get(name, name), problem)
 
 
 def entry_from_cells(
     cell: Mapping[str, str], known: Mapping[str, CarrierEntry]
-) -> tuple[CarrierEntry | None, list[tuple[str, str]]]:
+) -> tuple[CarrierEntry | None, list[tuple[str, Text]]]:
     """The entry the given fields make (merged onto the known carrier of that code),
     or None and every (field, problem) found. `code` is required; a field that is
     not given keeps the catalogue's value."""
     try:
         code = check_code(cell.get("code", ""))
     except BadField as exc:
-        return None, [(exc.field, exc.problem)]
+        return None, [(exc.field, exc.text)]
     old = known.get(code)
     values: dict[str, object] = {}
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Text]] = []
     for name, check in _CHECKS.items():
         if name not in cell:
             continue
         try:
             values[name] = check(cell[name])
         except BadField as exc:
-            problems.append((name, exc.problem))
+            problems.append((name, exc.text))
     if old is None:
         for name in ("name_zh", "pattern"):
             if name not in cell:
-                problems.append((name, f"{code} is a new carrier: give its {_NEEDED[name]}"))
+                problems.append((name, Text.of(f"new_carrier_needs_{name}", code=code)))
     if problems:
         return None, problems
     return merged(code, old, values), []
 
 
 _CHECKS: dict[str, Callable[[str], object]] = {
-    "name_zh": lambda text: check_name("name_zh", text),
-    "name_en": lambda text: check_name("name_en", text),
+    "name_zh": lambda value: check_name("name_zh", value),
+    "name_en": lambda value: check_name("name_en", value),
     "services": check_services,
     "pattern": check_pattern,
     "tracking_url": check_tracking_url,
     "active": check_active,
 }
-_NEEDED = {"name_zh": "Chinese name (name_zh)", "pattern": "tracking-number pattern (pattern)"}
 
 
 def merged(code: str, old: CarrierEntry | None, values: Mapping[str, object]) -> CarrierEntry:

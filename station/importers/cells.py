@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from station.core.model import OrderStatus
+from station.core.problem_texts import Text, quoted
 
 _MONEY_NOISE = re.compile(r"[¥￥,，\s元]|^CNY|^RMB", re.IGNORECASE)
 _TIME_FORMATS = (
@@ -24,7 +25,15 @@ _CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 class BadCell(ValueError):
-    pass
+    """A cell that cannot be read; `str()` is the English, `text` the same by key."""
+
+    def __init__(self, text: Text):
+        super().__init__(str(text))
+        self.text = text
+
+
+def _bad(key: str, cell: str) -> BadCell:
+    return BadCell(Text.of(key, text=quoted(cell)))
 
 
 def quantity(text: str) -> int:
@@ -34,11 +43,11 @@ def quantity(text: str) -> int:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise BadCell(f"{text!r} is not a quantity") from None
+        raise _bad("not_a_quantity", text) from None
     if not value.is_finite() or value != value.to_integral_value() or value <= 0:
-        raise BadCell(f"{text!r} is not a positive whole quantity")
+        raise _bad("not_a_whole_quantity", text)
     if value > 100_000:
-        raise BadCell(f"{text!r} is too large a quantity")
+        raise _bad("quantity_too_large", text)
     return int(value)
 
 
@@ -49,9 +58,9 @@ def fen(text: str) -> int:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise BadCell(f"{text!r} is not an amount in yuan") from None
+        raise _bad("not_yuan", text) from None
     if not value.is_finite() or value < 0 or value > 10**9:
-        raise BadCell(f"{text!r} is not an amount in yuan")
+        raise _bad("not_yuan", text)
     return int((value * 100).to_integral_value())
 
 
@@ -59,9 +68,9 @@ def grams(text: str) -> int:
     try:
         value = Decimal(text.lower().removesuffix("g").strip())
     except InvalidOperation:
-        raise BadCell(f"{text!r} is not a weight in grams") from None
+        raise _bad("not_grams", text) from None
     if not value.is_finite() or value < 0 or value > 10**7:
-        raise BadCell(f"{text!r} is not a weight in grams")
+        raise _bad("not_grams", text)
     return int(value.to_integral_value())
 
 
@@ -82,7 +91,7 @@ def moment(text: str) -> str:
         except ValueError:
             continue
         return _iso(parsed.replace(tzinfo=_CHINA))
-    raise BadCell(f"{text!r} is not a date and time like 2026-11-21 13:29:35")
+    raise _bad("not_a_moment", text)
 
 
 def _iso(moment_: dt.datetime) -> str:
@@ -127,6 +136,6 @@ def status(status_text: str, refund_text: str) -> tuple[OrderStatus, str]:
         return OrderStatus.OPEN, ""
     found = _STATUS.get(text.lower()) or _STATUS.get(text)
     if found is None:
-        raise BadCell(f"unknown order status {text!r}")
+        raise _bad("unknown_status", text)
     state, reason = found
     return state, f"{reason} ({text})" if reason else ""

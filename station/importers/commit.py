@@ -17,6 +17,7 @@ import sqlite_utils
 
 from station.core.address import DEFAULT_CHECK_WORDS, ParsedAddress, parse_addresses
 from station.core.model import OrderStatus
+from station.core.problem_texts import Text
 from station.importers.gc_pause import gc_paused
 from station.importers.orders import ImportedOrder, OrderPreview
 from station.importers.problems import RowProblem
@@ -24,7 +25,7 @@ from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.crypto import cipher_for
 from station.store.db import transaction
-from station.store.flags import Flag
+from station.store.flags import Flag, flag
 
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 
@@ -93,7 +94,9 @@ def plan_orders(
         owner = owners.get((order.pick_code or "").upper())
         if owner is not None and owner.upper() != order.order_no.upper():
             plan.problems.append(
-                RowProblem(order.source_lines[0], "pick_code", f"pick code used by order {owner}")
+                RowProblem.of(
+                    order.source_lines[0], "pick_code", Text.of("pick_code_taken", order_no=owner)
+                )
             )
             action = "rejected"
         elif existing is None:
@@ -115,7 +118,7 @@ def plan_orders(
             _alert_if_withdrawn(plan, order, existing)
     live = [p for p in plan.orders if p.action in ("new", "update")]
     plan.flags += [
-        Flag(p.order.order_no, flag_store.ADDRESS, f"address: {problem}")
+        flag(p.order.order_no, flag_store.ADDRESS, Text.of("flag_address", problem=problem))
         for p in live
         for problem in p.address.problems
     ]
@@ -140,7 +143,7 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
         flag_store.replace_flags(db, updated, [])
         flag_store.add_flags(db, plan.flags)
         for alert in plan.alerts:
-            flag_store.add_alert(db, alert.order_no, alert.kind, alert.detail)
+            flag_store.add_alert(db, alert.order_no, alert.kind, alert.detail, alert.text)
     return ImportSummary(
         imported=plan.count("new"),
         updated=plan.count("update"),
@@ -168,13 +171,13 @@ def _alert_if_withdrawn(
 ) -> None:
     if order.status not in (OrderStatus.CANCELLED, OrderStatus.REFUNDED):
         return
-    what = "label printed" if existing.label_printed else "shipped"
+    key = "alert_withdrawn_label_printed" if existing.label_printed else "alert_withdrawn_shipped"
+    status = order.upstream_status or Text.of(f"upstream_{order.status.value}")
     plan.alerts.append(
-        Flag(
+        flag(
             order.order_no,
             order.status.value + "_after_ship",
-            f"upstream says {order.upstream_status or order.status.value} but the parcel is "
-            f"already {what} ({existing.tracking_no or '-'}): intercept it with the carrier",
+            Text.of(key, status=status, tracking_no=existing.tracking_no or "-"),
         )
     )
 
@@ -208,11 +211,10 @@ def _duplicate_orders(db: sqlite_utils.Database, live: list[PlannedOrder]) -> li
             twins = [o for o, t, _ in group if o != order_no and abs(t - at) <= DUPLICATE_WINDOW]
             if may_flag and twins:
                 flags.append(
-                    Flag(
+                    flag(
                         order_no,
                         flag_store.DUPLICATE_ORDER,
-                        "suspected duplicate: same recipient, address and items as "
-                        f"{', '.join(twins)} within 24 h",
+                        Text.of("flag_duplicate_order", orders=", ".join(twins)),
                     )
                 )
     return flags
@@ -232,11 +234,14 @@ def _duplicate_payments(db: sqlite_utils.Database, live: list[PlannedOrder]) -> 
             payers[payment_no][key] = status != OrderStatus.SHIPPED
             names[key] = order_no
     return [
-        Flag(
+        flag(
             names[key],
             flag_store.DUPLICATE_PAYMENT,
-            f"payment {payment_no} also on order "
-            + ", ".join(sorted(names[k] for k in orders if k != key)),
+            Text.of(
+                "flag_duplicate_payment",
+                payment_no=payment_no,
+                orders=", ".join(sorted(names[k] for k in orders if k != key)),
+            ),
         )
         for payment_no, orders in payers.items()
         if len(orders) > 1

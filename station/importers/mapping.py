@@ -23,6 +23,8 @@ from pathlib import Path
 
 import tomli_w
 
+from station.core.problem_texts import LIST_SEPARATOR, Text
+
 ORDERS, PRODUCTS = "orders", "products"
 WECHAT_SHOP, GENERIC = "wechat-shop", "generic"
 
@@ -96,7 +98,14 @@ WECHAT_SHOP_HEADERS: dict[str, tuple[str, ...]] = {
 
 
 class MappingError(ValueError):
-    pass
+    """What is wrong with a mapping: `texts` (joined by "; "), then an optional `hint`
+    after a full stop. `str()` is the English; the interface translates the texts."""
+
+    def __init__(self, *texts: Text, hint: Text | None = None):
+        english = LIST_SEPARATOR.join(map(str, texts))
+        super().__init__(f"{english}. {hint}" if hint is not None else english)
+        self.texts = texts
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -116,14 +125,20 @@ class Mapping:
 
     def check(self, headers: tuple[str, ...]) -> None:
         """Raise MappingError when a required field or a named column is missing."""
-        problems = [f"no column for {name}" for name in self.missing()]
+        problems = [_no_column(name) for name in self.missing()]
         problems += [
-            f"{name}: column {header!r} not in the file"
+            Text.of("column_not_in_file", field=name, header=repr(header))
             for name, header in self.columns.items()
             if header and header not in headers
         ]
         if problems:
-            raise MappingError("; ".join(problems))
+            raise MappingError(*problems)
+
+
+def _no_column(name: str) -> Text:
+    if name == "address or detail":
+        return Text.of("no_address_column")
+    return Text.of("no_column", field=name)
 
 
 def wechat_shop_mapping(headers: tuple[str, ...], kind: str = ORDERS) -> Mapping | None:
@@ -158,19 +173,28 @@ def load_mapping(path: Path | str) -> Mapping:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"cannot read mapping {path}: {exc}") from exc
+        raise MappingError(Text.of("mapping_unreadable", path=str(path), reason=str(exc))) from exc
     try:
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise MappingError(f"mapping {path} is not valid {path.suffix[1:].upper()}: {exc}") from exc
+        raise MappingError(
+            Text.of(
+                "mapping_invalid",
+                path=str(path),
+                format=path.suffix[1:].upper(),
+                reason=str(exc),
+            )
+        ) from exc
     kind = data.get("kind", ORDERS)
     columns = data.get("columns")
     if kind not in FIELDS or not isinstance(columns, dict):
-        raise MappingError(f"mapping {path}: needs kind (orders/products) and a columns table")
+        raise MappingError(Text.of("mapping_incomplete", path=str(path)))
     known = {f.name for f in FIELDS[kind]}
     unknown = sorted(set(columns) - known)
     if unknown:
-        raise MappingError(f"mapping {path}: unknown fields {', '.join(unknown)}")
+        raise MappingError(
+            Text.of("mapping_unknown_fields", path=str(path), fields=", ".join(unknown))
+        )
     return Mapping(kind, {k: str(v) for k, v in columns.items() if v}, GENERIC)
 
 
@@ -208,17 +232,14 @@ def choose_mapping(
     elif fmt in ("auto", WECHAT_SHOP) and (shop := wechat_shop_mapping(headers, kind)):
         chosen = shop
     elif fmt == WECHAT_SHOP:
-        raise MappingError(
-            "not a WeChat Shop order export: expected columns such as 订单号, 商品编码, 商品数量, "
-            f"收货人 and 详细地址; the file has: {', '.join(h for h in headers if h)}"
-        )
+        raise MappingError(Text.of("not_shop_export", headers=", ".join(h for h in headers if h)))
     else:
         chosen = guess_mapping(headers, kind)
     try:
         chosen.check(headers)
     except MappingError as exc:
         raise MappingError(
-            f"{exc}. Give a column mapping (--mapping FILE); the file has: "
-            f"{', '.join(h for h in headers if h)}"
+            *exc.texts,
+            hint=Text.of("give_mapping", headers=", ".join(h for h in headers if h)),
         ) from None
     return chosen

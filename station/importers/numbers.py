@@ -7,6 +7,7 @@ import csv
 import io
 
 from station.core.carriers import Carrier
+from station.core.problem_texts import Text
 from station.importers.problems import RowProblem
 from station.importers.table import XLSX_MAGIC, UnreadableFile, decode, table_from_bytes
 
@@ -26,7 +27,11 @@ def read_numbers(data: bytes, carrier: Carrier) -> tuple[list[str], list[RowProb
             numbers[number] = None
         else:
             problems.append(
-                RowProblem(line, "", f"{number!r} is not a {carrier.code} waybill number")
+                RowProblem.of(
+                    line,
+                    "",
+                    Text.of("not_a_waybill_number", number=repr(number), carrier=carrier.code),
+                )
             )
     return list(numbers), problems
 

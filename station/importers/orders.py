@@ -15,6 +15,7 @@ from typing import NamedTuple, TypeVar
 
 from station.core.address import AddressInput
 from station.core.model import OrderStatus
+from station.core.problem_texts import Text, quoted
 from station.importers import cells
 from station.importers.gc_pause import gc_paused
 from station.importers.mapping import Mapping
@@ -45,6 +46,13 @@ _ORDER_COLUMNS = (
 )
 # Conflicting values in these mean two different parcels under one number.
 _MUST_AGREE = ("recipient_name", "phone", "address", "province", "city", "district", "detail")
+
+ORDER_NO_EMPTY, NO_RECIPIENT, NO_ADDRESS = (
+    Text.of("order_no_empty"),
+    Text.of("no_recipient"),
+    Text.of("no_address"),
+)
+SKU_EMPTY = Text.of("sku_empty")
 
 
 class ImportLine(NamedTuple):
@@ -96,7 +104,7 @@ def parse_orders(table: Table, mapping: Mapping) -> OrderPreview:
     for row in table.rows:
         order_no = row.get(order_no_at)
         if not order_no:
-            problem = RowProblem(row.line, mapping.columns["order_no"], "order number is empty")
+            problem = RowProblem.of(row.line, mapping.columns["order_no"], ORDER_NO_EMPTY)
             preview.problems.append(problem)
             preview.rejected_rows += 1
             continue
@@ -140,11 +148,15 @@ def _order(
                 values[name], first_line[name] = value, row.line
             elif name in _MUST_AGREE and value != known:
                 problems.append(
-                    RowProblem(
+                    RowProblem.of(
                         row.line,
                         mapping.columns[name],
-                        f"differs from line {first_line[name]} of the same order "
-                        f"({value!r} / {known!r})",
+                        Text.of(
+                            "order_value_differs",
+                            line=first_line[name],
+                            value=quoted(value),
+                            known=quoted(known),
+                        ),
                     )
                 )
         line = _line(row, at, mapping, problems)
@@ -156,20 +168,17 @@ def _order(
             lines[key] = line
     order_line = rows[0].line
     if not values.get("recipient_name"):
-        problems.append(RowProblem(order_line, mapping.columns["recipient_name"], "no recipient"))
+        problems.append(RowProblem.of(order_line, mapping.columns["recipient_name"], NO_RECIPIENT))
     if not (values.get("address") or values.get("detail")):
         column = mapping.columns.get("address") or mapping.columns.get("detail", "")
-        problems.append(RowProblem(order_line, column, "no address"))
+        problems.append(RowProblem.of(order_line, column, NO_ADDRESS))
     order = None
     if not problems:
         order = _assemble(order_no, rows, values, lines, mapping, problems)
     if problems:
         bad = {p.line for p in problems}
-        problems += [
-            RowProblem(r.line, "", f"rejected with its order (see line {min(bad)})")
-            for r in rows
-            if r.line not in bad
-        ]
+        rejected = Text.of("rejected_with_order", line=min(bad))
+        problems += [RowProblem.of(r.line, "", rejected) for r in rows if r.line not in bad]
         return None, problems
     return order, []
 
@@ -183,19 +192,19 @@ def _line(
 
     sku = cell("sku")
     if not sku:
-        problems.append(RowProblem(row.line, mapping.columns["sku"], "SKU is empty"))
+        problems.append(RowProblem.of(row.line, mapping.columns["sku"], SKU_EMPTY))
         return None
     try:
         quantity = cells.quantity(cell("quantity"))
     except cells.BadCell as exc:
-        problems.append(RowProblem(row.line, mapping.columns["quantity"], str(exc)))
+        problems.append(RowProblem.of(row.line, mapping.columns["quantity"], exc.text))
         return None
     price = None
     if price_text := cell("unit_price"):
         try:
             price = cells.fen(price_text)
         except cells.BadCell as exc:
-            problems.append(RowProblem(row.line, mapping.columns["unit_price"], str(exc)))
+            problems.append(RowProblem.of(row.line, mapping.columns["unit_price"], exc.text))
             return None
     return ImportLine(sku, cell("product_name") or sku, quantity, price)
 
@@ -216,7 +225,7 @@ def _parsed(
     try:
         return parse(text)
     except cells.BadCell as exc:
-        problems.append(RowProblem(line, mapping.columns[name], str(exc)))
+        problems.append(RowProblem.of(line, mapping.columns[name], exc.text))
         return None
 
 
@@ -233,7 +242,7 @@ def _assemble(
     try:
         status, reason = cells.status(values.get("status", ""), values.get("refund_status", ""))
     except cells.BadCell as exc:
-        problems.append(RowProblem(line, mapping.columns["status"], str(exc)))
+        problems.append(RowProblem.of(line, mapping.columns["status"], exc.text))
     value_fen = _parsed(values, "order_value", cells.fen, line, mapping, problems)
     ordered_at = _parsed(values, "ordered_at", cells.moment, line, mapping, problems)
     if problems:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from station.core.model import Product
+from station.core.problem_texts import Text
 from station.importers import cells
 from station.importers.mapping import Mapping
 from station.importers.problems import RowProblem
@@ -43,20 +44,20 @@ def parse_products(table: Table, mapping: Mapping) -> ProductPreview:
             known = by_sku.get(key)
             if known is not None and _differs(known, product):
                 problems.append(
-                    RowProblem(
+                    RowProblem.of(
                         row.line,
                         mapping.columns["sku"],
-                        f"SKU {product.sku} is also on line {first_line[key]} with other details",
+                        Text.of("sku_differs", sku=product.sku, line=first_line[key]),
                     )
                 )
             for barcode in product.barcodes:
                 owner = barcode_owner.get(barcode.upper())
                 if owner is not None and owner != key:
                     problems.append(
-                        RowProblem(
+                        RowProblem.of(
                             row.line,
                             mapping.columns.get("barcodes", ""),
-                            f"barcode {barcode} already belongs to SKU {owner}",
+                            Text.of("barcode_taken", barcode=barcode, sku=owner),
                         )
                     )
         if problems or product is None:
@@ -79,9 +80,9 @@ def _product(
 ) -> Product | None:
     sku, name = cell.get("sku", ""), cell.get("name", "")
     if not sku:
-        problems.append(RowProblem(line, mapping.columns["sku"], "SKU is empty"))
+        problems.append(RowProblem.of(line, mapping.columns["sku"], Text.of("sku_empty")))
     if not name:
-        problems.append(RowProblem(line, mapping.columns["name"], "name is empty"))
+        problems.append(RowProblem.of(line, mapping.columns["name"], Text.of("name_empty")))
     weight = _optional(line, cell, mapping, "weight_g", cells.grams, problems)
     value = _optional(line, cell, mapping, "declared_value", cells.fen, problems)
     if problems:
@@ -114,7 +115,7 @@ def _optional(
     try:
         return parse(text)
     except cells.BadCell as exc:
-        problems.append(RowProblem(line, mapping.columns[name], str(exc)))
+        problems.append(RowProblem.of(line, mapping.columns[name], exc.text))
         return None
 
 

@@ -471,6 +471,15 @@ def _pin_failures(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX pin_failures_who ON pin_failures(who, at)")
 
 
+def _flag_texts(db: sqlite_utils.Database) -> None:
+    """Flags and alerts keep their English detail and gain the key and parameters of
+    their text (station.core.problem_texts), so the interface shows them in its own
+    language. Rows from before keep an empty key and are shown by their detail."""
+    for table in ("order_flags", "order_alerts"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN text_key TEXT NOT NULL DEFAULT ''")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN params TEXT NOT NULL DEFAULT '{{}}'")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -482,4 +491,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _drop_plaintext_indexes,
     _keyed_dedupe_keys,
     _pin_failures,
+    _flag_texts,
 )

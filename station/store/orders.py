@@ -76,6 +76,7 @@ def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
         ).fetchall()
     )
     shipped = _one(db, _LIVE_SHIPMENT, row["order_no"])
+    flags = flags_of(db, row["order_no"])
     sender = None
     if row["sender_name"]:
         sender = Contact(row["sender_name"], row["sender_phone"], row["sender_address"])
@@ -98,7 +99,8 @@ def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
         sender=sender,
         order_value_fen=row["order_value_fen"],
         source=row["source"],
-        flags=tuple(f.detail for f in flags_of(db, row["order_no"])),
+        flags=tuple(f.detail for f in flags),
+        flag_texts=tuple(f.text for f in flags),
         shipped=ShippedInfo(
             shipment_id=shipped["id"],
             recorded_at=shipped["recorded_at"],

@@ -1,0 +1,216 @@
+"""Texts found while importing, by key: row problems, order flags and order alerts.
+
+Like the bench's messages (`station.core.messages`), each text has a stable key and
+an English source text with `{named}` placeholders. The importers and the address
+check make a `Text(key, params)`; the CLI, the logs and the `detail` column of the
+database keep its English (`str(text)`), and the interface translates the source
+text through Qt (context "problems", extracted by `station/ui/translations.py`)
+and fills in the same parameters.
+
+A parameter is a plain value (shown as it is: an order number, a cell's text as
+the file has it), or a `Text` itself, translated in turn (the address problem
+inside an address flag). A parameter named `field` holds an import field's name
+(`order_no`, `sku`): English shows the name, the interface the field's label.
+
+Flags and alerts store the key and the parameters beside the English detail
+(`stored` / `from_stored`); rows written before keys existed have none and are
+shown by their detail, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+TEXTS: dict[str, str] = {
+    # Addresses (station.core.address), shown in address flags.
+    "address_unrecognised": "address not recognised: no province, city or district found",
+    "province_missing": "province missing or not recognised",
+    "city_missing": "city missing or not recognised",
+    "district_missing": "district missing or not recognised",
+    "district_ambiguous": "{district} exists in several cities: province and city missing",
+    "house_number_missing": "house number missing",
+    "check_word": "contains {word}: check before shipping",
+    # Order flags (station.importers.commit), confirmed at the bench.
+    "flag_address": "address: {problem}",
+    "flag_duplicate_order": (
+        "suspected duplicate: same recipient, address and items as {orders} within 24 h"
+    ),
+    "flag_duplicate_payment": "payment {payment_no} also on order {orders}",
+    # Order alerts: upstream withdrew an order that has left (or has its label).
+    "alert_withdrawn_shipped": (
+        "upstream says {status} but the parcel is already shipped ({tracking_no}): "
+        "intercept it with the carrier"
+    ),
+    "alert_withdrawn_label_printed": (
+        "upstream says {status} but the parcel is already label printed ({tracking_no}): "
+        "intercept it with the carrier"
+    ),
+    "upstream_cancelled": "cancelled",
+    "upstream_refunded": "refunded",
+    # Row problems of order and product files (station.importers.orders, products, commit).
+    "order_no_empty": "order number is empty",
+    "order_value_differs": "differs from line {line} of the same order ({value} / {known})",
+    "no_recipient": "no recipient",
+    "no_address": "no address",
+    "rejected_with_order": "rejected with its order (see line {line})",
+    "sku_empty": "SKU is empty",
+    "name_empty": "name is empty",
+    "sku_differs": "SKU {sku} is also on line {line} with other details",
+    "barcode_taken": "barcode {barcode} already belongs to SKU {sku}",
+    "pick_code_taken": "pick code used by order {order_no}",
+    # Cells (station.importers.cells); {text} is the cell as the file has it, quoted.
+    "not_a_quantity": "{text} is not a quantity",
+    "not_a_whole_quantity": "{text} is not a positive whole quantity",
+    "quantity_too_large": "{text} is too large a quantity",
+    "not_yuan": "{text} is not an amount in yuan",
+    "not_grams": "{text} is not a weight in grams",
+    "not_a_moment": "{text} is not a date and time like 2026-11-21 13:29:35",
+    "unknown_status": "unknown order status {text}",
+    # Column mappings (station.importers.mapping).
+    "no_column": "no column for {field}",
+    "no_address_column": "no column for address or detail",
+    "column_not_in_file": "{field}: column {header} not in the file",
+    "give_mapping": "Give a column mapping (--mapping FILE); the file has: {headers}",
+    "not_shop_export": (
+        "not a WeChat Shop order export: expected columns such as 订单号, 商品编码, 商品数量, "
+        "收货人 and 详细地址; the file has: {headers}"
+    ),
+    "mapping_unreadable": "cannot read mapping {path}: {reason}",
+    "mapping_invalid": "mapping {path} is not valid {format}: {reason}",
+    "mapping_incomplete": "mapping {path}: needs kind (orders/products) and a columns table",
+    "mapping_unknown_fields": "mapping {path}: unknown fields {fields}",
+    # Carrier files (station.importers.carriers) and waybill-number files (numbers).
+    "empty": "empty",
+    "not_a_carrier_code": "{text} is not a carrier code (letters, digits and _, up to 20)",
+    "name_zh_empty": "empty: a carrier needs its Chinese name",
+    "pattern_empty": "empty: a carrier needs a tracking-number pattern",
+    "pattern_invalid": "'{pattern}' is not a valid regular expression: {reason}",
+    "pattern_unusable": "'{pattern}' is not a usable regular expression: {reason}",
+    "pattern_stray_brace": (
+        "'{pattern}' is not a valid regular expression: {brace} at position {position} "
+        "is not part of a repetition such as {{12}} or {{12,13}} "
+        "(write \\{char} for the character itself)"
+    ),
+    "services_empty": "empty: a carrier offers at least one service",
+    "unknown_service": "unknown service {name} (known: {known})",
+    "url_not_http": "{url} does not start with http:// or https://",
+    "url_has_space": "{url} has a space in it",
+    "url_unknown_placeholder": (
+        "unknown placeholder {{{name}}} (use {{tracking_no}} and {{carrier}})"
+    ),
+    "url_without_tracking_no": "{url} has no {{tracking_no}} for the waybill number",
+    "url_unmatched_brace": "{url} has an unmatched {{ or }}",
+    "not_yes_or_no": "{text} is not yes or no",
+    "carrier_twice": "carrier {code} is also on line {line}",
+    "new_carrier_needs_name_zh": "{code} is a new carrier: give its Chinese name (name_zh)",
+    "new_carrier_needs_pattern": (
+        "{code} is a new carrier: give its tracking-number pattern (pattern)"
+    ),
+    "not_a_waybill_number": "{number} is not a {carrier} waybill number",
+}
+
+LIST_SEPARATOR = "; "
+"""Between the texts of a list (an order's flags, a mapping's problems), in English."""
+
+
+def placeholders(source: str) -> frozenset[str]:
+    """The names of a source text's `{named}` placeholders."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(source) if name)
+
+
+PLACEHOLDERS: dict[str, frozenset[str]] = {key: placeholders(t) for key, t in TEXTS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One text by key, with its parameters. `str()` is the English."""
+
+    key: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    def english(self) -> str:
+        return TEXTS[self.key].format(**{name: str(v) for name, v in self.params.items()})
+
+    __str__ = english
+
+    def __hash__(self) -> int:
+        return hash((self.key, tuple(sorted((k, str(v)) for k, v in self.params.items()))))
+
+    @classmethod
+    def of(cls, key: str, **params: Param) -> Text:
+        """The text `key` with exactly the parameters its source text names."""
+        wanted = PLACEHOLDERS.get(key)
+        if wanted is None:
+            raise KeyError(f"no problem text for {key!r}")
+        if params.keys() != wanted:
+            raise TypeError(f"{key!r} takes {sorted(wanted)}, not {sorted(params)}")
+        return cls(key, params)
+
+
+Param = str | int | Text
+
+
+def quoted(value: str) -> str:
+    """A cell's text as a parameter: quoted as Python shows it, so blanks show."""
+    return repr(value)
+
+
+# The texts without parameters, made once: an import may need one for many orders.
+HOUSE_NUMBER_MISSING = Text.of("house_number_missing")
+ADDRESS_UNRECOGNISED = Text.of("address_unrecognised")
+PART_MISSING = {
+    "province": Text.of("province_missing"),
+    "city": Text.of("city_missing"),
+    "district": Text.of("district_missing"),
+}
+
+
+def english_list(texts: list[Text] | tuple[Text, ...]) -> str:
+    return LIST_SEPARATOR.join(map(str, texts))
+
+
+# -- storing a text beside its English detail ---------------------------------------
+
+
+def stored(value: Text | None) -> tuple[str, str]:
+    """(text_key, params) columns for a text; ('', '{}') for none."""
+    if value is None:
+        return "", "{}"
+    return value.key, json.dumps(_encoded(value.params), ensure_ascii=False, sort_keys=True)
+
+
+def from_stored(key: str, params: str) -> Text | None:
+    """The text of a stored row; None when it has none, or one this version does not
+    know (a newer station wrote it) or cannot fill in: then its detail is shown."""
+    if not key:
+        return None
+    try:
+        decoded = _decoded(key, json.loads(params or "{}"))
+    except (ValueError, TypeError, KeyError):
+        return None
+    return decoded
+
+
+def _encoded(params: Mapping[str, Param]) -> dict[str, Any]:
+    return {
+        name: {"key": v.key, "params": _encoded(v.params)} if isinstance(v, Text) else v
+        for name, v in params.items()
+    }
+
+
+def _decoded(key: str, params: Any) -> Text:
+    if not isinstance(params, dict):
+        raise TypeError("parameters are not an object")
+    values: dict[str, Param] = {}
+    for name, value in params.items():
+        if isinstance(value, dict):
+            values[name] = _decoded(value["key"], value.get("params", {}))
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            values[name] = value
+        else:
+            raise TypeError(f"parameter {name} is neither a text nor a value")
+    return Text.of(key, **values)
