@@ -322,6 +322,25 @@ station db restore {backup}</translation>
     </message>
 </context>
 <context>
+    <name>ImportActions</name>
+    <message>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>update</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>shipped</source>
+        <translation>已发货（不改）</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>不导入</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>Import orders or products</source>
@@ -1267,6 +1286,121 @@ station db restore {backup}</translation>
     </message>
 </context>
 <context>
+    <name>fields</name>
+    <message>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>商品编码</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Product name</source>
+        <translation>商品名称</translation>
+    </message>
+    <message>
+        <source>Unit price (yuan)</source>
+        <translation>单价（元）</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Full address</source>
+        <translation>完整地址</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省份</translation>
+    </message>
+    <message>
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <source>Street and house number</source>
+        <translation>详细地址（街道门牌）</translation>
+    </message>
+    <message>
+        <source>House number</source>
+        <translation>门牌号</translation>
+    </message>
+    <message>
+        <source>Buyer note</source>
+        <translation>买家留言</translation>
+    </message>
+    <message>
+        <source>Carrier code</source>
+        <translation>快递公司编码</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Order status</source>
+        <translation>订单状态</translation>
+    </message>
+    <message>
+        <source>Refund / after-sale status</source>
+        <translation>退款/售后状态</translation>
+    </message>
+    <message>
+        <source>Order value (yuan)</source>
+        <translation>订单金额（元）</translation>
+    </message>
+    <message>
+        <source>Order time</source>
+        <translation>下单时间</translation>
+    </message>
+    <message>
+        <source>Payment number</source>
+        <translation>支付单号</translation>
+    </message>
+    <message>
+        <source>Pick-list code</source>
+        <translation>拣货单码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Barcodes</source>
+        <translation>条码</translation>
+    </message>
+    <message>
+        <source>Weight (g)</source>
+        <translation>重量（克）</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Declared value (yuan)</source>
+        <translation>申报价值（元）</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+</context>
+<context>
     <name>messages</name>
     <message>
         <source>Scan an order to start.</source>
@@ -1531,6 +1665,249 @@ station db restore {backup}</translation>
     <message>
         <source>Cosmetics: seal liquids in a bag, upright, padding.</source>
         <translation>化妆品：液体密封装袋，直立摆放，加缓冲。</translation>
+    </message>
+</context>
+<context>
+    <name>problems</name>
+    <message>
+        <source>address not recognised: no province, city or district found</source>
+        <translation>地址无法识别：找不到省、市或区</translation>
+    </message>
+    <message>
+        <source>province missing or not recognised</source>
+        <translation>省份缺失或无法识别</translation>
+    </message>
+    <message>
+        <source>city missing or not recognised</source>
+        <translation>城市缺失或无法识别</translation>
+    </message>
+    <message>
+        <source>district missing or not recognised</source>
+        <translation>区县缺失或无法识别</translation>
+    </message>
+    <message>
+        <source>{district} exists in several cities: province and city missing</source>
+        <translation>多个城市都有{district}：缺少省份和城市</translation>
+    </message>
+    <message>
+        <source>house number missing</source>
+        <translation>门牌号缺失</translation>
+    </message>
+    <message>
+        <source>contains {word}: check before shipping</source>
+        <translation>含有“{word}”：发货前请核实</translation>
+    </message>
+    <message>
+        <source>address: {problem}</source>
+        <translation>地址：{problem}</translation>
+    </message>
+    <message>
+        <source>suspected duplicate: same recipient, address and items as {orders} within 24 h</source>
+        <translation>疑似重复订单：与 {orders} 在 24 小时内的收件人、地址和商品都相同</translation>
+    </message>
+    <message>
+        <source>payment {payment_no} also on order {orders}</source>
+        <translation>支付单号 {payment_no} 也用在订单 {orders} 上</translation>
+    </message>
+    <message>
+        <source>upstream says {status} but the parcel is already shipped ({tracking_no}): intercept it with the carrier</source>
+        <translation>上游状态为“{status}”，但包裹已发出（{tracking_no}）：请联系快递公司拦截</translation>
+    </message>
+    <message>
+        <source>upstream says {status} but the parcel is already label printed ({tracking_no}): intercept it with the carrier</source>
+        <translation>上游状态为“{status}”，但面单已打印（{tracking_no}）：请联系快递公司拦截</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>order number is empty</source>
+        <translation>订单号为空</translation>
+    </message>
+    <message>
+        <source>differs from line {line} of the same order ({value} / {known})</source>
+        <translation>与同一订单第 {line} 行不一致（{value} / {known}）</translation>
+    </message>
+    <message>
+        <source>no recipient</source>
+        <translation>没有收件人</translation>
+    </message>
+    <message>
+        <source>no address</source>
+        <translation>没有收货地址</translation>
+    </message>
+    <message>
+        <source>rejected with its order (see line {line})</source>
+        <translation>随所属订单一起不导入（见第 {line} 行）</translation>
+    </message>
+    <message>
+        <source>SKU is empty</source>
+        <translation>商品编码为空</translation>
+    </message>
+    <message>
+        <source>name is empty</source>
+        <translation>名称为空</translation>
+    </message>
+    <message>
+        <source>SKU {sku} is also on line {line} with other details</source>
+        <translation>商品编码 {sku} 在第 {line} 行也有，但其他信息不同</translation>
+    </message>
+    <message>
+        <source>barcode {barcode} already belongs to SKU {sku}</source>
+        <translation>条码 {barcode} 已属于商品编码 {sku}</translation>
+    </message>
+    <message>
+        <source>pick code used by order {order_no}</source>
+        <translation>拣货码已被订单 {order_no} 使用</translation>
+    </message>
+    <message>
+        <source>{text} is not a quantity</source>
+        <translation>{text} 不是数量</translation>
+    </message>
+    <message>
+        <source>{text} is not a positive whole quantity</source>
+        <translation>{text} 不是正整数数量</translation>
+    </message>
+    <message>
+        <source>{text} is too large a quantity</source>
+        <translation>数量 {text} 太大</translation>
+    </message>
+    <message>
+        <source>{text} is not an amount in yuan</source>
+        <translation>{text} 不是以元为单位的金额</translation>
+    </message>
+    <message>
+        <source>{text} is not a weight in grams</source>
+        <translation>{text} 不是以克为单位的重量</translation>
+    </message>
+    <message>
+        <source>{text} is not a date and time like 2026-11-21 13:29:35</source>
+        <translation>{text} 不是日期时间，应如 2026-11-21 13:29:35</translation>
+    </message>
+    <message>
+        <source>unknown order status {text}</source>
+        <translation>未知的订单状态 {text}</translation>
+    </message>
+    <message>
+        <source>no column for {field}</source>
+        <translation>没有对应“{field}”的列</translation>
+    </message>
+    <message>
+        <source>no column for address or detail</source>
+        <translation>没有对应“完整地址”或“详细地址”的列</translation>
+    </message>
+    <message>
+        <source>{field}: column {header} not in the file</source>
+        <translation>{field}：文件中没有 {header} 列</translation>
+    </message>
+    <message>
+        <source>Give a column mapping (--mapping FILE); the file has: {headers}</source>
+        <translation>请提供列映射（--mapping FILE）；文件中的列有：{headers}</translation>
+    </message>
+    <message>
+        <source>not a WeChat Shop order export: expected columns such as 订单号, 商品编码, 商品数量, 收货人 and 详细地址; the file has: {headers}</source>
+        <translation>不是微信小店订单导出文件：应有 订单号、商品编码、商品数量、收货人、详细地址 等列；文件中的列有：{headers}</translation>
+    </message>
+    <message>
+        <source>cannot read mapping {path}: {reason}</source>
+        <translation>无法读取列映射 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>mapping {path} is not valid {format}: {reason}</source>
+        <translation>列映射 {path} 不是有效的 {format}：{reason}</translation>
+    </message>
+    <message>
+        <source>mapping {path}: needs kind (orders/products) and a columns table</source>
+        <translation>列映射 {path}：需要 kind（orders/products）和 columns 表</translation>
+    </message>
+    <message>
+        <source>mapping {path}: unknown fields {fields}</source>
+        <translation>列映射 {path}：未知字段 {fields}</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>为空</translation>
+    </message>
+    <message>
+        <source>{text} is not a carrier code (letters, digits and _, up to 20)</source>
+        <translation>{text} 不是快递公司编码（字母、数字和 _，最多 20 个）</translation>
+    </message>
+    <message>
+        <source>empty: a carrier needs its Chinese name</source>
+        <translation>为空：快递公司需要中文名</translation>
+    </message>
+    <message>
+        <source>empty: a carrier needs a tracking-number pattern</source>
+        <translation>为空：快递公司需要单号规则</translation>
+    </message>
+    <message>
+        <source>&apos;{pattern}&apos; is not a valid regular expression: {reason}</source>
+        <translation>“{pattern}”不是有效的正则表达式：{reason}</translation>
+    </message>
+    <message>
+        <source>&apos;{pattern}&apos; is not a usable regular expression: {reason}</source>
+        <translation>“{pattern}”不是可用的正则表达式：{reason}</translation>
+    </message>
+    <message>
+        <source>&apos;{pattern}&apos; is not a valid regular expression: {brace} at position {position} is not part of a repetition such as {{12}} or {{12,13}} (write \{char} for the character itself)</source>
+        <translation>“{pattern}”不是有效的正则表达式：第 {position} 位的 {brace} 不属于 {{12}} 或 {{12,13}} 这样的重复次数（要表示这个字符本身，请写 \{char}）</translation>
+    </message>
+    <message>
+        <source>empty: a carrier offers at least one service</source>
+        <translation>为空：快递公司至少要提供一种服务</translation>
+    </message>
+    <message>
+        <source>unknown service {name} (known: {known})</source>
+        <translation>未知服务 {name}（可用：{known}）</translation>
+    </message>
+    <message>
+        <source>{url} does not start with http:// or https://</source>
+        <translation>{url} 不是以 http:// 或 https:// 开头</translation>
+    </message>
+    <message>
+        <source>{url} has a space in it</source>
+        <translation>{url} 中有空格</translation>
+    </message>
+    <message>
+        <source>unknown placeholder {{{name}}} (use {{tracking_no}} and {{carrier}})</source>
+        <translation>未知占位符 {{{name}}}（请用 {{tracking_no}} 和 {{carrier}}）</translation>
+    </message>
+    <message>
+        <source>{url} has no {{tracking_no}} for the waybill number</source>
+        <translation>{url} 中没有放运单号的 {{tracking_no}}</translation>
+    </message>
+    <message>
+        <source>{url} has an unmatched {{ or }}</source>
+        <translation>{url} 中有不成对的 {{ 或 }}</translation>
+    </message>
+    <message>
+        <source>{text} is not yes or no</source>
+        <translation>{text} 不是“是”或“否”</translation>
+    </message>
+    <message>
+        <source>carrier {code} is also on line {line}</source>
+        <translation>快递公司 {code} 在第 {line} 行也有</translation>
+    </message>
+    <message>
+        <source>{code} is a new carrier: give its Chinese name (name_zh)</source>
+        <translation>{code} 是新快递公司：请填写中文名（name_zh）</translation>
+    </message>
+    <message>
+        <source>{code} is a new carrier: give its tracking-number pattern (pattern)</source>
+        <translation>{code} 是新快递公司：请填写单号规则（pattern）</translation>
+    </message>
+    <message>
+        <source>{number} is not a {carrier} waybill number</source>
+        <translation>{number} 不是{carrier}的运单号</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
     </message>
 </context>
 </TS>

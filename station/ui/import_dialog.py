@@ -70,15 +70,17 @@ from station.runner import Runner, SyncRunner
 from station.settings import Settings, SettingsError
 from station.store.db import connect, transaction
 from station.store.errors import DISK_FULL, READ_ONLY, storage_error
+from station.store.flags import Flag
 from station.store.orders import save_products
 from station.ui.import_model import (
     RowsModel,
-    flag_texts,
+    flags_by_order,
     order_cells,
     problem_cells,
     product_cells,
 )
 from station.ui.runner import QtRunner
+from station.ui.texts import field_label, list_text, problem_text
 
 log = logging.getLogger("station.ui.import_dialog")
 
@@ -90,10 +92,10 @@ OpenDb = Callable[[], AbstractContextManager[sqlite_utils.Database]]
 
 class _OrdersChecked(NamedTuple):
     """A preview of orders as the worker hands it over: the plan, each flagged
-    order's flags as one text, and the counts of the status line."""
+    order's flags, and the counts of the status line."""
 
     plan: ImportPlan
-    flags: dict[str, str]
+    flags: dict[str, list[Flag]]
     new: int
     updated: int
     shipped: int
@@ -591,7 +593,7 @@ class ImportDialog(QDialog):
         try:
             mapping = load_mapping(path)
         except MappingError as exc:
-            self._say(str(exc))
+            self._say(mapping_error_text(exc))
             return
         self.kind.setCurrentIndex(self.kind.findData(mapping.kind))
         self._fill_columns(mapping)
@@ -612,7 +614,7 @@ class ImportDialog(QDialog):
         fields = FIELDS[mapping.kind]
         self.columns.setRowCount(len(fields))
         for row, field in enumerate(fields):
-            label = QTableWidgetItem(field.label + (" *" if field.required else ""))
+            label = QTableWidgetItem(field_label(field.name) + (" *" if field.required else ""))
             label.setData(Qt.ItemDataRole.UserRole, field.name)
             self.columns.setItem(row, 0, label)
             choice = QComboBox()
@@ -623,7 +625,7 @@ class ImportDialog(QDialog):
         self.columns.resizeColumnToContents(0)
 
     def _columns_missing(self, exc: MappingError) -> None:
-        self._say(self.tr("Columns missing: {reason}").format(reason=exc))
+        self._say(self.tr("Columns missing: {reason}").format(reason=mapping_error_text(exc)))
         self.tabs.setCurrentWidget(self.columns)
 
     def _invalidate(self) -> None:
@@ -636,6 +638,12 @@ class ImportDialog(QDialog):
 
 
 # -- the steps' work, on the worker thread: no widgets, no self.db ----------------
+
+
+def mapping_error_text(exc: MappingError) -> str:
+    """What is wrong with a mapping, in the interface language."""
+    hint = () if exc.hint is None else (exc.hint,)
+    return list_text(problem_text(t) for t in (*exc.texts, *hint))
 
 
 def database_file(db: sqlite_utils.Database) -> Path | None:
@@ -678,7 +686,7 @@ def check_orders(
         plan = plan_orders(db, preview, source, words)
     return _OrdersChecked(
         plan,
-        flag_texts(plan.flags),
+        flags_by_order(plan.flags),
         new=plan.count("new"),
         updated=plan.count("update"),
         shipped=plan.count("shipped"),

@@ -4,6 +4,7 @@ A file of 100,000 orders is shown without making 500,000 table items: the model
 holds the planned orders (or products, or problems) as they are and turns a row
 into its cells only when the view asks for it, which is for the rows on screen.
 The flags of an order are grouped by order number once, when the plan arrives.
+Problems, flags and actions are translated when shown (station.ui.texts).
 """
 
 from __future__ import annotations
@@ -11,12 +12,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from station.core.model import Product
 from station.importers.commit import PlannedOrder
 from station.importers.problems import RowProblem
 from station.store.flags import Flag
+from station.ui.texts import detail_text, list_text
+
+ACTIONS_CONTEXT = "ImportActions"
+# What the import does with each order, as the Action column shows it.
+ACTIONS = {
+    "new": QT_TRANSLATE_NOOP("ImportActions", "new"),
+    "update": QT_TRANSLATE_NOOP("ImportActions", "update"),
+    "shipped": QT_TRANSLATE_NOOP("ImportActions", "shipped"),
+    "rejected": QT_TRANSLATE_NOOP("ImportActions", "rejected"),
+}
 
 Cells = Callable[[Any], Sequence[str]]
 _Index = QModelIndex | QPersistentModelIndex
@@ -73,16 +92,21 @@ class RowsModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-def flag_texts(flags: Iterable[Flag]) -> dict[str, str]:
-    """Each flagged order's flags as one text, in the plan's order: one pass over
-    all flags, instead of a scan of all flags for every order shown."""
-    grouped: dict[str, list[str]] = {}
+def flags_by_order(flags: Iterable[Flag]) -> dict[str, list[Flag]]:
+    """Each flagged order's flags, in the plan's order: one pass over all flags,
+    instead of a scan of all flags for every order shown."""
+    grouped: dict[str, list[Flag]] = {}
     for flag in flags:
-        grouped.setdefault(flag.order_no, []).append(flag.detail)
-    return {order_no: "; ".join(details) for order_no, details in grouped.items()}
+        grouped.setdefault(flag.order_no, []).append(flag)
+    return grouped
 
 
-def order_cells(flags: dict[str, str]) -> Cells:
+def action_text(action: str) -> str:
+    source = ACTIONS.get(action)
+    return QCoreApplication.translate(ACTIONS_CONTEXT, source) if source else action
+
+
+def order_cells(flags: dict[str, list[Flag]]) -> Cells:
     """Order number, action, recipient, lines and flags of a planned order."""
 
     def cells(planned: PlannedOrder) -> tuple[str, ...]:
@@ -90,10 +114,10 @@ def order_cells(flags: dict[str, str]) -> Cells:
         lines = ", ".join(f"{line.sku}×{line.quantity}" for line in order.lines)
         return (
             order.order_no,
-            planned.action,
+            action_text(planned.action),
             order.recipient_name,
             lines,
-            flags.get(order.order_no, ""),
+            list_text(detail_text(f.detail, f.text) for f in flags.get(order.order_no, ())),
         )
 
     return cells
@@ -105,4 +129,4 @@ def product_cells(product: Product) -> tuple[str, ...]:
 
 
 def problem_cells(problem: RowProblem) -> tuple[str, ...]:
-    return (str(problem.line), problem.column, problem.problem)
+    return (str(problem.line), problem.column, detail_text(problem.problem, problem.text))

@@ -20,7 +20,7 @@ from printers import mask_name, mask_phone
 from station.core.model import Order
 from station.core.packing_guide import packing_guide
 from station.core.session import LineProgress
-from station.ui.texts import message_text
+from station.ui.texts import flags_text, message_text
 
 IMAGE_SIZE = 64
 COMPLETE = QColor("#c8f0d0")
@@ -68,7 +68,7 @@ class OrderPanel(QWidget):
             f"{mask_name(person.name)}  {mask_phone(person.phone)}  {place}".strip()
         )
         self.flags.setVisible(bool(order.flags))
-        self.flags.setText(self.tr("Check first: {flags}").format(flags="; ".join(order.flags)))
+        self.flags.setText(self.tr("Check first: {flags}").format(flags=flags_text(order)))
         self.note.setVisible(bool(order.buyer_note))
         self.note.setText(self.tr("Buyer's note: {note}").format(note=order.buyer_note))
         guide = [message_text(m) for m in packing_guide(order.categories)]

@@ -5,7 +5,10 @@
 
 `update` runs PySide6's lupdate over station/ui/*.py plus a generated source
 holding every core message text of `station.core.messages.TEXTS` (context
-"messages"), so the one .ts file covers both; lupdate keeps the translations
+"messages"), every import problem, flag and alert text of
+`station.core.problem_texts.TEXTS` with the list separator (context "problems")
+and every import field's label of `station.importers.mapping.FIELDS` (context
+"fields"), so the one .ts file covers them all; lupdate keeps the translations
 already in it. Translators then edit the .ts (Qt Linguist, or any editor).
 """
 
@@ -20,7 +23,9 @@ from pathlib import Path
 import PySide6
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from station.core import problem_texts
 from station.core.messages import TEXTS
+from station.importers.mapping import FIELDS
 from station.paths import resource
 
 log = logging.getLogger("station.ui.translations")
@@ -71,9 +76,14 @@ def qt_tool(name: str) -> Path:
 
 
 def messages_source() -> str:
-    """Python source lupdate can read, naming every core message text."""
+    """Python source lupdate can read, naming every core message text, every problem
+    text (with the separator of their lists) and every import field's label."""
+    problems = [*problem_texts.TEXTS.values(), problem_texts.LIST_SEPARATOR]
+    labels = dict.fromkeys(f.label for fields in FIELDS.values() for f in fields)
     lines = ["from PySide6.QtCore import QT_TRANSLATE_NOOP", ""]
     lines += [f"QT_TRANSLATE_NOOP({'messages'!r}, {text!r})" for text in TEXTS.values()]
+    lines += [f"QT_TRANSLATE_NOOP({'problems'!r}, {text!r})" for text in problems]
+    lines += [f"QT_TRANSLATE_NOOP({'fields'!r}, {label!r})" for label in labels]
     return "\n".join(lines) + "\n"
 
 
