@@ -101,3 +101,16 @@ def test_the_dialog_is_driven_by_scans_and_warns_before_finishing(
     assert store.handover_items(db, handover_id)["SF1023574470009"] == "unexpected"
     csv_text = dialog.save_manifest(tmp_path / "bag.csv").read_text(encoding="utf-8-sig")
     assert parcels[0] in csv_text and parcels[1] not in csv_text
+
+
+def test_the_carrier_with_parcels_waiting_comes_first_with_its_count(
+    qtbot, db: sqlite_utils.Database, parcels: list[str]
+) -> None:
+    from station.ui.handover import HandoverDialog
+
+    dialog = HandoverDialog(db, "bench-1", days=1, signed_by="wang")
+    qtbot.addWidget(dialog)
+    assert dialog.carrier_box.currentData() == "ZTO"
+    assert dialog.carrier_box.currentText().endswith(f"ZTO ({len(parcels)})")
+    assert dialog.carrier_box.itemData(1) == "SF" and dialog.carrier_box.itemText(1).endswith("(1)")
+    assert store.pending_counts(db, days=1) == {"ZTO": len(parcels), "SF": 1}

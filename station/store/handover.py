@@ -54,6 +54,24 @@ def pending_parcels(
     )
 
 
+def pending_counts(
+    db: sqlite_utils.Database, days: int, now: datetime | None = None
+) -> dict[str, int]:
+    """How many parcels of each carrier wait for their courier (as pending_parcels)."""
+    today = (now or datetime.now().astimezone()).date()
+    start, end = Period.days(today - timedelta(days=max(days, 1) - 1), today).bounds()
+    return dict(
+        db.execute(
+            """SELECT s.carrier, count(*) FROM shipments s
+               WHERE s.recorded_at >= ? AND s.recorded_at < ? AND s.voided_at IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM handover_items h
+                                 WHERE h.tracking_no = s.tracking_no AND h.status = 'scanned')
+               GROUP BY s.carrier""",
+            [start, end],
+        ).fetchall()
+    )
+
+
 def find_parcel(db: sqlite_utils.Database, tracking_no: str) -> Parcel | None:
     """The shipment holding a waybill number: the live one, else the newest voided one."""
     found = _parcels(

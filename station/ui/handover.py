@@ -59,8 +59,13 @@ class HandoverDialog(QDialog):
         self.handover: Handover | None = None
         self.saved_id: int | None = None
         self.carrier_box = QComboBox(objectName="handoverCarrier")
-        for code, entry in catalogue.entries(db).items():
-            self.carrier_box.addItem(f"{entry.carrier.name_zh} {code}", code)
+        # The carriers whose couriers have the most parcels waiting come first.
+        waiting = store.pending_counts(db, days)
+        entries = catalogue.entries(db)
+        for code in sorted(entries, key=lambda c: (-waiting.get(c, 0), not entries[c].active, c)):
+            label = f"{entries[code].carrier.name_zh} {code}"
+            count = waiting.get(code, 0)
+            self.carrier_box.addItem(f"{label} ({count})" if count else label, code)
         self.start_button = QPushButton(self.tr("&Start"), objectName="handoverStart")
         self.start_button.clicked.connect(self.start)
         self.courier_edit = QLineEdit(objectName="handoverCourier")
