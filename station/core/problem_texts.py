@@ -138,6 +138,8 @@ class Text:
     __str__ = english
 
     def __hash__(self) -> int:
+        # By value, as before texts had keys: a flag or row problem holding one stays
+        # hashable although its parameters are a mapping.
         return hash((self.key, tuple(sorted((k, str(v)) for k, v in self.params.items()))))
 
     @classmethod
@@ -169,10 +171,6 @@ PART_MISSING = {
 }
 
 
-def english_list(texts: list[Text] | tuple[Text, ...]) -> str:
-    return LIST_SEPARATOR.join(map(str, texts))
-
-
 # -- storing a text beside its English detail ---------------------------------------
 
 
@@ -189,10 +187,9 @@ def from_stored(key: str, params: str) -> Text | None:
     if not key:
         return None
     try:
-        decoded = _decoded(key, json.loads(params or "{}"))
+        return _decoded(key, json.loads(params or "{}"))
     except (ValueError, TypeError, KeyError):
         return None
-    return decoded
 
 
 def _encoded(params: Mapping[str, Param]) -> dict[str, Any]:
