@@ -250,3 +250,13 @@ def test_name_fingerprint_is_keyed_and_ignores_spaces_and_case() -> None:
     assert one.blind("张三") != other.blind("张三")
     assert one.blind("张三") != one.blind("张四")
     assert one.blind("") == ""
+
+
+def test_a_fingerprint_depends_on_the_key_and_the_purpose() -> None:
+    from station.store.crypto import FieldCipher
+
+    one, other = FieldCipher(b"k" * 32), FieldCipher(b"j" * 32)
+    assert one.digest("order-dedupe", "张三|138") == one.digest("order-dedupe", "张三|138")
+    assert one.digest("order-dedupe", "张三|138") != other.digest("order-dedupe", "张三|138")
+    assert one.digest("order-dedupe", "张三|138") != one.digest("name-index", "张三|138")
+    assert len(one.digest("order-dedupe", "")) == 24

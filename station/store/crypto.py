@@ -97,12 +97,19 @@ class FieldCipher:
         name itself stays encrypted: without the key it cannot be guessed from a
         list of common names."""
         normal = "".join(text.split()).casefold()
-        return self.digest("name-index", normal) if normal else ""
+        if not normal:
+            return ""
+        # HMAC-SHA256, as the stored indexes were made; `digest` is the faster kind.
+        message = b"name-index\0" + normal.encode()
+        return hmac.digest(self.key, message, "sha256").hex()[:24]
 
     def digest(self, purpose: str, text: str) -> str:
-        """A keyed fingerprint of `text` for one purpose (HMAC-SHA256, 96 bits shown)."""
-        message = purpose.encode() + b"\0" + text.encode()
-        return hmac.digest(self.key, message, "sha256").hex()[:24]
+        """A keyed fingerprint of `text` for one purpose (at most 16 ASCII characters):
+        keyed BLAKE2b, 96 bits. A third of HMAC-SHA256's time, which an import of
+        100,000 orders notices."""
+        return hashlib.blake2b(
+            text.encode(), key=self.key, person=purpose.encode(), digest_size=12
+        ).hexdigest()
 
 
 def is_sealed(stored: object) -> bool:
