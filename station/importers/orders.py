@@ -133,32 +133,15 @@ def _order(
     mapping: Mapping,
 ) -> tuple[ImportedOrder | None, list[RowProblem]]:
     problems: list[RowProblem] = []
-    values: dict[str, str] = {}
-    first_line: dict[str, int] = {}
+    first = rows[0]
+    # Most orders are one row: its order columns are taken in one go.
+    values = {name: first.cells[index] for name, index in order_columns if first.cells[index]}
+    first_line = dict.fromkeys(values, first.line)
     lines: dict[str, ImportLine] = {}
     for row in rows:
         found = len(problems)
-        cells_ = row.cells
-        for name, index in order_columns:
-            value = cells_[index]
-            if not value:
-                continue
-            known = values.get(name)
-            if known is None:
-                values[name], first_line[name] = value, row.line
-            elif name in _MUST_AGREE and value != known:
-                problems.append(
-                    RowProblem.of(
-                        row.line,
-                        mapping.columns[name],
-                        Text.of(
-                            "order_value_differs",
-                            line=first_line[name],
-                            value=quoted(value),
-                            known=quoted(known),
-                        ),
-                    )
-                )
+        if row is not first:
+            _merge_order_values(row, order_columns, values, first_line, mapping, problems)
         line = _line(row, at, mapping, problems)
         if line is not None and len(problems) == found:
             key = line.sku.upper()
@@ -181,6 +164,38 @@ def _order(
         problems += [RowProblem.of(r.line, "", rejected) for r in rows if r.line not in bad]
         return None, problems
     return order, []
+
+
+def _merge_order_values(
+    row: Row,
+    order_columns: list[tuple[str, int]],
+    values: dict[str, str],
+    first_line: dict[str, int],
+    mapping: Mapping,
+    problems: list[RowProblem],
+) -> None:
+    """A later row of an order: blanks take the order's values, a differing name,
+    phone or address is a problem."""
+    for name, index in order_columns:
+        value = row.cells[index]
+        if not value:
+            continue
+        known = values.get(name)
+        if known is None:
+            values[name], first_line[name] = value, row.line
+        elif name in _MUST_AGREE and value != known:
+            problems.append(
+                RowProblem.of(
+                    row.line,
+                    mapping.columns[name],
+                    Text.of(
+                        "order_value_differs",
+                        line=first_line[name],
+                        value=quoted(value),
+                        known=quoted(known),
+                    ),
+                )
+            )
 
 
 def _line(

@@ -357,7 +357,7 @@ def upsert_orders(
     db.conn.executemany(
         f"INSERT INTO orders ({columns}) VALUES ({marks}) "
         f"ON CONFLICT(order_no) DO UPDATE SET {updates}",
-        [(*row, stamp, stamp) for row in _sealed(db, rows)],
+        _sealed(db, rows, stamp),
     )
     db.conn.executemany("DELETE FROM order_lines WHERE order_no = ?", [(n,) for n in updated])
     db.conn.executemany(
@@ -366,32 +366,38 @@ def upsert_orders(
     )
 
 
-_PERSONAL_AT = tuple(IMPORT_COLUMNS.index(c) for c in PERSONAL_COLUMNS)
-_NAME_AT, _PHONE_AT = (
-    IMPORT_COLUMNS.index("recipient_name"),
-    IMPORT_COLUMNS.index("recipient_phone"),
-)
+# The personal columns sit side by side in an import row: name, phone, address.
+_NAME_AT = IMPORT_COLUMNS.index("recipient_name")
+_PERSONAL = slice(_NAME_AT, _NAME_AT + len(PERSONAL_COLUMNS))
+assert IMPORT_COLUMNS[_PERSONAL] == PERSONAL_COLUMNS
 
 
 def _sealed(
-    db: sqlite_utils.Database, rows: Sequence[Sequence[object]]
+    db: sqlite_utils.Database, rows: Sequence[Sequence[object]], stamp: str
 ) -> list[tuple[object, ...]]:
     """Import rows with their personal columns encrypted, each followed by the phone's
-    last four and the name's fingerprint. Column by column, so each column's
-    encryption runs as one batch."""
+    last four, the name's fingerprint and the time stamps. Column by column, so each
+    column's encryption runs as one batch."""
     cipher = cipher_for(db)
-    sealed = [
-        cipher.seal_many(column, [str(row[at]) for row in rows])
-        for column, at in zip(PERSONAL_COLUMNS, _PERSONAL_AT, strict=True)
+    names, phones, addresses = (
+        [str(row[at]) for row in rows] for at in range(_PERSONAL.start, _PERSONAL.stop)
+    )
+    before, after = slice(0, _PERSONAL.start), slice(_PERSONAL.stop, None)
+    return [
+        (*row[before], *personal, *row[after], phone_last4(phone), cipher.blind(name), stamp, stamp)
+        for row, name, phone, personal in zip(
+            rows,
+            names,
+            phones,
+            zip(
+                cipher.seal_many("recipient_name", names),
+                cipher.seal_many("recipient_phone", phones),
+                cipher.seal_many("address", addresses),
+                strict=True,
+            ),
+            strict=True,
+        )
     ]
-    result = []
-    for n, row in enumerate(rows):
-        values = list(row)
-        for at, column in zip(_PERSONAL_AT, sealed, strict=True):
-            values[at] = column[n]
-        name, phone = str(row[_NAME_AT]), str(row[_PHONE_AT])
-        result.append((*values, phone_last4(phone), cipher.blind(name)))
-    return result
 
 
 def pick_code_owners(db: sqlite_utils.Database, codes: Sequence[str]) -> dict[str, str]:
