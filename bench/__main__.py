@@ -77,13 +77,14 @@ def main(argv: list[str]) -> int:
         return run_one(argv[1])
     names = argv or sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
     measured = _load_measured()
+    run_at = f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
     for name in names:
         print(f"== {name}", flush=True)
         results = run_isolated(name)
         for result in results:
             print(result.row(), flush=True)
         measured[name] = {
-            "at": f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+            "at": run_at,
             "machine": machine(),
             "results": [dataclasses.asdict(r) for r in results],
         }

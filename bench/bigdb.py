@@ -38,19 +38,22 @@ CARRIER_MIX = ("ZTO",) * 12 + ("SF",) * 3 + ("YTO",) * 2 + ("STO", "YD", "JTSD")
 
 def big_db(orders: int = 1_000_000) -> Path:
     """Path of a database with `orders` orders, all but the last 1,000 shipped."""
-    path = DATA / f"big-{orders}-v{len(STEPS)}-f{FILL_VERSION}" / DB_FILE
-    if path.exists():
-        return path
-    if path.parent.exists():
-        shutil.rmtree(path.parent)
-    path.parent.mkdir(parents=True)
+    folder = DATA / f"big-{orders}-v{len(STEPS)}-f{FILL_VERSION}"
+    if (folder / DB_FILE).exists():
+        return folder / DB_FILE
+    # Built aside and renamed when whole: an interrupted build is never reused.
+    partial = folder.with_name(folder.name + ".partial")
+    for leftover in (folder, partial):
+        shutil.rmtree(leftover, ignore_errors=True)
+    partial.mkdir(parents=True)
     started = time.perf_counter()
-    db = connect(path)
+    db = connect(partial / DB_FILE)
     save_products(db, demo_products())
     db.close()
-    _fill(path, orders)
-    print(f"built {path} in {time.perf_counter() - started:.0f} s", flush=True)
-    return path
+    _fill(partial / DB_FILE, orders)
+    partial.rename(folder)
+    print(f"built {folder / DB_FILE} in {time.perf_counter() - started:.0f} s", flush=True)
+    return folder / DB_FILE
 
 
 def order_no(n: int) -> str:
