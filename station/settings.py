@@ -118,8 +118,9 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "notice.link",
         "https://www.kuaidi100.com/chaxun?nu={tracking_no}",
-        "Tracking link in the buyer notice; {carrier} and {tracking_no} are filled in. "
-        "Empty: no link.",
+        "Tracking link in the buyer notice when the carrier has none of its own "
+        "(station carriers set CODE --tracking-url); {carrier} and {tracking_no} are "
+        "filled in. Empty: no link.",
     ),
     Option(
         "lock.idle_minutes",
