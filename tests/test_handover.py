@@ -114,3 +114,14 @@ def test_the_carrier_with_parcels_waiting_comes_first_with_its_count(
     assert dialog.carrier_box.currentText().endswith(f"ZTO ({len(parcels)})")
     assert dialog.carrier_box.itemData(1) == "SF" and dialog.carrier_box.itemText(1).endswith("(1)")
     assert store.pending_counts(db, days=1) == {"ZTO": len(parcels), "SF": 1}
+
+
+def test_with_nothing_waiting_the_usual_carriers_come_first(
+    qtbot, db: sqlite_utils.Database
+) -> None:
+    from station.ui.handover import HandoverDialog
+
+    dialog = HandoverDialog(db, "bench-1", days=1, signed_by="wang")
+    qtbot.addWidget(dialog)
+    codes = [dialog.carrier_box.itemData(n) for n in range(dialog.carrier_box.count())]
+    assert codes[:3] == ["SF", "ZTO", "YTO"]

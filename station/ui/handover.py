@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.core.carriers import CARRIERS
 from station.core.handover import Handover
 from station.reporting.manifest import write_manifest
 from station.store import catalogue
@@ -59,10 +60,16 @@ class HandoverDialog(QDialog):
         self.handover: Handover | None = None
         self.saved_id: int | None = None
         self.carrier_box = QComboBox(objectName="handoverCarrier")
-        # The carriers whose couriers have the most parcels waiting come first.
+        # The carriers whose couriers have the most parcels waiting come first, then
+        # active ones in the usual order (SF, ZTO, YTO ...), added ones after.
         waiting = store.pending_counts(db, days)
         entries = catalogue.entries(db)
-        for code in sorted(entries, key=lambda c: (-waiting.get(c, 0), not entries[c].active, c)):
+        usual = {code: n for n, code in enumerate(CARRIERS)}
+
+        def rank(code: str) -> tuple[int, bool, int, str]:
+            return (-waiting.get(code, 0), not entries[code].active, usual.get(code, 99), code)
+
+        for code in sorted(entries, key=rank):
             label = f"{entries[code].carrier.name_zh} {code}"
             count = waiting.get(code, 0)
             self.carrier_box.addItem(f"{label} ({count})" if count else label, code)
