@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import getpass
 import io
 import json
 import os
@@ -42,9 +41,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-import sqlite_utils
-
-from station.commands.common import folder_and_settings
+from station.commands.common import cli_actor, folder_and_settings, open_database
 from station.commands.route import _import_rates
 from station.core.rates import RATE_COLUMNS, Rate
 from station.importers.carriers import (
@@ -55,7 +52,6 @@ from station.importers.carriers import (
     parse_carriers,
 )
 from station.importers.table import UTF8_BOM, UnreadableFile, read_table
-from station.paths import data_dir
 from station.store import catalogue
 from station.store.db import DB_FILE, connect
 
@@ -124,19 +120,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     rates_imp.set_defaults(func=rates_import_command)
 
 
-def _open(args: argparse.Namespace) -> sqlite_utils.Database:
-    return connect(data_dir(args.data_dir) / DB_FILE)
-
-
-def _operator() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
 def list_command(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_database(args)
     try:
         listed = [e for e in catalogue.entries(db).values() if args.all or e.active]
     finally:
@@ -212,7 +197,7 @@ def set_command(args: argparse.Namespace) -> int:
         changed = catalogue.save_entries(
             db,
             [entry],
-            actor=_operator(),
+            actor=cli_actor(),
             reason="station carriers set",
             station=settings["station.name"],
         )
@@ -257,7 +242,7 @@ def import_command(args: argparse.Namespace) -> int:
         changed = catalogue.save_entries(
             db,
             preview.entries,
-            actor=_operator(),
+            actor=cli_actor(),
             reason=f"station carriers import {args.file.name}",
             station=settings["station.name"],
         )
@@ -278,7 +263,7 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_database(args)
     try:
         entries = list(catalogue.entries(db).values())
     finally:
@@ -290,7 +275,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def rates_export_command(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_database(args)
     try:
         rates = catalogue.rates(db)
     finally:
@@ -302,7 +287,7 @@ def rates_export_command(args: argparse.Namespace) -> int:
 
 
 def rates_import_command(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_database(args)
     try:
         return _import_rates(db, args.file)
     finally:

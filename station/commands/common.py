@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 
+import sqlite_utils
+
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
+from station.store.db import DB_FILE, connect
 
 EXIT_BAD_INPUT = 2
 
@@ -21,3 +25,16 @@ def folder_and_settings(args: argparse.Namespace) -> tuple[Path, Settings]:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from exc
+
+
+def open_database(args: argparse.Namespace) -> sqlite_utils.Database:
+    """The data folder's database (created and upgraded as needed)."""
+    return connect(data_dir(args.data_dir) / DB_FILE)
+
+
+def cli_actor() -> str:
+    """Who changed something from the command line, for the audit log."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

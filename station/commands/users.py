@@ -20,9 +20,9 @@ import sys
 
 import sqlite_utils
 
-from station.paths import data_dir
+from station.commands.common import cli_actor, open_database
 from station.store import audit
-from station.store.db import DB_FILE, connect, transaction
+from station.store.db import transaction
 from station.store.users import Action, Role, accounts, add_user, set_active
 
 EXIT_REFUSED = 1
@@ -48,17 +48,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     disable.set_defaults(func=disable_command)
 
 
-def _open(args: argparse.Namespace) -> sqlite_utils.Database:
-    return connect(data_dir(args.data_dir) / DB_FILE)
-
-
-def _operator() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
-
-
 def _ask_pin() -> str | None:
     pin = getpass.getpass("PIN (4-12 digits): ")
     if getpass.getpass("PIN again: ") != pin:
@@ -71,7 +60,7 @@ def add_command(args: argparse.Namespace) -> int:
     pin = args.pin if args.pin is not None else _ask_pin()
     if pin is None:
         return EXIT_REFUSED
-    db = _open(args)
+    db = open_database(args)
     try:
         user = add_user(db, args.name.strip(), Role(args.role), pin)
         _audit(db, f"add {user.name}", {"role": user.role.value})
@@ -88,7 +77,7 @@ def add_command(args: argparse.Namespace) -> int:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_database(args)
     try:
         rows = accounts(db)
     finally:
@@ -101,7 +90,7 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def disable_command(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_database(args)
     try:
         if not set_active(db, args.name, False):
             print(f"No user named {args.name}.", file=sys.stderr)
@@ -115,4 +104,4 @@ def disable_command(args: argparse.Namespace) -> int:
 
 def _audit(db: sqlite_utils.Database, subject: str, detail: dict) -> None:
     with transaction(db):
-        audit.append(db, Action.USERS, subject, actor=_operator(), detail=detail)
+        audit.append(db, Action.USERS, subject, actor=cli_actor(), detail=detail)
