@@ -9,7 +9,6 @@ with a line missing; its other rows are reported as rejected with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
@@ -19,7 +18,7 @@ from station.core.problem_texts import Text, quoted
 from station.importers import cells
 from station.importers.gc_pause import gc_paused
 from station.importers.mapping import Mapping
-from station.importers.problems import RowProblem
+from station.importers.problems import RowProblem, parsed_cell
 from station.importers.table import Row, Table
 
 T = TypeVar("T")
@@ -224,26 +223,6 @@ def _line(
     return ImportLine(sku, cell("product_name") or sku, quantity, price)
 
 
-def _parsed(
-    values: dict[str, str],
-    name: str,
-    parse: Callable[[str], T],
-    line: int,
-    mapping: Mapping,
-    problems: list[RowProblem],
-) -> T | None:
-    """`parse` of the order's value in column `name`; None if blank or bad (bad
-    values added to `problems`)."""
-    text = values.get(name)
-    if not text:
-        return None
-    try:
-        return parse(text)
-    except cells.BadCell as exc:
-        problems.append(RowProblem.of(line, mapping.columns[name], exc.text))
-        return None
-
-
 def _assemble(
     order_no: str,
     rows: list[Row],
@@ -258,8 +237,8 @@ def _assemble(
         status, reason = cells.status(values.get("status", ""), values.get("refund_status", ""))
     except cells.BadCell as exc:
         problems.append(RowProblem.of(line, mapping.columns["status"], exc.text))
-    value_fen = _parsed(values, "order_value", cells.fen, line, mapping, problems)
-    ordered_at = _parsed(values, "ordered_at", cells.moment, line, mapping, problems)
+    value_fen = parsed_cell(values, "order_value", cells.fen, line, mapping.columns, problems)
+    ordered_at = parsed_cell(values, "ordered_at", cells.moment, line, mapping.columns, problems)
     if problems:
         return None
     if value_fen is None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from station.core.problem_texts import Text
+from station.importers.cells import BadCell
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +29,23 @@ class RowProblem:
     def __str__(self) -> str:
         where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.problem}"
+
+
+def parsed_cell(
+    values: Mapping[str, str],
+    name: str,
+    parse: Callable[[str], T],
+    line: int,
+    columns: Mapping[str, str],
+    problems: list[RowProblem],
+) -> T | None:
+    """`parse` of the value of field `name`; None when blank or bad (a bad one is
+    added to `problems`, at its line and the file's column for the field)."""
+    text = values.get(name)
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except BadCell as exc:
+        problems.append(RowProblem.of(line, columns[name], exc.text))
+        return None

@@ -7,14 +7,13 @@ catalogues list one barcode per row); their other columns must agree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from station.core.model import Product
 from station.core.problem_texts import Text
 from station.importers import cells
 from station.importers.mapping import Mapping
-from station.importers.problems import RowProblem
+from station.importers.problems import RowProblem, parsed_cell
 from station.importers.table import Table
 
 _BARCODE_SEPARATORS = re.compile(r"[,;|/、，；\s]+")
@@ -83,8 +82,8 @@ def _product(
         problems.append(RowProblem.of(line, mapping.columns["sku"], Text.of("sku_empty")))
     if not name:
         problems.append(RowProblem.of(line, mapping.columns["name"], Text.of("name_empty")))
-    weight = _optional(line, cell, mapping, "weight_g", cells.grams, problems)
-    value = _optional(line, cell, mapping, "declared_value", cells.fen, problems)
+    weight = parsed_cell(cell, "weight_g", cells.grams, line, mapping.columns, problems)
+    value = parsed_cell(cell, "declared_value", cells.fen, line, mapping.columns, problems)
     if problems:
         return None
     barcodes = tuple(
@@ -99,24 +98,6 @@ def _product(
         declared_value_fen=value,
         image=cell.get("image", ""),
     )
-
-
-def _optional(
-    line: int,
-    cell: dict[str, str],
-    mapping: Mapping,
-    name: str,
-    parse: Callable[[str], int],
-    problems: list[RowProblem],
-) -> int | None:
-    text = cell.get(name, "")
-    if not text:
-        return None
-    try:
-        return parse(text)
-    except cells.BadCell as exc:
-        problems.append(RowProblem.of(line, mapping.columns[name], exc.text))
-        return None
 
 
 def _fields(product: Product) -> dict:
