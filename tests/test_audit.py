@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
-from printers import open_printer
-from station.bench import Bench
-from station.core.reading import Reading, ScaleLink
 from station.demo import DEMO_SUPERVISOR_PIN
 from station.settings import Settings
-from station.store import audit, orders
+from station.store import audit
 from station.store.db import transaction
 from station.store.search import void_shipment
 from station.store.users import Action, Role, add_user
+from tests.bench_helpers import weighed_bench
 from tests.shipments_factory import make_shipment
 
 
@@ -35,17 +32,8 @@ def test_update_and_delete_are_refused_by_the_database(db: sqlite_utils.Database
 def test_the_bench_override_is_audited_with_who_what_and_why(
     demo_db: sqlite_utils.Database, settings: Settings, tmp_path: Path
 ) -> None:
-    bench = Bench(demo_db, settings, open_printer(f"pdf:{tmp_path}"))
-    bench.scale_link(ScaleLink.CONNECTED)
-    order_no = demo_db.execute(
-        "SELECT order_no FROM orders WHERE status = 'open' AND carrier IN ('', 'ZTO') "
-        "ORDER BY order_no LIMIT 1"
-    ).fetchone()[0]
-    bench.scan(order_no)
-    for line in orders.find_order(demo_db, order_no).lines:
-        for _ in range(line.quantity):
-            bench.scan(line.barcodes[0])
-    bench.reading(Reading(Decimal(bench.session.expected_grams + 900), True, at=bench.clock()))
+    bench = weighed_bench(demo_db, settings, tmp_path, off_by_grams=900)
+    order_no = bench.session.order.order_no
     assert bench.override("9999", "nope").message.key == "override_denied"
     assert audit.entries(demo_db) == []
     bench.override(DEMO_SUPERVISOR_PIN, "gift box added")

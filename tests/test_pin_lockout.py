@@ -4,19 +4,15 @@ five minutes; the lock is audited and every prompt says until when."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 from PySide6.QtCore import Qt
 
-from printers import open_printer
-from station.bench import Bench
-from station.core.reading import Reading, ScaleLink
 from station.demo import DEMO_SUPERVISOR_PIN
 from station.settings import Settings
-from station.store import audit, orders
+from station.store import audit
 from station.store.users import (
     PIN_LOCK,
     PIN_TRIES,
@@ -29,6 +25,7 @@ from station.store.users import (
 )
 from station.store.users import Action as UserAction
 from station.ui.signin import SignInDialog
+from tests.bench_helpers import weighed_bench
 
 T0 = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 
@@ -87,17 +84,7 @@ def test_sign_in_locks_the_guessed_name_only(db, people) -> None:
 def test_the_bench_says_the_override_prompt_is_locked(
     demo_db: sqlite_utils.Database, settings: Settings, tmp_path: Path
 ) -> None:
-    bench = Bench(demo_db, settings, open_printer(f"pdf:{tmp_path}"))
-    bench.scale_link(ScaleLink.CONNECTED)
-    order_no = demo_db.execute(
-        "SELECT order_no FROM orders WHERE status = 'open' AND carrier IN ('', 'ZTO') "
-        "ORDER BY order_no LIMIT 1"
-    ).fetchone()[0]
-    bench.scan(order_no)
-    for line in orders.find_order(demo_db, order_no).lines:
-        for _ in range(line.quantity):
-            bench.scan(line.barcodes[0])
-    bench.reading(Reading(Decimal(bench.session.expected_grams + 900), True, at=bench.clock()))
+    bench = weighed_bench(demo_db, settings, tmp_path, off_by_grams=900)
     keys = [bench.override(f"90{n:02d}", "guess").message.key for n in range(PIN_TRIES)]
     assert keys == ["override_denied"] * (PIN_TRIES - 1) + ["pin_locked"]
     locked = bench.override(DEMO_SUPERVISOR_PIN, "the real supervisor, too soon")

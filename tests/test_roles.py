@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
-from printers import open_printer
 from station.bench import Bench
-from station.core.reading import Reading, ScaleLink
 from station.settings import Settings
-from station.store import audit, orders
+from station.store import audit
 from station.store.search import void_shipment
 from station.store.users import (
     Action,
@@ -25,6 +22,7 @@ from station.store.users import (
     set_active,
     sign_in,
 )
+from tests.bench_helpers import weighed_bench
 from tests.shipments_factory import make_shipment
 
 
@@ -97,17 +95,7 @@ def test_settings_changes_need_an_admin(db, people, settings: Settings) -> None:
 
 
 def _recorded_bench(demo_db: sqlite_utils.Database, settings: Settings, labels: Path) -> Bench:
-    bench = Bench(demo_db, settings, open_printer(f"pdf:{labels}"))
-    bench.scale_link(ScaleLink.CONNECTED)
-    order_no = demo_db.execute(
-        "SELECT order_no FROM orders WHERE status = 'open' AND carrier IN ('', 'ZTO') "
-        "ORDER BY order_no LIMIT 1"
-    ).fetchone()[0]
-    bench.scan(order_no)
-    for line in orders.find_order(demo_db, order_no).lines:
-        for _ in range(line.quantity):
-            bench.scan(line.barcodes[0])
-    bench.reading(Reading(Decimal(bench.session.expected_grams), True, at=bench.clock()))
+    bench = weighed_bench(demo_db, settings, labels)
     assert bench.message.message.key == "printed"
     return bench
 
