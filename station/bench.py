@@ -26,6 +26,7 @@ from station.core.carriers import Carrier, carrier_name, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
+from station.core.problem_texts import Text
 from station.core.reading import Reading, ScaleLink
 from station.core.routing import NoActiveCarrier, Router, RulesError
 from station.core.session import PackingSession, Phase, ScanEvent
@@ -433,7 +434,7 @@ class Bench:
             self.session = None
             return outcome(Tone.WARN, "cancelled", order_no=session.order.order_no)
         if command is Command.HOLD:
-            reason = f"held at {self.station} by {self.packer}"
+            reason = Text.of("hold_at_bench", station=self.station, packer=self.packer)
             with transaction(self.db):
                 order_store.set_status(self.db, session.order.order_no, OrderStatus.HOLD, reason)
             shipments.record_abandoned(self.db, session, self.packer, self.station)

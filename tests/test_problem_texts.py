@@ -20,12 +20,12 @@ from station.core.carriers import CARRIERS
 from station.core.model import Contact
 from station.core.problem_texts import PLACEHOLDERS, TEXTS, Text, from_stored, stored
 from station.importers import cells
-from station.importers.carriers import entry_from_cells
+from station.importers.carriers import columns_of, entry_from_cells
 from station.importers.commit import apply_plan, plan_orders
 from station.importers.mapping import FIELDS, ORDERS, PRODUCTS, Mapping, MappingError
 from station.importers.orders import parse_orders
 from station.importers.products import parse_products
-from station.importers.table import Row, Table
+from station.importers.table import Row, Table, UnreadableFile, table_from_bytes
 from station.store import catalogue, orders
 from station.store import flags as flag_store
 from station.store.orders import NewLine, save_order
@@ -322,3 +322,25 @@ def test_a_flag_without_key_is_read_with_its_detail(db: sqlite_utils.Database) -
     assert (flag.detail, flag.text) == ("address: odd", None)
     order = orders.find_order(db, "OLD1")
     assert order.flags == ("address: odd",) and order.flag_texts == (None,)
+
+
+def test_hold_reasons_and_unreadable_files_format_in_both_languages(chinese) -> None:
+    reasons = [cells.status(status, "")[1] for status in cells._STATUS]
+    reasons += [cells.status("待发货", "退款中")[1], Text.of("hold_voided", reason="破损")]
+    reasons += [
+        Text.of("hold_at_bench", station="bench-1", packer="李四"),
+        Text.of("hold_shop_cancelled", status=200),
+        Text.of("hold_shop_shipped", status=30),
+    ]
+    for reason in reasons:
+        if reason is not None:
+            assert_shows(reason)
+    for data in (b"", b"  \n", b"\xef\xbb\xbf\xff", b"\x81\x30\xff", b"PK\x03\x04junk", b"a\x00b"):
+        with pytest.raises(UnreadableFile) as caught:
+            table_from_bytes(data)
+        assert str(caught.value) == str(caught.value.text)
+        assert_shows(caught.value.text)
+    for headers in (("name_zh",), ("code", "编码")):
+        with pytest.raises(UnreadableFile) as caught:
+            columns_of(headers)
+        assert_shows(caught.value.text)

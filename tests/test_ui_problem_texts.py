@@ -21,11 +21,13 @@ from station.core.model import Contact, Product
 from station.importers.commit import apply_plan, plan_orders
 from station.importers.mapping import wechat_shop_mapping
 from station.importers.orders import parse_orders
-from station.importers.table import table_from_bytes
+from station.importers.table import UnreadableFile, read_table, table_from_bytes
 from station.settings import Settings
 from station.store import migrations
 from station.store.db import DB_FILE, connect
 from station.store.orders import NewLine, save_order, save_products
+from station.store.search import void_shipment
+from station.store.users import Role, add_user
 from station.ui.app import Station, build_station
 from station.ui.import_dialog import PREVIEW, READ, ImportDialog
 from station.ui.translations import install_translators
@@ -201,3 +203,112 @@ def test_missing_columns_are_named_by_their_chinese_labels(
     status = dialog.status.text()
     assert "没有对应“订单号”的列" in status and "没有对应“数量”的列" in status
     assert "no column" not in status
+
+
+# -- hold reasons at the bench --------------------------------------------------------
+
+STATUS_HEADER = "订单号,商品编码,商品名称,商品数量,收货人,收货人手机号,省,市,区,详细地址,订单状态\n"
+
+
+def test_an_unpaid_order_shows_its_hold_reason_in_the_interface_language(
+    qtbot, data_dir: Path, station_with, language: str
+) -> None:
+    db = connect(data_dir / DB_FILE)
+    body = "WX-UNPAID,CUP-350,保温杯,1,张三,13812345678,浙江省,杭州市,西湖区,文三路8号,待付款\n"
+    table = table_from_bytes((STATUS_HEADER + body).encode("gbk"))
+    apply_plan(db, plan_orders(db, parse_orders(table, wechat_shop_mapping(table.headers)), "f"))
+    db.close()
+    station = station_with(language)
+
+    result = scan(qtbot, station, "WX-UNPAID")
+
+    assert result.message.key == "order_on_hold"
+    shown = station.window.banner.text()
+    if language == "zh_CN":
+        assert shown == "订单 WX-UNPAID 已暂扣：上游尚未付款（待付款）。请勿打包。"
+    else:
+        assert (
+            shown == "Order WX-UNPAID is on hold: not paid yet upstream (待付款). Do not pack it."
+        )
+    # The bench itself, the CLI and the logs keep the English.
+    assert result.message.params["reason"] == "not paid yet upstream (待付款)"
+
+
+def test_a_voided_order_shows_voided_translated_and_the_reason_as_typed(
+    qtbot, data_dir: Path, station_with, chinese
+) -> None:
+    db = connect(data_dir / DB_FILE)
+    made = make_shipment(db, datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    boss = add_user(db, "wang", Role.SUPERVISOR, "2222")
+    void_shipment(db, made.shipment_id, boss, "外箱压坏 damaged box", "bench-1")
+    db.close()
+    station = station_with("zh_CN")
+
+    result = scan(qtbot, station, made.order_no)
+
+    assert result.message.key == "order_on_hold"
+    shown = station.window.banner.text()
+    assert f"订单 {made.order_no} 已暂扣：已作废：外箱压坏 damaged box。" in shown
+    assert "voided" not in shown
+
+
+def test_a_hold_reason_stored_before_reasons_had_keys_shows_its_english(
+    qtbot, data_dir: Path, station_with, chinese
+) -> None:
+    path = data_dir / DB_FILE
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    old = sqlite_utils.Database(conn)
+    before = migrations.STEPS.index(migrations._hold_texts)
+    for version, step in enumerate(migrations.STEPS[:before], start=1):
+        step(old)
+        old.execute(f"PRAGMA user_version={version}")
+    save_order(
+        old,
+        "WX-OLD",
+        Contact("张三", "13812345678", "浙江省杭州市文三路8号"),
+        [NewLine("CUP-350", "保温杯", 1)],
+    )
+    old.execute(
+        "UPDATE orders SET status = 'hold', hold_reason = 'not paid yet upstream (待付款)' "
+        "WHERE order_no = 'WX-OLD'"
+    )
+    conn.close()
+    station = station_with("zh_CN")
+
+    assert scan(qtbot, station, "WX-OLD").message.key == "order_on_hold"
+
+    shown = station.window.banner.text()
+    assert shown == "订单 WX-OLD 已暂扣：not paid yet upstream (待付款)。请勿打包。"
+
+
+# -- unreadable files in the import dialog --------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\xff\xfe\x80\x81\x00"
+
+
+@pytest.mark.parametrize(
+    ("data", "chinese_reason", "english"),
+    [
+        (b"", "文件是空的", "the file is empty"),
+        (
+            PNG,
+            "不是 UTF-8 或 GBK/GB18030 编码的文本文件",
+            "not a text file in UTF-8 or GBK/GB18030",
+        ),
+    ],
+)
+def test_an_unreadable_file_is_explained_in_chinese(
+    qtbot, dialog: ImportDialog, tmp_path: Path, chinese, data, chinese_reason, english
+) -> None:
+    file = tmp_path / "orders.csv"
+    file.write_bytes(data)
+    with pytest.raises(UnreadableFile) as caught:
+        read_table(file)
+    assert str(caught.value).startswith(english)  # the CLI's words, as before
+
+    assert not run(qtbot, dialog, lambda: dialog.load_file(file), READ)
+
+    status = dialog.status.text()
+    assert status.startswith(f"无法读取文件：{chinese_reason}")
+    assert english not in status and "file" not in status

@@ -1906,6 +1906,98 @@ station db restore {backup}</translation>
         <translation>{number} 不是{carrier}的运单号</translation>
     </message>
     <message>
+        <source>cannot read {path}: {reason}</source>
+        <translation>无法读取 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>starts as UTF-8 but byte {position} is not UTF-8</source>
+        <translation>文件按 UTF-8 开头，但第 {position} 个字节不是 UTF-8</translation>
+    </message>
+    <message>
+        <source>not a text file in UTF-8 or GBK/GB18030 (byte {position}); save it from Excel as CSV or XLSX</source>
+        <translation>不是 UTF-8 或 GBK/GB18030 编码的文本文件（第 {position} 个字节）；请用 Excel 另存为 CSV 或 XLSX</translation>
+    </message>
+    <message>
+        <source>the file holds NUL bytes: it is not a CSV text file</source>
+        <translation>文件含有 NUL 字节：不是 CSV 文本文件</translation>
+    </message>
+    <message>
+        <source>the file holds NUL bytes: it is not a text file</source>
+        <translation>文件含有 NUL 字节：不是文本文件</translation>
+    </message>
+    <message>
+        <source>line {line}: not valid CSV ({reason})</source>
+        <translation>第 {line} 行：不是有效的 CSV（{reason}）</translation>
+    </message>
+    <message>
+        <source>not a readable XLSX workbook ({reason})</source>
+        <translation>不是可读取的 XLSX 工作簿（{reason}）</translation>
+    </message>
+    <message>
+        <source>the XLSX workbook is damaged ({reason})</source>
+        <translation>XLSX 工作簿已损坏（{reason}）</translation>
+    </message>
+    <message>
+        <source>no header row: the first row must name the columns</source>
+        <translation>没有表头行：第一行必须写明各列的名称</translation>
+    </message>
+    <message>
+        <source>columns {first} and {second} both mean {column}</source>
+        <translation>列 {first} 和列 {second} 都表示 {column}</translation>
+    </message>
+    <message>
+        <source>no code column: the first row must name the columns ({columns} or their Chinese labels)</source>
+        <translation>没有编码列：第一行必须写明各列的名称（{columns} 或对应的中文名称）</translation>
+    </message>
+    <message>
+        <source>not paid yet upstream ({status})</source>
+        <translation>上游尚未付款（{status}）</translation>
+    </message>
+    <message>
+        <source>already shipped upstream ({status})</source>
+        <translation>上游已发货（{status}）</translation>
+    </message>
+    <message>
+        <source>already completed upstream ({status})</source>
+        <translation>上游订单已完成（{status}）</translation>
+    </message>
+    <message>
+        <source>cancelled upstream ({status})</source>
+        <translation>上游已取消（{status}）</translation>
+    </message>
+    <message>
+        <source>on hold upstream ({status})</source>
+        <translation>上游已暂扣（{status}）</translation>
+    </message>
+    <message>
+        <source>refunded upstream ({status})</source>
+        <translation>上游已退款（{status}）</translation>
+    </message>
+    <message>
+        <source>refund upstream: {refund}</source>
+        <translation>上游售后退款：{refund}</translation>
+    </message>
+    <message>
+        <source>voided: {reason}</source>
+        <translation>已作废：{reason}</translation>
+    </message>
+    <message>
+        <source>held at {station} by {packer}</source>
+        <translation>由 {packer} 在 {station} 暂扣</translation>
+    </message>
+    <message>
+        <source>cancelled in WeChat Shop (status {status})</source>
+        <translation>已在微信小店取消（状态 {status}）</translation>
+    </message>
+    <message>
+        <source>already shipped in WeChat Shop (status {status})</source>
+        <translation>已在微信小店发货（状态 {status}）</translation>
+    </message>
+    <message>
         <source>; </source>
         <translation>；</translation>
     </message>

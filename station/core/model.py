@@ -84,6 +84,9 @@ class Order:
     recipient: Contact
     lines: tuple[OrderLine, ...]
     hold_reason: str = ""
+    # The hold reason's text by key (for the interface's language); None for an order
+    # held before hold reasons had keys: its English `hold_reason` is all there is.
+    hold_text: Text | None = None
     buyer_note: str = ""
     carrier: str = ""
     service: str = ""

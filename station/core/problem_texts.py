@@ -13,8 +13,9 @@ inside an address flag). A parameter named `field` holds an import field's name
 (`order_no`, `sku`): English shows the name, the interface the field's label.
 
 Flags and alerts store the key and the parameters beside the English detail
-(`stored` / `from_stored`); rows written before keys existed have none and are
-shown by their detail, as before.
+(`stored` / `from_stored`), and orders their hold reason's beside the English
+`hold_reason`; rows written before keys existed have none and are shown by their
+English, as before. An unreadable file's `UnreadableFile` carries its text too.
 """
 
 from __future__ import annotations
@@ -111,6 +112,38 @@ TEXTS: dict[str, str] = {
         "{code} is a new carrier: give its tracking-number pattern (pattern)"
     ),
     "not_a_waybill_number": "{number} is not a {carrier} waybill number",
+    # Files that cannot be read at all (station.importers.table, numbers, carriers);
+    # {reason} is the system's or the reader's own words.
+    "file_cannot_read": "cannot read {path}: {reason}",
+    "file_empty": "the file is empty",
+    "file_bad_utf8": "starts as UTF-8 but byte {position} is not UTF-8",
+    "file_not_text": (
+        "not a text file in UTF-8 or GBK/GB18030 (byte {position}); "
+        "save it from Excel as CSV or XLSX"
+    ),
+    "file_nul_not_csv": "the file holds NUL bytes: it is not a CSV text file",
+    "file_nul_not_text": "the file holds NUL bytes: it is not a text file",
+    "file_bad_csv": "line {line}: not valid CSV ({reason})",
+    "file_bad_xlsx": "not a readable XLSX workbook ({reason})",
+    "file_damaged_xlsx": "the XLSX workbook is damaged ({reason})",
+    "file_no_header": "no header row: the first row must name the columns",
+    "carrier_columns_same": "columns {first} and {second} both mean {column}",
+    "carrier_no_code_column": (
+        "no code column: the first row must name the columns ({columns} or their Chinese labels)"
+    ),
+    # Hold reasons of orders (orders.hold_key): why the bench refuses to pack one.
+    # {status} is upstream's own status text, {reason} a supervisor's, both as typed.
+    "hold_not_paid": "not paid yet upstream ({status})",
+    "hold_shipped_upstream": "already shipped upstream ({status})",
+    "hold_completed_upstream": "already completed upstream ({status})",
+    "hold_cancelled_upstream": "cancelled upstream ({status})",
+    "hold_on_hold_upstream": "on hold upstream ({status})",
+    "hold_refunded_upstream": "refunded upstream ({status})",
+    "hold_refund_upstream": "refund upstream: {refund}",
+    "hold_voided": "voided: {reason}",
+    "hold_at_bench": "held at {station} by {packer}",
+    "hold_shop_cancelled": "cancelled in WeChat Shop (status {status})",
+    "hold_shop_shipped": "already shipped in WeChat Shop (status {status})",
 }
 
 LIST_SEPARATOR = "; "

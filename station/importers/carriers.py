@@ -194,14 +194,16 @@ def columns_of(headers: tuple[str, ...]) -> dict[str, int]:
             continue
         if name in found:
             raise UnreadableFile(
-                f"columns {headers[found[name]]!r} and {header!r} both mean {name}"
+                Text.of(
+                    "carrier_columns_same",
+                    first=repr(headers[found[name]]),
+                    second=repr(header),
+                    column=name,
+                )
             )
         found[name] = index
     if "code" not in found:
-        raise UnreadableFile(
-            "no code column: the first row must name the columns "
-            f"({', '.join(COLUMNS)} or their Chinese labels)"
-        )
+        raise UnreadableFile(Text.of("carrier_no_code_column", columns=", ".join(COLUMNS)))
     return found
 
 

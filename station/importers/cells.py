@@ -99,43 +99,45 @@ def _iso(moment_: dt.datetime) -> str:
 
 
 # WeChat Shop order status: 10 unpaid, 20 to ship, 21 partly shipped, 30 shipped,
-# 100 done, 190/200/250 cancelled; and the back office's texts for the same.
+# 100 done, 190/200/250 cancelled; and the back office's texts for the same. Each with
+# the key of its hold reason (station.core.problem_texts), "" for none.
 _STATUS: dict[str, tuple[OrderStatus, str]] = {
-    "10": (OrderStatus.HOLD, "not paid yet upstream"),
-    "待付款": (OrderStatus.HOLD, "not paid yet upstream"),
+    "10": (OrderStatus.HOLD, "hold_not_paid"),
+    "待付款": (OrderStatus.HOLD, "hold_not_paid"),
     "20": (OrderStatus.OPEN, ""),
     "待发货": (OrderStatus.OPEN, ""),
     "21": (OrderStatus.OPEN, ""),
     "部分发货": (OrderStatus.OPEN, ""),
-    "30": (OrderStatus.HOLD, "already shipped upstream"),
-    "已发货": (OrderStatus.HOLD, "already shipped upstream"),
-    "待收货": (OrderStatus.HOLD, "already shipped upstream"),
-    "100": (OrderStatus.HOLD, "already completed upstream"),
-    "已完成": (OrderStatus.HOLD, "already completed upstream"),
-    "190": (OrderStatus.CANCELLED, "cancelled upstream"),
-    "200": (OrderStatus.CANCELLED, "cancelled upstream"),
-    "250": (OrderStatus.CANCELLED, "cancelled upstream"),
-    "已取消": (OrderStatus.CANCELLED, "cancelled upstream"),
-    "已关闭": (OrderStatus.CANCELLED, "cancelled upstream"),
+    "30": (OrderStatus.HOLD, "hold_shipped_upstream"),
+    "已发货": (OrderStatus.HOLD, "hold_shipped_upstream"),
+    "待收货": (OrderStatus.HOLD, "hold_shipped_upstream"),
+    "100": (OrderStatus.HOLD, "hold_completed_upstream"),
+    "已完成": (OrderStatus.HOLD, "hold_completed_upstream"),
+    "190": (OrderStatus.CANCELLED, "hold_cancelled_upstream"),
+    "200": (OrderStatus.CANCELLED, "hold_cancelled_upstream"),
+    "250": (OrderStatus.CANCELLED, "hold_cancelled_upstream"),
+    "已取消": (OrderStatus.CANCELLED, "hold_cancelled_upstream"),
+    "已关闭": (OrderStatus.CANCELLED, "hold_cancelled_upstream"),
     "open": (OrderStatus.OPEN, ""),
-    "hold": (OrderStatus.HOLD, "on hold upstream"),
-    "cancelled": (OrderStatus.CANCELLED, "cancelled upstream"),
-    "refunded": (OrderStatus.REFUNDED, "refunded upstream"),
+    "hold": (OrderStatus.HOLD, "hold_on_hold_upstream"),
+    "cancelled": (OrderStatus.CANCELLED, "hold_cancelled_upstream"),
+    "refunded": (OrderStatus.REFUNDED, "hold_refunded_upstream"),
 }
 _NO_REFUND = ("无", "无售后", "拒绝", "关闭", "撤销", "取消", "none", "no")
 
 
 @lru_cache(maxsize=256)
-def status(status_text: str, refund_text: str) -> tuple[OrderStatus, str]:
-    """The station status and hold reason for an upstream status and refund state."""
+def status(status_text: str, refund_text: str) -> tuple[OrderStatus, Text | None]:
+    """The station status and hold reason (None for none) for an upstream status and
+    refund state; upstream's own text goes into the reason as the file has it."""
     refund = refund_text.strip()
     if refund and not any(word in refund.lower() for word in _NO_REFUND):
-        return OrderStatus.REFUNDED, f"refund upstream: {refund}"
+        return OrderStatus.REFUNDED, Text.of("hold_refund_upstream", refund=refund)
     text = status_text.strip()
     if not text:
-        return OrderStatus.OPEN, ""
+        return OrderStatus.OPEN, None
     found = _STATUS.get(text.lower()) or _STATUS.get(text)
     if found is None:
         raise _bad("unknown_status", text)
-    state, reason = found
-    return state, f"{reason} ({text})" if reason else ""
+    state, key = found
+    return state, Text.of(key, status=text) if key else None

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from station.core.address import DEFAULT_CHECK_WORDS, ParsedAddress, parse_addresses
 from station.core.model import OrderStatus
-from station.core.problem_texts import Text
+from station.core.problem_texts import Text, stored
 from station.importers.gc_pause import gc_paused
 from station.importers.orders import ImportedOrder, OrderPreview
 from station.importers.problems import RowProblem
@@ -37,6 +37,9 @@ class PlannedOrder(NamedTuple):
     status: OrderStatus
     hold_reason: str
     dedupe_key: str
+    # The hold reason's key and parameters (station.core.problem_texts.stored).
+    hold_key: str = ""
+    hold_params: str = "{}"
 
 
 @dataclass
@@ -105,7 +108,7 @@ def plan_orders(
             action = "shipped"
         else:
             action = "update"
-        status, reason = _status(order, existing)
+        status, (reason, key, params) = _status(order, existing)
         fingerprint = order_store.dedupe_key(
             cipher,
             order.recipient_name,
@@ -113,7 +116,9 @@ def plan_orders(
             order.address.text,
             ((line.sku, line.quantity) for line in order.lines),
         )
-        plan.orders.append(PlannedOrder(order, address, action, status, reason, fingerprint))
+        plan.orders.append(
+            PlannedOrder(order, address, action, status, reason, fingerprint, key, params)
+        )
         if existing is not None and existing.shipped:
             _alert_if_withdrawn(plan, order, existing)
     live = [p for p in plan.orders if p.action in ("new", "update")]
@@ -157,13 +162,17 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
 
 def _status(
     order: ImportedOrder, existing: order_store.ExistingOrder | None
-) -> tuple[OrderStatus, str]:
+) -> tuple[OrderStatus, tuple[str, str, str]]:
     """Upstream's status, except that a hold put at the bench stays until upstream
-    withdraws the order (cancelled or refunded)."""
+    withdraws the order (cancelled or refunded); with the hold reason's English, key
+    and parameters."""
     held = existing is not None and existing.status is OrderStatus.HOLD
     if held and existing is not None and order.status is OrderStatus.OPEN:
-        return existing.status, existing.hold_reason
-    return order.status, order.hold_reason
+        return existing.status, (existing.hold_reason, existing.hold_key, existing.hold_params)
+    reason = order.hold_reason
+    if reason is None:
+        return order.status, ("", "", "{}")
+    return order.status, (str(reason), *stored(reason))
 
 
 def _alert_if_withdrawn(
@@ -261,6 +270,8 @@ def _row(p: PlannedOrder, source: str, planned_at: str) -> tuple[object, ...]:
         o.pick_code,
         p.status.value,
         p.hold_reason,
+        p.hold_key,
+        p.hold_params,
         source,
         o.recipient_name,
         o.phone,

@@ -9,7 +9,13 @@ import io
 from station.core.carriers import Carrier
 from station.core.problem_texts import Text
 from station.importers.problems import RowProblem
-from station.importers.table import XLSX_MAGIC, UnreadableFile, decode, table_from_bytes
+from station.importers.table import (
+    FILE_EMPTY,
+    XLSX_MAGIC,
+    UnreadableFile,
+    decode,
+    table_from_bytes,
+)
 
 
 def read_numbers(data: bytes, carrier: Carrier) -> tuple[list[str], list[RowProblem]]:
@@ -38,14 +44,14 @@ def read_numbers(data: bytes, carrier: Carrier) -> tuple[list[str], list[RowProb
 
 def _first_cells(data: bytes) -> list[tuple[int, str]]:
     if not data.strip():
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile(FILE_EMPTY)
     if data.startswith(XLSX_MAGIC):
         table = table_from_bytes(data)
         first = [(1, table.headers[0] if table.headers else "")]
         return first + [(row.line, row.get(0)) for row in table.rows]
     text, _ = decode(data)
     if "\x00" in text:
-        raise UnreadableFile("the file holds NUL bytes: it is not a text file")
+        raise UnreadableFile(Text.of("file_nul_not_text"))
     cells = []
     for number, line in enumerate(text.splitlines(), start=1):
         row = next(csv.reader(io.StringIO(line)), [""])

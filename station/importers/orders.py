@@ -71,7 +71,7 @@ class ImportedOrder(NamedTuple):
     phone: str
     address: AddressInput
     status: OrderStatus
-    hold_reason: str
+    hold_reason: Text | None
     upstream_status: str = ""
     buyer_note: str = ""
     carrier: str = ""
@@ -232,7 +232,7 @@ def _assemble(
     problems: list[RowProblem],
 ) -> ImportedOrder | None:
     line = rows[0].line
-    status, reason = OrderStatus.OPEN, ""
+    status, reason = OrderStatus.OPEN, None
     try:
         status, reason = cells.status(values.get("status", ""), values.get("refund_status", ""))
     except cells.BadCell as exc:

@@ -16,14 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from station.core.problem_texts import Text
 from station.importers.gc_pause import gc_paused
 
 XLSX_MAGIC = b"PK\x03\x04"
 UTF8_BOM = b"\xef\xbb\xbf"
+FILE_EMPTY = Text.of("file_empty")
 
 
 class UnreadableFile(ValueError):
-    pass
+    """Why a file cannot be read, as a keyed text: `str()` is its English (the CLI),
+    the interface translates `text`."""
+
+    def __init__(self, text: Text):
+        super().__init__(str(text))
+        self.text = text
 
 
 class Row(NamedTuple):
@@ -57,13 +64,15 @@ def read_table(path: Path | str) -> Table:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableFile(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise UnreadableFile(
+            Text.of("file_cannot_read", path=str(path), reason=str(exc.strerror or exc))
+        ) from exc
     return table_from_bytes(data)
 
 
 def table_from_bytes(data: bytes) -> Table:
     if not data.strip():
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile(FILE_EMPTY)
     if data.startswith(XLSX_MAGIC):
         return _xlsx(data)
     text, encoding = decode(data)
@@ -76,7 +85,7 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             return data[len(UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"starts as UTF-8 but byte {exc.start} is not UTF-8") from None
+            raise UnreadableFile(Text.of("file_bad_utf8", position=exc.start)) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -84,15 +93,12 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(
-            f"not a text file in UTF-8 or GBK/GB18030 (byte {exc.start}); "
-            "save it from Excel as CSV or XLSX"
-        ) from None
+        raise UnreadableFile(Text.of("file_not_text", position=exc.start)) from None
 
 
 def _csv(text: str, encoding: str) -> Table:
     if "\x00" in text:
-        raise UnreadableFile("the file holds NUL bytes: it is not a CSV text file")
+        raise UnreadableFile(Text.of("file_nul_not_csv"))
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -107,7 +113,9 @@ def _csv(text: str, encoding: str) -> Table:
                 rows.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise UnreadableFile(f"line {reader.line_num}: not valid CSV ({exc})") from None
+        raise UnreadableFile(
+            Text.of("file_bad_csv", line=reader.line_num, reason=str(exc))
+        ) from None
     return _checked(headers, rows, encoding)
 
 
@@ -117,7 +125,7 @@ def _xlsx(data: bytes) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise UnreadableFile(f"not a readable XLSX workbook ({exc})") from None
+        raise UnreadableFile(Text.of("file_bad_xlsx", reason=str(exc))) from None
     # openpyxl raises many kinds of errors on a damaged workbook; all mean the same here.
     try:
         sheet = book.worksheets[0]
@@ -130,7 +138,7 @@ def _xlsx(data: bytes) -> Table:
             elif row := _data_row(number, cells, len(headers)):
                 rows.append(row)
     except Exception as exc:
-        raise UnreadableFile(f"the XLSX workbook is damaged ({exc})") from None
+        raise UnreadableFile(Text.of("file_damaged_xlsx", reason=str(exc))) from None
     finally:
         book.close()
     return _checked(headers, rows, "xlsx")
@@ -158,5 +166,5 @@ def _cell_text(value: object) -> str:
 
 def _checked(headers: tuple[str, ...] | None, rows: list[Row], encoding: str) -> Table:
     if not headers or not any(headers):
-        raise UnreadableFile("no header row: the first row must name the columns")
+        raise UnreadableFile(Text.of("file_no_header"))
     return Table(headers, tuple(rows), encoding)

@@ -480,6 +480,14 @@ def _flag_texts(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN params TEXT NOT NULL DEFAULT '{{}}'")
 
 
+def _hold_texts(db: sqlite_utils.Database) -> None:
+    """Orders keep their English hold reason and gain the key and parameters of its
+    text (station.core.problem_texts), so the bench shows it in the interface's
+    language. Orders from before keep an empty key and show their English reason."""
+    db.execute("ALTER TABLE orders ADD COLUMN hold_key TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE orders ADD COLUMN hold_params TEXT NOT NULL DEFAULT '{}'")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -492,4 +500,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _keyed_dedupe_keys,
     _pin_failures,
     _flag_texts,
+    _hold_texts,
 )

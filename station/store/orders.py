@@ -15,6 +15,7 @@ from station.core.model import (
     Product,
     ShippedInfo,
 )
+from station.core.problem_texts import Text, from_stored, stored
 from station.store.crypto import (
     PERSONAL_COLUMNS,
     FieldCipher,
@@ -84,6 +85,7 @@ def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
         order_no=row["order_no"],
         status=OrderStatus(row["status"]),
         hold_reason=row["hold_reason"],
+        hold_text=from_stored(row["hold_key"], row["hold_params"]),
         recipient=Contact(
             name=reveal(db, "recipient_name", row["recipient_name"]),
             phone=reveal(db, "recipient_phone", row["recipient_phone"]),
@@ -190,8 +192,13 @@ def save_order(
 ) -> bool:
     """Insert an order, or update it while it is unshipped. Returns False for a shipped one.
 
-    `fields` are other `orders` columns (pick_code, buyer_note, carrier, status, ...).
+    `fields` are other `orders` columns (pick_code, buyer_note, carrier, status, ...);
+    a `hold_reason` given as a `Text` is stored as its English with its key beside it,
+    as a plain string with no key.
     """
+    if "hold_reason" in fields:
+        reason = fields["hold_reason"]
+        fields = {**fields, **_hold_columns(reason if isinstance(reason, Text) else str(reason))}
     existing = _one(db, "SELECT status FROM orders WHERE order_no = ?", order_no)
     if existing is not None and existing["status"] == OrderStatus.SHIPPED:
         return False
@@ -226,11 +233,41 @@ def save_order(
     return True
 
 
-def set_status(db: sqlite_utils.Database, order_no: str, status: OrderStatus, reason: str) -> None:
+def set_status(
+    db: sqlite_utils.Database, order_no: str, status: OrderStatus, reason: str | Text | None
+) -> None:
+    """The order's status and hold reason (a `Text`, or a plain string for one typed
+    by a person; None or "" for no reason)."""
+    held = _hold_columns(reason)
     db.execute(
-        "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE order_no = ?",
-        (status.value, reason, now_utc(), order_no),
+        "UPDATE orders SET status = ?, hold_reason = ?, hold_key = ?, hold_params = ?, "
+        "updated_at = ? WHERE order_no = ?",
+        (
+            status.value,
+            held["hold_reason"],
+            held["hold_key"],
+            held["hold_params"],
+            now_utc(),
+            order_no,
+        ),
     )
+
+
+def hold_reason_of(db: sqlite_utils.Database, order_no: str) -> tuple[str, Text | None] | None:
+    """An order's hold reason: its English and its text by key (None for a reason
+    stored before reasons had keys, or typed as is); None for no such order."""
+    row = db.execute(
+        "SELECT hold_reason, hold_key, hold_params FROM orders WHERE order_no = ?", [order_no]
+    ).fetchone()
+    if row is None:
+        return None
+    return row[0], from_stored(row[1], row[2])
+
+
+def _hold_columns(reason: str | Text | None) -> dict[str, str]:
+    """The hold_reason, hold_key and hold_params columns of a hold reason."""
+    key, params = stored(reason if isinstance(reason, Text) else None)
+    return {"hold_reason": str(reason or ""), "hold_key": key, "hold_params": params}
 
 
 # -- bulk writes for file imports ---------------------------------------------
@@ -247,6 +284,8 @@ class ExistingOrder:
     hold_reason: str
     tracking_no: str | None
     label_printed: bool
+    hold_key: str = ""
+    hold_params: str = "{}"
 
     @property
     def shipped(self) -> bool:
@@ -261,15 +300,16 @@ def existing_orders(
     for start in range(0, len(order_nos), _CHUNK):
         chunk = order_nos[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        for order_no, status, reason, tracking, label in db.execute(
-            f"""SELECT o.order_no, o.status, o.hold_reason, s.tracking_no, s.label_status
+        for order_no, status, reason, tracking, label, key, params in db.execute(
+            f"""SELECT o.order_no, o.status, o.hold_reason, s.tracking_no, s.label_status,
+                       o.hold_key, o.hold_params
                 FROM orders o LEFT JOIN shipments s
                   ON s.order_no = o.order_no AND s.voided_at IS NULL
                 WHERE o.order_no IN ({marks})""",
             chunk,
         ).fetchall():
             found[order_no.upper()] = ExistingOrder(
-                order_no, OrderStatus(status), reason, tracking, label == "printed"
+                order_no, OrderStatus(status), reason, tracking, label == "printed", key, params
             )
     return found
 
@@ -319,6 +359,8 @@ IMPORT_COLUMNS = (
     "pick_code",
     "status",
     "hold_reason",
+    "hold_key",
+    "hold_params",
     "source",
     "recipient_name",
     "recipient_phone",

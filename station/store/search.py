@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 import sqlite_utils
 
 from station.core.model import OrderStatus
+from station.core.problem_texts import Text
 from station.store import audit
+from station.store import orders as order_store
 from station.store.crypto import name_index, reveal
 from station.store.db import now_utc, transaction
 from station.store.outbox import VOIDED
@@ -118,11 +120,12 @@ def void_shipment(
             (stamp, user.name, reason, shipment_id),
         )
         db.execute("UPDATE tracking_pool SET state = 'void' WHERE tracking_no = ?", [tracking_no])
-        status, hold = (OrderStatus.OPEN, "") if repack else (OrderStatus.HOLD, f"voided: {reason}")
-        db.execute(
-            "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE order_no = ?",
-            (status.value, hold, stamp, order_no),
-        )
+        if repack:
+            order_store.set_status(db, order_no, OrderStatus.OPEN, None)
+        else:
+            order_store.set_status(
+                db, order_no, OrderStatus.HOLD, Text.of("hold_voided", reason=reason)
+            )
         audit.append(
             db,
             Action.VOID,

@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from station.core.model import Contact, OrderStatus
+from station.core.problem_texts import Text
 from station.store import deliveries, outbox
 from station.store.db import now_utc, transaction
 from station.store.orders import NewLine, save_order
@@ -125,7 +126,7 @@ def save_shop_order(db: sqlite_utils.Database, order: dict[str, Any]) -> str:
             return "skipped"
         fields |= {
             "status": OrderStatus.CANCELLED.value,
-            "hold_reason": f"cancelled in WeChat Shop (status {status})",
+            "hold_reason": Text.of("hold_shop_cancelled", status=status),
         }
         result = "cancelled"
     elif status in (SHIPPED, COMPLETED):
@@ -133,7 +134,7 @@ def save_shop_order(db: sqlite_utils.Database, order: dict[str, Any]) -> str:
             return "skipped"
         fields |= {
             "status": OrderStatus.HOLD.value,
-            "hold_reason": f"already shipped in WeChat Shop (status {status})",
+            "hold_reason": Text.of("hold_shop_shipped", status=status),
         }
         result = "held"
     detail = order.get("order_detail") if isinstance(order.get("order_detail"), dict) else {}

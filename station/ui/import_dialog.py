@@ -442,7 +442,9 @@ class ImportDialog(QDialog):
     def _explain(self, exc: BaseException) -> None:
         """An error of a step, in plain words in the status line."""
         if isinstance(exc, UnreadableFile):
-            self._say(self.tr("Cannot read the file: {reason}").format(reason=exc))
+            self._say(
+                self.tr("Cannot read the file: {reason}").format(reason=problem_text(exc.text))
+            )
         elif isinstance(exc, MappingError):
             self._columns_missing(exc)
         elif (disk := storage_error(exc)) is not None:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 
 from station.core import problem_texts
-from station.core.messages import TEXTS, Message, Tone
+from station.core.messages import REFUSED_KEYS, TEXTS, Message, Tone
 from station.core.model import Order
 from station.core.problem_texts import LIST_SEPARATOR, Text
 from station.importers.mapping import FIELDS
 from station.store import flags as flag_store
+from station.store import orders as order_store
 from station.store.users import PinLocked
 
 if TYPE_CHECKING:
@@ -48,9 +49,10 @@ def message_text(message: Message, shown: Mapping[str, Any] | None = None) -> st
 
 
 def bench_message_text(message: Message, bench: Bench) -> str:
-    """A bench result as the banner shows it: the flags of the order just scanned and
-    the detail of an alert come from their keyed texts, in the interface language
-    (the bench itself puts their English into the message)."""
+    """A bench result as the banner shows it: the flags of the order just scanned, the
+    detail of an alert and the hold reason of a refused order come from their keyed
+    texts, in the interface language (the bench itself puts their English into the
+    message)."""
     return message_text(message, _bench_params(message, bench))
 
 
@@ -68,6 +70,10 @@ def _bench_params(message: Message, bench: Bench) -> dict[str, str]:
         for alert in flag_store.open_alerts(bench.db):
             if alert.order_no == params.get("order_no") and alert.detail == params.get("detail"):
                 return {"detail": detail_text(alert.detail, alert.text)}
+    elif message.key in REFUSED_KEYS:
+        held = order_store.hold_reason_of(bench.db, str(params.get("order_no", "")))
+        if held is not None and held[1] is not None and held[0] == params.get("reason"):
+            return {"reason": problem_text(held[1])}
     return {}
 
 
