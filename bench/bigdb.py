@@ -29,7 +29,7 @@ from station.store.migrations import STEPS
 from station.store.orders import save_products
 
 DATA = Path(__file__).resolve().parent / ".data"
-FILL_VERSION = 2
+FILL_VERSION = 3
 DAYS = 100
 STATIONS = tuple(f"bench-{n}" for n in range(1, 5))
 PACKERS = tuple(f"p{n:02d}" for n in range(1, 13))
@@ -117,12 +117,14 @@ def _fill(path: Path, orders: int) -> None:
     for start in range(0, orders, batch):
         ids = range(start, min(start + batch, orders))
         made = {n: _shipped(n, shipped, end, rng) for n in ids if n < shipped}
+        # Every order keeps its searchable phone digits and name fingerprint (3 years'
+        # retention), so the search indexes are as big and as random as a real station's.
         conn.executemany(
             """INSERT INTO orders (order_no, pick_code, status, recipient_name, recipient_phone,
                  address, province, city, district, carrier, order_value_fen, created_at,
-                 updated_at)
+                 updated_at, phone_last4, name_index)
                VALUES (?, ?, ?, '张三', '13812345678', '浙江省杭州市西湖区文三路1号',
-                       '浙江省', '杭州市', '西湖区', ?, ?, ?, ?)""",
+                       '浙江省', '杭州市', '西湖区', ?, ?, ?, ?, ?, ?)""",
             [
                 (
                     order_no(n),
@@ -132,6 +134,8 @@ def _fill(path: Path, orders: int) -> None:
                     rng.randint(990, 59_900),
                     stamp,
                     stamp,
+                    f"{rng.randrange(10_000):04d}",
+                    f"{rng.getrandbits(96):024x}",
                 )
                 for n in ids
             ],
