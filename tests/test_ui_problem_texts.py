@@ -7,7 +7,7 @@ before flags had keys shows its English detail."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -112,19 +112,22 @@ def test_a_flagged_order_shows_its_flags_in_the_interface_language(
     assert result.message.params["flags"] == "address: house number missing"
 
 
+def database_before(path: Path, step: Callable[[sqlite_utils.Database], None]):  # type: ignore[no-untyped-def]
+    """A database file as the station left it before migration `step`."""
+    old = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
+    old.execute("PRAGMA journal_mode=WAL")
+    for version, earlier in enumerate(migrations.STEPS[: migrations.STEPS.index(step)], start=1):
+        earlier(old)
+        old.execute(f"PRAGMA user_version={version}")
+    return old
+
+
 def test_a_flag_stored_before_flags_had_keys_shows_its_english_detail(
     qtbot, data_dir: Path, station_with, chinese
 ) -> None:
     """A database as the station left it before the step that added text keys, with a
     flagged order: after the upgrade its flag has no key and shows its detail as is."""
-    path = data_dir / DB_FILE
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    old = sqlite_utils.Database(conn)
-    before = migrations.STEPS.index(migrations._flag_texts)
-    for version, step in enumerate(migrations.STEPS[:before], start=1):
-        step(old)
-        old.execute(f"PRAGMA user_version={version}")
+    old = database_before(data_dir / DB_FILE, migrations._flag_texts)
     save_order(
         old,
         "WX-OLD",
@@ -135,7 +138,7 @@ def test_a_flag_stored_before_flags_had_keys_shows_its_english_detail(
         "INSERT INTO order_flags (order_no, kind, detail) "
         "VALUES ('WX-OLD', 'address', 'address: house number missing')"
     )
-    conn.close()
+    old.close()
     station = station_with("zh_CN")
 
     assert scan(qtbot, station, "WX-OLD").message.key == "order_flagged"
@@ -255,14 +258,7 @@ def test_a_voided_order_shows_voided_translated_and_the_reason_as_typed(
 def test_a_hold_reason_stored_before_reasons_had_keys_shows_its_english(
     qtbot, data_dir: Path, station_with, chinese
 ) -> None:
-    path = data_dir / DB_FILE
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    old = sqlite_utils.Database(conn)
-    before = migrations.STEPS.index(migrations._hold_texts)
-    for version, step in enumerate(migrations.STEPS[:before], start=1):
-        step(old)
-        old.execute(f"PRAGMA user_version={version}")
+    old = database_before(data_dir / DB_FILE, migrations._hold_texts)
     save_order(
         old,
         "WX-OLD",
@@ -273,7 +269,7 @@ def test_a_hold_reason_stored_before_reasons_had_keys_shows_its_english(
         "UPDATE orders SET status = 'hold', hold_reason = 'not paid yet upstream (待付款)' "
         "WHERE order_no = 'WX-OLD'"
     )
-    conn.close()
+    old.close()
     station = station_with("zh_CN")
 
     assert scan(qtbot, station, "WX-OLD").message.key == "order_on_hold"
