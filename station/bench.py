@@ -26,7 +26,7 @@ from station.core.carriers import Carrier, carrier_name, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
-from station.core.problem_texts import Text
+from station.core.problem_texts import Shown, Text
 from station.core.reading import Reading, ScaleLink
 from station.core.routing import NoActiveCarrier, Router, RulesError
 from station.core.session import PackingSession, Phase, ScanEvent
@@ -214,9 +214,8 @@ class Bench:
         alerts = flag_store.open_alerts(self.db)
         if alerts:
             alert = alerts[0]
-            return outcome(
-                Tone.ERROR, "alert_intercept", order_no=alert.order_no, detail=alert.detail
-            )
+            detail = Shown([(alert.detail, alert.text)])
+            return outcome(Tone.ERROR, "alert_intercept", order_no=alert.order_no, detail=detail)
         order = order_store.find_order(self.db, code)
         if order is None:
             if order_store.find_product(self.db, code) is not None:
@@ -231,9 +230,8 @@ class Bench:
         self.session = session
         self._router = self._load_router()
         if session.phase is Phase.CONFIRM:
-            return outcome(
-                Tone.WARN, "order_flagged", order_no=order.order_no, flags="; ".join(order.flags)
-            )
+            flags = Shown(order.flag_parts)
+            return outcome(Tone.WARN, "order_flagged", order_no=order.order_no, flags=flags)
         if session.phase is Phase.WEIGH:
             return self._try_weigh(session) or outcome(Tone.INFO, "weigh_waiting")
         return outcome(Tone.OK, "order_started", order_no=order.order_no)
@@ -500,7 +498,7 @@ def _refusal(order: Order) -> Outcome | None:
             carrier=info.carrier if info else "?",
             tracking_no=info.tracking_no if info else "?",
         )
-    reason = order.hold_reason or "-"
+    reason = Shown([(order.hold_reason or "-", order.hold_text)])
     keys = {
         OrderStatus.HOLD: "order_on_hold",
         OrderStatus.CANCELLED: "order_cancelled",

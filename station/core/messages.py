@@ -117,9 +117,6 @@ TEXTS: dict[str, str] = {
 RECORDED_KEYS = frozenset({"recorded", "recorded_pool_low"})
 """The results that mean a shipment was just recorded."""
 
-REFUSED_KEYS = frozenset({"order_on_hold", "order_cancelled", "order_refunded"})
-"""The results that refuse an order for its hold reason (`{reason}`, in English)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Message:

@@ -100,6 +100,12 @@ class Order:
     flag_texts: tuple[Text | None, ...] = field(default=())
 
     @property
+    def flag_parts(self) -> list[tuple[str, Text | None]]:
+        """Each flag's English with its text by key (None where there is none)."""
+        texts = self.flag_texts + (None,) * (len(self.flags) - len(self.flag_texts))
+        return list(zip(self.flags, texts, strict=True))
+
+    @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,6 +187,21 @@ class Text:
 
 
 Param = str | int | Text
+
+
+class Shown(str):
+    """A bench message's parameter made of stored texts (an order's flags, an alert's
+    detail, a hold reason): the English as stored, joined by LIST_SEPARATOR, and the
+    keyed text behind each part (None for one stored before texts had keys, or typed
+    as is), from which the interface shows it in its language. Being the English
+    string, it is what the CLI, the logs and `Message.english()` see."""
+
+    parts: tuple[tuple[str, Text | None], ...]
+
+    def __new__(cls, parts: Sequence[tuple[str, Text | None]]) -> Shown:
+        shown = super().__new__(cls, LIST_SEPARATOR.join(english for english, _ in parts))
+        shown.parts = tuple(parts)
+        return shown
 
 
 def quoted(value: str) -> str:

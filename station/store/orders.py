@@ -253,17 +253,6 @@ def set_status(
     )
 
 
-def hold_reason_of(db: sqlite_utils.Database, order_no: str) -> tuple[str, Text | None] | None:
-    """An order's hold reason: its English and its text by key (None for a reason
-    stored before reasons had keys, or typed as is); None for no such order."""
-    row = db.execute(
-        "SELECT hold_reason, hold_key, hold_params FROM orders WHERE order_no = ?", [order_no]
-    ).fetchone()
-    if row is None:
-        return None
-    return row[0], from_stored(row[1], row[2])
-
-
 def _hold_columns(reason: str | Text | None) -> dict[str, str]:
     """The hold_reason, hold_key and hold_params columns of a hold reason."""
     key, params = stored(reason if isinstance(reason, Text) else None)

@@ -74,7 +74,7 @@ class BenchWindow(QMainWindow):
         self._build_menu()
         self._disable_input_methods()
         bench.set_listener(self)
-        self.banner.show_outcome(bench.message, bench)
+        self.banner.show_outcome(bench.message)
         self.refresh()
 
     # -- BenchListener ----------------------------------------------------------
@@ -83,7 +83,7 @@ class BenchWindow(QMainWindow):
         self.refresh()
 
     def bench_feedback(self, result: Outcome) -> None:
-        self.banner.show_outcome(result, self.bench)
+        self.banner.show_outcome(result)
         self.sound.play(result.tone)
         self.feedback.emit(result)
 

@@ -3,22 +3,17 @@ and the colour of each tone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
 from station.core import problem_texts
-from station.core.messages import REFUSED_KEYS, TEXTS, Message, Tone
+from station.core.messages import TEXTS, Message, Tone
 from station.core.model import Order
-from station.core.problem_texts import LIST_SEPARATOR, Text
+from station.core.problem_texts import LIST_SEPARATOR, Shown, Text
 from station.importers.mapping import FIELDS
-from station.store import flags as flag_store
-from station.store import orders as order_store
 from station.store.users import PinLocked
-
-if TYPE_CHECKING:
-    from station.bench import Bench
 
 MESSAGES_CONTEXT = "messages"
 PROBLEMS_CONTEXT = "problems"
@@ -37,44 +32,20 @@ TONE_COLOURS: dict[Tone, tuple[str, str]] = {
 }
 
 
-def message_text(message: Message, shown: Mapping[str, Any] | None = None) -> str:
+def message_text(message: Message) -> str:
     """The message translated (context "messages"), with its parameters filled in;
-    `shown` replaces parameters with texts already in the interface language."""
+    parameters made of stored texts (flags, an alert, a hold reason) in the interface
+    language too."""
     source = TEXTS[message.key]
     translated = QCoreApplication.translate(MESSAGES_CONTEXT, source)
+    params = {
+        name: parts_text(value.parts) if isinstance(value, Shown) else value
+        for name, value in message.params.items()
+    }
     try:
-        return translated.format(**{**message.params, **(shown or {})})
+        return translated.format(**params)
     except (KeyError, IndexError, ValueError):
         return source.format(**message.params)
-
-
-def bench_message_text(message: Message, bench: Bench) -> str:
-    """A bench result as the banner shows it: the flags of the order just scanned, the
-    detail of an alert and the hold reason of a refused order come from their keyed
-    texts, in the interface language (the bench itself puts their English into the
-    message)."""
-    return message_text(message, _bench_params(message, bench))
-
-
-def _bench_params(message: Message, bench: Bench) -> dict[str, str]:
-    params = message.params
-    if message.key == "order_flagged":
-        session = bench.session
-        if (
-            session is not None
-            and session.order.order_no == params.get("order_no")
-            and LIST_SEPARATOR.join(session.order.flags) == params.get("flags")
-        ):
-            return {"flags": flags_text(session.order)}
-    elif message.key == "alert_intercept":
-        for alert in flag_store.open_alerts(bench.db):
-            if alert.order_no == params.get("order_no") and alert.detail == params.get("detail"):
-                return {"detail": detail_text(alert.detail, alert.text)}
-    elif message.key in REFUSED_KEYS:
-        held = order_store.hold_reason_of(bench.db, str(params.get("order_no", "")))
-        if held is not None and held[1] is not None and held[0] == params.get("reason"):
-            return {"reason": problem_text(held[1])}
-    return {}
 
 
 def problem_text(text: Text) -> str:
@@ -106,10 +77,15 @@ def list_text(texts: Iterable[str]) -> str:
     return QCoreApplication.translate(PROBLEMS_CONTEXT, LIST_SEPARATOR).join(texts)
 
 
+def parts_text(parts: Iterable[tuple[str, Text | None]]) -> str:
+    """Stored texts (English detail, text by key) one after the other, each in the
+    interface language where it has a key."""
+    return list_text(detail_text(detail, text) for detail, text in parts)
+
+
 def flags_text(order: Order) -> str:
     """The order's flags in the interface language."""
-    texts = order.flag_texts + (None,) * (len(order.flags) - len(order.flag_texts))
-    return list_text(detail_text(d, t) for d, t in zip(order.flags, texts, strict=False))
+    return parts_text(order.flag_parts)
 
 
 def field_label(name: str) -> str:
