@@ -286,10 +286,7 @@ class Bench:
         router = self._router
         parcel = catalogue.parcel_for(self.db, order, session.weight.grams)
         try:
-            if order.carrier:
-                decision = router.named(order.carrier, order.service, parcel)
-            else:
-                decision = router.route(parcel)
+            decision = router.for_order(order.carrier, order.service, parcel)
         except NoActiveCarrier as exc:
             log.error("order %s cannot ship: %s", order.order_no, exc)
             self._router = None  # read the catalogue again at the next weight

@@ -229,3 +229,10 @@ def test_rates_csv_with_zones_and_row_problems() -> None:
     assert table.find("ZTO", "standard", "上海市").first_fen == 450
     assert table.find("ZTO", "standard", "广东省").first_fen == 600
     assert table.find("ZTO", "standard", "广东省").cost_fen(2001) == 600 + 2 * 150
+
+
+def test_an_order_naming_no_carrier_is_routed_by_the_rules() -> None:
+    router = Router(parse_rules(DEFAULT_RULES_TOML), RateTable(DEFAULT_RATES), CARRIERS, "ZTO")
+    parcel = Parcel("WX1", "浙江", ("fresh",), 5_000, 5_000, 800)
+    assert router.for_order("", "", parcel) == router.route(parcel)
+    assert router.for_order("yto", "", parcel) == router.named("YTO", "", parcel)

@@ -85,10 +85,7 @@ def _route_order(
         grams = (order.items_weight_g() or 0) + settings["weight.packaging_grams"]
     parcel = catalogue.parcel_for(db, order, grams)
     try:
-        if order.carrier:
-            decision = router.named(order.carrier, order.service, parcel)
-        else:
-            decision = router.route(parcel)
+        decision = router.for_order(order.carrier, order.service, parcel)
     except NoActiveCarrier as exc:
         print(f"order {order.order_no} cannot be routed: {exc}")
         return EXIT_UNUSABLE

@@ -276,6 +276,10 @@ class Router:
             )
         return self._default(parcel, "; ".join([*skipped, "no rule decided"]))
 
+    def for_order(self, carrier: str, service: str, parcel: Parcel) -> Decision:
+        """An order's decision: the carrier it names (`named`), else the rules."""
+        return self.named(carrier, service, parcel) if carrier else self.route(parcel)
+
     def named(self, carrier: str, service: str, parcel: Parcel) -> Decision:
         """The order names its carrier: keep it, with its cost for the record. A carrier
         that is not active is passed over: the order is routed as if it named none.
