@@ -214,16 +214,16 @@ def dismiss(db: sqlite_utils.Database, target: str, outbox_id: int, by: str, rea
     return changed == 1
 
 
-def reached_upstream(
-    db: sqlite_utils.Database, target: str, shipment_id: object, not_sent_note: str
-) -> bool:
-    """Did the target take the shipment's record? Done, and not settled as never sent."""
+def reached_upstream(db: sqlite_utils.Database, target: str, shipment_id: object) -> bool:
+    """Did the target take the shipment's record before the shipment was voided? (One
+    settled after the void was never sent.)"""
     return (
         db.execute(
             """SELECT 1 FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
+                 JOIN shipments s ON s.id = o.shipment_id
                WHERE d.target = ? AND o.shipment_id = ? AND o.event = 'shipment.recorded'
-                 AND d.state = 'done' AND d.note != ?""",
-            (target, shipment_id, not_sent_note),
+                 AND d.state = 'done' AND d.finished_at < s.voided_at""",
+            (target, shipment_id),
         ).fetchone()
         is not None
     )

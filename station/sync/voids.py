@@ -26,7 +26,6 @@ def settle(
 ) -> dict[int, Outcome]:
     """Outcomes for the records the target must not be sent, by record id."""
     settled: dict[int, Outcome] = {}
-    skipped: set[int] = set()
     for record in records:
         tracking = record.payload.get("tracking_no", "")
         if record.event == RECORDED and record.shipment_voided:
@@ -37,12 +36,8 @@ def settle(
                 )
             else:
                 settled[record.id] = Outcome.done(NOT_SENT)
-                skipped.add(record.payload.get("shipment_id"))
         elif record.event == VOIDED:
-            shipment_id = record.payload.get("shipment_id")
-            if shipment_id not in skipped and deliveries.reached_upstream(
-                db, target, shipment_id, NOT_SENT
-            ):
+            if deliveries.reached_upstream(db, target, record.payload.get("shipment_id")):
                 settled[record.id] = Outcome.attention(
                     f"waybill {tracking} was voided after WeChat got it: packed again, the "
                     "order's new waybill replaces it in WeChat; otherwise correct order "
@@ -63,7 +58,7 @@ def after_delivery(
             record.event == RECORDED
             and record.voided_waybills
             and outcome.verdict is Verdict.DONE
-            and outcome.note != NOT_SENT
+            and not record.shipment_voided
         ):
             tracking = record.payload.get("tracking_no", "")
             deliveries.close_attention(
