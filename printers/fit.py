@@ -186,8 +186,8 @@ def _wrap(
                 continue
             if metrics.width_mm((current + char).rstrip(), size) <= width:
                 current += char
-            elif not current:
-                return None
+            elif not current or metrics.width_mm(char, size) > width:
+                return None  # the character alone is wider than the line
             else:
                 lines.append(current.rstrip())
                 current = char

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from printers import PrinterError
@@ -17,6 +17,7 @@ def _squash(text: str) -> str:
 
 
 @settings(max_examples=300, deadline=None)
+@example(text="0、", width=5.0, height=13.0, max_pt=16.0)  # a glued mark alone too wide
 @given(
     text=st.text(alphabet=ALPHABET, min_size=1, max_size=200),
     width=st.floats(5, 80),
