@@ -13,7 +13,7 @@ from station.store.users import Action, sign_in
 def test_add_list_disable(data_dir: Path, capsys, monkeypatch) -> None:
     base = ["--data-dir", str(data_dir), "users"]
     assert main([*base, "add", "--name", "李四", "--role", "packer", "--pin", "4321"]) == 0
-    answers = iter(["2580", "2580"])
+    answers = iter(["25802580", "25802580"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert main([*base, "add", "--name", "boss", "--role", "admin"]) == 0
     assert main([*base, "add", "--name", "李四", "--role", "packer", "--pin", "1111"]) == 1
@@ -29,7 +29,7 @@ def test_add_list_disable(data_dir: Path, capsys, monkeypatch) -> None:
     assert main([*base, "disable", "--name", "李四"]) == 0
     assert main([*base, "disable", "--name", "nobody"]) == 1
     db = connect(data_dir / DB_FILE)
-    assert sign_in(db, "李四", "4321") is None and sign_in(db, "boss", "2580") is not None
+    assert sign_in(db, "李四", "4321") is None and sign_in(db, "boss", "25802580") is not None
     subjects = [e.subject for e in audit.entries(db, Action.USERS)]
     assert subjects == ["disable 李四", "add boss", "add 李四"]
     db.close()

@@ -488,6 +488,15 @@ def _hold_texts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE orders ADD COLUMN hold_params TEXT NOT NULL DEFAULT '{}'")
 
 
+def _admin_pin_rule(db: sqlite_utils.Database) -> None:
+    """Whether a user's PIN meets their role's rule (station.store.users.pin_problem):
+    1 yes, 0 no, NULL not known yet (set before the rule; learned at the next right
+    PIN), so `station users list` can name admins whose PIN is too short. Wrong PINs
+    are counted per account now: the shared count of PIN-only prompts goes."""
+    db.execute("ALTER TABLE users ADD COLUMN pin_rule_ok INTEGER")
+    db.execute("DELETE FROM pin_failures WHERE who = '*'")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -501,4 +510,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _pin_failures,
     _flag_texts,
     _hold_texts,
+    _admin_pin_rule,
 )
