@@ -497,6 +497,27 @@ def _admin_pin_rule(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM pin_failures WHERE who = '*'")
 
 
+def _audit_chain(db: sqlite_utils.Database) -> None:
+    """Audit rows get a keyed hash chain (station.store.audit_chain), existing rows
+    chained now in id order; an INSERT that would replace a row is refused (REPLACE
+    deletes without firing the delete trigger)."""
+    from station.store.audit_chain import chain_existing
+    from station.store.crypto import cipher_for
+
+    db.execute("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP TRIGGER audit_no_update")
+    chain_existing(db.conn, cipher_for(db))
+    db.execute(
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+           WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+           BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"""
+    )
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -511,4 +532,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _flag_texts,
     _hold_texts,
     _admin_pin_rule,
+    _audit_chain,
 )
