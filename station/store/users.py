@@ -35,6 +35,10 @@ class Action(StrEnum):
     VOID = "void"
     SETTINGS = "settings"
     USERS = "users"
+    # Catalogue and pool changes, so far only from the command line; a change to
+    # the catalogue is audited per carrier or rate table ("carrier", "rates").
+    CARRIERS = "carriers"
+    POOL = "pool"
 
 
 NEEDED: dict[Action, Role] = {
@@ -47,6 +51,9 @@ NEEDED: dict[Action, Role] = {
     Action.VOID: Role.SUPERVISOR,
     Action.SETTINGS: Role.ADMIN,
     Action.USERS: Role.ADMIN,
+    # The bench tells the packer to ask a supervisor to enable a carrier.
+    Action.CARRIERS: Role.SUPERVISOR,
+    Action.POOL: Role.SUPERVISOR,
 }
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -64,12 +71,17 @@ class User:
         return self.can(NEEDED[action])
 
 
+def with_article(role: Role) -> str:
+    """'a supervisor', 'an admin'."""
+    return ("an " if role.value[0] in "aeiou" else "a ") + role.value
+
+
 class PermissionDenied(PermissionError):
     """Someone tried a protected action their role does not allow."""
 
     def __init__(self, user: User | None, action: Action):
         who = user.name if user else "nobody"
-        super().__init__(f"{who} may not {action.value}: it needs a {NEEDED[action].value}.")
+        super().__init__(f"{who} may not {action.value}: it needs {with_article(NEEDED[action])}.")
         self.user = user
         self.action = action
 
