@@ -518,6 +518,21 @@ def _audit_chain(db: sqlite_utils.Database) -> None:
     )
 
 
+def _sealed_buyer_notes(db: sqlite_utils.Database) -> None:
+    """Buyers' notes are encrypted like names and addresses (station.store.crypto):
+    they often hold a phone number or an address. The plaintext they replace is
+    overwritten (secure_delete); opening the database checkpoints the WAL after a
+    migration, so none lingers there either."""
+    from station.store.crypto import encrypt_existing_notes
+
+    secure = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        encrypt_existing_notes(db)
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(secure)}")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -533,4 +548,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _hold_texts,
     _admin_pin_rule,
     _audit_chain,
+    _sealed_buyer_notes,
 )
