@@ -9,10 +9,11 @@ import os
 from pathlib import Path
 
 import pytest
+from test_sync_fakes import add_records, write_sync_toml
 
 from station.cli import main
 from station.commands.access import PIN_ENV
-from station.store import audit, catalogue, pool
+from station.store import audit, catalogue, deliveries, pool
 from station.store.db import DB_FILE, connect
 from station.store.users import PIN_TRIES, Action, Role, add_user, sign_in
 
@@ -159,3 +160,25 @@ def test_carriers_and_pools_need_a_supervisor(people: Path, tmp_path: Path, monk
     [added] = audited(people, Action.POOL)
     assert (carrier.actor, carrier.role) == ("wang", "supervisor")
     assert (added.actor, added.subject, added.detail["added"]) == ("wang", "SF", 2)
+
+
+def test_dismissing_an_upload_needs_a_supervisor_who_is_recorded(people: Path, monkeypatch) -> None:
+    write_sync_toml(people, '[[targets]]\nname = "erp"\nkind = "webhook"\nurl = "https://h/"\n')
+    db = connect(people / DB_FILE)
+    add_records(db, 1)
+    deliveries.fan_out(db, "erp")
+    [first] = [n for (n,) in db.execute("SELECT outbox_id FROM deliveries")]
+    deliveries.start(db, "erp", [first])
+    deliveries.finish(db, "erp", [deliveries.Finished(first, "attention", "rejected")])
+    db.close()
+    dismiss = ("sync", "dismiss", str(first), "--target", "erp", "--reason", "refunded")
+    assert station(people, *dismiss) == 2
+    monkeypatch.setenv(PIN_ENV, "1111")
+    assert station(people, *dismiss, "--as", "li") == 2
+    assert station(people, "sync", "retry", str(first), "--target", "erp", "--as", "li") == 2
+    monkeypatch.setenv(PIN_ENV, "2222")
+    assert station(people, *dismiss, "--as", "wang") == 0
+    db = connect(people / DB_FILE)
+    row = db.execute("SELECT state, dismissed_by FROM deliveries WHERE outbox_id = ?", [first])
+    assert row.fetchone() == ("dismissed", "wang")
+    db.close()

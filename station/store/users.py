@@ -39,6 +39,8 @@ class Action(StrEnum):
     # the catalogue is audited per carrier or rate table ("carrier", "rates").
     CARRIERS = "carriers"
     POOL = "pool"
+    # Retrying or dismissing an upload that needs attention (F12, `station sync`).
+    UPLOADS = "uploads"
 
 
 NEEDED: dict[Action, Role] = {
@@ -54,6 +56,7 @@ NEEDED: dict[Action, Role] = {
     # The bench tells the packer to ask a supervisor to enable a carrier.
     Action.CARRIERS: Role.SUPERVISOR,
     Action.POOL: Role.SUPERVISOR,
+    Action.UPLOADS: Role.SUPERVISOR,
 }
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
