@@ -182,3 +182,13 @@ def test_dismissing_an_upload_needs_a_supervisor_who_is_recorded(people: Path, m
     row = db.execute("SELECT state, dismissed_by FROM deliveries WHERE outbox_id = ?", [first])
     assert row.fetchone() == ("dismissed", "wang")
     db.close()
+
+
+def test_list_warns_about_an_admin_pin_from_before_the_rule(people: Path, capsys) -> None:
+    db = connect(people / DB_FILE)
+    db.execute("UPDATE users SET pin_rule_ok = NULL WHERE name = ?", [ADMIN])
+    db.close()
+    assert users(people, "list") == 0
+    err = capsys.readouterr().err
+    assert f"WARNING: admin {ADMIN}'s PIN is shorter than 8 characters" in err
+    assert f"station users set-pin --name {ADMIN}" in err
