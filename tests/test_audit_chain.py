@@ -103,3 +103,14 @@ def test_the_migration_chains_the_rows_already_there(data_dir: Path) -> None:
     assert [e.subject for e in audit.entries(db)] == ["T9", "T2", "T1", "T0"]
     db.close()
     assert check_database(path) is None
+
+
+def test_dropping_the_chain_column_is_found(data_dir: Path) -> None:
+    path = data_dir / DB_FILE
+    _log_of_five(path)
+    conn = _raw(path)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("ALTER TABLE audit DROP COLUMN hash")
+    conn.execute("UPDATE audit SET reason = 'nothing happened'")
+    conn.close()
+    assert "hash chain column is gone" in (check_database(path) or "")

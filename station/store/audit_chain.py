@@ -104,10 +104,13 @@ def check_database(path: Path) -> str | None:
 
 
 def _check_open(conn: sqlite3.Connection, folder: Path) -> str | None:
+    from station.store.migrations import STEPS, _audit_chain
+
+    chained = conn.execute("PRAGMA user_version").fetchone()[0] > STEPS.index(_audit_chain)
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    if "audit" not in tables:
-        return None
     columns = {row[1] for row in conn.execute("PRAGMA table_info(audit)")}
+    if chained and ("audit" not in tables or "hash" not in columns):
+        return "the audit log was altered: its table or its hash chain column is gone"
     if "hash" not in columns:
         return None  # not migrated yet: the station chains the log when it opens it
     if conn.execute("SELECT 1 FROM audit LIMIT 1").fetchone() is None:
