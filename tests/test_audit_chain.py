@@ -114,3 +114,20 @@ def test_dropping_the_chain_column_is_found(data_dir: Path) -> None:
     conn.execute("UPDATE audit SET reason = 'nothing happened'")
     conn.close()
     assert "hash chain column is gone" in (check_database(path) or "")
+
+
+def test_housekeeping_logs_an_altered_audit_log(data_dir: Path, caplog) -> None:
+    from station.housekeeping import Housekeeping
+    from station.settings import Settings
+
+    path = data_dir / DB_FILE
+    _log_of_five(path)
+    Housekeeping(data_dir, Settings.load(data_dir)).run_once()
+    assert not [r for r in caplog.records if r.levelname == "CRITICAL"]
+    conn = _raw(path)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET actor = 'someone else' WHERE id = 4")
+    conn.close()
+    Housekeeping(data_dir, Settings.load(data_dir)).run_once()
+    [critical] = [r.getMessage() for r in caplog.records if r.levelname == "CRITICAL"]
+    assert "row 4 breaks its hash chain" in critical
