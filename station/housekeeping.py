@@ -1,4 +1,5 @@
-"""Daily chores while the station runs: the online backup and the retention purge.
+"""Daily chores while the station runs: the online backup and the retention purge,
+and the checks of the database file and of the audit log's hash chain.
 
 They run on their own thread with their own database connection, so a backup of
 a large database never freezes the bench; WAL lets the bench keep writing.
@@ -11,6 +12,7 @@ import threading
 from pathlib import Path
 
 from station.settings import Settings
+from station.store.audit_chain import check_database as check_audit_chain
 from station.store.backup import backup_if_due
 from station.store.db import DB_FILE, connect
 from station.store.integrity import check_file, forget_clean_shutdown
@@ -39,13 +41,17 @@ class Housekeeping:
             self._thread.join(timeout=5)
 
     def run_once(self) -> None:
-        """Check the file, back up if none was made today, erase expired personal data."""
+        """Check the file and the audit log's chain, back up if none was made today,
+        erase expired personal data."""
         path = self.data_dir / DB_FILE
         verdict = check_file(path, full=False)
         if verdict.damaged:
             forget_clean_shutdown(path)
             log.critical("%s; the next start refuses it and offers a backup", verdict.summary())
             return
+        altered = check_audit_chain(path)
+        if altered:
+            log.critical("%s: %s (run `station db check`)", path, altered)
         db = connect(path)
         try:
             made = backup_if_due(db, self.data_dir, self.settings)

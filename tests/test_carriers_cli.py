@@ -67,7 +67,7 @@ def test_list_shows_the_ten_built_ins_as_a_table_and_as_json(data_dir: Path, cap
 
 
 def test_disabled_carriers_are_listed_only_with_all(data_dir: Path, capsys) -> None:
-    assert carriers_cli(data_dir, "set", "YD", "--disable") == 0
+    assert carriers_cli(data_dir, "set", "--technician", "YD", "--disable") == 0
     capsys.readouterr()
     carriers_cli(data_dir, "list", "--json")
     assert "YD" not in {c["code"] for c in json.loads(capsys.readouterr().out)}
@@ -82,7 +82,12 @@ def test_disabled_carriers_are_listed_only_with_all(data_dir: Path, capsys) -> N
 def test_set_changes_only_what_is_given_and_audits_each_change(data_dir: Path, capsys) -> None:
     before, _ = snapshot(data_dir)
     url = "https://www.kuaidi100.com/chaxun?com={carrier}&nu={tracking_no}"
-    assert carriers_cli(data_dir, "set", "zto", "--pattern", r"7\d{13}", "--tracking-url", url) == 0
+    assert (
+        carriers_cli(
+            data_dir, "set", "--technician", "zto", "--pattern", r"7\d{13}", "--tracking-url", url
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert r"ZTO: pattern '\d{12,15}' -> '7\d{13}'" in out
     after, _ = snapshot(data_dir)
@@ -97,13 +102,18 @@ def test_set_changes_only_what_is_given_and_audits_each_change(data_dir: Path, c
         k: v for k, v in before.items() if k != "ZTO"
     }
 
-    assert carriers_cli(data_dir, "set", "ZTO", "--services", "standard, insured,保价") == 0
+    assert (
+        carriers_cli(data_dir, "set", "--technician", "ZTO", "--services", "standard, insured,保价")
+        == 0
+    )
     assert "nothing changed" in capsys.readouterr().out
-    assert carriers_cli(data_dir, "set", "ZTO", "--services", "standard,express") == 0
-    assert carriers_cli(data_dir, "set", "ZTO", "--disable") == 0
-    assert carriers_cli(data_dir, "set", "ZTO", "--enable") == 0
+    assert (
+        carriers_cli(data_dir, "set", "--technician", "ZTO", "--services", "standard,express") == 0
+    )
+    assert carriers_cli(data_dir, "set", "--technician", "ZTO", "--disable") == 0
+    assert carriers_cli(data_dir, "set", "--technician", "ZTO", "--enable") == 0
     new = ["--name-zh", "跨越速运", "--pattern", r"KY\d{10}", "--services", "express"]
-    assert carriers_cli(data_dir, "set", "KYE", *new) == 0
+    assert carriers_cli(data_dir, "set", "--technician", "KYE", *new) == 0
     assert "KYE: added 跨越速运" in capsys.readouterr().out
 
     entries = audited(data_dir, catalogue.CARRIER_ACTION)
@@ -118,7 +128,8 @@ def test_set_changes_only_what_is_given_and_audits_each_change(data_dir: Path, c
     }
     assert [e.detail["new"] for e in entries[2:4]] == [{"active": False}, {"active": True}]
     assert entries[4].detail["added"]["services"] == ["express"]
-    assert all(e.actor.startswith("cli") and e.reason == "station carriers set" for e in entries)
+    assert all(e.actor.startswith("technician:") and e.role == "technician" for e in entries)
+    assert all(e.reason == "station carriers set" for e in entries)
     kye = snapshot(data_dir)[0]["KYE"]
     assert kye.active and kye.carrier.name_en == "" and kye.carrier.accepts("ky0123456789")
 
@@ -148,7 +159,7 @@ def test_bad_input_exits_2_and_changes_nothing(
     data_dir: Path, capsys, args: list[str], message: str
 ) -> None:
     before = snapshot(data_dir)
-    assert carriers_cli(data_dir, "set", *args) == 2
+    assert carriers_cli(data_dir, "set", "--technician", *args) == 2
     err = capsys.readouterr().err
     assert message in err and "Nothing was changed." in err
     assert snapshot(data_dir) == before
@@ -157,7 +168,7 @@ def test_bad_input_exits_2_and_changes_nothing(
 
 def test_enable_and_disable_together_is_refused(data_dir: Path, capsys) -> None:
     with pytest.raises(SystemExit) as stop:
-        carriers_cli(data_dir, "set", "SF", "--enable", "--disable")
+        carriers_cli(data_dir, "set", "--technician", "SF", "--enable", "--disable")
     assert stop.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
 
@@ -183,7 +194,7 @@ def test_import_lands_good_rows_once_and_lists_problems(
     file = tmp_path / "carriers.csv"
     file.write_text(MIXED, encoding="utf-8")
     before, _ = snapshot(data_dir)
-    assert carriers_cli(data_dir, "import", str(file)) == 1
+    assert carriers_cli(data_dir, "import", "--technician", str(file)) == 1
     out = capsys.readouterr().out
     assert "changed: 3 (ZTO, KYE, DBL)" in out and "rejected rows: 6" in out
     for problem in (
@@ -207,7 +218,7 @@ def test_import_lands_good_rows_once_and_lists_problems(
         "DBL",
     ]
 
-    assert carriers_cli(data_dir, "import", str(file)) == 1
+    assert carriers_cli(data_dir, "import", "--technician", str(file)) == 1
     assert "changed: 0\nunchanged: 3\n" in capsys.readouterr().out
     assert snapshot(data_dir)[0] == after
     assert len(audited(data_dir, catalogue.CARRIER_ACTION)) == 3
@@ -218,7 +229,7 @@ def test_gbk_file_with_chinese_headers_and_only_some_columns(
 ) -> None:
     file = tmp_path / "gbk.csv"
     file.write_bytes("编码,单号规则,启用,备注\nyto,YT\\d{10},否,改短\nEMS,,是,\n".encode("gbk"))
-    assert carriers_cli(data_dir, "import", str(file)) == 1
+    assert carriers_cli(data_dir, "import", "--technician", str(file)) == 1
     out = capsys.readouterr().out
     assert "gb18030" in out and "line 3, column 单号规则: empty" in out
     assert "ignored columns: 备注" in out
@@ -232,13 +243,13 @@ def test_bom_file_and_xlsx(data_dir: Path, tmp_path: Path, capsys) -> None:
 
     file = tmp_path / "bom.csv"
     file.write_bytes(UTF8_BOM + b"code,name_en\nSTO,Shentong\n")
-    assert carriers_cli(data_dir, "import", str(file)) == 0
+    assert carriers_cli(data_dir, "import", "--technician", str(file)) == 0
     assert "utf-8-sig" in capsys.readouterr().out
     book = openpyxl.Workbook()
     book.active.append(["快递公司编码", "中文名称", "单号规则", "服务类型"])
     book.active.append(["KYE", "跨越速运", r"KY\d{10}", "标准快递,特快"])
     book.save(tmp_path / "c.xlsx")
-    assert carriers_cli(data_dir, "import", str(tmp_path / "c.xlsx")) == 0
+    assert carriers_cli(data_dir, "import", "--technician", str(tmp_path / "c.xlsx")) == 0
     after, _ = snapshot(data_dir)
     assert after["STO"].carrier.name_en == "Shentong"
     assert after["KYE"].carrier.services == ("standard", "express")
@@ -261,27 +272,29 @@ def test_unreadable_carrier_files_exit_2(
     if content is not None:
         file.write_bytes(content)
     before = snapshot(data_dir)
-    assert carriers_cli(data_dir, "import", str(file)) == 2
+    assert carriers_cli(data_dir, "import", "--technician", str(file)) == 2
     assert message in capsys.readouterr().out
     assert snapshot(data_dir) == before
 
 
 def test_carriers_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys) -> None:
     url = "https://track.example/{carrier}/{tracking_no}"
-    carriers_cli(data_dir, "set", "YD", "--disable", "--tracking-url", url)
-    carriers_cli(data_dir, "set", "KYE", "--name-zh", "跨越速运", "--pattern", r"KY\d{10},?")
-    carriers_cli(data_dir, "set", "JD", "--name-en", 'JD "Logistics", Ltd')
+    carriers_cli(data_dir, "set", "--technician", "YD", "--disable", "--tracking-url", url)
+    carriers_cli(
+        data_dir, "set", "--technician", "KYE", "--name-zh", "跨越速运", "--pattern", r"KY\d{10},?"
+    )
+    carriers_cli(data_dir, "set", "--technician", "JD", "--name-en", 'JD "Logistics", Ltd')
     exported, _ = snapshot(data_dir)
     file = tmp_path / "carriers.csv"
     assert carriers_cli(data_dir, "export", str(file)) == 0
     assert file.read_bytes().startswith(UTF8_BOM)
     assert f"{file}: 11 carriers" in capsys.readouterr().out
 
-    carriers_cli(data_dir, "set", "YD", "--enable", "--pattern", r"\d+")
-    carriers_cli(data_dir, "set", "KYE", "--services", "insured", "--disable")
-    carriers_cli(data_dir, "set", "JD", "--name-en", "JD")
+    carriers_cli(data_dir, "set", "--technician", "YD", "--enable", "--pattern", r"\d+")
+    carriers_cli(data_dir, "set", "--technician", "KYE", "--services", "insured", "--disable")
+    carriers_cli(data_dir, "set", "--technician", "JD", "--name-en", "JD")
     assert snapshot(data_dir)[0] != exported
-    assert carriers_cli(data_dir, "import", str(file)) == 0
+    assert carriers_cli(data_dir, "import", "--technician", str(file)) == 0
     assert snapshot(data_dir)[0] == exported
 
     other = tmp_path / "other" / "carriers.csv"
@@ -300,7 +313,7 @@ RATES = (
 def test_rates_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys) -> None:
     rates_in = tmp_path / "in.csv"
     rates_in.write_text(RATES, encoding="utf-8")
-    assert carriers_cli(data_dir, "rates", "import", str(rates_in)) == 0
+    assert carriers_cli(data_dir, "rates", "import", "--technician", str(rates_in)) == 0
     assert "3 rates loaded, 0 rows rejected" in capsys.readouterr().out
     _, exported = snapshot(data_dir)
     south = next(r for r in exported if r.zone == "south")
@@ -321,12 +334,12 @@ def test_rates_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys) 
         RATES.splitlines()[0] + "\nKYE,express,all,*,1000,9,1\nSF,standard,all,*,1000,1,1\n",
         encoding="utf-8",
     )
-    assert station(data_dir, "route", "--import-rates", str(changed)) == 0
+    assert station(data_dir, "route", "--technician", "--import-rates", str(changed)) == 0
     assert snapshot(data_dir)[1] != exported
     # The export reads back through the route command and its carriers alias alike.
-    assert station(data_dir, "route", "--import-rates", str(file)) == 0
+    assert station(data_dir, "route", "--technician", "--import-rates", str(file)) == 0
     assert snapshot(data_dir)[1] == exported
-    assert carriers_cli(data_dir, "rates", "import", str(file)) == 0
+    assert carriers_cli(data_dir, "rates", "import", "--technician", str(file)) == 0
     assert snapshot(data_dir)[1] == exported
 
     subjects = [e.subject for e in audited(data_dir, catalogue.RATES_ACTION)]
@@ -337,9 +350,12 @@ def test_rates_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys) 
 def test_rates_import_problems_and_unreadable(data_dir: Path, tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(RATES.splitlines()[0] + "\nKYE,express,a,*,heavy,1,1\n", encoding="utf-8")
-    assert carriers_cli(data_dir, "rates", "import", str(bad)) == 1
+    assert carriers_cli(data_dir, "rates", "import", "--technician", str(bad)) == 1
     assert "line 2, column first_weight_g" in capsys.readouterr().out
-    assert carriers_cli(data_dir, "rates", "import", str(tmp_path / "missing.csv")) == 2
+    assert (
+        carriers_cli(data_dir, "rates", "import", "--technician", str(tmp_path / "missing.csv"))
+        == 2
+    )
 
 
 def test_a_new_pattern_decides_which_preprinted_waybills_the_bench_takes(
@@ -352,7 +368,7 @@ def test_a_new_pattern_decides_which_preprinted_waybills_the_bench_takes(
     from station.core.reading import ScaleLink
 
     assert catalogue.find_carrier(demo_db, "ZTO").accepts("123456789012")
-    assert carriers_cli(data_dir, "set", "ZTO", "--pattern", r"7356\d{10}") == 0
+    assert carriers_cli(data_dir, "set", "--technician", "ZTO", "--pattern", r"7356\d{10}") == 0
     zto = catalogue.find_carrier(demo_db, "ZTO")
     assert not zto.accepts("123456789012") and zto.accepts("73561234599999")
 
@@ -385,7 +401,7 @@ def test_routing_never_picks_a_disabled_carrier_and_route_explains(
     assert station(data_dir, "route", order_no, "--json") == 0
     assert json.loads(capsys.readouterr().out)["carrier"] == "SF"
 
-    assert carriers_cli(data_dir, "set", "SF", "--disable") == 0
+    assert carriers_cli(data_dir, "set", "--technician", "SF", "--disable") == 0
     capsys.readouterr()
     assert station(data_dir, "route", order_no, "--json") == 0
     decision = json.loads(capsys.readouterr().out)
@@ -410,12 +426,12 @@ def test_a_rule_whose_service_no_active_carrier_offers_falls_through(
     )
     parcel = Parcel("X1", "广东省", (), 10_000, 10_000, 800)
     assert catalogue.load_router(db, data_dir, settings).route(parcel).carrier == "SF"
-    carriers_cli(data_dir, "set", "SF", "--disable")
-    carriers_cli(data_dir, "set", "JD", "--disable")
+    carriers_cli(data_dir, "set", "--technician", "SF", "--disable")
+    carriers_cli(data_dir, "set", "--technician", "JD", "--disable")
     decision = catalogue.load_router(db, data_dir, settings).route(parcel)
     # Rule 1 matched, but neither SF nor JD (the only cold-chain carriers) may be used.
     assert (decision.carrier, decision.rule) == ("ZTO", "rule 2 'else cheapest'")
-    carriers_cli(data_dir, "set", "JD", "--enable")
+    carriers_cli(data_dir, "set", "--technician", "JD", "--enable")
     decision = catalogue.load_router(db, data_dir, settings).route(parcel)
     assert (decision.carrier, decision.service) == ("JD", "cold_chain")
     assert decision.rule.startswith("rule 1 'all SF cold (SF is disabled")

@@ -37,7 +37,7 @@ def cli(data_dir: Path, *args: str) -> int:
 
 
 def carriers_set(data_dir: Path, *args: str) -> None:
-    assert cli(data_dir, "carriers", "set", *args) == 0
+    assert cli(data_dir, "carriers", "set", "--technician", *args) == 0
 
 
 def make_bench(db: sqlite_utils.Database, settings: Settings, labels: Path) -> Bench:
@@ -100,7 +100,12 @@ def test_a_renamed_carrier_prints_its_new_name_everywhere(
 
     again = tmp_path / "again"
     printer = f"pdf:{again}"
-    assert cli(data_dir, "print", "label", bench.last.tracking_no, "--printer", printer) == 0
+    assert (
+        cli(
+            data_dir, "print", "label", bench.last.tracking_no, "--printer", printer, "--technician"
+        )
+        == 0
+    )
     assert "中通快运" in pdf_text(only_pdf(again))
 
     manifest = manifest_for_day(demo_db, "ZTO", datetime.now().astimezone().date())

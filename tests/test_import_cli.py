@@ -124,7 +124,7 @@ def test_route_imports_rates_and_reports_a_broken_rules_file(tmp_path: Path) -> 
         "YD,standard,all,*,1000,3,1\n",
         encoding="utf-8",
     )
-    out = station(data, "route", "--import-rates", str(rates))
+    out = station(data, "route", "--technician", "--import-rates", str(rates))
     assert out.returncode == 0 and "1 rates loaded" in out.stdout
     file = tmp_path / "o.csv"
     file.write_text(
@@ -141,11 +141,14 @@ def test_pool_import_counts_rejects_and_warns_low(tmp_path: Path) -> None:
     file = tmp_path / "n.txt"
     file.write_text("SF1023574470215\nSF1023574470216\nnonsense\n", encoding="utf-8")
     data = tmp_path / "data"
-    out = station(data, "pool", "import", "--carrier", "SF", str(file))
+    out = station(data, "pool", "import", "--technician", "--carrier", "SF", str(file))
     assert out.returncode == 1
     assert "SF: added 2, already known 0" in out.stdout
     assert "line 3: 'NONSENSE' is not a SF waybill number" in out.stdout
     assert "WARNING: only 2 SF numbers left" in out.stdout
-    assert station(data, "pool", "import", "--carrier", "XX", str(file)).returncode == 2
-    again = station(data, "pool", "import", "--carrier", "sf", str(file))
+    assert (
+        station(data, "pool", "import", "--technician", "--carrier", "XX", str(file)).returncode
+        == 2
+    )
+    again = station(data, "pool", "import", "--technician", "--carrier", "sf", str(file))
     assert "added 0, already known 2" in again.stdout

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from station.demo import DEMO_SUPERVISOR_PIN
 from station.settings import Settings
 from station.store import audit
+from station.store.db import transaction
 from station.store.users import (
     PIN_LOCK,
     PIN_TRIES,
@@ -21,7 +22,10 @@ from station.store.users import (
     add_user,
     authorize,
     check_pin,
+    hash_pin,
+    set_pin,
     sign_in,
+    weak_admins,
 )
 from station.store.users import Action as UserAction
 from station.ui.signin import SignInDialog
@@ -52,7 +56,7 @@ def test_the_fifth_wrong_pin_locks_the_prompt_even_for_the_right_pin(db, people)
     with pytest.raises(PinLocked):
         authorize(db, "2222", UserAction.VOID, now=T0 + dt.timedelta(minutes=3))
     [entry] = audit.entries(db, "pin.locked")
-    assert entry.subject == "*" and str(PIN_TRIES) in entry.reason
+    assert entry.subject == "wang" and str(PIN_TRIES) in entry.reason
 
 
 def test_after_the_lock_the_right_pin_works_and_clears_the_count(db, people) -> None:
@@ -79,6 +83,80 @@ def test_sign_in_locks_the_guessed_name_only(db, people) -> None:
     with pytest.raises(PinLocked):
         sign_in(db, "li", "1111", now=T0 + dt.timedelta(seconds=20))
     assert sign_in(db, "wang", "2222", now=T0 + dt.timedelta(seconds=30)) is not None
+
+
+ADMIN_PIN = "47114711"
+
+
+def test_a_supervisor_cannot_reset_the_count_of_guesses_at_the_admin_pin(db, people) -> None:
+    """The attack of issue 17: four guesses at the admin prompt, the supervisor's own
+    PIN at a supervisor prompt, repeat. The fifth wrong guess locks the admin."""
+    add_user(db, "zhao", Role.ADMIN, ADMIN_PIN)
+    moment = T0
+    guesses = iter(f"{n:08d}" for n in range(100))
+    for _ in range(PIN_TRIES - 1):
+        moment += dt.timedelta(seconds=10)
+        assert authorize(db, next(guesses), UserAction.SETTINGS, now=moment) is None
+    assert check_pin(db, "2222", Role.SUPERVISOR, now=moment).name == "wang"
+    moment += dt.timedelta(seconds=10)
+    with pytest.raises(PinLocked):
+        authorize(db, next(guesses), UserAction.SETTINGS, now=moment)
+    with pytest.raises(PinLocked):
+        authorize(db, ADMIN_PIN, UserAction.SETTINGS, now=moment + dt.timedelta(seconds=1))
+    [entry] = audit.entries(db, "pin.locked")
+    assert entry.subject == "zhao"
+    # The supervisor's own account was never guessed at: it still works.
+    assert check_pin(db, "2222", Role.SUPERVISOR, now=moment).name == "wang"
+    later = moment + PIN_LOCK + dt.timedelta(seconds=1)
+    assert authorize(db, ADMIN_PIN, UserAction.SETTINGS, now=later).name == "zhao"
+
+
+def test_a_wrong_pin_at_a_supervisor_prompt_counts_against_every_account_it_could_be(
+    db, people
+) -> None:
+    add_user(db, "zhao", Role.ADMIN, ADMIN_PIN)
+    _guess(db, PIN_TRIES - 1, T0)
+    with pytest.raises(PinLocked):
+        check_pin(db, "9999", Role.SUPERVISOR, now=T0 + dt.timedelta(minutes=1))
+    assert sorted(e.subject for e in audit.entries(db, "pin.locked")) == ["wang", "zhao"]
+    with pytest.raises(PinLocked):
+        sign_in(db, "zhao", ADMIN_PIN, now=T0 + dt.timedelta(minutes=2))
+    # A packer's sign-in is no PIN of theirs: it is not locked.
+    assert sign_in(db, "li", "1111", now=T0 + dt.timedelta(minutes=2)).name == "li"
+
+
+def test_one_accounts_right_pin_clears_only_its_own_count(db, people) -> None:
+    add_user(db, "zhao", Role.ADMIN, ADMIN_PIN)
+    for n in range(PIN_TRIES - 1):
+        assert sign_in(db, "zhao", "00000000", now=T0 + dt.timedelta(seconds=n)) is None
+    assert sign_in(db, "wang", "2222", now=T0 + dt.timedelta(seconds=30)) is not None
+    with pytest.raises(PinLocked):
+        authorize(db, "00000001", UserAction.USERS, now=T0 + dt.timedelta(seconds=40))
+
+
+def test_admins_need_a_long_secret_and_may_use_a_passphrase(db) -> None:
+    with pytest.raises(ValueError, match="8 to 128 characters"):
+        add_user(db, "zhao", Role.ADMIN, "4711")
+    admin = add_user(db, "zhao", Role.ADMIN, "correct horse 电池")
+    assert authorize(db, "correct horse 电池", UserAction.USERS) == admin
+    with pytest.raises(ValueError, match="4 to 12 digits"):
+        add_user(db, "li", Role.PACKER, "password")
+    assert weak_admins(db) == []
+
+
+def test_a_short_admin_pin_from_before_the_rule_still_works_and_is_named(db) -> None:
+    admin = add_user(db, "zhao", Role.ADMIN, ADMIN_PIN)
+    with transaction(db):  # as an admin added before the rule was: 4 digits, not yet judged
+        db.execute(
+            "UPDATE users SET pin_hash = ?, pin_rule_ok = NULL WHERE id = ?",
+            (hash_pin("4711"), admin.id),
+        )
+    assert weak_admins(db) == ["zhao"]
+    assert authorize(db, "4711", UserAction.SETTINGS) == admin
+    assert weak_admins(db) == ["zhao"]
+    set_pin(db, "zhao", "a longer passphrase")
+    assert weak_admins(db) == []
+    assert authorize(db, "4711", UserAction.SETTINGS) is None
 
 
 def test_the_bench_says_the_override_prompt_is_locked(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -11,16 +12,23 @@ from pathlib import Path
 from printers import open_printer
 from station.bench import Bench
 from station.core.reading import Reading, ScaleLink
+from station.demo import DEMO_PACKER_PIN, DEMO_SUPERVISOR_PIN
 from station.settings import Settings
-from station.store import orders
+from station.store import audit, orders
+from station.store.users import Action
+
+SUPERVISOR = ("--as", "主管 Supervisor")
 
 
-def station(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+def station(data_dir: Path, *args: str, pin: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "STATION_PIN"}
     return subprocess.run(
         [sys.executable, "-m", "station", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
         timeout=60,
+        env=env if pin is None else env | {"STATION_PIN": pin},
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -42,7 +50,17 @@ def ship_one(db, settings: Settings, data_dir: Path) -> str:
 def test_label_is_reprinted_marked_and_counted(demo_db, settings: Settings, data_dir: Path) -> None:
     tracking = ship_one(demo_db, settings, data_dir)
 
-    out = station(data_dir, "print", "label", tracking, "--printer", f"pdf:{data_dir / 'again'}")
+    again = f"pdf:{data_dir / 'again'}"
+    out = station(
+        data_dir,
+        "print",
+        "label",
+        tracking,
+        "--printer",
+        again,
+        *SUPERVISOR,
+        pin=DEMO_SUPERVISOR_PIN,
+    )
     assert out.returncode == 0, out.stderr
     assert "printed 2 time(s)" in out.stdout
     pdfs = list((data_dir / "again").glob("*.pdf"))
@@ -53,10 +71,45 @@ def test_label_is_reprinted_marked_and_counted(demo_db, settings: Settings, data
     assert "补打" in text
     count = demo_db.execute("SELECT print_count FROM shipments").fetchone()[0]
     assert count == 2
+    [entry] = audit.entries(demo_db, Action.REPRINT)
+    assert (entry.actor, entry.role, entry.subject) == ("主管 Supervisor", "supervisor", tracking)
+    assert entry.detail["print_count"] == 1
+
+
+def test_a_reprint_needs_a_supervisor_as_in_the_window(
+    demo_db, settings: Settings, data_dir: Path
+) -> None:
+    tracking = ship_one(demo_db, settings, data_dir)
+    printer = f"pdf:{data_dir / 'again'}"
+    nobody = station(data_dir, "print", "label", tracking, "--printer", printer)
+    assert nobody.returncode == 2 and "needs a supervisor" in nobody.stderr
+    packer = station(
+        data_dir,
+        "print",
+        "label",
+        tracking,
+        "--printer",
+        printer,
+        "--as",
+        "packer",
+        pin=DEMO_PACKER_PIN,
+    )
+    assert packer.returncode == 2 and "needs a supervisor" in packer.stderr
+    wrong = station(
+        data_dir, "print", "label", tracking, "--printer", printer, *SUPERVISOR, pin="9999"
+    )
+    assert wrong.returncode == 2 and "wrong PIN" in wrong.stderr
+    assert demo_db.execute("SELECT print_count FROM shipments").fetchone()[0] == 1
+    assert audit.entries(demo_db, Action.REPRINT) == []
+    assert not (data_dir / "again").exists()
+    technician = station(data_dir, "print", "label", tracking, "--printer", printer, "--technician")
+    assert technician.returncode == 0, technician.stderr
+    [entry] = audit.entries(demo_db, Action.REPRINT)
+    assert entry.actor.startswith("technician:") and entry.role == "technician"
 
 
 def test_unknown_shipment_exits_4_with_a_clear_message(db, data_dir: Path) -> None:
-    out = station(data_dir, "print", "label", "WX-NOPE")
+    out = station(data_dir, "print", "label", "WX-NOPE", "--technician")
     assert out.returncode == 4
     assert "No shipment for 'WX-NOPE'" in out.stderr
 
@@ -64,7 +117,15 @@ def test_unknown_shipment_exits_4_with_a_clear_message(db, data_dir: Path) -> No
 def test_refused_printer_exits_1_and_marks_the_label_failed(demo_db, settings, data_dir) -> None:
     ship_one(demo_db, settings, data_dir)
     order_no = ORDER
-    out = station(data_dir, "print", "label", order_no, "--printer", "escpos+tcp://127.0.0.1:9")
+    out = station(
+        data_dir,
+        "print",
+        "label",
+        order_no,
+        "--printer",
+        "escpos+tcp://127.0.0.1:9",
+        "--technician",
+    )
     assert out.returncode == 1 and out.stderr.strip()
     row = demo_db.execute("SELECT label_status, label_error FROM shipments").fetchone()
     assert row[0] == "printed" and row[1]

@@ -16,6 +16,7 @@ from station.settings import Settings
 from station.store.crypto import PERSONAL_COLUMNS, reveal
 from station.store.db import DB_FILE, iso, transaction
 from station.store.orders import NewLine, find_order, save_order
+from station.store.outbox import save_ref
 from station.store.retention import PURGE_ACTION, purge_expired, purge_personal_data
 
 NOW = datetime(2029, 6, 1, 12, 0, tzinfo=UTC)
@@ -117,6 +118,25 @@ def test_derived_data_goes_too(db: sqlite_utils.Database) -> None:
     assert payload == {"receiver_contact": "", "tracking_no": old.tracking_no}
     entry = next(db.query("SELECT * FROM audit WHERE action = ?", [PURGE_ACTION]))
     assert json.loads(entry["detail"])["orders"] == 1
+
+
+def test_the_payer_openid_goes_with_the_order(db: sqlite_utils.Database) -> None:
+    old = shipped(db, OLD)
+    recent = shipped(db, RECENT, name="李雷", phone="13900002222")
+    with transaction(db):
+        for made, openid in ((old, "oPAYER-OLD"), (recent, "oPAYER-NEW")):
+            save_ref(db, made.order_no, "miniprogram", {"openid": openid}, iso(OLD))
+    purge_personal_data(db, 1095, NOW)
+    assert db.execute("SELECT order_no FROM order_refs").fetchall() == [(recent.order_no,)]
+
+
+def test_refs_left_by_an_earlier_purge_are_erased_too(db: sqlite_utils.Database) -> None:
+    old = shipped(db, OLD)
+    purge_personal_data(db, 1095, NOW)
+    with transaction(db):  # as a purge before refs were erased left it
+        save_ref(db, old.order_no, "miniprogram", {"openid": "oPAYER"}, iso(OLD))
+    assert purge_personal_data(db, 1095, NOW).orders == (old.order_no,)
+    assert db.execute("SELECT count(*) FROM order_refs").fetchone()[0] == 0
 
 
 def test_erased_values_are_gone_from_the_database_files(

@@ -31,7 +31,7 @@ def people(db: sqlite_utils.Database) -> dict[str, object]:
     return {
         "packer": add_user(db, "li", Role.PACKER, "1111"),
         "supervisor": add_user(db, "wang", Role.SUPERVISOR, "2222"),
-        "admin": add_user(db, "zhao", Role.ADMIN, "3333"),
+        "admin": add_user(db, "zhao", Role.ADMIN, "33334444"),
     }
 
 
@@ -69,7 +69,7 @@ def test_pins_are_stored_as_salted_scrypt_hashes(db, people) -> None:
     ],
 )
 def test_each_action_needs_its_role(db, people, action: Action, allowed: set[str]) -> None:
-    pins = {"packer": "1111", "supervisor": "2222", "admin": "3333"}
+    pins = {"packer": "1111", "supervisor": "2222", "admin": "33334444"}
     granted = {who for who, pin in pins.items() if authorize(db, pin, action) is not None}
     assert granted == allowed
 

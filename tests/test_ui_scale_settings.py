@@ -20,7 +20,7 @@ from station.ui.app import Station
 from station.ui.scale_settings import ScaleSettingsDialog
 
 station = ui.station
-ADMIN_PIN, SUPERVISOR_PIN = "9753", "2468"
+ADMIN_PIN, SUPERVISOR_PIN = "97531357", "2468"
 
 
 class Owner:

@@ -23,9 +23,11 @@ name_en, services, pattern, tracking_url, active (yes/no); a column left out
 keeps the catalogue's value. Rates files are the CSV `station route` documents.
 Exports are UTF-8 with a BOM, so Excel opens them as they are.
 
-Every change is written to the audit log with the operating-system user.
-Exit codes: 0 done, 1 some rows rejected (the good ones are in), 2 bad input or
-unreadable file (nothing changed).
+`set`, `import` and `rates import` need a supervisor: `--as NAME` (the PIN is
+read from $STATION_PIN, the terminal or stdin) or `--technician` (the owner of
+the data folder); every change is written to the audit log naming them.
+Exit codes: 0 done, 1 some rows rejected (the good ones are in), 2 bad input,
+unreadable file or not allowed (nothing changed).
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from station.commands.common import cli_actor, folder_and_settings, open_database
+from station.commands.access import actor_for, add_actor_options
+from station.commands.common import folder_and_settings, open_database
 from station.commands.route import _import_rates
 from station.core.rates import RATE_COLUMNS, Rate
 from station.importers.carriers import (
@@ -52,8 +55,10 @@ from station.importers.carriers import (
     parse_carriers,
 )
 from station.importers.table import UTF8_BOM, UnreadableFile, read_table
+from station.paths import data_dir
 from station.store import catalogue
 from station.store.db import DB_FILE, connect
+from station.store.users import Action
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 _OPTIONS = {
@@ -97,10 +102,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     state = change.add_mutually_exclusive_group()
     state.add_argument("--enable", dest="active", action="store_const", const="yes")
     state.add_argument("--disable", dest="active", action="store_const", const="no")
+    add_actor_options(change, Action.CARRIERS)
     change.set_defaults(func=set_command)
 
     imp = commands.add_parser("import", help="add or change carriers from CSV or XLSX")
     imp.add_argument("file", type=Path, help="CSV (UTF-8 or GBK) or XLSX file")
+    add_actor_options(imp, Action.CARRIERS)
     imp.set_defaults(func=import_command)
     exp = commands.add_parser("export", help="write every carrier as CSV (as import reads it)")
     exp.add_argument("file", type=Path)
@@ -117,6 +124,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "import", help="load a rates CSV (same as station route --import-rates)"
     )
     rates_imp.add_argument("file", type=Path)
+    add_actor_options(rates_imp, Action.CARRIERS)
     rates_imp.set_defaults(func=rates_import_command)
 
 
@@ -180,6 +188,7 @@ def set_command(args: argparse.Namespace) -> int:
     folder, settings = folder_and_settings(args)
     db = connect(folder / DB_FILE)
     try:
+        who = actor_for(args, db, folder, Action.CARRIERS)
         known = catalogue.entries(db)
         old = known.get(code)
         if old is None and not {"name_zh", "pattern"} <= given.keys():
@@ -197,7 +206,8 @@ def set_command(args: argparse.Namespace) -> int:
         changed = catalogue.save_entries(
             db,
             [entry],
-            actor=cli_actor(),
+            actor=who.name,
+            role=who.role,
             reason="station carriers set",
             station=settings["station.name"],
         )
@@ -238,11 +248,13 @@ def import_command(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     db = connect(folder / DB_FILE)
     try:
+        who = actor_for(args, db, folder, Action.CARRIERS)
         preview = parse_carriers(table, catalogue.entries(db))
         changed = catalogue.save_entries(
             db,
             preview.entries,
-            actor=cli_actor(),
+            actor=who.name,
+            role=who.role,
             reason=f"station carriers import {args.file.name}",
             station=settings["station.name"],
         )
@@ -287,9 +299,10 @@ def rates_export_command(args: argparse.Namespace) -> int:
 
 
 def rates_import_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    folder = data_dir(args.data_dir)
+    db = connect(folder / DB_FILE)
     try:
-        return _import_rates(db, args.file)
+        return _import_rates(db, args.file, actor_for(args, db, folder, Action.CARRIERS))
     finally:
         db.close()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
@@ -30,11 +29,3 @@ def folder_and_settings(args: argparse.Namespace) -> tuple[Path, Settings]:
 def open_database(args: argparse.Namespace) -> sqlite_utils.Database:
     """The data folder's database (created and upgraded as needed)."""
     return connect(data_dir(args.data_dir) / DB_FILE)
-
-
-def cli_actor() -> str:
-    """Who changed something from the command line, for the audit log."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"

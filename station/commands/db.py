@@ -14,6 +14,7 @@ from pathlib import Path
 from station.instance_lock import StationRunning
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
+from station.store.audit_chain import check_database as check_audit_chain
 from station.store.backup import (
     BackupFailed,
     RestoreRefused,
@@ -117,10 +118,13 @@ def check_command(args: argparse.Namespace) -> int:
         print(f"No database yet at {path}: nothing to check.")
         return 0
     verdict = check_file(path, full=True)
-    if verdict.ok:
-        print(verdict.summary())
+    chain = check_audit_chain(path) if not verdict.damaged else None
+    if verdict.ok and chain is None:
+        print(verdict.summary() + "; audit log chain verified")
         return 0
-    message = verdict.summary()
+    message = verdict.summary() if not verdict.ok else f"{path}: {chain}"
+    if chain is not None and not verdict.ok:
+        message += f"; {chain}"
     if verdict.damaged:
         newest = latest_backup(configured_backup_folder(folder))
         message += (

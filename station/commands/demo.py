@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from station.demo import DEMO_SUPERVISOR_PIN, seed
-from station.paths import APP_NAME
+from station.paths import APP_NAME, keep_private
 from station.settings import Settings
 from station.store.db import DB_FILE, connect
 
@@ -56,6 +56,7 @@ def prepare(folder: Path, orders: int) -> Settings:
             )
         shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    keep_private(folder)
     (folder / MARKER).write_text("Made by `station demo`; emptied on each demo run.\n")
     settings = Settings.load(folder).save(
         scale__simulate=True,

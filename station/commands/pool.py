@@ -5,8 +5,12 @@ Each number is handed out exactly once, even across crashes: it is claimed insid
 the transaction that records its shipment. Numbers already in the pool are left
 as they are, so importing the same file twice adds nothing.
 
+Importing needs a supervisor: `--as NAME` (the PIN is read from $STATION_PIN,
+the terminal or stdin) or `--technician` (the owner of the data folder); what
+was added is audited (action `pool`) naming them.
+
 Exit codes: 0 done, 1 some lines were not valid numbers (the valid ones are in),
-2 unknown carrier or unreadable file (nothing imported).
+2 unknown carrier, unreadable file or not allowed (nothing imported).
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.commands.access import actor_for, add_actor_options
 from station.commands.common import folder_and_settings
 from station.core.carriers import UnknownCarrier
 from station.importers.numbers import read_numbers
 from station.importers.table import UnreadableFile
-from station.store import catalogue, pool
+from station.store import audit, catalogue, pool
 from station.store.db import DB_FILE, connect
+from station.store.users import Action
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
@@ -35,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("--carrier", required=True, help="WeChat carrier code, e.g. ZTO or SF")
     imp.add_argument("file", type=Path, help="one number a line, or CSV/XLSX (first column)")
+    add_actor_options(imp, Action.POOL)
     imp.set_defaults(func=import_pool)
     status = commands.add_parser("status", help="free numbers per carrier")
     status.set_defaults(func=pool_status)
@@ -44,6 +51,7 @@ def import_pool(args: argparse.Namespace) -> int:
     folder, settings = folder_and_settings(args)
     db = connect(folder / DB_FILE)
     try:
+        who = actor_for(args, db, folder, Action.POOL)
         try:
             carrier = catalogue.find_carrier(db, args.carrier)
             numbers, problems = read_numbers(args.file.read_bytes(), carrier)
@@ -54,6 +62,17 @@ def import_pool(args: argparse.Namespace) -> int:
             print(f"{args.file}: {exc}")
             return EXIT_UNUSABLE
         added = pool.add_numbers(db, carrier.code, numbers)
+        if added:
+            audit.record(
+                db,
+                Action.POOL,
+                carrier.code,
+                actor=who.name,
+                role=who.role,
+                reason=f"station pool import {args.file.name}",
+                station=settings["station.name"],
+                detail={"added": added, "already_known": len(numbers) - added},
+            )
         free = pool.free_count(db, carrier.code)
     finally:
         db.close()

@@ -1,16 +1,30 @@
 """`station print`: a sample label to check a printer, or a recorded shipment's label.
 
+Printing a recorded shipment's label again needs a supervisor, as from the
+window's search: `--as NAME` (PIN from $STATION_PIN, the terminal or stdin) or
+`--technician`; it is audited as a `reprint` naming them.
+
 Exit codes: 0 printed, 1 the printer or label failed (the message says why),
-2 bad input, 4 no such shipment.
+2 bad input or not allowed, 4 no such shipment.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from printers import LAYOUTS, PrinterError, open_printer
 from printers.sample import SAMPLE_TRACKING, sample_waybill
+from station.commands.access import add_actor_options
+from station.store.users import Action
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from station.commands.access import Actor
+    from station.settings import Settings
 
 EXIT_PRINTER = 1
 EXIT_NOT_FOUND = 4
@@ -41,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     label.add_argument("key", metavar="SHIPMENT_OR_ORDER")
     label.add_argument("--printer", metavar="URL", help="default: printer.url of the settings")
+    label.add_argument("--reason", default="", help="why it is printed again (audited)")
+    add_actor_options(label, Action.REPRINT)
     label.set_defaults(func=label_command)
 
 
@@ -56,23 +72,53 @@ def test_command(args: argparse.Namespace) -> int:
 
 
 def label_command(args: argparse.Namespace) -> int:
-    from station.labels import find_shipment, open_configured_printer, shipment_waybill
+    from station.commands.access import actor_for
+    from station.labels import find_shipment
     from station.paths import data_dir
     from station.settings import Settings
     from station.store.db import DB_FILE, connect
-    from station.store.shipments import mark_print_failed, mark_printed
 
     folder = data_dir(args.data_dir)
     settings = Settings.load(folder)
     db = connect(folder / DB_FILE)
-    shipment = find_shipment(db, args.key)
-    if shipment is None:
-        print(
-            f"No shipment for {args.key!r}: give an order number, tracking number or "
-            "shipment id of a recorded shipment.",
-            file=sys.stderr,
-        )
-        return EXIT_NOT_FOUND
+    try:
+        shipment = find_shipment(db, args.key)
+        if shipment is None:
+            print(
+                f"No shipment for {args.key!r}: give an order number, tracking number or "
+                "shipment id of a recorded shipment.",
+                file=sys.stderr,
+            )
+            return EXIT_NOT_FOUND
+        actor = actor_for(args, db, folder, Action.REPRINT)
+        return _reprint(db, shipment, settings, folder, args, actor)
+    finally:
+        db.close()
+
+
+def _reprint(
+    db: sqlite_utils.Database,
+    shipment: dict,
+    settings: Settings,
+    folder: Path,
+    args: argparse.Namespace,
+    actor: Actor,
+) -> int:
+    """Audit the reprint as the window's search does, then print it."""
+    from station.labels import open_configured_printer, shipment_waybill
+    from station.store import audit
+    from station.store.shipments import mark_print_failed, mark_printed
+
+    audit.record(
+        db,
+        Action.REPRINT,
+        shipment["tracking_no"],
+        actor=actor.name,
+        role=actor.role,
+        reason=args.reason or "station print label",
+        station=settings["station.name"],
+        detail={"shipment_id": shipment["id"], "print_count": shipment["print_count"]},
+    )
     try:
         printer = open_configured_printer(settings, folder, args.printer)
         result = printer.send(printer.render(shipment_waybill(db, shipment, settings)))

@@ -11,7 +11,8 @@ The weight is the items' catalogue weight plus packaging unless --weight says.
 Rates CSV columns: carrier, service, zone, provinces, first_weight_g,
 first_price, additional_per_kg (prices in yuan; provinces separated by spaces
 or '|', `*` for every other province). A file replaces the rates of each
-carrier and service it names.
+carrier and service it names; loading one needs a supervisor (`--as NAME`, or
+`--technician` for the owner of the data folder) and is audited naming them.
 
 Exit codes: 0 done, 1 some rate rows rejected, 2 unknown order, broken rules
 file, unreadable rates file or no active carrier.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from station.commands.access import Actor, actor_for, add_actor_options
 from station.commands.common import folder_and_settings
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
@@ -33,6 +35,7 @@ from station.settings import Settings
 from station.store import catalogue
 from station.store import orders as order_store
 from station.store.db import DB_FILE, connect
+from station.store.users import Action
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
@@ -47,7 +50,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("order_no", nargs="?", metavar="ORDER_NO", help="order number")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--weight", type=int, metavar="GRAMS", help="parcel weight to price")
-    parser.add_argument("--import-rates", type=Path, metavar="FILE", help="load a rates CSV")
+    parser.add_argument(
+        "--import-rates",
+        type=Path,
+        metavar="FILE",
+        help="load a rates CSV (needs a supervisor: --as NAME or --technician)",
+    )
+    add_actor_options(parser, Action.CARRIERS)
     parser.set_defaults(func=route)
 
 
@@ -60,7 +69,9 @@ def route(args: argparse.Namespace) -> int:
     try:
         code = 0
         if args.import_rates is not None:
-            code = _import_rates(db, args.import_rates)
+            code = _import_rates(
+                db, args.import_rates, actor_for(args, db, folder, Action.CARRIERS)
+            )
             if code == EXIT_UNUSABLE or args.order_no is None:
                 return code
         return _route_order(db, folder, settings, args) or code
@@ -107,14 +118,14 @@ def _text(decision: Decision) -> str:
     return "\n".join(lines)
 
 
-def _import_rates(db: sqlite_utils.Database, path: Path) -> int:
+def _import_rates(db: sqlite_utils.Database, path: Path, who: Actor) -> int:
     try:
         text, _ = decode(path.read_bytes())
         rates, problems = parse_rates_csv(text)
     except (OSError, UnreadableFile, RateFileError) as exc:
         print(f"{path}: {exc}")
         return EXIT_UNUSABLE
-    count = catalogue.replace_rates(db, rates)
+    count = catalogue.replace_rates(db, rates, actor=who.name, role=who.role)
     print(f"{path}: {count} rates loaded, {len(problems)} rows rejected")
     for problem in problems:
         print(f"  {problem}")

@@ -5,8 +5,12 @@
   export-csv --since DATE --out F    batch-shipping spreadsheet for hand upload
   secret set TARGET                  store a target's AppSecret / webhook key in the keyring
   attention [--json]                 records that need a person
-  retry ID --target T                send a needs-attention record again
-  dismiss ID --target T --reason R   give up on it, saying why
+  retry ID --target T --as NAME      send a needs-attention record again
+  dismiss ID --target T --reason R --as NAME   give up on it, saying why
+
+retry and dismiss need a supervisor, as in the window (F12): `--as NAME` (the PIN
+is read from $STATION_PIN, the terminal or stdin) or `--technician` (the owner of
+the data folder); a dismissal records who dismissed it.
 
 Targets are configured in sync.toml in the data folder; see station/sync/config.py.
 Exit codes: 0 done, 2 bad input or configuration, 3 another uploader is running.
@@ -23,10 +27,12 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from station.commands.access import actor_for, add_actor_options
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store import deliveries
 from station.store.db import DB_FILE, connect, iso
+from station.store.users import Action
 from station.sync import config as sync_config
 from station.sync.csv_export import export_csv
 from station.sync.secrets import set_secret
@@ -71,13 +77,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     retry = commands.add_parser("retry", help="send a needs-attention record again")
     retry.add_argument("id", type=int, help="record id (from `attention`)")
     retry.add_argument("--target", required=True)
+    add_actor_options(retry, Action.UPLOADS)
     retry.set_defaults(func=retry_command)
 
     dismiss = commands.add_parser("dismiss", help="give up on a needs-attention record")
     dismiss.add_argument("id", type=int, help="record id (from `attention`)")
     dismiss.add_argument("--target", required=True)
     dismiss.add_argument("--reason", required=True)
-    dismiss.add_argument("--by", default=getpass.getuser(), help="who dismisses it")
+    add_actor_options(dismiss, Action.UPLOADS)
     dismiss.set_defaults(func=dismiss_command)
 
 
@@ -195,8 +202,10 @@ def attention_command(args: argparse.Namespace) -> int:
 
 
 def retry_command(args: argparse.Namespace) -> int:
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    folder = data_dir(args.data_dir)
+    db = connect(folder / DB_FILE)
     try:
+        actor_for(args, db, folder, Action.UPLOADS)
         changed = deliveries.retry(db, args.target, args.id)
     finally:
         db.close()
@@ -204,9 +213,11 @@ def retry_command(args: argparse.Namespace) -> int:
 
 
 def dismiss_command(args: argparse.Namespace) -> int:
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    folder = data_dir(args.data_dir)
+    db = connect(folder / DB_FILE)
     try:
-        changed = deliveries.dismiss(db, args.target, args.id, args.by, args.reason)
+        who = actor_for(args, db, folder, Action.UPLOADS)
+        changed = deliveries.dismiss(db, args.target, args.id, who.name, args.reason)
     except ValueError as exc:
         return _fail(str(exc))
     finally:

@@ -1,14 +1,22 @@
 """`station users`: the people who sign in at the bench, and their roles.
 
-    station users add --name 李四 --role packer        (PIN asked twice, not shown)
-    station users add --name 王五 --role supervisor --pin 2580   (for scripts)
+    station users add --name 李四 --role packer --as 老板     (PINs asked, not shown)
+    STATION_PIN=... station users add --name 王五 --role supervisor --pin 2580 --as 老板
+    station users add --name 老板 --role admin --technician    (the first admin)
+    station users set-pin --name 老板 --as 老板
     station users list
-    station users disable --name 李四
+    station users disable --name 李四 --as 老板
+
+Adding, disabling and changing a PIN need an admin (`--as NAME`, whose PIN is
+read from $STATION_PIN, the terminal or stdin) or the owner of the data folder
+(`--technician`), and are audited as done by them (action `users`), as in the
+window. A packer's or supervisor's PIN is 4-12 digits; an admin's is a
+passphrase or PIN of at least 8 characters. `list` warns about admins whose PIN
+is shorter (set before the rule) or not yet checked against it.
 
 Users are never deleted (the audit log names them); a disabled user cannot sign
-in or authorise anything. Changes are written to the audit log as done by the
-operating-system user running the command. Exit codes: 0 done, 1 refused (the
-name exists, no such user, PIN rules), 2 bad input.
+in or authorise anything. Exit codes: 0 done, 1 refused (the name exists, no
+such user, PIN rules), 2 bad input or not allowed.
 """
 
 from __future__ import annotations
@@ -20,10 +28,20 @@ import sys
 
 import sqlite_utils
 
-from station.commands.common import cli_actor, open_database
+from station.commands.access import Actor, actor_for, add_actor_options
+from station.paths import data_dir
 from station.store import audit
-from station.store.db import transaction
-from station.store.users import Action, Role, accounts, add_user, set_active
+from station.store.db import DB_FILE, connect, transaction
+from station.store.users import (
+    ADMIN_SECRET_MIN,
+    Action,
+    Role,
+    accounts,
+    add_user,
+    set_active,
+    set_pin,
+    weak_admins,
+)
 
 EXIT_REFUSED = 1
 
@@ -39,31 +57,51 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--pin", help="4-12 digits; without it the PIN is asked for, unseen")
+    add.add_argument(
+        "--pin",
+        help=f"the new user's PIN: 4-12 digits, an admin's {ADMIN_SECRET_MIN}+ characters; "
+        "without it the PIN is asked for, unseen",
+    )
+    add_actor_options(add, Action.USERS)
     add.set_defaults(func=add_command)
+    change = commands.add_parser("set-pin", help="give a user a new PIN (asked twice, unseen)")
+    change.add_argument("--name", required=True)
+    add_actor_options(change, Action.USERS)
+    change.set_defaults(func=set_pin_command)
     listing = commands.add_parser("list", help="every user with role and state")
     listing.set_defaults(func=list_command)
     disable = commands.add_parser("disable", help="stop a user signing in")
     disable.add_argument("--name", required=True)
+    add_actor_options(disable, Action.USERS)
     disable.set_defaults(func=disable_command)
 
 
 def _ask_pin() -> str | None:
-    pin = getpass.getpass("PIN (4-12 digits): ")
-    if getpass.getpass("PIN again: ") != pin:
+    pin = getpass.getpass("New PIN: ")
+    if getpass.getpass("New PIN again: ") != pin:
         print("The two PINs differ. Nothing was changed.", file=sys.stderr)
         return None
     return pin
 
 
-def add_command(args: argparse.Namespace) -> int:
-    pin = args.pin if args.pin is not None else _ask_pin()
-    if pin is None:
-        return EXIT_REFUSED
-    db = open_database(args)
+def _open(args: argparse.Namespace) -> tuple[sqlite_utils.Database, Actor]:
+    folder = data_dir(args.data_dir)
+    db = connect(folder / DB_FILE)
     try:
+        return db, actor_for(args, db, folder, Action.USERS)
+    except SystemExit:
+        db.close()
+        raise
+
+
+def add_command(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        pin = args.pin if args.pin is not None else _ask_pin()
+        if pin is None:
+            return EXIT_REFUSED
         user = add_user(db, args.name.strip(), Role(args.role), pin)
-        _audit(db, f"add {user.name}", {"role": user.role.value})
+        _audit(db, actor, f"add {user.name}", {"role": user.role.value})
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return EXIT_REFUSED
@@ -76,32 +114,60 @@ def add_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def set_pin_command(args: argparse.Namespace) -> int:
+    db, actor = _open(args)
+    try:
+        pin = _ask_pin()
+        if pin is None:
+            return EXIT_REFUSED
+        user = set_pin(db, args.name, pin)
+        if user is None:
+            print(f"No user named {args.name}.", file=sys.stderr)
+            return EXIT_REFUSED
+        _audit(db, actor, f"set-pin {user.name}", {})
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        db.close()
+    print(f"New PIN for {user.name}.")
+    return 0
+
+
 def list_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db = connect(data_dir(args.data_dir) / DB_FILE)
     try:
         rows = accounts(db)
+        weak = weak_admins(db)
     finally:
         db.close()
     print("name\trole\tactive\tcreated_at")
     for account in rows:
         state = "yes" if account.active else "no"
         print(f"{account.name}\t{account.role.value}\t{state}\t{account.created_at}")
+    for name in weak:
+        print(
+            f"WARNING: admin {name}'s PIN is shorter than {ADMIN_SECRET_MIN} characters or "
+            "dates from before that rule: set a passphrase with "
+            f"`station users set-pin --name {name} --as {name}`.",
+            file=sys.stderr,
+        )
     return 0
 
 
 def disable_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db, actor = _open(args)
     try:
         if not set_active(db, args.name, False):
             print(f"No user named {args.name}.", file=sys.stderr)
             return EXIT_REFUSED
-        _audit(db, f"disable {args.name.strip()}", {})
+        _audit(db, actor, f"disable {args.name.strip()}", {})
     finally:
         db.close()
     print(f"Disabled {args.name.strip()}.")
     return 0
 
 
-def _audit(db: sqlite_utils.Database, subject: str, detail: dict) -> None:
+def _audit(db: sqlite_utils.Database, actor: Actor, subject: str, detail: dict) -> None:
     with transaction(db):
-        audit.append(db, Action.USERS, subject, actor=cli_actor(), detail=detail)
+        audit.append(db, Action.USERS, subject, actor=actor.name, role=actor.role, detail=detail)

@@ -1,8 +1,11 @@
 """The audit log: who did which protected action, when, on what, and why.
 
-Rows are only ever inserted; triggers in the schema refuse UPDATE and DELETE, so
-nothing in the application can rewrite the log. Write the row in the same
-transaction as the action it describes (`append`), or on its own (`record`).
+Rows are only ever inserted; triggers in the schema refuse UPDATE, DELETE and an
+INSERT that would replace a row, so nothing in the application can rewrite the
+log, and each row carries a keyed hash chained to the one before it
+(station.store.audit_chain), so a rewrite behind the triggers' back is found by
+`station db check`. Write the row in the same transaction as the action it
+describes (`append`), or on its own (`record`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any
 import sqlite_utils
 
 from station.settings import Settings
+from station.store import audit_chain
+from station.store.crypto import cipher_for
 from station.store.db import now_utc, transaction
 from station.store.users import Action, User, require
 
@@ -42,22 +47,26 @@ def append(
     station: str = "",
     detail: dict[str, Any] | None = None,
 ) -> int:
-    """Insert one entry inside the caller's transaction; returns its id."""
-    cursor = db.execute(
-        """INSERT INTO audit (at, actor, role, action, subject, reason, detail, station)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            now_utc(),
-            actor,
-            str(role),
-            str(action),
-            subject,
-            reason,
-            json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
-            station,
-        ),
+    """Insert one entry inside the caller's transaction (which holds the write lock,
+    so the row chained to is still the newest); returns its id."""
+    previous_id, previous_hash = audit_chain.last_hash(db.conn)
+    row = (
+        previous_id + 1,
+        now_utc(),
+        actor,
+        str(role),
+        str(action),
+        subject,
+        reason,
+        json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        station,
     )
-    return cursor.lastrowid
+    db.execute(
+        """INSERT INTO audit (id, at, actor, role, action, subject, reason, detail, station, hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (*row, audit_chain.link(cipher_for(db), previous_hash, row)),
+    )
+    return row[0]
 
 
 def record(db: sqlite_utils.Database, action: Action | str, subject: str, **fields: Any) -> int:

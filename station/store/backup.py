@@ -19,6 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from station.instance_lock import InstanceLock, StationRunning
+from station.paths import tighten
 from station.settings import Settings, SettingsError
 from station.store.db import DB_FILE
 from station.store.errors import storage_errors
@@ -108,9 +109,13 @@ def backup_file(database: Path, target: Path) -> Path:
 def backup_now(
     db: sqlite_utils.Database, folder: Path, keep: int, now: datetime | None = None
 ) -> Path:
-    """A new automatic backup in `folder`, then rotation down to `keep`."""
+    """A new automatic backup in `folder`, then rotation down to `keep`. A backup
+    folder outside the data folder (a USB drive) is made private like the data folder
+    (POSIX; see station.paths)."""
     made = backup_database(db.conn, Path(folder) / backup_name(now or datetime.now()))
     rotate(folder, keep)
+    if os.name == "posix":
+        tighten(Path(folder))
     return made
 
 

@@ -101,6 +101,7 @@ def save_entries(
     new: Sequence[CarrierEntry],
     *,
     actor: str,
+    role: str = "",
     reason: str = "",
     station: str = "",
 ) -> list[str]:
@@ -122,6 +123,7 @@ def save_entries(
                 CARRIER_ACTION,
                 entry.code,
                 actor=actor,
+                role=role,
                 reason=reason,
                 station=station,
                 detail=detail,
@@ -193,7 +195,12 @@ def _rate_row(rate: Rate) -> tuple[Any, ...]:
 
 
 def replace_rates(
-    db: sqlite_utils.Database, new: Iterable[Rate], *, actor: str = "cli", reason: str = ""
+    db: sqlite_utils.Database,
+    new: Iterable[Rate],
+    *,
+    actor: str = "cli",
+    role: str = "",
+    reason: str = "",
 ) -> int:
     """Replace the rates of every carrier and service the new rows name. Each table
     that changes is audited (its number of zones before and after) in the same
@@ -213,6 +220,7 @@ def replace_rates(
                     RATES_ACTION,
                     f"{carrier} {service}",
                     actor=actor,
+                    role=role,
                     reason=reason,
                     detail={"zones_before": len(before), "zones_after": len(after)},
                 )

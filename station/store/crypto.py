@@ -1,4 +1,5 @@
-"""Privacy at rest: recipients' names, phones and addresses are stored encrypted.
+"""Privacy at rest: recipients' names, phones and addresses, and buyers' notes
+(which hold phones and addresses as often as not), are stored encrypted.
 
 AES-256-GCM, one random nonce per value, the column name as associated data (a
 value moved to another column does not decrypt). A stored value reads
@@ -38,6 +39,7 @@ KEY_FILE = "station.key"
 KEY_STORE_ENV = "STATION_KEY_STORE"
 PREFIX = "enc1:"
 PERSONAL_COLUMNS = ("recipient_name", "recipient_phone", "address")
+NOTE_COLUMN = "buyer_note"
 _NONCE = 12
 _NOT_DIGIT = re.compile(r"\D")
 _CACHE_ATTRIBUTE = "_station_cipher"
@@ -288,4 +290,19 @@ def encrypt_existing(db: sqlite_utils.Database) -> int:
         "phone_last4 = COALESCE(?, phone_last4), name_index = ? WHERE order_no = ?",
         changes,
     )
+    return len(changes)
+
+
+def encrypt_existing_notes(db: sqlite_utils.Database) -> int:
+    """Encrypt every buyer note stored in plaintext (the migration that sealed notes,
+    inside its transaction, with secure_delete on)."""
+    cipher = cipher_for(db)
+    changes = [
+        (cipher.seal(NOTE_COLUMN, note), order_no)
+        for order_no, note in db.execute(
+            "SELECT order_no, buyer_note FROM orders "
+            "WHERE buyer_note != '' AND buyer_note NOT LIKE 'enc1:%'"
+        ).fetchall()
+    ]
+    db.conn.executemany("UPDATE orders SET buyer_note = ? WHERE order_no = ?", changes)
     return len(changes)

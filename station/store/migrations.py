@@ -488,6 +488,51 @@ def _hold_texts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE orders ADD COLUMN hold_params TEXT NOT NULL DEFAULT '{}'")
 
 
+def _admin_pin_rule(db: sqlite_utils.Database) -> None:
+    """Whether a user's PIN meets their role's rule (station.store.users.pin_problem):
+    1 yes, 0 no, NULL not known yet (set before the rule; learned at the next right
+    PIN), so `station users list` can name admins whose PIN is too short. Wrong PINs
+    are counted per account now: the shared count of PIN-only prompts goes."""
+    db.execute("ALTER TABLE users ADD COLUMN pin_rule_ok INTEGER")
+    db.execute("DELETE FROM pin_failures WHERE who = '*'")
+
+
+def _audit_chain(db: sqlite_utils.Database) -> None:
+    """Audit rows get a keyed hash chain (station.store.audit_chain), existing rows
+    chained now in id order; an INSERT that would replace a row is refused (REPLACE
+    deletes without firing the delete trigger)."""
+    from station.store.audit_chain import chain_existing
+    from station.store.crypto import cipher_for
+
+    db.execute("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
+    db.execute("DROP TRIGGER audit_no_update")
+    chain_existing(db.conn, cipher_for(db))
+    db.execute(
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"""
+    )
+    db.execute(
+        """CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+           WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+           BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"""
+    )
+
+
+def _sealed_buyer_notes(db: sqlite_utils.Database) -> None:
+    """Buyers' notes are encrypted like names and addresses (station.store.crypto):
+    they often hold a phone number or an address. The plaintext they replace is
+    overwritten (secure_delete); opening the database checkpoints the WAL after a
+    migration, so none lingers there either."""
+    from station.store.crypto import encrypt_existing_notes
+
+    secure = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        encrypt_existing_notes(db)
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(secure)}")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -501,4 +546,7 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _pin_failures,
     _flag_texts,
     _hold_texts,
+    _admin_pin_rule,
+    _audit_chain,
+    _sealed_buyer_notes,
 )

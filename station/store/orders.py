@@ -17,6 +17,7 @@ from station.core.model import (
 )
 from station.core.problem_texts import Text, from_stored, stored
 from station.store.crypto import (
+    NOTE_COLUMN,
     PERSONAL_COLUMNS,
     FieldCipher,
     cipher_for,
@@ -95,7 +96,7 @@ def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
             district=row["district"],
         ),
         lines=lines,
-        buyer_note=row["buyer_note"],
+        buyer_note=reveal(db, NOTE_COLUMN, row["buyer_note"]),
         carrier=row["carrier"],
         service=row["service"],
         sender=sender,
@@ -199,6 +200,8 @@ def save_order(
     if "hold_reason" in fields:
         reason = fields["hold_reason"]
         fields = {**fields, **_hold_columns(reason if isinstance(reason, Text) else str(reason))}
+    if NOTE_COLUMN in fields:
+        fields = {**fields, NOTE_COLUMN: seal(db, NOTE_COLUMN, str(fields[NOTE_COLUMN] or ""))}
     existing = _one(db, "SELECT status FROM orders WHERE order_no = ?", order_no)
     if existing is not None and existing["status"] == OrderStatus.SHIPPED:
         return False
@@ -401,22 +404,36 @@ def upsert_orders(
 _NAME_AT = IMPORT_COLUMNS.index("recipient_name")
 _PERSONAL = slice(_NAME_AT, _NAME_AT + len(PERSONAL_COLUMNS))
 assert IMPORT_COLUMNS[_PERSONAL] == PERSONAL_COLUMNS
+_NOTE_AT = IMPORT_COLUMNS.index(NOTE_COLUMN)
+assert _PERSONAL.stop < _NOTE_AT
 
 
 def _sealed(
     db: sqlite_utils.Database, rows: Sequence[Sequence[object]], stamp: str
 ) -> list[tuple[object, ...]]:
-    """Import rows with their personal columns encrypted, each followed by the phone's
-    last four, the name's fingerprint and the time stamps. Column by column, so each
-    column's encryption runs as one batch."""
+    """Import rows with their personal columns and buyer note encrypted, each followed
+    by the phone's last four, the name's fingerprint and the time stamps. Column by
+    column, so each column's encryption runs as one batch."""
     cipher = cipher_for(db)
     names, phones, addresses = (
         [str(row[at]) for row in rows] for at in range(_PERSONAL.start, _PERSONAL.stop)
     )
-    before, after = slice(0, _PERSONAL.start), slice(_PERSONAL.stop, None)
+    notes = cipher.seal_many(NOTE_COLUMN, [str(row[_NOTE_AT] or "") for row in rows])
+    before = slice(0, _PERSONAL.start)
+    between, after = slice(_PERSONAL.stop, _NOTE_AT), slice(_NOTE_AT + 1, None)
     return [
-        (*row[before], *personal, *row[after], phone_last4(phone), cipher.blind(name), stamp, stamp)
-        for row, name, phone, personal in zip(
+        (
+            *row[before],
+            *personal,
+            *row[between],
+            note,
+            *row[after],
+            phone_last4(phone),
+            cipher.blind(name),
+            stamp,
+            stamp,
+        )
+        for row, name, phone, personal, note in zip(
             rows,
             names,
             phones,
@@ -426,6 +443,7 @@ def _sealed(
                 cipher.seal_many("address", addresses),
                 strict=True,
             ),
+            notes,
             strict=True,
         )
     ]

@@ -2,7 +2,8 @@
 
 Names, phones, addresses (city and district too) and buyer notes are blanked,
 along with what is derived from them (the duplicate fingerprint, import flags,
-the masked phone in delivered upload records). The province stays for
+the masked phone in delivered upload records) and what an upstream knows the
+order by (`order_refs`: the payer's WeChat openid, the payment number). The province stays for
 anonymous figures; orders, shipments, waybill numbers, weights and scans stay.
 Cancelled and refunded orders are erased the same time after their last change.
 
@@ -30,7 +31,8 @@ PURGE_ACTION = "privacy.purge"
 
 _HAS_PERSONAL = (
     "(o.recipient_name != '' OR o.recipient_phone != '' OR o.address != '' "
-    "OR o.buyer_note != '' OR o.city != '' OR o.district != '')"
+    "OR o.buyer_note != '' OR o.city != '' OR o.district != '' "
+    "OR EXISTS (SELECT 1 FROM order_refs r WHERE r.order_no = o.order_no))"
 )
 _EXPIRED = f"""
 SELECT o.order_no FROM orders o
@@ -51,6 +53,7 @@ UPDATE orders SET recipient_name = '', recipient_phone = '', address = '', city 
 WHERE order_no IN (SELECT value FROM json_each(:orders))
 """
 _DROP_FLAGS = "DELETE FROM order_flags WHERE order_no IN (SELECT value FROM json_each(:orders))"
+_DROP_REFS = "DELETE FROM order_refs WHERE order_no IN (SELECT value FROM json_each(:orders))"
 _BLANK_CONTACT = """
 UPDATE outbox SET payload = json_set(payload, '$.receiver_contact', '')
 WHERE state = 'done' AND json_valid(payload) AND json_extract(payload, '$.receiver_contact') != ''
@@ -93,6 +96,7 @@ def purge_personal_data(
         with transaction(db):
             db.execute(_BLANK, params)
             db.execute(_DROP_FLAGS, params)
+            db.execute(_DROP_REFS, params)
             db.execute(_BLANK_CONTACT, params)
             audit.append(
                 db,

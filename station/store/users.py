@@ -35,6 +35,12 @@ class Action(StrEnum):
     VOID = "void"
     SETTINGS = "settings"
     USERS = "users"
+    # Catalogue and pool changes, so far only from the command line; a change to
+    # the catalogue is audited per carrier or rate table ("carrier", "rates").
+    CARRIERS = "carriers"
+    POOL = "pool"
+    # Retrying or dismissing an upload that needs attention (F12, `station sync`).
+    UPLOADS = "uploads"
 
 
 NEEDED: dict[Action, Role] = {
@@ -47,6 +53,10 @@ NEEDED: dict[Action, Role] = {
     Action.VOID: Role.SUPERVISOR,
     Action.SETTINGS: Role.ADMIN,
     Action.USERS: Role.ADMIN,
+    # The bench tells the packer to ask a supervisor to enable a carrier.
+    Action.CARRIERS: Role.SUPERVISOR,
+    Action.POOL: Role.SUPERVISOR,
+    Action.UPLOADS: Role.SUPERVISOR,
 }
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -64,12 +74,17 @@ class User:
         return self.can(NEEDED[action])
 
 
+def with_article(role: Role) -> str:
+    """'a supervisor', 'an admin'."""
+    return ("an " if role.value[0] in "aeiou" else "a ") + role.value
+
+
 class PermissionDenied(PermissionError):
     """Someone tried a protected action their role does not allow."""
 
     def __init__(self, user: User | None, action: Action):
         who = user.name if user else "nobody"
-        super().__init__(f"{who} may not {action.value}: it needs a {NEEDED[action].value}.")
+        super().__init__(f"{who} may not {action.value}: it needs {with_article(NEEDED[action])}.")
         self.user = user
         self.action = action
 
@@ -106,23 +121,76 @@ def pin_matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(expected, digest)
 
 
+# An admin may change settings and users: their secret is a passphrase (or a long
+# PIN) of at least this many characters, so guessing it online or offline is slow.
+ADMIN_SECRET_MIN = 8
+ADMIN_SECRET_MAX = 128
+
+
+def pin_problem(role: Role, pin: str) -> str | None:
+    """What is wrong with `pin` as the secret of a `role`, or None when it is fine."""
+    if role is Role.ADMIN:
+        if not ADMIN_SECRET_MIN <= len(pin) <= ADMIN_SECRET_MAX or not pin.strip():
+            return (
+                f"An admin's PIN is a passphrase or PIN of {ADMIN_SECRET_MIN} to "
+                f"{ADMIN_SECRET_MAX} characters."
+            )
+        return None
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
+        return "A PIN is 4 to 12 digits."
+    return None
+
+
 def add_user(db: sqlite_utils.Database, name: str, role: Role, pin: str) -> User:
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        raise ValueError("A PIN is 4 to 12 digits.")
+    problem = pin_problem(role, pin)
+    if problem:
+        raise ValueError(problem)
     with transaction(db):
         cursor = db.execute(
-            "INSERT INTO users (name, role, pin_hash, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO users (name, role, pin_hash, created_at, pin_rule_ok) "
+            "VALUES (?, ?, ?, ?, 1)",
             (name, role.value, hash_pin(pin), now_utc()),
         )
     return User(cursor.lastrowid, name, role)
 
 
-# Guessing a 4-digit PIN at a prompt: after this many wrong PINs within the window,
-# that prompt takes no PIN until the lock has passed.
+def set_pin(db: sqlite_utils.Database, name: str, pin: str) -> User | None:
+    """Give the user of this name a new PIN (checked against their role's rule);
+    None when there is no such user. Their wrong-PIN count starts afresh."""
+    row = db.execute("SELECT id, name, role FROM users WHERE name = ?", [name.strip()]).fetchone()
+    if row is None:
+        return None
+    user = User(row[0], row[1], Role(row[2]))
+    problem = pin_problem(user.role, pin)
+    if problem:
+        raise ValueError(problem)
+    with transaction(db):
+        db.execute(
+            "UPDATE users SET pin_hash = ?, pin_rule_ok = 1 WHERE id = ?", (hash_pin(pin), user.id)
+        )
+        db.execute("DELETE FROM pin_failures WHERE who = ?", [_account_key(user.name)])
+    return user
+
+
+def weak_admins(db: sqlite_utils.Database) -> list[str]:
+    """Active admins whose PIN is shorter than an admin's secret must be now, or who
+    have not used it since the rule came (their PIN dates from before it)."""
+    return [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM users WHERE role = 'admin' AND active = 1 "
+            "AND (pin_rule_ok IS NULL OR pin_rule_ok = 0) ORDER BY name"
+        )
+    ]
+
+
+# Guessing a PIN: after this many wrong PINs within the window that could have been
+# an account's, that account takes no PIN until the lock has passed. Failures are
+# counted per account and only that account's own right PIN clears them, so one
+# person's success never resets the count of guesses at another's PIN.
 PIN_TRIES = 5
 PIN_WINDOW = dt.timedelta(minutes=15)
 PIN_LOCK = dt.timedelta(minutes=5)
-ANY_USER = "*"  # the prompts that take a PIN alone (overrides, reprints, voids, settings)
 
 
 class PinLocked(PermissionError):
@@ -133,22 +201,44 @@ class PinLocked(PermissionError):
         self.until = until
 
 
+def _account_key(name: str) -> str:
+    """Whose wrong PINs a pin_failures row counts: the account's name, folded as the
+    users table compares names (and as the sign-in prompt counts them)."""
+    return name.strip().casefold()
+
+
 def check_pin(
     db: sqlite_utils.Database, pin: str, needed: Role, now: dt.datetime | None = None
 ) -> User | None:
     """The active user with this PIN and at least the needed role, else None.
 
-    Raises PinLocked after PIN_TRIES wrong PINs within PIN_WINDOW, for PIN_LOCK."""
+    A PIN-only prompt could be answered by every active account of the needed role
+    or above: a wrong PIN counts as a failure against each of them that is not locked.
+    A locked account's PIN is not checked. Raises PinLocked when this PIN locks one
+    of them, or when every one of them is locked."""
     now = now or dt.datetime.now(dt.UTC)
-    _refuse_if_locked(db, ANY_USER, now)
-    for user_id, name, role, stored in db.execute(
-        "SELECT id, name, role, pin_hash FROM users WHERE active = 1"
-    ).fetchall():
-        user = User(user_id, name, Role(role))
-        if user.can(needed) and pin_matches(pin, stored):
-            _forget_failures(db, ANY_USER)
+    candidates = [
+        (User(user_id, name, Role(role)), stored, rule_ok)
+        for user_id, name, role, stored, rule_ok in db.execute(
+            "SELECT id, name, role, pin_hash, pin_rule_ok FROM users WHERE active = 1 ORDER BY id"
+        ).fetchall()
+        if User(user_id, name, Role(role)).can(needed)
+    ]
+    open_ones = []
+    locks: list[dt.datetime] = []
+    for user, stored, rule_ok in candidates:
+        until = _locked_until(db, _account_key(user.name), now)
+        if until is None:
+            open_ones.append((user, stored, rule_ok))
+        else:
+            locks.append(until)
+    for user, stored, rule_ok in open_ones:
+        if pin_matches(pin, stored):
+            _forget_failures(db, user, pin, rule_ok)
             return user
-    _note_failure(db, ANY_USER, now)
+    if candidates and not open_ones:
+        raise PinLocked(max(locks))
+    _note_failures(db, [_account_key(user.name) for user, _, _ in open_ones], now)
     return None
 
 
@@ -164,18 +254,20 @@ def sign_in(
     db: sqlite_utils.Database, name: str, pin: str, now: dt.datetime | None = None
 ) -> User | None:
     """The active user of this name when the PIN is theirs, else None. Wrong PINs are
-    counted per name (PinLocked as check_pin)."""
+    counted against the account of that name (PinLocked as check_pin)."""
     now = now or dt.datetime.now(dt.UTC)
-    who = name.strip().casefold()
+    who = _account_key(name)
     _refuse_if_locked(db, who, now)
     row = db.execute(
-        "SELECT id, name, role, pin_hash FROM users WHERE name = ? AND active = 1", [name.strip()]
+        "SELECT id, name, role, pin_hash, pin_rule_ok FROM users WHERE name = ? AND active = 1",
+        [name.strip()],
     ).fetchone()
     if row is None or not pin_matches(pin, row[3]):
-        _note_failure(db, who, now)
+        _note_failures(db, [who], now)
         return None
-    _forget_failures(db, who)
-    return User(row[0], row[1], Role(row[2]))
+    user = User(row[0], row[1], Role(row[2]))
+    _forget_failures(db, user, pin, row[4])
+    return user
 
 
 def _locked_until(db: sqlite_utils.Database, who: str, now: dt.datetime) -> dt.datetime | None:
@@ -198,29 +290,40 @@ def _refuse_if_locked(db: sqlite_utils.Database, who: str, now: dt.datetime) -> 
         raise PinLocked(until)
 
 
-def _note_failure(db: sqlite_utils.Database, who: str, now: dt.datetime) -> None:
-    """Count a wrong PIN; the one that locks the prompt is audited and raises."""
+def _note_failures(db: sqlite_utils.Database, accounts: list[str], now: dt.datetime) -> None:
+    """Count a wrong PIN against each account it could have been; an account it locks
+    is audited, and then PinLocked is raised."""
     from station.store import audit  # audit names users' actions: imported here, not above
 
+    locked: list[dt.datetime] = []
     with transaction(db):
-        db.execute("INSERT INTO pin_failures (who, at) VALUES (?, ?)", (who, iso(now)))
-        until = _locked_until(db, who, now)
-        if until is not None:
-            audit.append(
-                db,
-                "pin.locked",
-                who,
-                actor=who,
-                reason=f"{PIN_TRIES} wrong PINs",
-                detail={"until": iso(until)},
+        for who in accounts:
+            db.execute("INSERT INTO pin_failures (who, at) VALUES (?, ?)", (who, iso(now)))
+            until = _locked_until(db, who, now)
+            if until is not None:
+                locked.append(until)
+                audit.append(
+                    db,
+                    "pin.locked",
+                    who,
+                    actor=who,
+                    reason=f"{PIN_TRIES} wrong PINs",
+                    detail={"until": iso(until)},
+                )
+    if locked:
+        raise PinLocked(max(locked))
+
+
+def _forget_failures(db: sqlite_utils.Database, user: User, pin: str, rule_ok: int | None) -> None:
+    """A right PIN clears its own account's count (no other). An admin's PIN from
+    before the admin rule is checked against it now, so `users list` can warn."""
+    with transaction(db):
+        db.execute("DELETE FROM pin_failures WHERE who = ?", [_account_key(user.name)])
+        if user.role is Role.ADMIN and rule_ok is None:
+            db.execute(
+                "UPDATE users SET pin_rule_ok = ? WHERE id = ?",
+                (int(pin_problem(user.role, pin) is None), user.id),
             )
-    if until is not None:
-        raise PinLocked(until)
-
-
-def _forget_failures(db: sqlite_utils.Database, who: str) -> None:
-    with transaction(db):
-        db.execute("DELETE FROM pin_failures WHERE who = ?", [who])
 
 
 def accounts(db: sqlite_utils.Database, active_only: bool = False) -> list[Account]:

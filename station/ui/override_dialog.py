@@ -60,7 +60,7 @@ class OverrideDialog(QDialog):
         self.pin_edit = QLineEdit(objectName="pin")
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_edit.setValidator(
-            QRegularExpressionValidator(QRegularExpression(r"\d{0,12}"), self.pin_edit)
+            QRegularExpressionValidator(QRegularExpression(r".{0,128}"), self.pin_edit)
         )
         self.pin_edit.setPlaceholderText(self.tr("Supervisor PIN, then Enter"))
         numbered = "\n".join(f"{n}  {text}" for n, text in enumerate(self.choices, start=1))

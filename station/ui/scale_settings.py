@@ -290,7 +290,7 @@ class ScaleSettingsDialog(QDialog):
         self.dtr_box = QCheckBox(self.tr("Raise &DTR and RTS (some USB adapters need it)"))
         self.pin_edit = QLineEdit(objectName="pin")
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,12}")))
+        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r".{0,128}")))
 
         form = QFormLayout()
         form.addRow(self.tr("&Port"), self.port_box)

@@ -52,7 +52,7 @@ class SupervisorPrompt(QDialog):
         self.setWindowTitle(title)
         self.pin_edit = QLineEdit(objectName="pin")
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,12}")))
+        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r".{0,128}")))
         self.reason_edit = QLineEdit(objectName="reason")
         self.repack_box = QCheckBox(self.tr("&Re-pack the order (open it again)"))
         self.repack_box.setVisible(with_repack)

@@ -38,7 +38,7 @@ class PinForm(QWidget):
         self.name_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.pin_edit = QLineEdit(objectName="pin")
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,12}")))
+        self.pin_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r".{0,128}")))
         self.error = QLabel(objectName="signInError")
         self.error.setStyleSheet("color: #c62828")
         form = QFormLayout(self)
