@@ -119,7 +119,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_database(
     remaining = demo_db.execute("SELECT count(*) FROM orders").fetchone()[0]
     demo_db.close()
 
-    aside = restore(data_dir, saved, now=MORNING)
+    aside = restore(data_dir, saved, now=MORNING).aside
 
     assert aside == data_dir / "replaced-station-20260302-093000.db"
     assert order_count(aside) == remaining < 60

@@ -23,6 +23,9 @@ from station.store.db import now_utc, transaction
 
 FAN_OUT_CHUNK = 2000
 CURSOR = "cursor"
+# Records up to this outbox id existed when a backup was restored: any of them may
+# have reached upstream from the database the backup replaced.
+RESTORED, IN_DOUBT_THROUGH = "*", "in_doubt_through"
 
 
 @dataclass(frozen=True)
@@ -101,15 +104,17 @@ def fan_out(db: sqlite_utils.Database, target: str, sources: Sequence[str] = ())
             if last is None:
                 return added
             source_filter = ""
-            params: list[object] = [target, now_utc(), cursor, last]
+            restored = int(get_state(db, RESTORED, IN_DOUBT_THROUGH) or 0)
+            params: list[object] = [target, now_utc(), cursor, last, restored]
             if sources:
                 source_filter = (
                     f" AND json_extract(payload, '$.source') IN ({','.join('?' for _ in sources)})"
                 )
                 params += list(sources)
             added += db.execute(
-                f"""INSERT OR IGNORE INTO deliveries (outbox_id, target, next_at, updated_at)
-                    SELECT id, ?1, created_at, ?2 FROM outbox
+                f"""INSERT OR IGNORE INTO deliveries
+                      (outbox_id, target, next_at, updated_at, in_doubt)
+                    SELECT id, ?1, created_at, ?2, id <= ?5 FROM outbox
                     WHERE id > ?3 AND id <= ?4{source_filter}""",
                 params,
             ).rowcount
@@ -126,6 +131,21 @@ def recover_in_flight(db: sqlite_utils.Database, target: str) -> int:
                WHERE target = ? AND state = 'sending'""",
             (now_utc(), target),
         ).rowcount
+
+
+def mark_restored(db: sqlite_utils.Database, through: int) -> int:
+    """After a restore: every record up to outbox id `through` may already be upstream
+    (sent from the replaced database), so each one not known done is in doubt, now
+    and when a target first sees it. Call inside a transaction; returns the records
+    marked."""
+    before = int(get_state(db, RESTORED, IN_DOUBT_THROUGH) or 0)
+    set_state(db, RESTORED, IN_DOUBT_THROUGH, str(max(before, through)))
+    return db.execute(
+        """UPDATE deliveries SET state = 'queued', in_doubt = 1, updated_at = ?,
+             note = 'restored from a backup: upstream is checked before sending'
+           WHERE state IN ('queued', 'sending') AND outbox_id <= ?""",
+        (now_utc(), through),
+    ).rowcount
 
 
 def due(db: sqlite_utils.Database, target: str, now: str, limit: int) -> list[Due]:
