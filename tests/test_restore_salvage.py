@@ -266,3 +266,44 @@ def test_the_reader_skips_a_damaged_page_and_reads_on_past_it(tmp_path: Path) ->
     assert 200 not in ids
     assert ids[:190] == list(range(1, 191)) and ids[-190:] == list(range(211, 401))
     assert len(ids) >= 390 and problems and "t: rows after rowid" in problems[0]
+
+
+def test_a_held_order_is_released_only_when_upstream_shows_it_not_shipped(
+    scenario: dict, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    damage(data_dir / DB_FILE, "shipments")
+    assert main(["--data-dir", str(data_dir), "db", "restore", str(scenario["backup"])]) == 1
+    shipped, unsent = scenario["late"][0], scenario["late"][1]
+    fake = scenario["fake"]
+    fake.orders[unsent].update(order_state=1, shipping_list=[])  # as if never uploaded
+    capsys.readouterr()
+
+    release = ["--data-dir", str(data_dir), "orders", "release"]
+    assert main([*release, shipped, "--by", "boss"]) == 1
+    out = capsys.readouterr().out
+    assert scenario["tracking"][shipped] in out and "stays on hold" in out
+    assert main([*release, unsent, "--by", "boss"]) == 0
+    assert main([*release, scenario["spare"], "--by", "boss"]) == 2
+
+    db = connect(data_dir / DB_FILE)
+    assert orders.find_order(db, shipped).status.value == "hold"
+    assert orders.find_order(db, unsent).status.value == "open"
+    reason, detail = db.execute(
+        "SELECT reason, detail FROM audit WHERE action = 'release_restore_hold'"
+    ).fetchone()
+    db.close()
+    assert reason == "checked by boss" and '"to_ship": true' in detail
+    assert [o["uploads"] for o in fake.orders.values()] == [1] * (BEFORE + AFTER)
+
+
+def test_without_an_upstream_to_ask_a_release_needs_unchecked(
+    scenario: dict, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    damage(data_dir / DB_FILE, "shipments")
+    assert main(["--data-dir", str(data_dir), "db", "restore", str(scenario["backup"])]) == 1
+    (data_dir / "sync.toml").unlink()
+    order_no = scenario["late"][0]
+    release = ["--data-dir", str(data_dir), "orders", "release", order_no, "--by", "boss"]
+    assert main(release) == 1
+    assert "no upstream could be asked" in capsys.readouterr().out
+    assert main([*release, "--unchecked"]) == 0

@@ -55,6 +55,7 @@ from station.store.orders import set_status
 
 HOLD_KEY = "hold_shipped_after_backup"
 AUDIT_ACTION = "db_restore"
+RELEASE_ACTION = "release_restore_hold"
 _MIN_KEY = -(2**63)
 _MAX_STEP = 2**62
 
@@ -654,6 +655,28 @@ class _Merge:
             "INSERT INTO orders (order_no, status, recipient_name, created_at, updated_at) "
             "VALUES (?, 'hold', '', ?, ?)",
             (order_no, stamp, stamp),
+        )
+
+
+def release_restore_hold(
+    db: sqlite_utils.Database, order_no: str, by: str, views: Sequence[Any], actor: str
+) -> None:
+    """A supervisor checked an order held after a restore: open it for packing, audited
+    with what upstream showed."""
+    with transaction(db):
+        set_status(db, order_no, OrderStatus.OPEN, None)
+        audit_append(
+            db,
+            RELEASE_ACTION,
+            order_no,
+            actor=actor,
+            reason=f"checked by {by}",
+            detail={
+                "checked_by": by,
+                "upstream": [
+                    {"target": v.target, "to_ship": v.to_ship, "note": v.note} for v in views
+                ],
+            },
         )
 
 

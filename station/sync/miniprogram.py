@@ -17,6 +17,7 @@ from typing import Any
 
 from station.store.outbox import Record
 from station.sync.outcome import Outcome
+from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
 from station.sync.wechat_errors import Kind, classify, describe
 
@@ -91,6 +92,18 @@ class MiniProgramTarget:
 
     def state(self) -> dict[str, str]:
         return {"upload_time": rfc3339(self._last_upload)} if self._last_upload else {}
+
+    def look_up(self, record: Record) -> Upstream:
+        """What WeChat holds for the record's order (`get_order`), sending nothing."""
+        reply = call(self.api, GET_ORDER, self._lookup_key(record), False, self.clock())
+        order = reply.data.get("order")
+        if reply.code != 0 or not isinstance(order, dict):
+            words = describe(reply.code, reply.message) if reply.code else f"HTTP {reply.status}"
+            return Upstream(self.name, None, frozenset(), f"get_order failed: {words}")
+        held = frozenset(held_tracking(order))
+        state = order.get("order_state")
+        to_ship = type(state) is int and state == TO_SHIP and not held
+        return Upstream(self.name, to_ship, held, f"order_state {state!r}")
 
     def close(self) -> None:
         self.api.close()

@@ -15,6 +15,7 @@ from typing import Any
 
 from station.store.outbox import Record
 from station.sync.outcome import Outcome
+from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
 from station.sync.wechat_errors import Kind, classify, describe
 
@@ -71,6 +72,18 @@ class ShopTarget:
 
     def state(self) -> dict[str, str]:
         return {}
+
+    def look_up(self, record: Record) -> Upstream:
+        """What the shop holds for the record's order (`order/get`), sending nothing."""
+        reply = call(self.api, GET, {"order_id": record.order_no}, False, self.clock())
+        order = reply.data.get("order")
+        if reply.code != 0 or not isinstance(order, dict):
+            words = describe(reply.code, reply.message) if reply.code else f"HTTP {reply.status}"
+            return Upstream(self.name, None, frozenset(), f"order/get failed: {words}")
+        held = frozenset(shipped_waybills(order))
+        status = order.get("status")
+        to_ship = type(status) is int and status == TO_SHIP and not held
+        return Upstream(self.name, to_ship, held, f"status {status!r}")
 
     def close(self) -> None:
         self.api.close()
