@@ -273,10 +273,10 @@ def test_restore_is_refused_while_an_uploader_runs_and_an_uploader_waits_for_a_r
     uploader = _sync_run(data_dir)
     try:
         probe = UploaderLock(data_dir)
-        while probe.acquire():  # until the subprocess holds the uploader lock
-            probe.release()
+        while probe.holder() != str(uploader.pid):  # it writes its pid once it holds the lock
             assert uploader.poll() is None, uploader.stderr.read()
             threading.Event().wait(0.02)
+        assert not probe.acquire()
         with pytest.raises(UploaderRunning, match=f"process {uploader.pid}"):
             restore(data_dir, saved)
         assert main(["--data-dir", str(data_dir), "db", "restore", str(saved)]) == 2

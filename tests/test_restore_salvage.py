@@ -98,7 +98,7 @@ def scenario(demo_db: sqlite_utils.Database, data_dir: Path, settings: Settings,
         write_sync_toml(
             data_dir,
             f'[[targets]]\nname = "mini"\nkind = "wechat-miniprogram"\nappid = "wxapp"\n'
-            f'mchid = "1230000109"\nbase_url = "{url}"\ntimeout_seconds = 2\n',
+            f'mchid = "1230000109"\nbase_url = "{url}"\ntimeout_seconds = 2\nsettle_seconds = 2\n',
         )
         set_secret("mini", "s3cret")
         fast = settings.with_values(sync__backoff_base_seconds=0.01, sync__backoff_cap_seconds=0.05)

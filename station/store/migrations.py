@@ -488,6 +488,17 @@ def _hold_texts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE orders ADD COLUMN hold_params TEXT NOT NULL DEFAULT '{}'")
 
 
+def _delivery_sent_at(db: sqlite_utils.Database) -> None:
+    """When a request that may change upstream last left for a record (`sent_at`,
+    written and committed before it leaves) and what it carried that a resend must
+    repeat (`sent_mark`: WeChat's upload_time). An in-doubt record is looked up only
+    once its target's settle window has passed since `sent_at`, so a request still
+    in flight upstream is seen. In-doubt rows from before count from their last start."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN sent_at TEXT")
+    db.execute("ALTER TABLE deliveries ADD COLUMN sent_mark TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE deliveries SET sent_at = started_at WHERE in_doubt = 1")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -501,4 +512,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _pin_failures,
     _flag_texts,
     _hold_texts,
+    _delivery_sent_at,
 )

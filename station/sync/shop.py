@@ -10,11 +10,13 @@ else needs a person.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from station.store.outbox import Record
+from station.sync.miniprogram import SETTLE_SECONDS
 from station.sync.outcome import Outcome
+from station.sync.target import Sending, not_noted
 from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
 from station.sync.wechat_errors import Kind, classify, describe
@@ -60,15 +62,24 @@ def product_infos(order: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class ShopTarget:
-    def __init__(self, name: str, api: WeChatApi, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        name: str,
+        api: WeChatApi,
+        clock: Callable[[], float] = time.time,
+        settle_seconds: float = SETTLE_SECONDS,
+    ):
         self.name = name
         self.batch = 1
         self.takes_voids = False
+        self.settle_seconds = settle_seconds
         self.api = api
         self.clock = clock
 
-    def deliver(self, records: list[Record], in_doubt: set[int]) -> list[Outcome]:
-        return [self._one(r, r.id in in_doubt) for r in records]
+    def deliver(
+        self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
+    ) -> list[Outcome]:
+        return [self._one(r, r.id in in_doubt, sending) for r in records]
 
     def state(self) -> dict[str, str]:
         return {}
@@ -88,7 +99,7 @@ class ShopTarget:
     def close(self) -> None:
         self.api.close()
 
-    def _one(self, record: Record, doubt: bool) -> Outcome:
+    def _one(self, record: Record, doubt: bool, sending: Sending) -> Outcome:
         waybill = str(record.payload.get("tracking_no", "")).strip().upper()
         if not waybill:
             return Outcome.attention("the record has no tracking number")
@@ -111,6 +122,7 @@ class ShopTarget:
                 }
             ],
         }
+        sending(record.id, "")
         reply = call(self.api, path, request, True, self.clock())
         if reply.code == 0:
             if replacing:
