@@ -152,3 +152,66 @@ def test_sigkill_during_the_first_upload_never_lands_twice(
     assert [fake.orders[o]["reships"] for o in orders] == [0, 0, 0]
     note = db.execute("SELECT note FROM deliveries WHERE outbox_id = 1").fetchone()[0]
     assert note == "WeChat already holds this tracking number"
+
+
+# upload_shipping_info's example request in WeChat's documentation (as quoted in
+# /work/shared/reference/upstream-apis.md): order by transaction_id, unified
+# delivery by express, SF with the receiver's masked phone.
+DOC_TRANSACTION = "4200001234202211150000000001"
+DOC_TRACKING = "SF1023574470215"
+
+
+@pytest.mark.usefixtures("memory_keyring")
+def test_the_documented_example_upload_in_flight_is_taken_once(
+    db: sqlite_utils.Database, data_dir: Path, fast: Settings
+) -> None:
+    fake = FakeWeChat()
+    (order_no,) = add_records(db, 1, carrier="SF")
+    db.execute(
+        "UPDATE outbox SET payload = json_set(payload, '$.tracking_no', ?, "
+        '\'$.items\', json(\'[{"name": "保温杯", "quantity": 1}]\'))',
+        [DOC_TRACKING],
+    )
+    with transaction(db):
+        save_ref(
+            db,
+            order_no,
+            "miniprogram",
+            {"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "transaction_id": DOC_TRANSACTION},
+            now_utc(),
+        )
+    fake.add_order(DOC_TRANSACTION, openid="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o")
+    fake.late_orders = {DOC_TRANSACTION}
+    fake.late_seconds = LATE
+    with wechat_server(fake) as url:
+        (data_dir / "sync.toml").write_text(
+            f'[[targets]]\nname = "mini"\nkind = "wechat-miniprogram"\nappid = "wxapp"\n'
+            f'order_key = "transaction_id"\nbase_url = "{url}"\ntimeout_seconds = 0.3\n'
+            f"settle_seconds = 0.3\n",
+            encoding="utf-8",
+        )
+        set_secret("mini", "s3cret")
+        with opened_uploader(data_dir, fast) as uploader:
+            pause = threading.Event()
+            while done_count(db) < 1:
+                if uploader.pass_once() == 0:
+                    pause.wait(0.01)
+        wait(lambda: fake.in_flight == 0)
+    uploads = [r for name, r in fake.calls if name == "upload_shipping_info"]
+    assert len(uploads) == 2  # the one in flight, then the resend after the look-up
+    first, resend = uploads
+    assert first == resend  # the very same request, upload_time included
+    assert first["order_key"] == {"order_number_type": 2, "transaction_id": DOC_TRANSACTION}
+    assert (first["delivery_mode"], first["logistics_type"]) == (1, 1)
+    assert first["shipping_list"] == [
+        {
+            "tracking_no": DOC_TRACKING,
+            "express_company": "SF",
+            "item_desc": "保温杯*1",
+            "contact": {"receiver_contact": "138****5678"},
+        }
+    ]
+    assert first["payer"] == {"openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
+    order = fake.orders[DOC_TRANSACTION]
+    assert (order["uploads"], order["reships"], order["order_state"]) == (1, 0, 2)
+    assert order["shipping_list"] == [{"tracking_no": DOC_TRACKING, "express_company": "SF"}]
