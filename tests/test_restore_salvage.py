@@ -307,3 +307,31 @@ def test_without_an_upstream_to_ask_a_release_needs_unchecked(
     assert main(release) == 1
     assert "no upstream could be asked" in capsys.readouterr().out
     assert main([*release, "--unchecked"]) == 0
+
+
+def test_a_shipment_voided_after_the_backup_comes_back_voided_and_is_not_held(
+    scenario: dict, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from station.store.search import void_shipment
+    from station.store.users import Action, authorize
+
+    voided = scenario["late"][0]
+    db = connect(data_dir / DB_FILE)
+    shipment_id = db.execute("SELECT id FROM shipments WHERE order_no = ?", [voided]).fetchone()[0]
+    void_shipment(db, shipment_id, authorize(db, "1234", Action.VOID), "label torn", "bench-1")
+    db.close()
+    damage(data_dir / DB_FILE, "shipments_recorded")
+
+    assert main(["--data-dir", str(data_dir), "db", "restore", str(scenario["backup"])]) == 0
+    assert "On hold, shipped after the backup" not in capsys.readouterr().out
+    db = connect(data_dir / DB_FILE)
+    order = orders.find_order(db, voided)
+    voided_at, tracking = db.execute(
+        "SELECT voided_at, tracking_no FROM shipments WHERE order_no = ?", [voided]
+    ).fetchone()
+    pool_state = db.execute(
+        "SELECT state FROM tracking_pool WHERE tracking_no = ?", [tracking]
+    ).fetchone()[0]
+    db.close()
+    assert voided_at is not None and pool_state != "free"
+    assert order.hold_text is not None and order.hold_text.key == "hold_voided"

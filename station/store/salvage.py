@@ -276,6 +276,9 @@ class _Merge:
         # the shipment (a shipment row read whole is in report.shipments instead)
         self.evidence: dict[str, LateShipment] = {}
         self.numbers: set[str] = set()  # waybill numbers it shows printed or uploaded
+        # shipment rows read whole (id -> order): their traces elsewhere add nothing
+        self.read_shipments: dict[int, str] = {}
+        self.shipped_orders: list[dict[str, Any]] = []  # orders it shows shipped
 
     def run(self) -> None:
         self._orders()
@@ -347,9 +350,10 @@ class _Merge:
             return
         lines = self._common("order_lines")
         added = 0
+        shipped: list[dict[str, Any]] = []
         for row in self.read.rows("orders", columns, "updated_at >= ?", [self.since]):
             if row.get("status") == OrderStatus.SHIPPED:
-                self._witness(row["order_no"], when=row["updated_at"])
+                shipped.append(row)
             mine = self.db.execute(
                 "SELECT updated_at FROM orders WHERE order_no = ?", [row["order_no"]]
             ).fetchone()
@@ -368,6 +372,7 @@ class _Merge:
             if lines:
                 self._order_lines(row["order_no"], lines)
         self._count("orders", added)
+        self.shipped_orders = shipped
 
     def _order_lines(self, order_no: str, columns: list[str]) -> None:
         try:
@@ -395,6 +400,7 @@ class _Merge:
         for row in self.read.rows("shipments", columns, late, [newest, self.since, self.since]):
             tracking = str(row["tracking_no"]).upper()
             self.numbers.add(tracking)
+            self.read_shipments[row["id"]] = row["order_no"]
             if row["id"] <= newest and self._exists("shipments", "id", row["id"]):
                 self._update_shipment(row)
                 continue
@@ -412,6 +418,10 @@ class _Merge:
             if row.get("voided_at") is None and not restored:
                 self.evidence[row["order_no"]] = late
         self._count("shipments", added)
+        known = set(self.read_shipments.values())
+        for row in self.shipped_orders:
+            if row["order_no"] not in known:
+                self._witness(row["order_no"], when=row["updated_at"])
 
     def _shipment(self, row: dict[str, Any]) -> bool:
         if not self._exists("orders", "order_no", row["order_no"]):
@@ -459,7 +469,7 @@ class _Merge:
         added = 0
         for row in self.read.rows(table, columns, "id > ?", [self._max_id(table)]):
             shipment = row.get("shipment_id")
-            if shipment is not None and row.get("order_no"):
+            if shipment is not None and row.get("order_no") and shipment not in self.read_shipments:
                 self._witness(row["order_no"], when=str(row.get("at", "")))
             if shipment is not None and not self._exists("shipments", "id", shipment):
                 continue
@@ -476,7 +486,9 @@ class _Merge:
             tracking = str(payload.get("tracking_no", "")).upper()
             if tracking:
                 self.numbers.add(tracking)
-            if row.get("event") == outbox.RECORDED:
+            if row.get("event") == outbox.RECORDED and payload.get("shipment_id") not in (
+                self.read_shipments
+            ):
                 self._witness(
                     row["order_no"],
                     tracking,
