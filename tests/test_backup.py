@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +22,7 @@ from station.instance_lock import InstanceLock, StationRunning
 from station.settings import Settings
 from station.store.backup import (
     RestoreRefused,
+    UploaderRunning,
     backup_database,
     backup_folder,
     backup_if_due,
@@ -24,10 +30,12 @@ from station.store.backup import (
     latest_backup,
     list_backups,
     restore,
+    restore_locks,
     rotate,
 )
 from station.store.db import DB_FILE, connect
 from station.store.integrity import check_file
+from station.sync.lock import UploaderLock
 
 MORNING = datetime(2026, 3, 2, 9, 30, 0)
 
@@ -119,7 +127,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_database(
     remaining = demo_db.execute("SELECT count(*) FROM orders").fetchone()[0]
     demo_db.close()
 
-    aside = restore(data_dir, saved, now=MORNING)
+    aside = restore(data_dir, saved, now=MORNING).aside
 
     assert aside == data_dir / "replaced-station-20260302-093000.db"
     assert order_count(aside) == remaining < 60
@@ -242,3 +250,47 @@ def test_backup_command_writes_to_the_backup_folder_or_a_file(
 def test_backup_command_without_a_database_fails_plainly(tmp_path: Path, capsys) -> None:
     assert main(["--data-dir", str(tmp_path / "empty"), "db", "backup"]) == 1
     assert "no database" in capsys.readouterr().err
+
+
+def _sync_run(data_dir: Path, *extra: str) -> subprocess.Popen:
+    root = Path(__file__).resolve().parent.parent
+    env = os.environ | {"PYTHONPATH": os.pathsep.join([str(root), str(root / "tests")])}
+    return subprocess.Popen(
+        [sys.executable, "-m", "station", "--data-dir", str(data_dir), "sync", "run", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_restore_is_refused_while_an_uploader_runs_and_an_uploader_waits_for_a_restore(
+    demo_db: sqlite_utils.Database, data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    saved = backup_database(demo_db.conn, tmp_path / "saved.db")
+    demo_db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = digest(data_dir / DB_FILE)
+    uploader = _sync_run(data_dir)
+    try:
+        probe = UploaderLock(data_dir)
+        while probe.holder() != str(uploader.pid):  # it writes its pid once it holds the lock
+            assert uploader.poll() is None, uploader.stderr.read()
+            threading.Event().wait(0.02)
+        assert not probe.acquire()
+        with pytest.raises(UploaderRunning, match=f"process {uploader.pid}"):
+            restore(data_dir, saved)
+        assert main(["--data-dir", str(data_dir), "db", "restore", str(saved)]) == 2
+        assert f"The uploader (process {uploader.pid}) is running" in capsys.readouterr().err
+        assert digest(data_dir / DB_FILE) == before
+        assert sorted(p.name for p in data_dir.iterdir() if "replaced" in p.name) == []
+    finally:
+        uploader.send_signal(signal.SIGTERM)
+        uploader.communicate(timeout=30)
+
+    with restore_locks(data_dir):
+        blocked = _sync_run(data_dir, "--once")
+        _, err = blocked.communicate(timeout=60)
+        assert blocked.returncode == 3
+        assert f"a database restore (pid {os.getpid()}) is running here" in err
+    demo_db.close()
+    assert main(["--data-dir", str(data_dir), "db", "restore", str(saved)]) == 0

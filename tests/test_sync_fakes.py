@@ -4,6 +4,7 @@ that checks signatures and idempotency, and helpers to fill the upload queue."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -151,6 +152,24 @@ class FakeWeChat:
     Faults: `fault(name, *items)` queues per endpoint name (last path segment)
     items used one per call: an int errcode, "http500", "drop" (act, then close
     without answering), "slow" (act, then answer after `slow_seconds`).
+
+    A request still in flight: an upload for an order in `late_orders` is received
+    and held (its order leaves the set), and acted on `late_seconds` later, or right
+    after the next get_order of that order has been answered, whichever is first: a
+    client that timed out or was killed meanwhile sees nothing of it in its look-up,
+    and the request lands just after, before any resend can arrive (the worst case of
+    an upstream still processing a request; WeChat's documentation promises no bound
+    on its processing time).
+
+    Ordering of uploads, per order, as WeChat documents it: "upload_time ... 用于标识
+    请求的先后顺序,如果要更新物流信息,上传时间必须比之前的请求更新" (upload_time marks
+    the order of requests; an update must carry a later one than the previous
+    request; developers.weixin.qq.com, shopping-orders/uploadShippingInfo.html and
+    the upload_shipping_info page, api_uploadshippinginfo). An upload whose
+    upload_time is not later than the order's last is refused (268485216) and
+    changes nothing. `orders_by_upload_time = False` turns that off, to show what
+    the station does without it. An order ships once and can be re-shipped once
+    (api_uploadshippinginfo: "一个支付单只能更新一次发货信息"): `reships` counts that.
     """
 
     def __init__(self, appid: str = "wxapp", secret: str = "s3cret"):
@@ -167,6 +186,11 @@ class FakeWeChat:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.slow_seconds = 0.0
         self.jitter_seconds = 0.0
+        self.late_orders: set[str] = set()
+        self.late_seconds = 0.0
+        self.in_flight = 0  # late uploads received and not yet acted on
+        self._held: dict[str, tuple[threading.Event, threading.Event]] = {}  # go, landed
+        self.orders_by_upload_time = True
 
     # -- set-up --------------------------------------------------------------------
 
@@ -259,7 +283,24 @@ class FakeWeChat:
             if not token or token != self.token:
                 reply(handler, 200, {"errcode": 40001, "errmsg": "invalid credential"})
                 return
-            answer = getattr(self, "_" + name)(request)
+            late = self._late(request) if name == "upload_shipping_info" else ""
+            if not late:
+                answer = getattr(self, "_" + name)(request)
+            pending = self._held.get(self._key(request)) if name == "get_order" else None
+        if late:
+            go, landed = self._held[late]
+            go.wait(self.late_seconds)
+            with self.lock:
+                answer = self._upload_shipping_info(request)
+                self.in_flight -= 1
+                del self._held[late]
+            landed.set()
+            with contextlib.suppress(OSError):  # the client may have given up long ago
+                reply(handler, 200, answer)
+            return
+        if pending is not None:  # the held upload lands right after this look-up
+            pending[0].set()
+            pending[1].wait(10)
         if fault == "drop":
             drop(handler)
             return
@@ -281,12 +322,15 @@ class FakeWeChat:
 
     # mini-program
 
-    def _order(self, request: dict[str, Any]) -> dict[str, Any] | None:
-        key = request.get("transaction_id") or request.get("merchant_trade_no") or ""
+    def _key(self, request: dict[str, Any]) -> str:
+        """The order a mini-program request names (get_order's or an upload's key)."""
         if "order_key" in request:
             k = request["order_key"]
-            key = k.get("transaction_id") or k.get("out_trade_no") or ""
-        return self.orders.get(key)
+            return k.get("transaction_id") or k.get("out_trade_no") or ""
+        return request.get("transaction_id") or request.get("merchant_trade_no") or ""
+
+    def _order(self, request: dict[str, Any]) -> dict[str, Any] | None:
+        return self.orders.get(self._key(request))
 
     def _get_order(self, request: dict[str, Any]) -> dict[str, Any]:
         order = self._order(request)
@@ -301,6 +345,16 @@ class FakeWeChat:
                 "shipping": {"shipping_list": list(order["shipping_list"])},
             },
         }
+
+    def _late(self, request: dict[str, Any]) -> str:
+        """The order whose upload this is, when it is held before it lands, else ''."""
+        order_no = self._key(request)
+        if order_no in self.late_orders:
+            self.late_orders.discard(order_no)
+            self.in_flight += 1
+            self._held[order_no] = (threading.Event(), threading.Event())
+            return order_no
+        return ""
 
     def _upload_shipping_info(self, request: dict[str, Any]) -> dict[str, Any]:
         order = self._order(request)
@@ -318,7 +372,11 @@ class FakeWeChat:
             if "****" not in contact:
                 return {"errcode": 268485224, "errmsg": "contact required"}
         upload_time = request.get("upload_time", "")
-        if order["last_upload_time"] and upload_time <= order["last_upload_time"]:
+        if (
+            self.orders_by_upload_time
+            and order["last_upload_time"]
+            and upload_time <= order["last_upload_time"]
+        ):
             return {"errcode": 268485216, "errmsg": "upload_time must grow"}
         if order["order_state"] == 5:
             return {"errcode": 10060004, "errmsg": "order not shippable"}

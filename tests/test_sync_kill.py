@@ -75,6 +75,7 @@ def test_sigkill_at_random_points_loses_nothing_and_duplicates_nothing(
         (data_dir / "sync.toml").write_text(
             f'[[targets]]\nname = "mini"\nkind = "wechat-miniprogram"\nappid = "wxapp"\n'
             f'mchid = "1230000109"\nbase_url = "{wechat_url}"\ntimeout_seconds = 2\n'
+            f"settle_seconds = 2\n"
             f'[[targets]]\nname = "erp"\nkind = "webhook"\nurl = "{hook_url}/in"\n'
             f"batch_size = 4\n",
             encoding="utf-8",

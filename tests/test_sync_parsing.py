@@ -157,7 +157,7 @@ def test_wechat_answers_never_crash_or_fake_success(
         else {}
     )
     try:
-        (outcome,) = wechat_target(kind, transport).deliver([record(ref)], {1} if doubt else set())
+        (outcome,) = wechat_target(kind, transport).deliver([record(ref)], {1: ""} if doubt else {})
     except TargetProblem:
         return
     if outcome.verdict is Verdict.DONE:
@@ -172,7 +172,7 @@ def test_wechat_answers_never_crash_or_fake_success(
 def test_webhook_answers_never_crash_or_fake_success(answer: Response) -> None:
     transport = Scripted([answer])
     try:
-        (outcome,) = WebhookTarget("erp", transport, "key").deliver([record({})], set())
+        (outcome,) = WebhookTarget("erp", transport, "key").deliver([record({})], {})
     except TargetProblem:
         return
     if outcome.verdict is Verdict.DONE:

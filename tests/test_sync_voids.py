@@ -47,6 +47,7 @@ def log(fake: FakeWeChat, data_dir: Path) -> Iterator[WebhookReceiver]:
             data_dir,
             f'[[targets]]\nname = "mini"\nkind = "wechat-miniprogram"\nappid = "wxapp"\n'
             f'mchid = "1230000109"\nbase_url = "{wechat}"\ntimeout_seconds = 0.5\n'
+            f"settle_seconds = 0.5\n"
             f'[[targets]]\nname = "erp"\nkind = "webhook"\nurl = "{hook}/hooks"\n'
             f"timeout_seconds = 2\n",
         )
@@ -251,7 +252,8 @@ def test_the_shop_corrects_a_voided_waybill_with_deliveryinfo_update(
         write_sync_toml(
             data_dir,
             f'[[targets]]\nname = "shop"\nkind = "wechat-shop"\nappid = "wxapp"\n'
-            f'base_url = "{url}"\nsources = ["wechat-shop"]\ntimeout_seconds = 0.5\n',
+            f'base_url = "{url}"\nsources = ["wechat-shop"]\ntimeout_seconds = 0.5\n'
+            f"settle_seconds = 0.5\n",
         )
         set_secret("shop", "s3cret")
         made = shipped(db, fake, source="wechat-shop")

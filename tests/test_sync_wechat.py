@@ -47,9 +47,10 @@ def base(fake: FakeWeChat, data_dir: Path) -> Iterator[str]:
             data_dir,
             f'[[targets]]\nname = "mini"\nkind = "wechat-miniprogram"\nappid = "wxapp"\n'
             f'mchid = "1230000109"\nbase_url = "{url}"\ntimeout_seconds = 0.5\n'
+            f"settle_seconds = 0.5\n"
             f'[[targets]]\nname = "shop"\nkind = "wechat-shop"\nappid = "wxapp"\n'
             f'base_url = "{url}"\nsources = ["wechat-shop"]\npull_orders = true\n'
-            f"timeout_seconds = 0.5\n",
+            f"timeout_seconds = 0.5\nsettle_seconds = 0.5\n",
         )
         set_secret("mini", "s3cret")
         set_secret("shop", "s3cret")
@@ -238,8 +239,9 @@ def test_interrupted_attempt_is_checked_first_after_restart(
     db.execute("UPDATE deliveries SET state = 'sending' WHERE target = 'mini'")
     with opened_uploader(data_dir, fast) as uploader:
         assert uploader.recover() == 1
-        uploader.drain()
-    assert state_of(db, order_no) == "done" and fake.uploads(order_no) == 1
+        assert uploader.drain() == 0  # not looked up before the settle window passed
+        run_until(uploader, lambda: state_of(db, order_no) == "done")
+    assert fake.uploads(order_no) == 1
     assert "already holds" in note_of(db, order_no)
 
 
@@ -283,6 +285,6 @@ def test_shop_send_pull_and_cancellations_reach_the_bench(
     # a lost answer: the shop already holds our waybill, so it is done without a re-send
     db.execute("UPDATE deliveries SET state = 'queued', in_doubt = 1 WHERE target = 'shop'")
     with opened_uploader(data_dir, fast) as uploader:
-        uploader.drain()
+        run_until(uploader, lambda: state_of(db, "3704612354559743232", "shop") == "done")
     assert fake.shop["3704612354559743232"]["sends"] == 1
     assert state_of(db, "3704612354559743232", "shop") == "done"

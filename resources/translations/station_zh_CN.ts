@@ -1998,6 +1998,10 @@ station db restore {backup}</translation>
         <translation>已在微信小店发货（状态 {status}）</translation>
     </message>
     <message>
+        <source>shipped after the backup; check upstream state first (waybill {tracking_no}, backup of {since})</source>
+        <translation>备份之后已发货；请先核对上游状态（运单号 {tracking_no}，备份时间 {since}）</translation>
+    </message>
+    <message>
         <source>; </source>
         <translation>；</translation>
     </message>

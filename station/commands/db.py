@@ -1,7 +1,8 @@
 """`station db`: back up, restore, check and purge the station database.
 
 Exit codes: 0 done, 1 the check found problems or the operation failed (the
-message says why), 3 a station is running on this data folder.
+message says why; restore: orders wait for a supervisor's check), 2 an uploader
+(`station sync run`) is running on this data folder, 3 a station is running on it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from station.commands.common import cli_actor
 from station.instance_lock import StationRunning
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
@@ -18,6 +20,7 @@ from station.store.audit_chain import check_database as check_audit_chain
 from station.store.backup import (
     BackupFailed,
     RestoreRefused,
+    UploaderRunning,
     backup_file,
     backup_folder,
     backup_name,
@@ -30,8 +33,9 @@ from station.store.db import DB_FILE
 from station.store.errors import DatabaseDamaged, StorageError, storage_errors
 from station.store.integrity import check_file, open_checked
 from station.store.retention import purge_personal_data
+from station.store.salvage import Report
 
-EXIT_FAILED, EXIT_RUNNING = 1, 3
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_RUNNING = 1, 2, 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,17 +102,61 @@ def backup_command(args: argparse.Namespace) -> int:
 
 
 def restore_command(args: argparse.Namespace) -> int:
+    """Exit 0 restored and everything since the backup brought back, 1 restored but
+    orders wait for a supervisor's check (or it failed), 2 an uploader runs, 3 a
+    station runs."""
     folder = data_dir(args.data_dir)
     try:
-        aside = restore(folder, args.file)
+        done = restore(folder, args.file, actor=cli_actor())
     except StationRunning as exc:
         return _fail(str(exc), EXIT_RUNNING)
+    except UploaderRunning as exc:
+        return _fail(str(exc), EXIT_BAD_INPUT)
     except (RestoreRefused, StorageError) as exc:
         return _fail(str(exc))
     print(f"Restored {args.file} into {folder / DB_FILE}.")
-    if aside is not None:
-        print(f"The database it replaced is kept as {aside}.")
-    return 0
+    if done.aside is not None:
+        print(f"The database it replaced is kept as {done.aside}.")
+    if done.salvage is None:
+        return 0
+    for line in restore_report(done.salvage):
+        print(line)
+    return 0 if done.salvage.complete else EXIT_FAILED
+
+
+def restore_report(report: Report) -> list[str]:
+    """What the backup did not hold, what was brought back and what waits for a person."""
+    since = report.backup_newest or "(an empty backup)"
+    lines = [f"The backup's newest record is from {since}."]
+    if not report.readable:
+        lines.append("The replaced database could not be read at all: nothing was brought back.")
+    late = report.shipments
+    lines.append(f"Shipments in the replaced database that the backup does not hold: {len(late)}")
+    for s in late:
+        state = "restored" if s.restored else "NOT restored"
+        voided = f", voided {s.voided_at}" if s.voided_at else ""
+        lines.append(
+            f"  {s.order_no}  {s.carrier} {s.tracking_no}  recorded {s.recorded_at}{voided}: "
+            f"{state}"
+        )
+    if report.restored:
+        brought = ", ".join(f"{n} {table}" for table, n in sorted(report.restored.items()))
+        lines.append(f"Brought back from the replaced database: {brought}.")
+    lines.append(f"Waybill numbers used after the backup marked used again: {report.pool_marked}.")
+    if report.in_doubt:
+        lines.append(
+            f"{report.in_doubt} queued uploads may have been sent from the replaced database: "
+            "each is looked up upstream before it is sent again."
+        )
+    for problem in report.problems:
+        lines.append(f"  could not be read: {problem}")
+    if report.held:
+        lines.append(
+            f"On hold, shipped after the backup; check upstream state first: {len(report.held)} "
+            "orders (`station orders release ORDER_NO --by NAME` after checking):"
+        )
+        lines.extend(f"  {order} {tracking or '?'}" for order, tracking in report.held.items())
+    return lines
 
 
 def check_command(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.commands.common import cli_actor
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import parse_orders
@@ -20,13 +21,29 @@ from station.importers.table import UnreadableFile, read_table
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store.db import DB_FILE, connect
+from station.store.orders import find_order
+from station.store.salvage import HOLD_KEY, release_restore_hold
+from station.sync.config import SYNC_FILE, SyncConfigError
+from station.sync.upstream import check_order
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 SHOWN_PROBLEMS = 200
+RELEASE_HELP = """\
+An order the replaced database showed shipped after the backup, whose shipment a
+restore could not bring back, is held ("shipped after the backup; check upstream
+state first"): its parcel may have left. This asks every WeChat target in sync.toml
+what it holds for the order (get_order / order/get; nothing is sent) and releases it
+for packing only when each one that answered shows it waiting to ship with no
+waybill. If upstream shows it shipped, it stays held. With no answer (offline, no
+target), check the back office and the shelf by hand, then use --unchecked.
+
+Exit codes: 0 released, 1 upstream shows it shipped or could not be asked (it stays
+held), 2 no such order on that hold.
+"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    orders = sub.add_parser("orders", help="import orders")
+    orders = sub.add_parser("orders", help="import orders, release orders held after a restore")
     commands = orders.add_subparsers(dest="orders_command", metavar="SUBCOMMAND", required=True)
     imp = commands.add_parser(
         "import",
@@ -41,6 +58,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="show what would happen, change nothing"
     )
     imp.set_defaults(func=import_orders)
+
+    release = commands.add_parser(
+        "release",
+        help="release an order held after a restore, once upstream shows it not shipped",
+        description=RELEASE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    release.add_argument("order_no", help="the held order")
+    release.add_argument("--by", required=True, help="the supervisor who checked it")
+    release.add_argument(
+        "--unchecked",
+        action="store_true",
+        help="release although no upstream could be asked (you checked by hand)",
+    )
+    release.set_defaults(func=release_order)
 
 
 def import_orders(args: argparse.Namespace) -> int:
@@ -80,3 +112,38 @@ def print_plan(plan: ImportPlan, dry_run: bool) -> None:
         print(f"ALERT: order {alert.order_no}: {alert.detail}")
     if dry_run:
         print("dry run: nothing was changed")
+
+
+def release_order(args: argparse.Namespace) -> int:
+    folder = data_dir(args.data_dir)
+    db = connect(folder / DB_FILE)
+    try:
+        order = find_order(db, args.order_no)
+        if order is None or order.hold_text is None or order.hold_text.key != HOLD_KEY:
+            print(f"{args.order_no}: not held after a restore; nothing to release.")
+            return EXIT_UNUSABLE
+        try:
+            views = check_order(folder, db, order.order_no)
+        except SyncConfigError as exc:
+            print(f"{folder / SYNC_FILE}: {exc}")
+            views = []
+        for view in views:
+            held = ", ".join(sorted(view.waybills)) or "no waybill"
+            print(f"{order.order_no} at {view.target}: {view.note}, {held}")
+        if any(v.to_ship is False for v in views):
+            print(
+                f"{order.order_no} stays on hold: upstream shows it shipped or not shippable; "
+                "do not pack it again."
+            )
+            return EXIT_REJECTED
+        if not any(v.to_ship for v in views) and not args.unchecked:
+            print(
+                f"{order.order_no} stays on hold: no upstream could be asked. Check it in the "
+                "WeChat back office and on the shelf, then run again with --unchecked."
+            )
+            return EXIT_REJECTED
+        release_restore_hold(db, order.order_no, args.by, views, cli_actor())
+    finally:
+        db.close()
+    print(f"{order.order_no} released for packing by {args.by}.")
+    return 0

@@ -144,6 +144,10 @@ TEXTS: dict[str, str] = {
     "hold_at_bench": "held at {station} by {packer}",
     "hold_shop_cancelled": "cancelled in WeChat Shop (status {status})",
     "hold_shop_shipped": "already shipped in WeChat Shop (status {status})",
+    "hold_shipped_after_backup": (
+        "shipped after the backup; check upstream state first (waybill {tracking_no}, "
+        "backup of {since})"
+    ),
 }
 
 LIST_SEPARATOR = "; "

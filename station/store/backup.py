@@ -13,6 +13,8 @@ import os
 import re
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from station.settings import Settings, SettingsError
 from station.store.db import DB_FILE
 from station.store.errors import storage_errors
 from station.store.integrity import check_file, open_raw
+from station.store.salvage import Report, salvage_into
+from station.sync.lock import Holder, UploaderLock
 
 DEFAULT_FOLDER = "backups"
 _NAME = re.compile(r"^station-(\d{8})-(\d{6})\.db$")
@@ -37,6 +41,19 @@ class BackupFailed(RuntimeError):
 
 class RestoreRefused(RuntimeError):
     pass
+
+
+class UploaderRunning(RuntimeError):
+    """An uploader (`station sync run`) works on the folder: a restore would swap the
+    database file under it, and it would keep sending from the replaced one."""
+
+    def __init__(self, data_dir: Path, pid: str):
+        super().__init__(
+            f"The uploader (process {pid}) is running on {data_dir}: the database was not "
+            f"restored. Stop it first (Ctrl+C in its terminal, or `kill {pid}`), then restore."
+        )
+        self.data_dir = data_dir
+        self.pid = pid
 
 
 def backup_folder(data_dir: Path, settings: Settings) -> Path:
@@ -142,35 +159,74 @@ def rotate(folder: Path, keep: int) -> list[Path]:
     return removed
 
 
-def restore(data_dir: Path, source: Path, now: datetime | None = None) -> Path | None:
+@dataclass(frozen=True)
+class Restored:
+    """A restore done: where the replaced database went, and what was found in it
+    beyond the backup (None when there was no database to replace)."""
+
+    aside: Path | None
+    salvage: Report | None
+
+
+def restore(
+    data_dir: Path, source: Path, now: datetime | None = None, actor: str = "restore"
+) -> Restored:
     """Replace the station database with the backup `source`.
 
-    Refused while a station runs on the folder (StationRunning) and for a file
-    that fails the full check (RestoreRefused). The bytes checked are the bytes
-    installed: the backup is copied in first, checked, then renamed into place.
-    The replaced database is kept aside; its new path is returned.
+    Refused while a station or an uploader runs on the folder (StationRunning,
+    UploaderRunning) and for a file that fails the full check (RestoreRefused).
+    The bytes checked are the bytes installed: the backup is copied in first,
+    checked, then what the current database holds beyond it is merged in
+    (station.store.salvage), checked again, and only then renamed into place. The
+    replaced database is kept aside.
     """
     data_dir, source = Path(data_dir), Path(source)
-    lock = InstanceLock(data_dir)
-    if not lock.acquire():
-        raise StationRunning(data_dir, lock.owner_pid())
-    try:
+    with restore_locks(data_dir):
         if not source.is_file():
             raise RestoreRefused(f"{source} does not exist or is not a file.")
         staging = data_dir / f"{DB_FILE}.restoring"
+        current = data_dir / DB_FILE
         try:
             _stage(source, staging)
-            verdict = check_file(staging, full=True)
-            if not verdict.ok:
-                raise RestoreRefused(
-                    f"{source} was not restored: it is not a usable Packing Station backup "
-                    f"({'; '.join(verdict.problems)}). The current database is unchanged."
-                )
-            return _swap_in(data_dir, staging, now or datetime.now())
+            _refuse_unless_usable(staging, source)
+            report = None
+            if current.exists():
+                with storage_errors():
+                    report = salvage_into(staging, current, str(source), actor=actor)
+                _refuse_unless_usable(staging, source)
+            return Restored(_swap_in(data_dir, staging, now or datetime.now()), report)
         finally:
             _remove_with_side_files(staging)
+
+
+def _refuse_unless_usable(staging: Path, source: Path) -> None:
+    verdict = check_file(staging, full=True)
+    if not verdict.ok:
+        raise RestoreRefused(
+            f"{source} was not restored: it is not a usable Packing Station backup "
+            f"({'; '.join(verdict.problems)}). The current database is unchanged."
+        )
+
+
+@contextlib.contextmanager
+def restore_locks(data_dir: Path) -> Iterator[None]:
+    """The station's instance lock, then the uploader lock (the order the app takes
+    them in, so neither can wait on the other): no bench and no uploader works on the
+    folder while its database is replaced, and none starts meanwhile. Raises
+    StationRunning or UploaderRunning, naming the holder."""
+    instance = InstanceLock(data_dir)
+    if not instance.acquire():
+        raise StationRunning(data_dir, instance.owner_pid())
+    try:
+        uploader = UploaderLock(data_dir, Holder.RESTORE)
+        if not uploader.acquire():
+            raise UploaderRunning(data_dir, uploader.holder())
+        try:
+            yield
+        finally:
+            uploader.release()
     finally:
-        lock.release()
+        instance.release()
 
 
 def _stage(source: Path, staging: Path) -> None:

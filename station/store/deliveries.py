@@ -23,6 +23,9 @@ from station.store.db import now_utc, transaction
 
 FAN_OUT_CHUNK = 2000
 CURSOR = "cursor"
+# Records up to this outbox id existed when a backup was restored: any of them may
+# have reached upstream from the database the backup replaced.
+RESTORED, IN_DOUBT_THROUGH = "*", "in_doubt_through"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Due:
     outbox_id: int
     attempts: int
     in_doubt: bool
+    sent_mark: str = ""  # what the in-doubt request carried that a resend repeats
 
 
 @dataclass(frozen=True)
@@ -101,15 +105,17 @@ def fan_out(db: sqlite_utils.Database, target: str, sources: Sequence[str] = ())
             if last is None:
                 return added
             source_filter = ""
-            params: list[object] = [target, now_utc(), cursor, last]
+            restored = int(get_state(db, RESTORED, IN_DOUBT_THROUGH) or 0)
+            params: list[object] = [target, now_utc(), cursor, last, restored]
             if sources:
                 source_filter = (
                     f" AND json_extract(payload, '$.source') IN ({','.join('?' for _ in sources)})"
                 )
                 params += list(sources)
             added += db.execute(
-                f"""INSERT OR IGNORE INTO deliveries (outbox_id, target, next_at, updated_at)
-                    SELECT id, ?1, created_at, ?2 FROM outbox
+                f"""INSERT OR IGNORE INTO deliveries
+                      (outbox_id, target, next_at, updated_at, in_doubt)
+                    SELECT id, ?1, created_at, ?2, id <= ?5 FROM outbox
                     WHERE id > ?3 AND id <= ?4{source_filter}""",
                 params,
             ).rowcount
@@ -128,21 +134,60 @@ def recover_in_flight(db: sqlite_utils.Database, target: str) -> int:
         ).rowcount
 
 
-def due(db: sqlite_utils.Database, target: str, now: str, limit: int) -> list[Due]:
+def mark_restored(db: sqlite_utils.Database, through: int) -> int:
+    """After a restore: every record up to outbox id `through` may already be upstream
+    (sent from the replaced database), so each one not known done is in doubt, now
+    and when a target first sees it. Call inside a transaction; returns the records
+    marked."""
+    before = int(get_state(db, RESTORED, IN_DOUBT_THROUGH) or 0)
+    set_state(db, RESTORED, IN_DOUBT_THROUGH, str(max(before, through)))
+    return db.execute(
+        """UPDATE deliveries SET state = 'queued', in_doubt = 1, updated_at = ?,
+             note = 'restored from a backup: upstream is checked before sending'
+           WHERE state IN ('queued', 'sending') AND outbox_id <= ?""",
+        (now_utc(), through),
+    ).rowcount
+
+
+# When a queued record may be attempted: its next_at, and for one in doubt not before
+# its target's settle window has passed since the request that may have reached
+# upstream left (a look-up earlier cannot see a request upstream still processes).
+_READY_AT = """max(next_at, CASE WHEN in_doubt = 1 AND sent_at IS NOT NULL
+                   THEN strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, ?) ELSE '' END)"""
+
+
+def _settle(seconds: float) -> str:
+    return f"+{max(seconds, 0.0):.3f} seconds"
+
+
+def due(
+    db: sqlite_utils.Database, target: str, now: str, limit: int, settle_seconds: float = 0.0
+) -> list[Due]:
     rows = db.execute(
-        """SELECT outbox_id, attempts, in_doubt FROM deliveries
-           WHERE target = ? AND state = 'queued' AND next_at <= ?
-           ORDER BY outbox_id LIMIT ?""",
-        (target, now, limit),
+        f"""SELECT outbox_id, attempts, in_doubt, sent_mark FROM deliveries
+            WHERE target = ? AND state = 'queued' AND next_at <= ? AND {_READY_AT} <= ?
+            ORDER BY outbox_id LIMIT ?""",
+        (target, now, _settle(settle_seconds), now, limit),
     ).fetchall()
-    return [Due(r[0], r[1], bool(r[2])) for r in rows]
+    return [Due(r[0], r[1], bool(r[2]), r[3] if r[2] else "") for r in rows]
 
 
-def next_due_at(db: sqlite_utils.Database, target: str) -> str | None:
+def next_due_at(db: sqlite_utils.Database, target: str, settle_seconds: float = 0.0) -> str | None:
     """When the target's earliest queued record becomes due."""
     return db.execute(
-        "SELECT min(next_at) FROM deliveries WHERE target = ? AND state = 'queued'", [target]
+        f"SELECT min({_READY_AT}) FROM deliveries WHERE target = ? AND state = 'queued'",
+        (_settle(settle_seconds), target),
     ).fetchone()[0]
+
+
+def note_sent(db: sqlite_utils.Database, target: str, outbox_id: int, mark: str) -> None:
+    """Durably note, before it leaves, that a request that may change upstream is
+    being sent for the record, and what it carries that a resend must repeat."""
+    with transaction(db):
+        db.execute(
+            "UPDATE deliveries SET sent_at = ?, sent_mark = ? WHERE target = ? AND outbox_id = ?",
+            (now_utc(), mark, target, outbox_id),
+        )
 
 
 def start(db: sqlite_utils.Database, target: str, ids: Sequence[int]) -> None:

@@ -531,6 +531,15 @@ def _sealed_buyer_notes(db: sqlite_utils.Database) -> None:
         encrypt_existing_notes(db)
     finally:
         db.execute(f"PRAGMA secure_delete = {int(secure)}")
+def _delivery_sent_at(db: sqlite_utils.Database) -> None:
+    """When a request that may change upstream last left for a record (`sent_at`,
+    written and committed before it leaves) and what it carried that a resend must
+    repeat (`sent_mark`: WeChat's upload_time). An in-doubt record is looked up only
+    once its target's settle window has passed since `sent_at`, so a request still
+    in flight upstream is seen. In-doubt rows from before count from their last start."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN sent_at TEXT")
+    db.execute("ALTER TABLE deliveries ADD COLUMN sent_mark TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE deliveries SET sent_at = started_at WHERE in_doubt = 1")
 
 
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
@@ -549,4 +558,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _admin_pin_rule,
     _audit_chain,
     _sealed_buyer_notes,
+    _delivery_sent_at,
 )

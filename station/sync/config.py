@@ -28,6 +28,9 @@ kept in the OS keyring (`station sync secret set NAME`). Example:
 
 Optional for every target: `enabled` (true), `timeout_seconds` (15),
 `base_url` (WeChat: https://api.weixin.qq.com; tests point it at a local server).
+WeChat targets: `settle_seconds` (120, at least timeout_seconds): after an upload
+whose answer was lost (timeout, crash), how long to wait before asking WeChat
+whether it landed, so a request WeChat is still processing is not sent twice.
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ class TargetConfig:
     sources: tuple[str, ...] = ()
     batch_size: int = 0  # 0: the kind's default (webhook 200, WeChat 1: one order per call)
     timeout_seconds: float = 15.0
+    # WeChat targets: how long after an upload whose answer was lost the order is
+    # looked up (see station.sync.miniprogram.SETTLE_SECONDS); at least timeout_seconds.
+    settle_seconds: float = 120.0
     pull_orders: bool = False
     pull_interval_minutes: float = 5.0
     pull_days: int = 3
@@ -135,3 +141,9 @@ def _check(target: TargetConfig, where: str) -> None:
             raise SyncConfigError(f"{where}: order_key out_trade_no needs mchid.")
     if target.timeout_seconds <= 0 or target.batch_size < 0:
         raise SyncConfigError(f"{where}: timeout_seconds and batch_size must be positive.")
+    if target.kind in (MINIPROGRAM, SHOP) and target.settle_seconds < target.timeout_seconds:
+        raise SyncConfigError(
+            f"{where}: settle_seconds ({target.settle_seconds:g}) must be at least "
+            f"timeout_seconds ({target.timeout_seconds:g}): an upload whose answer was "
+            "lost is looked up only after it."
+        )

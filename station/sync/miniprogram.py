@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from station.store.outbox import Record
 from station.sync.outcome import Outcome
+from station.sync.target import Sending, not_noted
+from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
 from station.sync.wechat_errors import Kind, classify, describe
 
 UPLOAD = "/wxa/sec/order/upload_shipping_info"
+# How long after an in-doubt upload left before the order is looked up: eight times
+# the default HTTP timeout (15 s). A request WeChat received and is still processing
+# when we gave up lands within its own processing time, which its documentation puts
+# at no figure; two minutes of delay on the rare record in doubt costs nothing.
+SETTLE_SECONDS = 120.0
 GET_ORDER = "/wxa/sec/order/get_order"
 CHINA = timezone(timedelta(hours=8))
 ITEM_DESC_MAX = 120
@@ -75,10 +82,12 @@ class MiniProgramTarget:
         last_upload_time: str = "",
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
         clock: Callable[[], float] = time.time,
+        settle_seconds: float = SETTLE_SECONDS,
     ):
         self.name = name
         self.batch = 1
         self.takes_voids = False
+        self.settle_seconds = settle_seconds
         self.api = api
         self.order_key = order_key
         self.mchid = mchid
@@ -86,18 +95,32 @@ class MiniProgramTarget:
         self.clock = clock
         self._last_upload = datetime.fromisoformat(last_upload_time) if last_upload_time else None
 
-    def deliver(self, records: list[Record], in_doubt: set[int]) -> list[Outcome]:
-        return [self._one(r, r.id in in_doubt) for r in records]
+    def deliver(
+        self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
+    ) -> list[Outcome]:
+        return [self._one(r, r.id in in_doubt, in_doubt.get(r.id, ""), sending) for r in records]
 
     def state(self) -> dict[str, str]:
         return {"upload_time": rfc3339(self._last_upload)} if self._last_upload else {}
+
+    def look_up(self, record: Record) -> Upstream:
+        """What WeChat holds for the record's order (`get_order`), sending nothing."""
+        reply = call(self.api, GET_ORDER, self._lookup_key(record), False, self.clock())
+        order = reply.data.get("order")
+        if reply.code != 0 or not isinstance(order, dict):
+            words = describe(reply.code, reply.message) if reply.code else f"HTTP {reply.status}"
+            return Upstream(self.name, None, frozenset(), f"get_order failed: {words}")
+        held = frozenset(held_tracking(order))
+        state = order.get("order_state")
+        to_ship = type(state) is int and state == TO_SHIP and not held
+        return Upstream(self.name, to_ship, held, f"order_state {state!r}")
 
     def close(self) -> None:
         self.api.close()
 
     # -- one record -------------------------------------------------------------
 
-    def _one(self, record: Record, doubt: bool) -> Outcome:
+    def _one(self, record: Record, doubt: bool, earlier: str, sending: Sending) -> Outcome:
         tracking = str(record.payload.get("tracking_no", "")).strip().upper()
         if not tracking:
             return Outcome.attention("the record has no tracking number")
@@ -108,7 +131,7 @@ class MiniProgramTarget:
             if isinstance(checked, Outcome):
                 return checked
             openid, replacing = checked
-        return self._upload(record, tracking, openid, replacing)
+        return self._upload(record, tracking, openid, replacing, earlier, sending)
 
     def _check(self, record: Record, tracking: str) -> Outcome | tuple[str, frozenset[str]]:
         """What WeChat holds: an outcome when that settles it, else the payer's openid
@@ -126,8 +149,20 @@ class MiniProgramTarget:
         return openid, frozenset(held_tracking(order) & record.voided_waybills)
 
     def _upload(
-        self, record: Record, tracking: str, openid: str, replacing: frozenset[str] = frozenset()
+        self,
+        record: Record,
+        tracking: str,
+        openid: str,
+        replacing: frozenset[str] = frozenset(),
+        earlier: str = "",
+        sending: Sending = not_noted,
     ) -> Outcome:
+        """Upload the shipping info. A resend of an in-doubt upload carries that
+        upload's `upload_time` (`earlier`): WeChat takes an update of an order only
+        with an upload_time later than its previous one (上传时间...如果要更新物流信息,
+        上传时间必须比之前的请求更新), so if the in-doubt request landed after all,
+        the resend is refused instead of spending the single re-ship, and if the
+        resend lands first the late one is refused."""
         carrier = str(record.payload.get("carrier", ""))
         item: dict[str, Any] = {
             "tracking_no": tracking,
@@ -146,14 +181,22 @@ class MiniProgramTarget:
             "delivery_mode": 1,
             "logistics_type": 1,
             "shipping_list": [item],
-            "upload_time": self._upload_time(),
+            "upload_time": earlier or self._upload_time(),
             "payer": {"openid": openid},
         }
+        sending(record.id, request["upload_time"])
         reply = call(self.api, UPLOAD, request, True, self.clock())
         if reply.code == 0:
             if replacing:
                 return Outcome.done(f"uploaded, replacing voided {', '.join(sorted(replacing))}")
             return Outcome.done("uploaded")
+        if earlier and reply.code is not None and classify(reply.code) is Kind.INVALID:
+            # Refused, so it did not land: the in-doubt upload may have (or the time
+            # itself was refused). Look again; still to ship, send with a new time.
+            checked = self._check(record, tracking)
+            if isinstance(checked, Outcome):
+                return checked
+            return self._upload(record, tracking, checked[0], checked[1], "", sending)
         if reply.code is not None and classify(reply.code) is Kind.ALREADY:
             checked = self._check(record, tracking)
             if isinstance(checked, Outcome):

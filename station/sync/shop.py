@@ -10,11 +10,14 @@ else needs a person.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from station.store.outbox import Record
+from station.sync.miniprogram import SETTLE_SECONDS
 from station.sync.outcome import Outcome
+from station.sync.target import Sending, not_noted
+from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
 from station.sync.wechat_errors import Kind, classify, describe
 
@@ -59,23 +62,44 @@ def product_infos(order: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 class ShopTarget:
-    def __init__(self, name: str, api: WeChatApi, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        name: str,
+        api: WeChatApi,
+        clock: Callable[[], float] = time.time,
+        settle_seconds: float = SETTLE_SECONDS,
+    ):
         self.name = name
         self.batch = 1
         self.takes_voids = False
+        self.settle_seconds = settle_seconds
         self.api = api
         self.clock = clock
 
-    def deliver(self, records: list[Record], in_doubt: set[int]) -> list[Outcome]:
-        return [self._one(r, r.id in in_doubt) for r in records]
+    def deliver(
+        self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
+    ) -> list[Outcome]:
+        return [self._one(r, r.id in in_doubt, sending) for r in records]
 
     def state(self) -> dict[str, str]:
         return {}
 
+    def look_up(self, record: Record) -> Upstream:
+        """What the shop holds for the record's order (`order/get`), sending nothing."""
+        reply = call(self.api, GET, {"order_id": record.order_no}, False, self.clock())
+        order = reply.data.get("order")
+        if reply.code != 0 or not isinstance(order, dict):
+            words = describe(reply.code, reply.message) if reply.code else f"HTTP {reply.status}"
+            return Upstream(self.name, None, frozenset(), f"order/get failed: {words}")
+        held = frozenset(shipped_waybills(order))
+        status = order.get("status")
+        to_ship = type(status) is int and status == TO_SHIP and not held
+        return Upstream(self.name, to_ship, held, f"status {status!r}")
+
     def close(self) -> None:
         self.api.close()
 
-    def _one(self, record: Record, doubt: bool) -> Outcome:
+    def _one(self, record: Record, doubt: bool, sending: Sending) -> Outcome:
         waybill = str(record.payload.get("tracking_no", "")).strip().upper()
         if not waybill:
             return Outcome.attention("the record has no tracking number")
@@ -98,6 +122,7 @@ class ShopTarget:
                 }
             ],
         }
+        sending(record.id, "")
         reply = call(self.api, path, request, True, self.clock())
         if reply.code == 0:
             if replacing:

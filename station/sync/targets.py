@@ -53,10 +53,17 @@ def build(
         if config.kind == MINIPROGRAM:
             last = deliveries.get_state(db, config.name, "upload_time") or ""
             built.targets.append(
-                MiniProgramTarget(config.name, api, config.order_key, config.mchid, last)
+                MiniProgramTarget(
+                    config.name,
+                    api,
+                    config.order_key,
+                    config.mchid,
+                    last,
+                    settle_seconds=config.settle_seconds,
+                )
             )
         elif config.kind == SHOP:
-            built.targets.append(ShopTarget(config.name, api))
+            built.targets.append(ShopTarget(config.name, api, settle_seconds=config.settle_seconds))
             if config.pull_orders:
                 pull_client = HttpClient(config.base_url, config.timeout_seconds)
                 pull_api = WeChatApi(pull_client, api.tokens)

@@ -26,7 +26,7 @@ from station.store.db import iso
 from station.sync import voids
 from station.sync.backoff import full_jitter
 from station.sync.outcome import Outcome, TargetProblem, Verdict
-from station.sync.target import Target
+from station.sync.target import Sending, Target
 
 log = logging.getLogger("station.sync")
 
@@ -89,7 +89,9 @@ class Uploader:
             if self._paused_until.get(target.name, 0.0) > self.clock():
                 continue
             deliveries.fan_out(self.db, target.name, self.sources.get(target.name, ()))
-            due = deliveries.due(self.db, target.name, stamp(self.clock()), target.batch)
+            due = deliveries.due(
+                self.db, target.name, stamp(self.clock()), target.batch, target.settle_seconds
+            )
             if due:
                 self._send(target, due)
                 handled += len(due)
@@ -136,14 +138,14 @@ class Uploader:
         ids = [r.id for r in records]
         loaded = set(ids)
         due = [d for d in due if d.outbox_id in loaded]
-        in_doubt = {d.outbox_id for d in due if d.in_doubt}
+        in_doubt = {d.outbox_id: d.sent_mark for d in due if d.in_doubt}
         settled: dict[int, Outcome] = {}
         if not target.takes_voids:
             settled = voids.settle(self.db, target.name, records, in_doubt)
         to_send = [r for r in records if r.id not in settled]
         deliveries.start(self.db, target.name, ids)
         try:
-            sent = target.deliver(to_send, in_doubt) if to_send else []
+            sent = target.deliver(to_send, in_doubt, self._noter(target)) if to_send else []
             if len(sent) != len(to_send):
                 raise RuntimeError(f"{len(sent)} outcomes for {len(to_send)} records")
         except TargetProblem as problem:
@@ -171,6 +173,12 @@ class Uploader:
         if not target.takes_voids:
             voids.after_delivery(self.db, target.name, records, outcomes)
         self._failures[target.name] = 0
+
+    def _noter(self, target: Target) -> Sending:
+        def note(record_id: int, mark: str) -> None:
+            deliveries.note_sent(self.db, target.name, record_id, mark)
+
+        return note
 
     def _finished(
         self, outbox_id: int, outcome: Outcome, attempts: int, now: float
@@ -220,7 +228,7 @@ class Uploader:
         soonest = now + idle
         for target in self.targets:
             paused = self._paused_until.get(target.name, 0.0)
-            due_at = deliveries.next_due_at(self.db, target.name)
+            due_at = deliveries.next_due_at(self.db, target.name, target.settle_seconds)
             if due_at is not None:
                 moment = datetime.fromisoformat(due_at.replace("Z", "+00:00")).timestamp()
                 soonest = min(soonest, max(moment, paused))

@@ -12,6 +12,8 @@ itself instead of sending them:
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import sqlite_utils
 
 from station.store import deliveries
@@ -22,7 +24,7 @@ NOT_SENT = "voided before upload: not sent"
 
 
 def settle(
-    db: sqlite_utils.Database, target: str, records: list[Record], in_doubt: set[int]
+    db: sqlite_utils.Database, target: str, records: list[Record], in_doubt: Container[int]
 ) -> dict[int, Outcome]:
     """Outcomes for the records the target must not be sent, by record id."""
     settled: dict[int, Outcome] = {}

@@ -13,12 +13,13 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from station.store.outbox import Record
 from station.sync.http import Transport, Unreachable
 from station.sync.outcome import Outcome, TargetProblem
+from station.sync.target import Sending, not_noted
 
 SIGNATURE_HEADER = "X-Station-Signature"
 ACCEPTED = ("accepted", "duplicate")
@@ -58,12 +59,17 @@ class WebhookTarget:
     ):
         self.name = name
         self.takes_voids = True
+        self.settle_seconds = 0.0
         self.client = client
         self.key = key
         self.batch = batch
         self.clock = clock
 
-    def deliver(self, records: list[Record], in_doubt: set[int]) -> list[Outcome]:
+    def deliver(
+        self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
+    ) -> list[Outcome]:
+        """One signed batch. Its idempotency keys make a resend harmless, so nothing is
+        noted before sending and in-doubt records need no settle time."""
         batch_key, body = batch_body(records)
         headers = {"Idempotency-Key": batch_key, SIGNATURE_HEADER: sign(self.key, body)}
         try:

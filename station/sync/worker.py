@@ -51,6 +51,11 @@ def run_foreground(
     """Run until `stop` (or, with `once`, until nothing is due). Returns records attempted."""
     lock = UploaderLock(folder)
     if not lock.acquire():
+        if lock.held_by_restore():
+            raise AnotherUploader(
+                f"a database restore (pid {lock.holder()}) is running here; "
+                "start the uploader again when it has finished"
+            )
         raise AnotherUploader(f"another uploader (pid {lock.holder()}) is running here")
     uploader = open_uploader(folder, settings)
     try:
