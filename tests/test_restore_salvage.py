@@ -22,6 +22,7 @@ from printers import open_printer
 from station.bench import Bench
 from station.cli import main
 from station.core.reading import Reading, ScaleLink
+from station.demo import DEMO_SUPERVISOR_PIN
 from station.settings import Settings
 from station.store import orders
 from station.store.backup import backup_file, restore
@@ -269,8 +270,12 @@ def test_the_reader_skips_a_damaged_page_and_reads_on_past_it(tmp_path: Path) ->
 
 
 def test_a_held_order_is_released_only_when_upstream_shows_it_not_shipped(
-    scenario: dict, data_dir: Path, capsys: pytest.CaptureFixture[str]
+    scenario: dict,
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("STATION_PIN", DEMO_SUPERVISOR_PIN)
     damage(data_dir / DB_FILE, "shipments")
     assert main(["--data-dir", str(data_dir), "db", "restore", str(scenario["backup"])]) == 1
     shipped, unsent = scenario["late"][0], scenario["late"][1]
@@ -279,20 +284,24 @@ def test_a_held_order_is_released_only_when_upstream_shows_it_not_shipped(
     capsys.readouterr()
 
     release = ["--data-dir", str(data_dir), "orders", "release"]
-    assert main([*release, shipped, "--by", "boss"]) == 1
+    boss = ["--as", "主管 Supervisor"]
+    assert main([*release, shipped, *boss]) == 1
     out = capsys.readouterr().out
     assert scenario["tracking"][shipped] in out and "stays on hold" in out
-    assert main([*release, unsent, "--by", "boss"]) == 0
-    assert main([*release, scenario["spare"], "--by", "boss"]) == 2
+    with pytest.raises(SystemExit) as refused:
+        main([*release, unsent])  # nobody said who checked it
+    assert refused.value.code == 2
+    assert main([*release, unsent, *boss]) == 0
+    assert main([*release, scenario["spare"], *boss]) == 2
 
     db = connect(data_dir / DB_FILE)
     assert orders.find_order(db, shipped).status.value == "hold"
     assert orders.find_order(db, unsent).status.value == "open"
-    reason, detail = db.execute(
-        "SELECT reason, detail FROM audit WHERE action = 'release_restore_hold'"
+    actor, role, detail = db.execute(
+        "SELECT actor, role, detail FROM audit WHERE action = 'release_restore_hold'"
     ).fetchone()
     db.close()
-    assert reason == "checked by boss" and '"to_ship": true' in detail
+    assert (actor, role) == ("主管 Supervisor", "supervisor") and '"to_ship": true' in detail
     assert [o["uploads"] for o in fake.orders.values()] == [1] * (BEFORE + AFTER)
 
 
@@ -303,7 +312,7 @@ def test_without_an_upstream_to_ask_a_release_needs_unchecked(
     assert main(["--data-dir", str(data_dir), "db", "restore", str(scenario["backup"])]) == 1
     (data_dir / "sync.toml").unlink()
     order_no = scenario["late"][0]
-    release = ["--data-dir", str(data_dir), "orders", "release", order_no, "--by", "boss"]
+    release = ["--data-dir", str(data_dir), "orders", "release", order_no, "--technician"]
     assert main(release) == 1
     assert "no upstream could be asked" in capsys.readouterr().out
     assert main([*release, "--unchecked"]) == 0

@@ -106,7 +106,12 @@ def _technician(folder: Path) -> Actor:
                     f"--technician: {path} belongs to another account; run the command as "
                     "the account that owns the data folder."
                 )
-    return Actor(f"{TECHNICIAN_ROLE}:{account}", TECHNICIAN_ROLE)
+    return Actor(technician_name(account), TECHNICIAN_ROLE)
+
+
+def technician_name(account: str | None = None) -> str:
+    """How the audit log names the OS account running a technician's command."""
+    return f"{TECHNICIAN_ROLE}:{account or _os_user()}"
 
 
 def _os_user() -> str:

@@ -12,7 +12,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from station.commands.common import cli_actor
+from station.commands.access import technician_name
 from station.instance_lock import StationRunning
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
@@ -107,7 +107,7 @@ def restore_command(args: argparse.Namespace) -> int:
     station runs."""
     folder = data_dir(args.data_dir)
     try:
-        done = restore(folder, args.file, actor=cli_actor())
+        done = restore(folder, args.file, actor=technician_name())
     except StationRunning as exc:
         return _fail(str(exc), EXIT_RUNNING)
     except UploaderRunning as exc:
@@ -153,7 +153,7 @@ def restore_report(report: Report) -> list[str]:
     if report.held:
         lines.append(
             f"On hold, shipped after the backup; check upstream state first: {len(report.held)} "
-            "orders (`station orders release ORDER_NO --by NAME` after checking):"
+            "orders (`station orders release ORDER_NO --as NAME` after checking):"
         )
         lines.extend(f"  {order} {tracking or '?'}" for order, tracking in report.held.items())
     return lines

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.commands.common import cli_actor
+from station.commands.access import actor_for, add_actor_options
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import parse_orders
@@ -23,6 +23,7 @@ from station.settings import Settings, SettingsError
 from station.store.db import DB_FILE, connect
 from station.store.orders import find_order
 from station.store.salvage import HOLD_KEY, release_restore_hold
+from station.store.users import Action
 from station.sync.config import SYNC_FILE, SyncConfigError
 from station.sync.upstream import check_order
 
@@ -66,12 +67,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     release.add_argument("order_no", help="the held order")
-    release.add_argument("--by", required=True, help="the supervisor who checked it")
     release.add_argument(
         "--unchecked",
         action="store_true",
         help="release although no upstream could be asked (you checked by hand)",
     )
+    add_actor_options(release, Action.RELEASE)
     release.set_defaults(func=release_order)
 
 
@@ -118,6 +119,7 @@ def release_order(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     db = connect(folder / DB_FILE)
     try:
+        who = actor_for(args, db, folder, Action.RELEASE)
         order = find_order(db, args.order_no)
         if order is None or order.hold_text is None or order.hold_text.key != HOLD_KEY:
             print(f"{args.order_no}: not held after a restore; nothing to release.")
@@ -142,8 +144,8 @@ def release_order(args: argparse.Namespace) -> int:
                 "WeChat back office and on the shelf, then run again with --unchecked."
             )
             return EXIT_REJECTED
-        release_restore_hold(db, order.order_no, args.by, views, cli_actor())
+        release_restore_hold(db, order.order_no, views, who.name, who.role)
     finally:
         db.close()
-    print(f"{order.order_no} released for packing by {args.by}.")
+    print(f"{order.order_no} released for packing by {who.name}.")
     return 0

@@ -531,6 +531,8 @@ def _sealed_buyer_notes(db: sqlite_utils.Database) -> None:
         encrypt_existing_notes(db)
     finally:
         db.execute(f"PRAGMA secure_delete = {int(secure)}")
+
+
 def _delivery_sent_at(db: sqlite_utils.Database) -> None:
     """When a request that may change upstream last left for a record (`sent_at`,
     written and committed before it leaves) and what it carried that a resend must

@@ -52,10 +52,10 @@ from station.store import deliveries, outbox
 from station.store.audit import append as audit_append
 from station.store.db import now_utc, transaction
 from station.store.orders import set_status
+from station.store.users import Action
 
 HOLD_KEY = "hold_shipped_after_backup"
 AUDIT_ACTION = "db_restore"
-RELEASE_ACTION = "release_restore_hold"
 _MIN_KEY = -(2**63)
 _MAX_STEP = 2**62
 
@@ -671,7 +671,7 @@ class _Merge:
 
 
 def release_restore_hold(
-    db: sqlite_utils.Database, order_no: str, by: str, views: Sequence[Any], actor: str
+    db: sqlite_utils.Database, order_no: str, views: Sequence[Any], actor: str, role: str
 ) -> None:
     """A supervisor checked an order held after a restore: open it for packing, audited
     with what upstream showed."""
@@ -679,12 +679,12 @@ def release_restore_hold(
         set_status(db, order_no, OrderStatus.OPEN, None)
         audit_append(
             db,
-            RELEASE_ACTION,
+            Action.RELEASE,
             order_no,
             actor=actor,
-            reason=f"checked by {by}",
+            role=role,
+            reason="checked upstream after a restore",
             detail={
-                "checked_by": by,
                 "upstream": [
                     {"target": v.target, "to_ship": v.to_ship, "note": v.note} for v in views
                 ],

@@ -41,6 +41,8 @@ class Action(StrEnum):
     POOL = "pool"
     # Retrying or dismissing an upload that needs attention (F12, `station sync`).
     UPLOADS = "uploads"
+    # Opening an order held after a restore once upstream was checked.
+    RELEASE = "release_restore_hold"
 
 
 NEEDED: dict[Action, Role] = {
@@ -56,6 +58,7 @@ NEEDED: dict[Action, Role] = {
     # The bench tells the packer to ask a supervisor to enable a carrier.
     Action.CARRIERS: Role.SUPERVISOR,
     Action.POOL: Role.SUPERVISOR,
+    Action.RELEASE: Role.SUPERVISOR,
     Action.UPLOADS: Role.SUPERVISOR,
 }
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
