@@ -68,10 +68,10 @@ from station.importers.products import ProductPreview, parse_products
 from station.importers.table import Table, UnreadableFile, read_table
 from station.runner import Runner, SyncRunner
 from station.settings import Settings, SettingsError
-from station.store.db import connect, transaction
+from station.store.db import connect
 from station.store.errors import DISK_FULL, READ_ONLY, storage_error
 from station.store.flags import Flag
-from station.store.orders import save_products
+from station.store.orders import save_products_in_batches
 from station.ui.import_model import (
     RowsModel,
     flags_by_order,
@@ -708,8 +708,8 @@ def import_orders(
 
 
 def import_products(open_db: OpenDb, preview: ProductPreview) -> int:
-    with open_db() as db, transaction(db):
-        return save_products(db, preview.products)
+    with open_db() as db:
+        return save_products_in_batches(db, preview.products)
 
 
 def _table_view(model: RowsModel, widths: tuple[int, ...]) -> QTableView:

@@ -1,0 +1,182 @@
+"""A large import in another process never keeps the bench from recording, and a
+kill in the middle of one leaves whole orders that a second run completes.
+
+Real parts: a real `station orders import` subprocess on a generated WeChat Shop
+export, and a real Bench recording demo orders on its own connection to the
+same database file, with a PDF printer.
+
+The bench waits 10 s for the write lock; a 600,000-order import once held it
+longer than that. Here the import is 100,000 orders and the bench waits 3 s,
+the same proportion, so that an import written in one transaction (which holds
+the lock for the whole write, several seconds) makes recordings fail.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bench.bench_import import write_files
+from printers import open_printer
+from station.bench import Bench
+from station.core.reading import Reading, ScaleLink
+from station.core.session import Phase
+from station.demo import seed
+from station.settings import Settings
+from station.store import orders
+from station.store.db import DB_FILE, connect
+from station.store.pool import add_numbers
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_BUSY_TIMEOUT_MS = 3000
+
+
+class Keys:
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def bench_changed(self) -> None:
+        pass
+
+    def bench_feedback(self, result) -> None:
+        self.keys.append(result.message.key)
+
+    def bench_override_requested(self, kind: str) -> None:
+        pass
+
+    def bench_label_printed(self, shipment_id: int, waybill: object, result: object) -> None:
+        pass
+
+
+def start_import(data_dir: Path, file: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "station",
+            "--data-dir",
+            str(data_dir),
+            "orders",
+            "import",
+            str(file),
+        ],
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def pack(bench: Bench, order_no: str) -> str:
+    """Pack one order at the bench; the key of what recording it said (or "skipped"
+    for an order that needs a waybill scan)."""
+    bench.reading(Reading(Decimal(0), True, at=bench.clock()))
+    bench.scan(order_no)
+    session = bench.session
+    if session is None:
+        return "skipped"
+    if session.phase is Phase.CONFIRM:
+        bench.scan("CMD-CONFIRM")
+    for line in session.order.lines:
+        for _ in range(line.quantity):
+            bench.scan(line.barcodes[0])
+    bench.reading(Reading(Decimal(session.expected_grams or 500), True, at=bench.clock()))
+    said = next((k for k in reversed(bench.listener.keys) if k.startswith("record")), "skipped")
+    if bench.session is not None:
+        bench.scan("CMD-CANCEL")
+    return said
+
+
+@pytest.mark.slow
+def test_a_bench_records_beside_a_100k_import_without_a_locked_database(
+    db: sqlite_utils.Database, data_dir: Path, tmp_path: Path
+) -> None:
+    demo_db = db
+    seed(demo_db, orders=600)  # enough to keep packing for the whole import
+    add_numbers(demo_db, "ZTO", (f"7{n:013d}" for n in range(3561234600001, 3561234601000)))
+    add_numbers(demo_db, "SF", (f"SF{n:013d}" for n in range(1023574480001, 1023574481000)))
+    open_orders = [
+        r[0]
+        for r in demo_db.execute(
+            "SELECT order_no FROM orders WHERE status = 'open' ORDER BY order_no"
+        ).fetchall()
+    ]
+    shop_file, _ = write_files(tmp_path, 100_000)
+    own = connect(data_dir / DB_FILE)
+    own.execute(f"PRAGMA busy_timeout = {BENCH_BUSY_TIMEOUT_MS}")
+    bench = Bench(
+        own, Settings.load(data_dir), open_printer(f"pdf:{tmp_path / 'labels'}"), listener=Keys()
+    )
+    bench.scale_link(ScaleLink.CONNECTED)
+    importer = start_import(data_dir, shop_file)
+    said: list[str] = []
+    pause = threading.Event()
+    try:
+        while importer.poll() is None and len(said) < len(open_orders):
+            said.append(pack(bench, open_orders[len(said)]))
+            pause.wait(0.1)
+        out, err = importer.communicate(timeout=100)
+    finally:
+        if importer.poll() is None:
+            importer.kill()
+            importer.communicate()
+        own.close()
+    assert importer.returncode == 0, err
+    assert "imported: 100000" in out
+    assert "record_busy" not in said
+    assert said.count("recorded") + said.count("recorded_pool_low") >= 3
+    # The recordings overlapped the import's writes: some were recorded after the first
+    # imported order was stored and before the last one was.
+    first, last = demo_db.execute(
+        "SELECT min(created_at), max(created_at) FROM orders WHERE source LIKE 'file:%'"
+    ).fetchone()
+    during = demo_db.execute(
+        "SELECT count(*) FROM shipments WHERE recorded_at > ? AND recorded_at < ?", [first, last]
+    ).fetchone()[0]
+    assert during >= 1
+    assert demo_db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def lines_in(file: Path) -> int:
+    return len(file.read_bytes().decode("gb18030").splitlines()) - 1
+
+
+def orders_without_lines(db: sqlite_utils.Database) -> int:
+    return db.execute(
+        "SELECT count(*) FROM orders o WHERE NOT EXISTS "
+        "(SELECT 1 FROM order_lines l WHERE l.order_no = o.order_no)"
+    ).fetchone()[0]
+
+
+@pytest.mark.slow
+def test_a_kill_during_an_import_keeps_whole_orders_and_a_second_run_finishes_it(
+    db: sqlite_utils.Database, data_dir: Path, tmp_path: Path
+) -> None:
+    count = 30_000
+    shop_file, _ = write_files(tmp_path, count)
+    importer = start_import(data_dir, shop_file)
+    pause = threading.Event()
+    stored = 0
+    while importer.poll() is None and stored == 0:
+        pause.wait(0.01)
+        stored = db.execute("SELECT count(*) FROM orders").fetchone()[0]
+    importer.send_signal(signal.SIGKILL)
+    importer.communicate()
+    assert 0 < stored < count, "the kill did not land in the middle of the import"
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert orders_without_lines(db) == 0
+    again = start_import(data_dir, shop_file)
+    _, err = again.communicate(timeout=100)
+    assert again.returncode == 0, err
+    assert db.execute("SELECT count(*) FROM orders").fetchone()[0] == count
+    assert db.execute("SELECT count(*) FROM order_lines").fetchone()[0] == lines_in(shop_file)
+    assert orders_without_lines(db) == 0
+    assert orders.find_order(db, "WX0000000000") is not None
