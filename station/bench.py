@@ -55,6 +55,8 @@ T = TypeVar("T")
 
 RECORD_RETRY_S = 3.0
 """Seconds between tries to record a parcel whose recording the disk refused."""
+UNPRINTED_SHOWN = 5
+"""How many order numbers the start-up notice of unprinted labels names."""
 
 
 class LabelPrinter(Protocol):
@@ -129,7 +131,11 @@ class Bench:
         self.packer = settings["station.packer"]
         self.session: PackingSession | None = None
         self.last: LastShipment | None = None
-        self.message: Outcome = outcome(Tone.INFO, "ready")
+        self._unprinted_up_to = shipments.newest_id(db)
+        """Shipments up to this id were recorded before this bench started: those of them
+        never printed (a crash between recording and printing, a failed print) are listed
+        at the start and printed by REPRINT, oldest first."""
+        self.message: Outcome = self._unprinted_notice() or outcome(Tone.INFO, "ready")
         self._pending_print: tuple[LastShipment, bool] | None = None
         self._retry_at: float | None = None
         """When to try again to record the open session's parcel, after a refused write."""
@@ -482,6 +488,12 @@ class Bench:
         if command is Command.CONFIRM:
             return self._confirm(session)
         if command is Command.REPRINT:
+            # The label of the parcel at hand first, when it failed; then those never
+            # printed before this start.
+            if self.last is None or self._was_printed(self.last.shipment_id):
+                earlier = self._print_unprinted()
+                if earlier is not None:
+                    return earlier
             if self.last is None:
                 return outcome(Tone.WARN, "nothing_to_reprint")
             last = self.last
@@ -542,6 +554,42 @@ class Bench:
         flag_store.acknowledge(self.db, alerts[0].id, self.packer, self.station)
         return outcome(
             Tone.OK, "alert_acknowledged", order_no=alerts[0].order_no, packer=self.packer
+        )
+
+    def _unprinted_notice(self) -> Outcome | None:
+        """At the start: the labels recorded but never printed, if any."""
+        if self._unprinted_up_to is None:
+            return None
+        left = shipments.unprinted(self.db, self._unprinted_up_to)
+        if not left:
+            return None
+        shown = ", ".join(row["order_no"] for row in left[:UNPRINTED_SHOWN])
+        orders = shown if len(left) <= UNPRINTED_SHOWN else f"{shown}, …"
+        log.warning("%d labels recorded but never printed: %s", len(left), shown)
+        return outcome(Tone.WARN, "labels_unprinted", count=len(left), orders=orders)
+
+    def _print_unprinted(self) -> Outcome | None:
+        """REPRINT while labels recorded before this start are still unprinted: print
+        the oldest (as a first print, not marked 补打)."""
+        if self._unprinted_up_to is None:
+            return None
+        left = shipments.unprinted(self.db, self._unprinted_up_to)
+        if not left:
+            self._unprinted_up_to = None
+            return None
+        row = left[0]
+        order = order_store.find_order(self.db, row["order_no"])
+        assert order is not None, "a shipment always references its order"
+        earlier = LastShipment(
+            row["id"], order, row["carrier"], row["tracking_no"], row["weight_g"]
+        )
+        self._pending_print = (earlier, False)
+        return outcome(
+            Tone.INFO,
+            "label_unprinted_next",
+            order_no=row["order_no"],
+            tracking_no=row["tracking_no"],
+            left=len(left) - 1,
         )
 
     def _was_printed(self, shipment_id: int) -> bool:

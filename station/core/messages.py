@@ -91,6 +91,14 @@ TEXTS: dict[str, str] = {
     "print_failed": "Label for {tracking_no} NOT printed: {reason} Scan REPRINT when fixed.",
     "reprinted": "Label reprinted for {tracking_no} (reprint {count}).",
     "nothing_to_reprint": "No label to reprint yet.",
+    "labels_unprinted": (
+        "{count} labels were recorded but NOT printed (orders {orders}). Scan REPRINT to "
+        "print them one by one, or find them with F3."
+    ),
+    "label_unprinted_next": (
+        "Printing the label of order {order_no} ({tracking_no}), recorded but never "
+        "printed. {left} more after it: scan REPRINT again."
+    ),
     "reprint_needs_supervisor": (
         "The label for {tracking_no} was already reprinted. A supervisor can reprint it "
         "from Search."

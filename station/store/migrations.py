@@ -488,6 +488,15 @@ def _hold_texts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE orders ADD COLUMN hold_params TEXT NOT NULL DEFAULT '{}'")
 
 
+def _unprinted_labels_index(db: sqlite_utils.Database) -> None:
+    """The few live shipments whose label was never printed, listed at every start
+    (shipments.unprinted): a small partial index instead of a scan of every shipment."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS shipments_unprinted ON shipments(id) "
+        "WHERE print_count = 0 AND voided_at IS NULL"
+    )
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -501,4 +510,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _pin_failures,
     _flag_texts,
     _hold_texts,
+    _unprinted_labels_index,
 )
