@@ -180,3 +180,30 @@ def test_a_kill_during_an_import_keeps_whole_orders_and_a_second_run_finishes_it
     assert db.execute("SELECT count(*) FROM order_lines").fetchone()[0] == lines_in(shop_file)
     assert orders_without_lines(db) == 0
     assert orders.find_order(db, "WX0000000000") is not None
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_an_import_in_plain_words_and_a_second_run_finishes_it(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    count = 20_000  # about 14 MB of database: more than the 4 MiB filesystem holds
+    shop_file, _ = write_files(tmp_path, count)
+    first = start_import(small_disk, shop_file)
+    out, err = first.communicate(timeout=100)
+    assert first.returncode == 1, err
+    assert "The disk is full" in out and "run the same import again" in out
+    assert "Traceback" not in err
+    db = connect(small_disk / DB_FILE)
+    stored = db.execute("SELECT count(*) FROM orders").fetchone()[0]
+    assert 0 < stored < count
+    assert orders_without_lines(db) == 0
+    db.close()
+    subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)], check=True)
+    again = start_import(small_disk, shop_file)
+    out, err = again.communicate(timeout=100)
+    assert again.returncode == 0, err
+    db = connect(small_disk / DB_FILE)
+    assert db.execute("SELECT count(*) FROM orders").fetchone()[0] == count
+    assert db.execute("SELECT count(*) FROM order_lines").fetchone()[0] == lines_in(shop_file)
+    assert orders_without_lines(db) == 0
+    db.close()
