@@ -24,12 +24,17 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from bench.bench_import import write_files
+from bench.bench_import import SHOP_HEADER, write_files
 from printers import open_printer
 from station.bench import Bench
+from station.core.model import OrderStatus
 from station.core.reading import Reading, ScaleLink
 from station.core.session import Phase
 from station.demo import seed
+from station.importers.commit import apply_plan, plan_orders
+from station.importers.mapping import ORDERS, choose_mapping
+from station.importers.orders import parse_orders
+from station.importers.table import read_table
 from station.settings import Settings
 from station.store import orders
 from station.store.db import DB_FILE, connect
@@ -207,3 +212,48 @@ def test_a_full_disk_stops_an_import_in_plain_words_and_a_second_run_finishes_it
     assert db.execute("SELECT count(*) FROM order_lines").fetchone()[0] == lines_in(shop_file)
     assert orders_without_lines(db) == 0
     db.close()
+
+
+def test_orders_the_bench_shipped_or_held_after_the_plan_are_left_as_the_bench_left_them(
+    demo_db: sqlite_utils.Database, data_dir: Path, tmp_path: Path
+) -> None:
+    shipped_no, held_no = demo_db.execute(
+        "SELECT order_no FROM orders WHERE status = 'open' AND carrier IN ('', 'ZTO') "
+        "AND order_no NOT IN (SELECT order_no FROM order_flags) ORDER BY order_no LIMIT 2"
+    ).fetchall()
+    file = tmp_path / "shop.csv"
+    file.write_text(
+        SHOP_HEADER
+        + "".join(
+            f"{order_no},SKU-NEW,新商品,3,19.90,王五,13900001111,浙江省,杭州市,西湖区,"
+            f"文三路 9 号,待发货,2026-11-21 10:00:00\n"
+            for order_no in (shipped_no[0], held_no[0], "WX-NEW-1")
+        ),
+        encoding="utf-8",
+    )
+    table = read_table(file)
+    plan = plan_orders(demo_db, parse_orders(table, choose_mapping(table.headers, ORDERS)), "t")
+    assert [p.action for p in plan.orders] == ["update", "update", "new"]
+    shipped_lines = orders.find_order(demo_db, shipped_no[0]).lines
+
+    bench_db = connect(data_dir / DB_FILE)  # the bench, on its own connection, meanwhile
+    bench = Bench(
+        bench_db,
+        Settings.load(data_dir),
+        open_printer(f"pdf:{tmp_path / 'labels'}"),
+        listener=Keys(),
+    )
+    bench.scale_link(ScaleLink.CONNECTED)
+    assert pack(bench, shipped_no[0]) == "recorded"
+    bench.scan(held_no[0])
+    assert bench.scan("CMD-HOLD").message.key == "held"
+    bench_db.close()
+
+    summary = apply_plan(demo_db, plan)
+    assert (summary.imported, summary.updated, summary.unchanged_shipped) == (1, 1, 1)
+    shipped = orders.find_order(demo_db, shipped_no[0])
+    assert shipped.lines == shipped_lines and shipped.shipped is not None
+    held = orders.find_order(demo_db, held_no[0])
+    assert held.status is OrderStatus.HOLD
+    assert [line.sku for line in held.lines] == ["SKU-NEW"]
+    assert [line.quantity for line in orders.find_order(demo_db, "WX-NEW-1").lines] == [3]
