@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 PART_SUFFIX = ".part"
+STALE_PART_S = 3600.0
+"""A temporary file this old was left by a process killed while writing it."""
 
 
 @contextmanager
@@ -40,6 +43,19 @@ def write_whole(path: Path, data: bytes) -> None:
     """Write `data` to `path` whole or not at all (see the module docstring)."""
     with written_whole(path) as temporary:
         temporary.write_bytes(data)
+
+
+def remove_stale_parts(folder: Path, now: float | None = None) -> None:
+    """Remove the temporary files that processes killed mid-write left in `folder` (an
+    hour old: a write in progress is never touched). They are hidden, never a label,
+    but would pile up."""
+    cutoff = (time.time() if now is None else now) - STALE_PART_S
+    for part in folder.glob(f".*{PART_SUFFIX}"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+        except FileNotFoundError:
+            continue
 
 
 def _sync(path: Path) -> None:

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from printers import status
 from printers.errors import PrinterError
-from printers.files import write_whole
+from printers.files import remove_stale_parts, write_whole
 from printers.jobs import LabelJob, PrintResult
 from printers.system import system_printing
 
@@ -43,6 +43,7 @@ class PdfFolder:
         stem = f"{job.suggested_name}-{stamp}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            remove_stale_parts(self.folder)
             for n in range(1, 10_000):
                 path = self.folder / (f"{stem}.pdf" if n == 1 else f"{stem}-{n}.pdf")
                 if not path.exists():

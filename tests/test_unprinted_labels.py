@@ -241,3 +241,17 @@ def test_a_full_disk_leaves_no_cut_short_manifest(
     ballast.unlink()
     assert write_manifest(manifest, out / name).stat().st_size > 4096
     assert [p.name for p in out.iterdir()] == [name]
+
+
+def test_temporary_files_left_by_a_killed_writer_are_removed_an_hour_later(
+    tmp_path: Path,
+) -> None:
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    old, fresh = labels / ".waybill-1.pdf.abc.part", labels / ".waybill-2.pdf.def.part"
+    old.write_bytes(b"%PDF-1.4 cut")
+    fresh.write_bytes(b"%PDF-1.4 being written")
+    two_hours_ago = datetime.now().timestamp() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    written = PdfFolder(labels).send(LabelJob(b"%PDF-1.4\n%%EOF\n", "pdf", "waybill-3")).path
+    assert sorted(p.name for p in labels.iterdir()) == sorted([fresh.name, written.name])
