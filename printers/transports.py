@@ -18,6 +18,7 @@ from typing import Protocol
 
 from printers import status
 from printers.errors import PrinterError
+from printers.files import remove_stale_parts, write_whole
 from printers.jobs import LabelJob, PrintResult
 from printers.system import system_printing
 
@@ -30,7 +31,9 @@ class Transport(Protocol):
 
 
 class PdfFolder:
-    """`pdf:DIR`: each print becomes a new file; reprints never overwrite."""
+    """`pdf:DIR`: each print becomes a new file; reprints never overwrite. A file is
+    there whole or not at all (`printers.files`): a full disk leaves no empty or
+    cut-short PDF behind."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -40,14 +43,12 @@ class PdfFolder:
         stem = f"{job.suggested_name}-{stamp}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            remove_stale_parts(self.folder)
             for n in range(1, 10_000):
                 path = self.folder / (f"{stem}.pdf" if n == 1 else f"{stem}-{n}.pdf")
-                try:
-                    with open(path, "xb") as out:
-                        out.write(job.data)
-                except FileExistsError:
-                    continue
-                return PrintResult(path)
+                if not path.exists():
+                    write_whole(path, job.data)
+                    return PrintResult(path)
         except OSError as exc:
             raise _os_error(exc, f"the folder {self.folder}") from exc
         raise PrinterError("io_error", f"Could not find a free file name in {self.folder}.")
@@ -236,7 +237,10 @@ class System:
 
 def _os_error(exc: OSError, what: str) -> PrinterError:
     if exc.errno == errno.ENOSPC:
-        return PrinterError("disk_full", f"The disk holding {what} is full. Free some space.")
+        return PrinterError(
+            "disk_full",
+            f"The disk holding {what} is full: no label file was written. Free some space.",
+        )
     if isinstance(exc, PermissionError):
         return PrinterError(
             "permission", f"This program may not write to {what}. Check its permissions."

@@ -8,16 +8,24 @@ Order of work after the weight passes: claim the waybill number, record the
 shipment and its upload row (one transaction), then print. A failed print
 leaves the shipment recorded with its label marked not printed, and the
 REPRINT command prints it when the printer is back.
+
+A write the disk or a busy database refuses (disk full, read-only, locked past
+the busy timeout) is told in plain words, never raised as a bug. A recording
+refused that way is rolled back whole: the parcel stays weighed, no label is
+printed, and the bench records it again by itself every `RECORD_RETRY_S` (on
+the scale's next reading), at the next fresh weight after REWEIGH, or when a
+pre-printed waybill is scanned.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import sqlite_utils
 
@@ -38,9 +46,17 @@ from station.store import audit, catalogue, pool, search, shipments
 from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
+from station.store.errors import StorageError, storage_error
 from station.store.users import Action, PinLocked, Role, User, check_pin
 
 log = logging.getLogger("station.bench")
+
+T = TypeVar("T")
+
+RECORD_RETRY_S = 3.0
+"""Seconds between tries to record a parcel whose recording the disk refused."""
+UNPRINTED_SHOWN = 5
+"""How many order numbers the start-up notice of unprinted labels names."""
 
 
 class LabelPrinter(Protocol):
@@ -115,8 +131,14 @@ class Bench:
         self.packer = settings["station.packer"]
         self.session: PackingSession | None = None
         self.last: LastShipment | None = None
-        self.message: Outcome = outcome(Tone.INFO, "ready")
+        self._unprinted_up_to = shipments.newest_id(db)
+        """Shipments up to this id were recorded before this bench started: those of them
+        never printed (a crash between recording and printing, a failed print) are listed
+        at the start and printed by REPRINT, oldest first."""
+        self.message: Outcome = self._unprinted_notice() or outcome(Tone.INFO, "ready")
         self._pending_print: tuple[LastShipment, bool] | None = None
+        self._retry_at: float | None = None
+        """When to try again to record the open session's parcel, after a refused write."""
         self._router: Router | None = None
         self.carriers: dict[str, Carrier] = {}
         """The carrier catalogue, active or not, by code: names on the label, the
@@ -138,27 +160,49 @@ class Bench:
     def scan(self, raw: str) -> Outcome:
         """One scan from any scanner, wherever it came from."""
         code = clean_scan(raw)
+        return self._tell(self._saving(lambda: self._scanned(code)))
+
+    def _scanned(self, code: str) -> Outcome:
         if not code:
-            result = outcome(Tone.WARN, "scan_empty")
-        elif is_command(code):
-            result = self._command(code)
-        elif self.session is None:
-            result = self._start(code)
-        else:
-            result = self._in_session(self.session, code)
-        return self._tell(result)
+            return outcome(Tone.WARN, "scan_empty")
+        if is_command(code):
+            return self._command(code)
+        if self.session is None:
+            return self._start(code)
+        return self._in_session(self.session, code)
 
     def reading(self, reading: Reading) -> None:
         """A reading from the scale (delivered on the bench's thread)."""
         self.gate.observe(reading)
-        session = self.session
-        result = None
-        if session is not None and session.phase is Phase.WEIGH:
-            result = self._try_weigh(session)
-        if result is None:
+        result = self._saving(self._weigh_or_retry)
+        if result is None or result == self.message:
             self.listener.bench_changed()
         else:
             self._tell(result)
+
+    def _weigh_or_retry(self) -> Outcome | None:
+        """Weigh in the weigh phase; record again a parcel whose recording failed, when due."""
+        session = self.session
+        if session is None:
+            return None
+        if session.phase is Phase.WEIGH:
+            return self._try_weigh(session)
+        due = self._retry_at
+        if session.phase is Phase.TRACKING and due is not None and self.clock() >= due:
+            return self._record_again(session)
+        return None
+
+    def _saving(self, act: Callable[[], T]) -> T | Outcome:
+        """Run one input. A write the disk or a busy database refused was rolled back
+        whole: say so in plain words, as an error of the environment, not a bug."""
+        try:
+            return act()
+        except (sqlite3.Error, OSError) as exc:
+            refused = storage_error(exc)
+            if refused is None:
+                raise
+            log.warning("a bench write was refused: %s", exc)
+            return outcome(Tone.ERROR, f"save_{refused.problem.value}")
 
     def scale_link(self, link: ScaleLink, detail: str = "") -> None:
         was_connected = self.gate.connected
@@ -170,26 +214,29 @@ class Bench:
 
     def override(self, pin: str, reason: str) -> Outcome:
         """A supervisor's PIN and reason for the pending override."""
+        return self._tell(self._saving(lambda: self._override(pin, reason)))
+
+    def _override(self, pin: str, reason: str) -> Outcome:
         session = self.session
         if session is None or session.phase not in (Phase.VERIFY, Phase.WEIGHT_MISMATCH):
-            return self._tell(outcome(Tone.WARN, "override_nothing"))
+            return outcome(Tone.WARN, "override_nothing")
         try:
             user = check_pin(self.db, pin, Role.SUPERVISOR)
         except PinLocked as locked:
             until = f"{locked.until.astimezone():%H:%M}"
-            return self._tell(outcome(Tone.ERROR, "pin_locked", until=until))
+            return outcome(Tone.ERROR, "pin_locked", until=until)
         if user is None:
-            return self._tell(outcome(Tone.ERROR, "override_denied"))
+            return outcome(Tone.ERROR, "override_denied")
         now = self.wall()
         if session.phase is Phase.VERIFY:
             result = session.override_line(now, user.name, reason)
             self._audit_override(session, user)
             if session.phase is Phase.WEIGH:
                 result = self._try_weigh(session) or result
-            return self._tell(result)
+            return result
         result = session.override_weight(now, user.name, reason)
         self._audit_override(session, user)
-        return self._tell(self._after_weight(session) or result)
+        return self._after_weight(session) or result
 
     def _audit_override(self, session: PackingSession, user: User) -> None:
         done = session.overrides[-1]
@@ -328,10 +375,16 @@ class Bench:
         return self._record(session, from_pool=False)
 
     def _record(self, session: PackingSession, from_pool: bool) -> Outcome:
+        self._retry_at = None
         try:
             recorded = shipments.record_shipment(
                 self.db, session, self.packer, self.station, from_pool=from_pool
             )
+        except (sqlite3.Error, OSError) as exc:
+            refused = storage_error(exc)
+            if refused is None:
+                raise
+            return self._record_refused(session, refused, exc)
         except shipments.PoolEmpty:
             assert session.carrier is not None
             return outcome(Tone.WARN, "pool_empty", carrier=session.carrier.name_zh)
@@ -362,6 +415,27 @@ class Bench:
                 return outcome(Tone.WARN, "recorded_pool_low", left=left, **facts)
         return outcome(Tone.DONE, "recorded", **facts)
 
+    def _record_refused(
+        self, session: PackingSession, refused: StorageError, exc: BaseException
+    ) -> Outcome:
+        """The recording was rolled back: nothing is printed, the parcel stays weighed
+        and is recorded again later (see the module's docstring)."""
+        log.warning("order %s not recorded: %s", session.order.order_no, exc)
+        self._retry_at = self.clock() + RECORD_RETRY_S
+        key = f"record_{refused.problem.value}"
+        return session.record_failed(
+            self.wall(), outcome(Tone.ERROR, key, order_no=session.order.order_no)
+        )
+
+    def _record_again(self, session: PackingSession) -> Outcome:
+        """Try again to record a weighed parcel whose recording was refused: with the
+        waybill scanned for it, else as after its weight (a pool number or a scan)."""
+        self._retry_at = None
+        if session.tracking_source == "scanned":
+            session.use_tracking(session.tracking_no, "scanned")
+            return self._record(session, from_pool=False)
+        return self._after_weight(session) or outcome(Tone.INFO, "weigh_waiting")
+
     # -- printing -------------------------------------------------------------
 
     def _print(self, last: LastShipment, reprint: bool) -> None:
@@ -386,9 +460,11 @@ class Bench:
         )
 
     def _printed(self, last: LastShipment, waybill: Waybill, result: Any, reprint: bool) -> None:
-        count = shipments.mark_printed(self.db, last.shipment_id)
+        # When the disk refuses to note the print, the label is out all the same and the
+        # shipment stays listed as not printed: that errs on the side of printing again.
+        count = self._saving(lambda: shipments.mark_printed(self.db, last.shipment_id))
         self.listener.bench_label_printed(last.shipment_id, waybill, result)
-        if reprint:
+        if reprint and isinstance(count, int):
             self._tell(outcome(Tone.OK, "reprinted", tracking_no=last.tracking_no, count=count - 1))
         else:
             self._tell(outcome(Tone.DONE, "printed", tracking_no=last.tracking_no))
@@ -397,7 +473,9 @@ class Bench:
         reason = str(exc) if isinstance(exc, PrinterError) else f"unexpected error: {exc!r}."
         if not isinstance(exc, PrinterError):
             log.error("printing shipment %s failed", last.shipment_id, exc_info=exc)
-        shipments.mark_print_failed(self.db, last.shipment_id, reason)
+        # When the disk refuses this note too, the label simply stays "pending": it is
+        # listed as not printed either way.
+        self._saving(lambda: shipments.mark_print_failed(self.db, last.shipment_id, reason))
         self._tell(outcome(Tone.ERROR, "print_failed", tracking_no=last.tracking_no, reason=reason))
 
     # -- commands -------------------------------------------------------------
@@ -410,6 +488,12 @@ class Bench:
         if command is Command.CONFIRM:
             return self._confirm(session)
         if command is Command.REPRINT:
+            # The label of the parcel at hand first, when it failed; then those never
+            # printed before this start.
+            if self.last is None or self._was_printed(self.last.shipment_id):
+                earlier = self._print_unprinted()
+                if earlier is not None:
+                    return earlier
             if self.last is None:
                 return outcome(Tone.WARN, "nothing_to_reprint")
             last = self.last
@@ -425,8 +509,13 @@ class Bench:
         now = self.wall()
         session.events.append(ScanEvent(now, "command", command.value, "ok"))
         if command is Command.CANCEL:
-            shipments.record_abandoned(self.db, session, self.packer, self.station)
             self.session = None
+            self._retry_at = None
+            # Putting the parcel aside must work on a full disk too: its scan events
+            # are worth keeping, not worth keeping the packer stuck.
+            self._saving(
+                lambda: shipments.record_abandoned(self.db, session, self.packer, self.station)
+            )
             return outcome(Tone.WARN, "cancelled", order_no=session.order.order_no)
         if command is Command.HOLD:
             reason = Text.of("hold_at_bench", station=self.station, packer=self.packer)
@@ -434,10 +523,12 @@ class Bench:
                 order_store.set_status(self.db, session.order.order_no, OrderStatus.HOLD, reason)
             shipments.record_abandoned(self.db, session, self.packer, self.station)
             self.session = None
+            self._retry_at = None
             return outcome(Tone.WARN, "held", order_no=session.order.order_no)
         if command is Command.REWEIGH:
             if not session.reweigh(now):
                 return outcome(Tone.ERROR, "command_not_now", command=command.value)
+            self._retry_at = None
             self.gate.require_fresh()
             return outcome(Tone.INFO, "weight_reweigh")
         if command is Command.OVERRIDE:
@@ -463,6 +554,42 @@ class Bench:
         flag_store.acknowledge(self.db, alerts[0].id, self.packer, self.station)
         return outcome(
             Tone.OK, "alert_acknowledged", order_no=alerts[0].order_no, packer=self.packer
+        )
+
+    def _unprinted_notice(self) -> Outcome | None:
+        """At the start: the labels recorded but never printed, if any."""
+        if self._unprinted_up_to is None:
+            return None
+        left = shipments.unprinted(self.db, self._unprinted_up_to)
+        if not left:
+            return None
+        shown = ", ".join(row["order_no"] for row in left[:UNPRINTED_SHOWN])
+        orders = shown if len(left) <= UNPRINTED_SHOWN else f"{shown}, …"
+        log.warning("%d labels recorded but never printed: %s", len(left), shown)
+        return outcome(Tone.WARN, "labels_unprinted", count=len(left), orders=orders)
+
+    def _print_unprinted(self) -> Outcome | None:
+        """REPRINT while labels recorded before this start are still unprinted: print
+        the oldest (as a first print, not marked 补打)."""
+        if self._unprinted_up_to is None:
+            return None
+        left = shipments.unprinted(self.db, self._unprinted_up_to)
+        if not left:
+            self._unprinted_up_to = None
+            return None
+        row = left[0]
+        order = order_store.find_order(self.db, row["order_no"])
+        assert order is not None, "a shipment always references its order"
+        earlier = LastShipment(
+            row["id"], order, row["carrier"], row["tracking_no"], row["weight_g"]
+        )
+        self._pending_print = (earlier, False)
+        return outcome(
+            Tone.INFO,
+            "label_unprinted_next",
+            order_no=row["order_no"],
+            tracking_no=row["tracking_no"],
+            left=len(left) - 1,
         )
 
     def _was_printed(self, shipment_id: int) -> bool:

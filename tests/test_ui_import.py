@@ -356,7 +356,7 @@ def test_a_full_disk_during_commit_imports_nothing_and_commit_can_be_tried_again
     assert run(qtbot, dialog, dialog.preview, PREVIEW)
     monkeypatch.setattr(import_dialog, "connect", nearly_full)
     assert not run(qtbot, dialog, dialog.commit, COMMIT)
-    assert dialog.status.text().startswith("The disk is full: nothing was imported.")
+    assert dialog.status.text().startswith("The disk is full: the import stopped.")
     assert stored_orders(data_dir) == 0
     assert_usable(dialog)
     assert dialog.commit_button.isEnabled()  # the preview stands: try again

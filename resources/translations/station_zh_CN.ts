@@ -471,18 +471,6 @@ station db restore {backup}</translation>
         <translation>无法读取文件：{reason}</translation>
     </message>
     <message>
-        <source>The disk is full: nothing was imported. Free some space, then try again.</source>
-        <translation>磁盘已满：未导入任何数据。请腾出空间后重试。</translation>
-    </message>
-    <message>
-        <source>The data folder cannot be written to: nothing was imported. Check that the disk is not write-protected and this user may write to it.</source>
-        <translation>数据文件夹无法写入：未导入任何数据。请检查磁盘没有写保护，且当前用户有权写入。</translation>
-    </message>
-    <message>
-        <source>The disk reported an error: nothing was imported. Check the disk, then try again.</source>
-        <translation>磁盘报告错误：未导入任何数据。请检查磁盘后重试。</translation>
-    </message>
-    <message>
         <source>The database refused the import: {reason}. Nothing was imported.</source>
         <translation>数据库拒绝了导入：{reason}。未导入任何数据。</translation>
     </message>
@@ -517,6 +505,22 @@ station db restore {backup}</translation>
     <message>
         <source>Mapping saved as {name}.</source>
         <translation>映射已保存为 {name}。</translation>
+    </message>
+    <message>
+        <source>The disk is full: the import stopped. Free some space, then import the file again to finish it (orders already imported stay).</source>
+        <translation>磁盘已满：导入已停止。请腾出空间后再次导入该文件以完成导入（已导入的订单会保留）。</translation>
+    </message>
+    <message>
+        <source>The data folder cannot be written to: the import stopped. Check that the disk is not write-protected and this user may write to it.</source>
+        <translation>数据文件夹无法写入：导入已停止。请检查磁盘是否写保护，以及当前用户是否有写入权限。</translation>
+    </message>
+    <message>
+        <source>Another program kept the database busy: the import stopped. Import the file again in a moment to finish it (orders already imported stay).</source>
+        <translation>数据库正被其他程序占用：导入已停止。请稍后再次导入该文件以完成导入（已导入的订单会保留）。</translation>
+    </message>
+    <message>
+        <source>The disk reported an error: the import stopped. Check the disk, then import the file again to finish it.</source>
+        <translation>磁盘报告错误：导入已停止。请检查磁盘，然后再次导入该文件以完成导入。</translation>
     </message>
     <message>
         <source>Import file</source>
@@ -1515,6 +1519,38 @@ station db restore {backup}</translation>
         <translation>订单 {order_no} 已发货：{carrier} {tracking_no}，{grams} 克。</translation>
     </message>
     <message>
+        <source>Order {order_no} NOT recorded, no label printed: the disk is full. Free some space; the station records it by itself when it can (or scan REWEIGH).</source>
+        <translation>订单 {order_no} 未记录，未打印面单：磁盘已满。请腾出空间；空间恢复后系统会自动记录（也可扫描“重新称重”）。</translation>
+    </message>
+    <message>
+        <source>Order {order_no} NOT recorded, no label printed: the data folder cannot be written to. Check the disk is not write-protected; the station tries again by itself.</source>
+        <translation>订单 {order_no} 未记录，未打印面单：数据文件夹无法写入。请检查磁盘是否写保护；系统会自动重试。</translation>
+    </message>
+    <message>
+        <source>Order {order_no} NOT recorded, no label printed: the disk reported an error. Check the disk or USB drive; the station tries again by itself.</source>
+        <translation>订单 {order_no} 未记录，未打印面单：磁盘报告错误。请检查磁盘或 U 盘；系统会自动重试。</translation>
+    </message>
+    <message>
+        <source>Order {order_no} NOT recorded yet: another program kept the database busy. Leave the parcel; the station tries again by itself.</source>
+        <translation>订单 {order_no} 尚未记录：数据库正被其他程序占用。请勿移动包裹，系统会自动重试。</translation>
+    </message>
+    <message>
+        <source>Not saved: the disk is full. Free some space, then scan again.</source>
+        <translation>未保存：磁盘已满。请腾出空间后再扫描一次。</translation>
+    </message>
+    <message>
+        <source>Not saved: the data folder cannot be written to. Check the disk is not write-protected, then scan again.</source>
+        <translation>未保存：数据文件夹无法写入。请检查磁盘是否写保护，然后再扫描一次。</translation>
+    </message>
+    <message>
+        <source>Not saved: the disk reported an error. Check the disk or USB drive, then scan again.</source>
+        <translation>未保存：磁盘报告错误。请检查磁盘或 U 盘，然后再扫描一次。</translation>
+    </message>
+    <message>
+        <source>Not saved: another program kept the database busy. Scan again in a moment.</source>
+        <translation>未保存：数据库正被其他程序占用。请稍后再扫描一次。</translation>
+    </message>
+    <message>
         <source>Label printed for {tracking_no}.</source>
         <translation>{tracking_no} 的面单已打印。</translation>
     </message>
@@ -1529,6 +1565,14 @@ station db restore {backup}</translation>
     <message>
         <source>No label to reprint yet.</source>
         <translation>还没有可补打的面单。</translation>
+    </message>
+    <message>
+        <source>{count} labels were recorded but NOT printed (orders {orders}). Scan REPRINT to print them one by one, or find them with F3.</source>
+        <translation>有 {count} 张面单已记录但未打印（订单 {orders}）。请扫描“补打”逐张打印，或按 F3 查找。</translation>
+    </message>
+    <message>
+        <source>Printing the label of order {order_no} ({tracking_no}), recorded but never printed. {left} more after it: scan REPRINT again.</source>
+        <translation>正在打印订单 {order_no}（{tracking_no}）已记录但未打印的面单。之后还有 {left} 张：请再次扫描“补打”。</translation>
     </message>
     <message>
         <source>The label for {tracking_no} was already reprinted. A supervisor can reprint it from Search.</source>

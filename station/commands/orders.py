@@ -4,8 +4,13 @@ Prints what happened: orders imported, updated, left alone because they already
 shipped, rows rejected (with line, column and problem), orders flagged for a
 second check and alerts (refund or cancel after shipping).
 
-Exit codes: 0 every row imported, 1 some rows rejected (the good ones are in),
-2 the file, mapping or settings could not be used (nothing imported).
+Exit codes: 0 every row imported, 1 some rows rejected (the good ones are in) or
+the disk refused the writes part-way, 2 the file, mapping or settings could not be
+used (nothing imported), 3 the database stayed busy (another program held it).
+
+The orders are written in short transactions, so a packing bench can record beside
+a long import. An import stopped part-way keeps the orders already written, each
+whole; running the same file again finishes it.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from station.store.salvage import HOLD_KEY, release_restore_hold
 from station.store.users import Action
 from station.sync.config import SYNC_FILE, SyncConfigError
 from station.sync.upstream import check_order
+from station.store.errors import StorageError, StorageProblem, storage_errors
 
-EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
+EXIT_REJECTED, EXIT_UNUSABLE, EXIT_BUSY = 1, 2, 3
 SHOWN_PROBLEMS = 200
 RELEASE_HELP = """\
 An order the replaced database showed shipped after the backup, whose shipment a
@@ -92,7 +98,12 @@ def import_orders(args: argparse.Namespace) -> int:
         plan = plan_orders(db, preview, f"file:{args.file.name}", settings["address.check_words"])
         print(f"{args.file}: {preview.total_rows} rows, {table.encoding}, format {mapping.format}")
         if not args.dry_run:
-            apply_plan(db, plan)
+            with storage_errors():
+                apply_plan(db, plan)
+    except StorageError as exc:
+        print(f"{args.file}: {exc.message} {exc.advice}")
+        print("Orders written before this stay imported: run the same import again to finish it.")
+        return EXIT_BUSY if exc.problem is StorageProblem.BUSY else EXIT_REJECTED
     finally:
         db.close()
     print_plan(plan, dry_run=args.dry_run)

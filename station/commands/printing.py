@@ -1,16 +1,18 @@
-"""`station print`: a sample label to check a printer, or a recorded shipment's label.
+"""`station print`: a sample label to check a printer, a recorded shipment's label, or
+the list of recorded shipments whose label was never printed.
 
 Printing a recorded shipment's label again needs a supervisor, as from the
 window's search: `--as NAME` (PIN from $STATION_PIN, the terminal or stdin) or
 `--technician`; it is audited as a `reprint` naming them.
 
-Exit codes: 0 printed, 1 the printer or label failed (the message says why),
+Exit codes: 0 printed (or listed), 1 the printer or label failed (the message says why),
 2 bad input or not allowed, 4 no such shipment.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,6 +60,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     label.add_argument("--reason", default="", help="why it is printed again (audited)")
     add_actor_options(label, Action.REPRINT)
     label.set_defaults(func=label_command)
+    pending = commands.add_parser(
+        "pending",
+        help="list recorded shipments whose label was never printed",
+        description="List the live shipments whose label was never printed (a crash or "
+        "kill between recording and printing, a failed print), oldest first. The bench "
+        "lists them too when it starts; print each with `station print label ORDER_NO` "
+        "or by scanning CMD-REPRINT at the bench.",
+    )
+    pending.add_argument(
+        "--json", action="store_true", help="one JSON object per line instead of text"
+    )
+    pending.set_defaults(func=pending_command)
 
 
 def test_command(args: argparse.Namespace) -> int:
@@ -132,4 +146,34 @@ def _reprint(
         f"Printed the label of {shipment['order_no']} ({shipment['tracking_no']}){where}; "
         f"printed {count} time(s)."
     )
+    return 0
+
+
+def pending_command(args: argparse.Namespace) -> int:
+    from station.paths import data_dir
+    from station.store.db import DB_FILE, connect
+    from station.store.shipments import unprinted
+
+    db = connect(data_dir(args.data_dir) / DB_FILE)
+    try:
+        rows = unprinted(db)
+    finally:
+        db.close()
+    for row in rows:
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+            continue
+        error = f": {row['label_error']}" if row["label_error"] else ""
+        print(
+            f"{row['order_no']}  {row['carrier']} {row['tracking_no']}  "
+            f"recorded {row['recorded_at']}  label {row['label_status']}{error}"
+        )
+    if not args.json:
+        if rows:
+            print(
+                f"{len(rows)} label(s) not printed: print each with `station print label "
+                "ORDER_NO`, or scan CMD-REPRINT at the bench."
+            )
+        else:
+            print("Every recorded label was printed.")
     return 0

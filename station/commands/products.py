@@ -17,8 +17,8 @@ from station.importers.mapping import PRODUCTS, MappingError, choose_mapping, lo
 from station.importers.products import parse_products
 from station.importers.table import UnreadableFile, read_table
 from station.paths import data_dir
-from station.store.db import DB_FILE, connect, transaction
-from station.store.orders import save_products
+from station.store.db import DB_FILE, connect
+from station.store.orders import save_products_in_batches
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
@@ -53,8 +53,7 @@ def import_products(args: argparse.Namespace) -> int:
     if not args.dry_run:
         db = connect(folder / DB_FILE)
         try:
-            with transaction(db):
-                save_products(db, preview.products)
+            save_products_in_batches(db, preview.products)
         finally:
             db.close()
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")

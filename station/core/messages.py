@@ -62,10 +62,43 @@ TEXTS: dict[str, str] = {
     "tracking_used": "Waybill {code} is already used by order {order_no}. Use another waybill.",
     "pool_empty": "No {carrier} waybill numbers left in the pool. Scan a pre-printed waybill.",
     "recorded": "Order {order_no} shipped: {carrier} {tracking_no}, {grams} g.",
+    "record_disk_full": (
+        "Order {order_no} NOT recorded, no label printed: the disk is full. Free some space; "
+        "the station records it by itself when it can (or scan REWEIGH)."
+    ),
+    "record_read_only": (
+        "Order {order_no} NOT recorded, no label printed: the data folder cannot be written "
+        "to. Check the disk is not write-protected; the station tries again by itself."
+    ),
+    "record_write_failed": (
+        "Order {order_no} NOT recorded, no label printed: the disk reported an error. Check "
+        "the disk or USB drive; the station tries again by itself."
+    ),
+    "record_busy": (
+        "Order {order_no} NOT recorded yet: another program kept the database busy. Leave "
+        "the parcel; the station tries again by itself."
+    ),
+    "save_disk_full": "Not saved: the disk is full. Free some space, then scan again.",
+    "save_read_only": (
+        "Not saved: the data folder cannot be written to. Check the disk is not "
+        "write-protected, then scan again."
+    ),
+    "save_write_failed": (
+        "Not saved: the disk reported an error. Check the disk or USB drive, then scan again."
+    ),
+    "save_busy": "Not saved: another program kept the database busy. Scan again in a moment.",
     "printed": "Label printed for {tracking_no}.",
     "print_failed": "Label for {tracking_no} NOT printed: {reason} Scan REPRINT when fixed.",
     "reprinted": "Label reprinted for {tracking_no} (reprint {count}).",
     "nothing_to_reprint": "No label to reprint yet.",
+    "labels_unprinted": (
+        "{count} labels were recorded but NOT printed (orders {orders}). Scan REPRINT to "
+        "print them one by one, or find them with F3."
+    ),
+    "label_unprinted_next": (
+        "Printing the label of order {order_no} ({tracking_no}), recorded but never "
+        "printed. {left} more after it: scan REPRINT again."
+    ),
     "reprint_needs_supervisor": (
         "The label for {tracking_no} was already reprinted. A supervisor can reprint it "
         "from Search."

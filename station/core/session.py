@@ -4,9 +4,11 @@ Pure state machine, no I/O: the bench looks orders up, reads the scale and
 prints; the session decides what each input means and keeps every scan event.
 
     VERIFY --all lines complete--> WEIGH --weight in tolerance--> TRACKING? --> READY
-                                     |  ^                                 (pool number
-                                     v  | re-weigh                         or scanned
-                              WEIGHT_MISMATCH --supervisor override--> ...  waybill)
+                                     |  ^                               ^  (pool number
+                                     v  | re-weigh                      |   or scanned
+                              WEIGHT_MISMATCH --supervisor override-->  |   waybill)
+                                                                        |      |
+                                                      recording failed  +------+
 
 An order flagged at import (address, duplicate) starts in CONFIRM: its items are
 refused until the packer scans CONFIRM, then it goes on to VERIFY.
@@ -211,6 +213,23 @@ class PackingSession:
         self.weighed_at = None
         self.phase = Phase.WEIGH
         return self._refuse(now, "carrier", "", "no_active_carrier")
+
+    def record_failed(self, now: datetime, out: Outcome) -> Outcome:
+        """Recording was rolled back (disk full, database busy): the parcel stays weighed
+        with its carrier, waiting in TRACKING to be recorded again. A pool number taken
+        in the rolled-back transaction went back to the pool, so it is forgotten; a
+        scanned waybill is kept for the next try. One event per run of equal failures."""
+        if self.phase not in (Phase.TRACKING, Phase.READY):
+            raise RuntimeError(f"record_failed() in phase {self.phase}")
+        if self.tracking_source == "pool":
+            self.tracking_no = ""
+            self.tracking_source = ""
+        self.phase = Phase.TRACKING
+        last = self.events[-1]
+        if (last.kind, last.result, last.detail) == ("record", "failed", out.message.key):
+            return out
+        self.events.append(ScanEvent(now, "record", self.tracking_no, "failed", out.message.key))
+        return out
 
     def use_tracking(self, tracking_no: str, source: str) -> None:
         """Attach the waybill number; `source` is "pool" or "scanned"."""

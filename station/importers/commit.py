@@ -2,8 +2,20 @@
 
 The plan decides, per order: new, update (unshipped), or untouched (shipped);
 its normalised address and flags; and alerts for orders upstream cancelled or
-refunded after they shipped or had their label printed. Applying writes the
-whole plan in one transaction, so an import is all or nothing.
+refunded after they shipped or had their label printed.
+
+Applying writes the plan in batches of whole orders, one short transaction each
+(`station.store.batches`), so that a bench recording beside a long import never
+waits past its busy timeout. What stays all or nothing is each order: its row,
+its lines and its flags are in one transaction, so the bench never sees an order
+without its lines or flags. A killed or failed import keeps the batches already
+committed; importing the same file again finishes it (each batch is idempotent:
+upserts, lines and flags replaced, alerts once). A staged import with one final
+switch was not chosen: the switch would write the same rows and indexes into the
+live tables in one transaction, and that write is what held the lock.
+
+Each batch looks at its orders again inside its transaction: an order the bench
+shipped since the plan is left untouched, and a hold put at the bench is kept.
 """
 
 from __future__ import annotations
@@ -23,9 +35,16 @@ from station.importers.orders import ImportedOrder, OrderPreview
 from station.importers.problems import RowProblem
 from station.store import flags as flag_store
 from station.store import orders as order_store
+from station.store.batches import write_in_batches
 from station.store.crypto import cipher_for
 from station.store.db import transaction
 from station.store.flags import Flag, flag
+from station.store.orders import IMPORT_COLUMNS
+
+# The status columns of an import row; they come before the personal columns, so
+# they keep their place in a sealed row.
+_STATUS = slice(IMPORT_COLUMNS.index("status"), IMPORT_COLUMNS.index("hold_params") + 1)
+assert _STATUS.stop <= IMPORT_COLUMNS.index("recipient_name")
 
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 
@@ -51,6 +70,9 @@ class ImportPlan:
     alerts: list[Flag] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     planned_at: str = ""
+    seen: tuple[object, int] | None = field(default=None, repr=False, compare=False)
+    """The connection that planned and its `PRAGMA data_version` before planning: while
+    it is unchanged, no other connection has written since, and the plan still holds."""
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.orders if p.action == action)
@@ -86,6 +108,7 @@ def plan_orders(
 ) -> ImportPlan:
     """What importing would do; reads the database, writes nothing."""
     plan = ImportPlan(preview, source, problems=list(preview.problems))
+    plan.seen = (db.conn, _data_version(db))
     plan.planned_at = _iso(dt.datetime.now(dt.UTC))
     orders = preview.orders
     addresses = parse_addresses([o.address for o in orders], check_words)
@@ -133,31 +156,95 @@ def plan_orders(
     return plan
 
 
+@dataclass
+class _Progress:
+    """How far an import's batches got, and whether another connection wrote since the
+    plan (from then on every batch looks at its orders again)."""
+
+    seen: tuple[object, int] | None
+    stale: bool = False
+    new: int = 0
+    updated: int = 0
+    shipped_meanwhile: int = 0
+
+
 @gc_paused
 def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
+    """Write the plan in short transactions of whole orders (see the module docstring)."""
     live = [p for p in plan.orders if p.action in ("new", "update")]
-    rows = [_row(p, plan.source, plan.planned_at) for p in live]
-    lines = [
-        (p.order.order_no, number, line.sku, line.name, line.quantity)
-        for p in live
-        for number, line in enumerate(p.order.lines, start=1)
-    ]
-    updated = [p.order.order_no for p in live if p.action == "update"]
+    flags: dict[str, list[Flag]] = {}
+    for f in plan.flags:
+        flags.setdefault(f.order_no.upper(), []).append(f)
+    progress = _Progress(plan.seen)
+
+    def prepare(batch: Sequence[PlannedOrder]) -> list[tuple[PlannedOrder, tuple]]:
+        rows = [_row(p, plan.source, plan.planned_at) for p in batch]
+        return list(zip(batch, order_store.sealed_rows(db, rows), strict=True))
+
+    def write(db: sqlite_utils.Database, batch: list[tuple[PlannedOrder, tuple]]) -> None:
+        _write_batch(db, batch, flags, progress)
+
+    write_in_batches(db, live, prepare, write)
     with transaction(db):
-        order_store.upsert_orders(db, rows, lines, updated)
-        flag_store.replace_flags(db, updated, [])
-        flag_store.add_flags(db, plan.flags)
+        # What the batches left: flags of stored orders paired with imported ones.
+        flag_store.add_flags(db, [f for left in flags.values() for f in left])
         for alert in plan.alerts:
             flag_store.add_alert(db, alert.order_no, alert.kind, alert.detail, alert.text)
     return ImportSummary(
-        imported=plan.count("new"),
-        updated=plan.count("update"),
-        unchanged_shipped=plan.count("shipped"),
+        imported=progress.new,
+        updated=progress.updated,
+        unchanged_shipped=plan.count("shipped") + progress.shipped_meanwhile,
         rejected_rows=plan.rejected_rows,
         flagged=len({f.order_no for f in plan.flags}),
         alerts=len(plan.alerts),
         problems=tuple(plan.problems),
     )
+
+
+def _write_batch(
+    db: sqlite_utils.Database,
+    batch: list[tuple[PlannedOrder, tuple]],
+    flags: dict[str, list[Flag]],
+    progress: _Progress,
+) -> None:
+    """One batch of orders, inside its transaction. When another connection has written
+    since the plan, its orders are looked at again: one shipped meanwhile is left
+    untouched, a hold put meanwhile is kept, and lines and flags are replaced for all
+    (an order planned new may have been stored meanwhile)."""
+    if not progress.stale and progress.seen != (db.conn, _data_version(db)):
+        progress.stale = True
+    now: dict[str, order_store.ExistingOrder] = {}
+    if progress.stale:
+        now = order_store.held_or_shipped(db, [p.order.order_no for p, _ in batch])
+    rows, lines, replaced, batch_flags = [], [], [], []
+    for p, row in batch:
+        key = p.order.order_no.upper()
+        own_flags = flags.pop(key, [])
+        existing = now.get(key)
+        if existing is not None and existing.shipped:
+            progress.shipped_meanwhile += 1
+            continue
+        if existing is not None:
+            status, hold = _status(p.order, existing)
+            row = (*row[: _STATUS.start], status.value, *hold, *row[_STATUS.stop :])
+        rows.append(row)
+        lines += [
+            (p.order.order_no, number, line.sku, line.name, line.quantity)
+            for number, line in enumerate(p.order.lines, start=1)
+        ]
+        if p.action == "new":
+            progress.new += 1
+        else:
+            progress.updated += 1
+        if progress.stale or p.action == "update":
+            replaced.append(p.order.order_no)
+        batch_flags += own_flags
+    order_store.upsert_orders(db, rows, lines, replaced)
+    flag_store.replace_flags(db, replaced, batch_flags)
+
+
+def _data_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA data_version").fetchone()[0]
 
 
 def _status(

@@ -9,6 +9,7 @@ byte-order mark so spreadsheet programs show the Chinese text.
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from reportlab.graphics.barcode.code128 import Code128
@@ -16,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from printers.files import written_whole
 from station.core.handover import Manifest, Parcel
 from station.reporting import cjk_font
 
@@ -38,13 +40,15 @@ _SIGNATURE_H = 40 * mm
 
 
 def write_manifest(manifest: Manifest, path: Path) -> Path:
-    """Write a .pdf or .csv manifest, by the file's suffix."""
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        return write_pdf(manifest, path)
-    if suffix == ".csv":
-        return write_csv(manifest, path)
-    raise ValueError(f"{path.name}: a manifest is written as .pdf or .csv.")
+    """Write a .pdf or .csv manifest, by the file's suffix, whole or not at all (a full
+    disk leaves no empty or cut-short sheet behind)."""
+    writers = {".pdf": write_pdf, ".csv": write_csv}
+    writer = writers.get(path.suffix.lower())
+    if writer is None:
+        raise ValueError(f"{path.name}: a manifest is written as .pdf or .csv.")
+    with written_whole(path) as temporary:
+        writer(manifest, temporary)
+    return path
 
 
 def write_csv(manifest: Manifest, path: Path) -> Path:
@@ -77,7 +81,9 @@ def write_pdf(manifest: Manifest, path: Path) -> Path:
     width, height = A4
     per_page = _COLUMNS * int((height - _HEADER - _FOOTER - _MARGIN) // _ROW_H)
     pages = _page_count(manifest.count, per_page, height)
-    canvas = Canvas(str(path), pagesize=A4)
+    # Built in memory, then written: reportlab leaves its file open when a write fails.
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
     canvas.setTitle(f"交接单 {manifest.carrier} {manifest.title}")
     column_w = (width - 2 * _MARGIN) / _COLUMNS
     for page in range(pages):
@@ -93,6 +99,7 @@ def write_pdf(manifest: Manifest, path: Path) -> Path:
             _signature(canvas, manifest, font, height - _HEADER - used_rows * _ROW_H - 8 * mm)
         canvas.showPage()
     canvas.save()
+    path.write_bytes(buffer.getvalue())
     return path
 
 

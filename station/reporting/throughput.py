@@ -8,6 +8,7 @@ or one `carrier` (parcels, weight and order value).
 from __future__ import annotations
 
 import csv
+import io
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from printers.files import written_whole
 from station.reporting import cjk_font
 from station.store.reports import Dashboard, Figures
 
@@ -46,12 +48,14 @@ CSV_COLUMNS = (
 
 
 def write_throughput(report: Dashboard, path: Path) -> Path:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return write_csv(report, path)
-    if suffix == ".pdf":
-        return write_pdf(report, path)
-    raise ValueError(f"{path.name}: the throughput report is written as .csv or .pdf.")
+    """Write the report as .csv or .pdf, by the file's suffix, whole or not at all."""
+    writers = {".csv": write_csv, ".pdf": write_pdf}
+    writer = writers.get(path.suffix.lower())
+    if writer is None:
+        raise ValueError(f"{path.name}: the throughput report is written as .csv or .pdf.")
+    with written_whole(path) as temporary:
+        writer(report, temporary)
+    return path
 
 
 def figure_row(scope: str, f: Figures) -> dict[str, object]:
@@ -121,7 +125,9 @@ def write_pdf(report: Dashboard, path: Path) -> Path:
     font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=15, leading=20)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), title=_title(report))
+    # Built in memory, then written: reportlab leaves its file open when a write fails.
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=_title(report))
     story = [Paragraph(_title(report), title), Spacer(1, 4 * mm), _hour_chart(report, font)]
     for heading, figures in (
         ("合计 Total", [report.total]),
@@ -135,6 +141,7 @@ def write_pdf(report: Dashboard, path: Path) -> Path:
         _carrier_table(report, font),
     ]
     doc.build(story)
+    path.write_bytes(buffer.getvalue())
     return path
 
 

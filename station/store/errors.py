@@ -1,8 +1,9 @@
 """Storage errors the environment causes, in plain words with what to do.
 
-A full disk, a read-only folder or a damaged database file is not a bug: the
-packer is told what happened and what to do, and nothing half-written is left
-behind (every write is one transaction).
+A full disk, a read-only folder, a database another process kept busy past the
+busy timeout or a damaged database file is not a bug: the packer is told what
+happened and what to do, and nothing half-written is left behind (every write is
+one transaction).
 """
 
 from __future__ import annotations
@@ -11,23 +12,36 @@ import errno
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 
 # Primary SQLite result codes (https://www.sqlite.org/rescode.html); extended codes
 # such as SQLITE_READONLY_DBMOVED keep the primary code in their low byte.
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
 SQLITE_READONLY = 8
 SQLITE_IOERR = 10
 SQLITE_FULL = 13
 SQLITE_CANTOPEN = 14
 
 
+class StorageProblem(StrEnum):
+    """What kept a write out of the database; each has its own words at the bench."""
+
+    DISK_FULL = "disk_full"
+    READ_ONLY = "read_only"
+    WRITE_FAILED = "write_failed"
+    BUSY = "busy"
+
+
 class StorageError(RuntimeError):
     """The disk refused a write. `message` says what happened, `advice` what to do."""
 
-    def __init__(self, message: str, advice: str):
+    def __init__(self, message: str, advice: str, problem: StorageProblem):
         super().__init__(f"{message} {advice}")
         self.message = message
         self.advice = advice
+        self.problem = problem
 
 
 class DatabaseDamaged(RuntimeError):
@@ -45,15 +59,24 @@ class DatabaseDamaged(RuntimeError):
 DISK_FULL = StorageError(
     "The disk is full: nothing was saved.",
     "Free some space (empty the recycle bin, delete old files) and try again.",
+    StorageProblem.DISK_FULL,
 )
 READ_ONLY = StorageError(
     "The data folder cannot be written to: nothing was saved.",
     "Check that the disk is not write-protected and that this user may write to the "
     "data folder, then start the station again.",
+    StorageProblem.READ_ONLY,
 )
 WRITE_FAILED = StorageError(
     "The disk reported an error while saving: nothing was saved.",
     "Check the disk or USB drive is connected and healthy, then try again.",
+    StorageProblem.WRITE_FAILED,
+)
+BUSY = StorageError(
+    "Another program kept the database busy: nothing was saved.",
+    "Try again in a moment. If it keeps happening, stop other station commands "
+    "working on this data folder.",
+    StorageProblem.BUSY,
 )
 
 _SQLITE_CODES = {
@@ -61,6 +84,8 @@ _SQLITE_CODES = {
     SQLITE_READONLY: READ_ONLY,
     SQLITE_CANTOPEN: READ_ONLY,
     SQLITE_IOERR: WRITE_FAILED,
+    SQLITE_BUSY: BUSY,
+    SQLITE_LOCKED: BUSY,
 }
 _ERRNOS = {
     errno.ENOSPC: DISK_FULL,
@@ -118,4 +143,4 @@ def storage_errors() -> Iterator[None]:
 
 def _copy(template: StorageError) -> StorageError:
     """A fresh exception each time, so tracebacks never chain onto a shared instance."""
-    return StorageError(template.message, template.advice)
+    return StorageError(template.message, template.advice, template.problem)

@@ -544,6 +544,15 @@ def _delivery_sent_at(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE deliveries SET sent_at = started_at WHERE in_doubt = 1")
 
 
+def _unprinted_labels_index(db: sqlite_utils.Database) -> None:
+    """The few live shipments whose label was never printed, listed at every start
+    (shipments.unprinted): a small partial index instead of a scan of every shipment."""
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS shipments_unprinted ON shipments(id) "
+        "WHERE print_count = 0 AND voided_at IS NULL"
+    )
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -561,4 +570,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _audit_chain,
     _sealed_buyer_notes,
     _delivery_sent_at,
+    _unprinted_labels_index,
 )

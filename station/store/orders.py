@@ -16,6 +16,7 @@ from station.core.model import (
     ShippedInfo,
 )
 from station.core.problem_texts import Text, from_stored, stored
+from station.store.batches import write_in_batches
 from station.store.crypto import (
     NOTE_COLUMN,
     PERSONAL_COLUMNS,
@@ -184,6 +185,14 @@ def save_products(db: sqlite_utils.Database, products: Iterable[Product]) -> int
     return count
 
 
+def save_products_in_batches(db: sqlite_utils.Database, products: Sequence[Product]) -> int:
+    """`save_products` in short transactions (`station.store.batches`), each product whole
+    with its barcodes, so that a bench recording beside a large catalogue import never
+    waits long. Returns how many were saved."""
+    write_in_batches(db, products, lambda batch: batch, save_products)
+    return len(products)
+
+
 def save_order(
     db: sqlite_utils.Database,
     order_no: str,
@@ -306,6 +315,40 @@ def existing_orders(
     return found
 
 
+def held_or_shipped(
+    db: sqlite_utils.Database, order_nos: Sequence[str]
+) -> dict[str, ExistingOrder]:
+    """Those of `order_nos` that are on hold or shipped now, keyed by upper-case order
+    number: what an import must look at again when the bench may have held or
+    shipped orders since its plan. Narrower than `existing_orders`, so quick enough
+    to run inside every batch of a large import."""
+    found: dict[str, ExistingOrder] = {}
+    for start in range(0, len(order_nos), _CHUNK):
+        chunk = order_nos[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for order_no, status, reason, key, params in db.execute(
+            f"""SELECT order_no, status, hold_reason, hold_key, hold_params FROM orders
+                WHERE order_no IN ({marks}) AND status IN ('hold', 'shipped')""",
+            chunk,
+        ).fetchall():
+            found[order_no.upper()] = ExistingOrder(
+                order_no, OrderStatus(status), reason, None, False, key, params
+            )
+        for (order_no,) in db.execute(
+            f"SELECT order_no FROM shipments WHERE voided_at IS NULL AND order_no IN ({marks})",
+            chunk,
+        ).fetchall():
+            held = found.get(order_no.upper())
+            found[order_no.upper()] = ExistingOrder(
+                order_no,
+                held.status if held else OrderStatus.SHIPPED,
+                held.hold_reason if held else "",
+                "?",
+                False,
+            )
+    return found
+
+
 def orders_with_payment(
     db: sqlite_utils.Database, payment_nos: Sequence[str]
 ) -> list[tuple[str, str, str]]:
@@ -371,17 +414,22 @@ IMPORT_COLUMNS = (
 )
 
 
+def sealed_rows(db: sqlite_utils.Database, rows: Sequence[Sequence[object]]) -> list[tuple]:
+    """Import rows (values in `IMPORT_COLUMNS` order) ready for `upsert_orders`: personal
+    columns encrypted, search columns and time stamps added. Needs no transaction, so an
+    import does this work while the write lock is free for others."""
+    return _sealed(db, rows, now_utc())
+
+
 def upsert_orders(
     db: sqlite_utils.Database,
-    rows: Sequence[Sequence[object]],
+    sealed: Sequence[Sequence[object]],
     lines: Sequence[tuple[str, int, str, str, int]],
     updated: Sequence[str],
 ) -> None:
-    """Insert or update many orders (values in `IMPORT_COLUMNS` order) and replace
-    their lines; `updated` names the orders that were already stored (only theirs
-    have old lines to delete). The caller has left shipped orders out. Call inside a
-    transaction."""
-    stamp = now_utc()
+    """Insert or update many orders (rows from `sealed_rows`) and replace their lines;
+    `updated` names the orders that were already stored (only theirs have old lines to
+    delete). The caller has left shipped orders out. Call inside a transaction."""
     searchable = ("phone_last4", "name_index")
     columns = ", ".join((*IMPORT_COLUMNS, *searchable, "created_at", "updated_at"))
     marks = ", ".join("?" * (len(IMPORT_COLUMNS) + 4))
@@ -391,7 +439,7 @@ def upsert_orders(
     db.conn.executemany(
         f"INSERT INTO orders ({columns}) VALUES ({marks}) "
         f"ON CONFLICT(order_no) DO UPDATE SET {updates}",
-        _sealed(db, rows, stamp),
+        sealed,
     )
     db.conn.executemany("DELETE FROM order_lines WHERE order_no = ?", [(n,) for n in updated])
     db.conn.executemany(

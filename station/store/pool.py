@@ -6,11 +6,12 @@ crash either keeps both or neither: no number is lost, none is used twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import sqlite_utils
 
-from station.store.db import now_utc, transaction
+from station.store.batches import write_in_batches
+from station.store.db import now_utc
 
 
 def claim_number(db: sqlite_utils.Database, carrier: str) -> str | None:
@@ -33,16 +34,24 @@ def free_count(db: sqlite_utils.Database, carrier: str) -> int:
 
 
 def add_numbers(db: sqlite_utils.Database, carrier: str, numbers: Iterable[str]) -> int:
-    """Add numbers to the pool; numbers already known are left as they are."""
+    """Add numbers to the pool; numbers already known are left as they are. Returns how
+    many were new. Written in short transactions (`station.store.batches`), so that a
+    bench recording beside a large pool import never waits long; run again, an
+    interrupted import adds what is missing."""
     stamp = now_utc()
-    with transaction(db):
-        before = db.execute("SELECT count(*) FROM tracking_pool").fetchone()[0]
-        db.conn.executemany(
+    rows = [(n.strip().upper(), carrier, stamp) for n in numbers if n.strip()]
+    added = 0
+
+    def write(db: sqlite_utils.Database, batch: Sequence[tuple[str, str, str]]) -> None:
+        nonlocal added
+        added += db.conn.executemany(
             "INSERT OR IGNORE INTO tracking_pool (tracking_no, carrier, imported_at) "
             "VALUES (?, ?, ?)",
-            [(n.strip().upper(), carrier, stamp) for n in numbers if n.strip()],
-        )
-        return db.execute("SELECT count(*) FROM tracking_pool").fetchone()[0] - before
+            batch,
+        ).rowcount
+
+    write_in_batches(db, rows, lambda batch: batch, write)
+    return added
 
 
 def is_used(db: sqlite_utils.Database, tracking_no: str) -> str | None:

@@ -228,9 +228,32 @@ def mark_print_failed(db: sqlite_utils.Database, shipment_id: int, reason: str) 
         )
 
 
+def unprinted(
+    db: sqlite_utils.Database, up_to: int | None = None, limit: int | None = None
+) -> list[dict]:
+    """Live shipments whose label was never printed, oldest first (up to shipment id
+    `up_to`). A shipment is recorded with its label "pending" in the same transaction,
+    and only a finished print marks it printed, so a crash or a kill between the two,
+    or a failed print, leaves it here until its label is printed or it is voided."""
+    return list(
+        db.query(
+            """SELECT id, order_no, carrier, tracking_no, weight_g, recorded_at,
+                      label_status, label_error FROM shipments
+               WHERE voided_at IS NULL AND print_count = 0 AND id <= ?
+               ORDER BY id LIMIT ?""",
+            [up_to if up_to is not None else 2**62, limit if limit is not None else -1],
+        )
+    )
+
+
 def shipment_row(db: sqlite_utils.Database, shipment_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM shipments WHERE id = ?", [shipment_id]))
     return rows[0] if rows else None
+
+
+def newest_id(db: sqlite_utils.Database) -> int | None:
+    """The id of the newest shipment of any station, voided or not; None when none."""
+    return db.execute("SELECT max(id) FROM shipments").fetchone()[0]
 
 
 def last_shipment_id(db: sqlite_utils.Database, station: str) -> int | None:

@@ -68,10 +68,10 @@ from station.importers.products import ProductPreview, parse_products
 from station.importers.table import Table, UnreadableFile, read_table
 from station.runner import Runner, SyncRunner
 from station.settings import Settings, SettingsError
-from station.store.db import connect, transaction
-from station.store.errors import DISK_FULL, READ_ONLY, storage_error
+from station.store.db import connect
+from station.store.errors import StorageProblem, storage_error
 from station.store.flags import Flag
-from station.store.orders import save_products
+from station.store.orders import save_products_in_batches
 from station.ui.import_model import (
     RowsModel,
     flags_by_order,
@@ -448,19 +448,26 @@ class ImportDialog(QDialog):
         elif isinstance(exc, MappingError):
             self._columns_missing(exc)
         elif (disk := storage_error(exc)) is not None:
-            if disk.message == DISK_FULL.message:
+            # Imports write in short transactions: what was written before stays.
+            if disk.problem is StorageProblem.DISK_FULL:
                 text = self.tr(
-                    "The disk is full: nothing was imported. Free some space, then try again."
+                    "The disk is full: the import stopped. Free some space, then import "
+                    "the file again to finish it (orders already imported stay)."
                 )
-            elif disk.message == READ_ONLY.message:
+            elif disk.problem is StorageProblem.READ_ONLY:
                 text = self.tr(
-                    "The data folder cannot be written to: nothing was imported. Check that "
+                    "The data folder cannot be written to: the import stopped. Check that "
                     "the disk is not write-protected and this user may write to it."
+                )
+            elif disk.problem is StorageProblem.BUSY:
+                text = self.tr(
+                    "Another program kept the database busy: the import stopped. Import the "
+                    "file again in a moment to finish it (orders already imported stay)."
                 )
             else:
                 text = self.tr(
-                    "The disk reported an error: nothing was imported. Check the disk, "
-                    "then try again."
+                    "The disk reported an error: the import stopped. Check the disk, then "
+                    "import the file again to finish it."
                 )
             log.warning("import step failed: %s", exc)
             self._say(text)
@@ -708,8 +715,8 @@ def import_orders(
 
 
 def import_products(open_db: OpenDb, preview: ProductPreview) -> int:
-    with open_db() as db, transaction(db):
-        return save_products(db, preview.products)
+    with open_db() as db:
+        return save_products_in_batches(db, preview.products)
 
 
 def _table_view(model: RowsModel, widths: tuple[int, ...]) -> QTableView:
