@@ -26,12 +26,12 @@ from station.importers.table import UnreadableFile, read_table
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store.db import DB_FILE, connect
+from station.store.errors import StorageError, StorageProblem, storage_errors
 from station.store.orders import find_order
 from station.store.salvage import HOLD_KEY, release_restore_hold
 from station.store.users import Action
 from station.sync.config import SYNC_FILE, SyncConfigError
 from station.sync.upstream import check_order
-from station.store.errors import StorageError, StorageProblem, storage_errors
 
 EXIT_REJECTED, EXIT_UNUSABLE, EXIT_BUSY = 1, 2, 3
 SHOWN_PROBLEMS = 200
