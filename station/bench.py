@@ -155,6 +155,8 @@ class Bench:
         result = None
         if session is not None and session.phase is Phase.WEIGH:
             result = self._try_weigh(session)
+        elif session is not None and session.phase is Phase.WEIGHT_MISMATCH:
+            result = self._weighed_again(session)
         if result is None:
             self.listener.bench_changed()
         else:
@@ -254,6 +256,14 @@ class Bench:
             return self._try_weigh(session) or result
         return result
 
+    def _weighed_again(self, session: PackingSession) -> Outcome | None:
+        """After a refused weight, a fresh stable weight once the scale went back to
+        zero (the parcel taken off and put back) is a re-weigh."""
+        if self.gate.take(self.clock()) is None:
+            return None
+        session.reweigh(self.wall())
+        return self._try_weigh(session)
+
     def _try_weigh(self, session: PackingSession) -> Outcome | None:
         """In the weigh phase: weigh with the scale's fresh stable reading, if it has one."""
         grams = self.gate.take(self.clock())
@@ -261,6 +271,7 @@ class Bench:
             return None if self.gate.connected else outcome(Tone.ERROR, "scale_down")
         result = session.weigh(grams, self.wall())
         if session.phase is Phase.WEIGHT_MISMATCH:
+            self.gate.require_empty()
             return result
         return self._after_weight(session) or result
 

@@ -334,3 +334,23 @@ def test_a_voided_preprinted_waybill_is_refused_when_scanned_again(bench: Bench)
     assert refused.message.key == "tracking_used"
     assert refused.message.params["order_no"] == first
     assert bench.session is not None
+
+
+def test_parcel_taken_off_and_put_back_after_a_wrong_weight_is_a_reweigh(bench: Bench) -> None:
+    """After a refused weight, a fresh stable weight once the scale went back to zero is
+    weighed again; the same parcel nudged is not (the message names REWEIGH)."""
+    order_no = open_order(bench.db)
+    bench.scan(order_no)
+    scan_all_items(bench, order_no)
+    expected = bench.session.expected_grams
+    put(bench, expected + 900)
+    assert bench.recorder.keys[-1] == "weight_mismatch"
+    assert "REWEIGH" in bench.message.message.english()
+    put(bench, expected + 880)
+    assert bench.session.phase is Phase.WEIGHT_MISMATCH
+    put(bench, 0)
+    assert bench.session.phase is Phase.WEIGHT_MISMATCH
+    put(bench, expected + 3)
+    assert bench.session is None
+    assert bench.last.weight_g == expected + 3
+    assert bench.recorder.keys[-2:] == ["recorded", "printed"]

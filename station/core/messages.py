@@ -48,7 +48,8 @@ TEXTS: dict[str, str] = {
     "weight_unchecked": "Weight {grams} g recorded; no expected weight is known for these items.",
     "weight_mismatch": (
         "Weight {grams} g is outside {low}-{high} g (expected {expected} g). "
-        "Check the items, then re-weigh or ask a supervisor."
+        "Check the items, then take the parcel off the scale and put it back (or scan "
+        "REWEIGH), or ask a supervisor to scan OVERRIDE."
     ),
     "weight_reweigh": "Take the parcel off the scale and put it back.",
     "scale_down": "Scale disconnected: no weight can be recorded until it is back.",
