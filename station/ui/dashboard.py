@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.store.reports import Dashboard, Figures, Period, dashboard
+from station.ui.tables import fit_columns
 
 _TODAY, _YESTERDAY, _WEEK, _CUSTOM = range(4)
 
@@ -72,7 +73,7 @@ class DashboardWidget(QWidget):
         self.summary.setWordWrap(True)
         self.queue = QLabel(objectName="dashboardQueue")
         self.chart = pg.PlotWidget(background="w")
-        self.chart.setMinimumHeight(180)
+        self.chart.setMinimumHeight(120)
         self.chart.setLabel("left", self.tr("Parcels"))
         self.chart.setMouseEnabled(x=False, y=False)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush="#2f6fb0")
@@ -90,6 +91,7 @@ class DashboardWidget(QWidget):
                 self.tr("Cost / value"),
             ]
         )
+        fit_columns(self.carriers)
         tabs = QTabWidget()
         tabs.addTab(self.stations, self.tr("Per &station"))
         tabs.addTab(self.packers, self.tr("Per &packer"))
@@ -104,7 +106,7 @@ class DashboardWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.summary)
-        layout.addWidget(self.chart)
+        layout.addWidget(self.chart, 1)
         layout.addWidget(tabs, 1)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
@@ -128,6 +130,7 @@ class DashboardWidget(QWidget):
             ]
         )
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fit_columns(table)
         return table
 
     def set_refresh_seconds(self, seconds: int) -> None:
