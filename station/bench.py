@@ -175,13 +175,9 @@ class Bench:
         session = self.session
         if session is None or session.phase not in (Phase.VERIFY, Phase.WEIGHT_MISMATCH):
             return self._tell(outcome(Tone.WARN, "override_nothing"))
-        try:
-            user = check_pin(self.db, pin, Role.SUPERVISOR)
-        except PinLocked as locked:
-            until = f"{locked.until.astimezone():%H:%M}"
-            return self._tell(outcome(Tone.ERROR, "pin_locked", until=until))
-        if user is None:
-            return self._tell(outcome(Tone.ERROR, "override_denied"))
+        user = self._supervisor(pin)
+        if isinstance(user, Outcome):
+            return self._tell(user)
         now = self.wall()
         if session.phase is Phase.VERIFY:
             result = session.override_line(now, user.name, reason)
@@ -192,6 +188,21 @@ class Bench:
         result = session.override_weight(now, user.name, reason)
         self._audit_override(session, user)
         return self._tell(self._after_weight(session) or result)
+
+    def override_pin_refusal(self, pin: str) -> Outcome | None:
+        """A PIN checked as soon as it is typed, before any reason is asked for:
+        the refusal (told now), or None when it is a supervisor's."""
+        user = self._supervisor(pin)
+        return self._tell(user) if isinstance(user, Outcome) else None
+
+    def _supervisor(self, pin: str) -> User | Outcome:
+        """The supervisor whose PIN this is, or why not."""
+        try:
+            user = check_pin(self.db, pin, Role.SUPERVISOR)
+        except PinLocked as locked:
+            until = f"{locked.until.astimezone():%H:%M}"
+            return outcome(Tone.ERROR, "pin_locked", until=until)
+        return outcome(Tone.ERROR, "override_denied") if user is None else user
 
     def _audit_override(self, session: PackingSession, user: User) -> None:
         done = session.overrides[-1]
@@ -424,6 +435,13 @@ class Bench:
             if self.last is None:
                 return outcome(Tone.WARN, "nothing_to_reprint")
             last = self.last
+            if session is not None:  # its label would go on this order's parcel
+                return outcome(
+                    Tone.ERROR,
+                    "reprint_busy",
+                    order_no=session.order.order_no,
+                    last_order_no=last.order.order_no,
+                )
             reprint = self._was_printed(last.shipment_id)
             if reprint and not search.allow_packer_reprint(
                 self.db, last.shipment_id, self.packer, self.station

@@ -67,6 +67,10 @@ TEXTS: dict[str, str] = {
     "print_failed": "Label for {tracking_no} NOT printed: {reason} Scan REPRINT when fixed.",
     "reprinted": "Label reprinted for {tracking_no} (reprint {count}).",
     "nothing_to_reprint": "No label to reprint yet.",
+    "reprint_busy": (
+        "Order {order_no} is open: no label reprinted (it would be order {last_order_no}'s). "
+        "Finish or CANCEL this order first, then scan REPRINT."
+    ),
     "reprint_needs_supervisor": (
         "The label for {tracking_no} was already reprinted. A supervisor can reprint it "
         "from Search."
