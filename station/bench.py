@@ -30,6 +30,7 @@ from station.core.problem_texts import Shown, Text
 from station.core.reading import Reading, ScaleLink
 from station.core.routing import NoActiveCarrier, Router, RulesError
 from station.core.session import PackingSession, Phase, ScanEvent
+from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
@@ -261,8 +262,10 @@ class Bench:
                 return session.note_refusal(now, "order", code, busy)
         if session.phase is Phase.WEIGHT_MISMATCH:
             return session.note_refusal(now, "item", code, outcome(Tone.ERROR, "override_needed"))
-        known = in_order or order_store.find_product(self.db, code) is not None
-        result = session.scan_item(code, now, known_product=known)
+        product = None if in_order else order_store.find_product(self.db, code)
+        known = in_order or product is not None
+        name = product.name if product is not None else ""
+        result = session.scan_item(code, now, known_product=known, product_name=name)
         if result.tone is Tone.DONE:
             return self._try_weigh(session) or result
         return result
@@ -518,7 +521,7 @@ def _refusal(order: Order) -> Outcome | None:
             Tone.ERROR,
             "order_shipped",
             order_no=order.order_no,
-            when=info.recorded_at if info else "?",
+            when=local_time(info.recorded_at) if info else "?",
             packer=info.packer if info else "?",
             station=info.station if info else "?",
             carrier=info.carrier if info else "?",

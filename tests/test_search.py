@@ -94,6 +94,7 @@ def test_the_dialog_reprints_and_voids_only_with_a_supervisor_pin(
     assert (entry.actor, entry.reason) == ("wang", "label torn")
     assert not dialog.void_selected("1111", "damaged", repack=True)
     assert dialog.void_selected("2222", "damaged", repack=True)
+    assert "voided" in dialog.status.text() and made[0].order_no in dialog.status.text()
     assert dialog.results[0].voided and "voided" in dialog.table.item(0, 9).text()
 
 

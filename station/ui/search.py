@@ -252,12 +252,16 @@ class SearchDialog(QDialog):
         except (VoidError, ValueError) as exc:
             self.status.setText(str(exc))
             return False
-        self.status.setText(
-            self.tr("{tracking_no} voided; its waybill number will not be used again.").format(
-                tracking_no=found.tracking_no
-            )
-        )
         self.search(self.query_edit.text() or found.tracking_no)
+        done = self.tr("{tracking_no} voided; its waybill number will not be used again.")
+        then = (
+            self.tr("Order {order_no} is open again: pack it anew.")
+            if repack
+            else self.tr("Order {order_no} stays shipped: no new parcel.")
+        )
+        self.status.setText(
+            " ".join((done, then)).format(tracking_no=found.tracking_no, order_no=found.order_no)
+        )
         return True
 
     def _prompt(self, title: str, with_repack: bool) -> dict[str, Any] | None:
