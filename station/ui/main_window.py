@@ -227,6 +227,7 @@ class BenchWindow(QMainWindow):
             ScaleLink.SILENT: self.tr("silent"),
             ScaleLink.BAD_DATA: self.tr("bad data"),
             ScaleLink.DISCONNECTED: self.tr("disconnected"),
+            ScaleLink.NOT_SET: self.tr("not set"),
         }
         self.scale_status.setText(self.tr("Scale: {state}").format(state=names[link]))
         self.scale_status.setProperty("ok", link is ScaleLink.CONNECTED)

@@ -128,7 +128,10 @@ class StationTools(QObject):
             dialog.setWindowTitle(self.tr("Dashboard"))
             dialog.resize(fitted(self.window, 1100, 750))
             widget = DashboardWidget(
-                self.data_dir / DB_FILE, dialog, self.settings["dashboard.refresh_seconds"]
+                self.data_dir / DB_FILE,
+                dialog,
+                self.settings["dashboard.refresh_seconds"],
+                sync_folder=self.settings.path.parent if self.settings.path else None,
             )
             QVBoxLayout(dialog).addWidget(widget)
             self.dashboard, self.dashboard_widget = dialog, widget
