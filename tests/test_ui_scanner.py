@@ -220,3 +220,12 @@ def test_slow_typing_in_a_dialog_is_never_a_scan(qtbot, dialog, detector):
     QTest.keyClick(dialog.button, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 60)
     qtbot.wait(100)
     assert detector.scans == []
+
+
+def test_a_key_that_is_no_part_of_a_scan_ends_the_burst_as_a_scan(qtbot, form, detector):
+    """An arrow or F-key pressed right after a scanner's burst (no suffix) does not turn
+    the burst into typing."""
+    type_text(form, "WX2026-0002", 1)
+    QTest.keyClick(form, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier, 1)
+    assert detector.scans == ["WX2026-0002"]
+    assert form.text() == ""

@@ -155,7 +155,9 @@ class ScanDetector(QObject):
             return False
         text = _scan_char(event)
         if not text or (text == " " and not self._held):
-            self._replay()
+            # A key that is no part of a scan ends the burst: a scan if it was one
+            # (replayed to the bench screen, its letters would be lost), else typing.
+            self._finish()
             return False
         self._hold(_Held(receiver, event.clone(), text, event.key()))
         return True
@@ -202,6 +204,8 @@ class ScanDetector(QObject):
     def _finish(self) -> None:
         """End a burst: a scan when it was long and fast enough (any pace where
         nothing reads typing), else typing."""
+        if not self._held:
+            return
         presses = sum(1 for h in self._held if h.text)
         if presses > 1 and len(self.pending) >= self.min_length:
             self._emit_scan()
