@@ -35,6 +35,7 @@ from station.core.handover import Handover, Unexpected
 from station.reporting.manifest import write_manifest
 from station.store import catalogue
 from station.store import handover as store
+from station.ui.screen_fit import fitted
 from station.ui.texts import TONE_COLOURS, message_text
 
 
@@ -114,6 +115,7 @@ class HandoverDialog(QDialog):
         layout.addLayout(lists, 1)
         layout.addWidget(self.finish_button)
         layout.addWidget(self.manifest_button)
+        self.resize(fitted(self, 1200, 650))  # three lists of waybill and order numbers
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._finish_clicked)
         QShortcut(QKeySequence.StandardKey.Delete, self, activated=self._take_out_selected)
         self.carrier_box.setFocus()
