@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import random
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QLineEdit, QMainWindow, QVBoxLayout, QWidget
 
+from station.core.model import Contact, Product
+from station.settings import Settings
+from station.store.db import DB_FILE, connect
+from station.store.orders import NewLine, save_order, save_products
+from station.ui.app import build_station
 from station.ui.scanner import ScanDetector
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-"
@@ -121,3 +127,39 @@ def test_bursts_into_a_dialog_text_field_survive_a_busy_gui(qtbot, detector):
     qtbot.waitUntil(lambda: len(detector.scans) >= len(wanted), timeout=2000)
     assert detector.scans == wanted
     assert field.text() == ""
+
+
+def test_the_bench_window_registers_every_order_scan_while_busy(
+    qtbot, qapp, data_dir: Path, settings: Settings
+):
+    """The real bench (demo scale panel, dashboard open and refreshing every second):
+    order and CANCEL scans at scanner speed while the GUI thread stalls now and then;
+    every order scan starts its order, none is lost or split."""
+    db = connect(data_dir / DB_FILE)
+    save_products(db, [Product("CUP-500", "保温杯 500ml", ("6900000000021",), weight_g=410)])
+    who = Contact("张三丰", "13812345678", "浙江省杭州市西湖区文三路 1 号", "浙江省", "杭州市")
+    numbers = [f"WX2026{n:08d}" for n in range(60)]
+    for number in numbers:
+        save_order(db, number, who, [NewLine("CUP-500", "保温杯 500ml", 1)], carrier="ZTO")
+    db.close()
+    chosen = settings.with_values(station__language="en", dashboard__refresh_seconds=1)
+    station = build_station(qapp, data_dir, chosen, demo=True, sound_backend=lambda path: None)
+    heard: list[str] = []
+    station.window.feedback.connect(lambda result: heard.append(result.message.key))
+    try:
+        station.window.resize(1366, 768)
+        station.window.show()
+        qtbot.waitExposed(station.window)
+        station.tools.show_dashboard()
+        station.window.activateWindow()
+        station.window.setFocus()
+        rng = random.Random(6)
+        busy = BusyThread(rng, 300, (450, 520))
+        busy.start()
+        codes_typed = [code for number in numbers for code in (number, "CMD-CANCEL")]
+        type_bursts(station.window, rng, codes_typed)
+        busy.stop()
+        qtbot.waitUntil(lambda: len(heard) >= len(codes_typed), timeout=5000)
+    finally:
+        station.stop()
+    assert heard == ["order_started", "cancelled"] * len(numbers)
