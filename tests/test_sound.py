@@ -4,6 +4,8 @@ here to ALSA's "null" device (real libasound, real WAV files, no sound card)."""
 from __future__ import annotations
 
 import ctypes.util
+import logging
+import time
 import wave
 from pathlib import Path
 
@@ -35,3 +37,16 @@ def test_a_missing_device_or_a_file_that_is_no_wav_is_an_error(tmp_path: Path) -
     noise.write_bytes(b"not a wave file at all")
     with pytest.raises(wave.Error, match="RIFF"):
         AlsaSound("null").play(noise)
+
+
+def test_a_pc_without_a_sound_device_is_told_once_not_at_every_scan(caplog) -> None:
+    player = AlsaSound("no-such-device")
+    with caplog.at_level(logging.DEBUG, logger="station.devices.alsa_sound"):
+        for _ in range(3):
+            seen = len(caplog.records)
+            player(tone_file(Tone.ERROR))
+            deadline = time.monotonic() + 5
+            while len(caplog.records) == seen and time.monotonic() < deadline:
+                time.sleep(0.01)
+    levels = [r.levelno for r in caplog.records]
+    assert levels == [logging.WARNING, logging.DEBUG, logging.DEBUG]

@@ -37,6 +37,7 @@ class AlsaSound:
         self.device = device
         self._waiting: queue.SimpleQueue[Path] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
+        self._failed_before = False
 
     def __call__(self, path: Path) -> None:
         self._waiting.put(path)
@@ -86,16 +87,31 @@ class AlsaSound:
             try:
                 self.play(path)
             except (OSError, wave.Error, EOFError) as exc:
-                log.warning("cannot play %s: %s", path, exc)
+                # Said once: a PC without a sound device would say it at every scan.
+                level = logging.DEBUG if self._failed_before else logging.WARNING
+                log.log(level, "cannot play %s: %s", path, exc)
+                self._failed_before = True
 
     def _check(self, code: int, what: str) -> None:
         if code < 0:
             raise AlsaError(f"{what}: {self.lib.snd_strerror(code).decode(errors='replace')}")
 
 
+# libasound's error handler: void (const char *file, int line, const char *function,
+# int err, const char *fmt, ...). Ours says nothing (the errors are raised and logged
+# here); it must outlive the library's use of it.
+_ERROR_HANDLER = ctypes.CFUNCTYPE(
+    None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
+)
+_QUIET = _ERROR_HANDLER(lambda *args: None)
+
+
 def _load(library: str) -> ctypes.CDLL:
-    """libasound with the signatures used here. Raises OSError when it is not there."""
+    """libasound with the signatures used here, its own messages to stderr silenced.
+    Raises OSError when it is not there."""
     lib = ctypes.CDLL(library)
+    lib.snd_lib_error_set_handler.argtypes = [_ERROR_HANDLER]
+    lib.snd_lib_error_set_handler(_QUIET)
     pcm = ctypes.c_void_p
     lib.snd_pcm_open.argtypes = [ctypes.POINTER(pcm), ctypes.c_char_p, ctypes.c_int, ctypes.c_int]
     lib.snd_pcm_set_params.argtypes = [
