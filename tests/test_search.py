@@ -121,3 +121,7 @@ def test_the_dialog_masks_names_shows_local_times_and_enter_only_searches(
     assert dialog.table.item(0, 3).text() == "王**"
     recorded = dialog.table.item(0, 5).text()
     assert "T" not in recorded and len(recorded) == len("2026-12-04 16:45")
+    metrics = dialog.table.fontMetrics()
+    for column in (0, 1, 5):  # order number, waybill, time: never cut
+        text = dialog.table.item(0, column).text()
+        assert dialog.table.columnWidth(column) > metrics.horizontalAdvance(text), text
