@@ -151,7 +151,9 @@ def _native_waybill(job: NativeJob, wb: Waybill) -> None:
     job.style(bold=True, size=2)
     job.lines(wb.carrier, "carrier name", size=2)
     job.style()
-    job.lines(wb.service, "service name")
+    service = layout.header_service(wb)
+    if service:
+        job.lines(service, "service name")
     shown = layout.marks(wb)
     if shown:
         job.style(bold=True)

@@ -221,6 +221,15 @@ def marks(waybill: Waybill) -> list[str]:
     return out
 
 
+def header_service(waybill: Waybill) -> str:
+    """The service named in the header, unless a mark already says it (冷链 and
+    保价 were printed twice, the mark being the one a courier notices)."""
+    service = waybill.service
+    if service and any(mark.startswith(service) for mark in marks(waybill)):
+        return ""
+    return service
+
+
 def weight_text(weight_g: int | None) -> str:
     return "" if weight_g is None else f"{weight_g / 1000:.2f} kg"
 
@@ -265,7 +274,7 @@ def _header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: 
         max_lines=1,
     )
     right = (x + left_w, y + 0.5, w - left_w - 1, h / 2 - 0.5)
-    c.text(wb.service, right, 10 * s, 6, "service name", align="right", max_lines=1)
+    c.text(header_service(wb), right, 10 * s, 6, "service name", align="right", max_lines=1)
     shown = marks(wb)
     if shown:
         badge_h = h / 2 - 1

@@ -38,6 +38,7 @@ from station.core.problem_texts import Shown, Text
 from station.core.reading import Reading, ScaleLink
 from station.core.routing import NoActiveCarrier, Router, RulesError
 from station.core.session import PackingSession, Phase, ScanEvent
+from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
@@ -187,6 +188,8 @@ class Bench:
             return None
         if session.phase is Phase.WEIGH:
             return self._try_weigh(session)
+        if session.phase is Phase.WEIGHT_MISMATCH:
+            return self._weighed_again(session)
         due = self._retry_at
         if session.phase is Phase.TRACKING and due is not None and self.clock() >= due:
             return self._record_again(session)
@@ -220,13 +223,9 @@ class Bench:
         session = self.session
         if session is None or session.phase not in (Phase.VERIFY, Phase.WEIGHT_MISMATCH):
             return outcome(Tone.WARN, "override_nothing")
-        try:
-            user = check_pin(self.db, pin, Role.SUPERVISOR)
-        except PinLocked as locked:
-            until = f"{locked.until.astimezone():%H:%M}"
-            return outcome(Tone.ERROR, "pin_locked", until=until)
-        if user is None:
-            return outcome(Tone.ERROR, "override_denied")
+        user = self._supervisor(pin)
+        if isinstance(user, Outcome):
+            return user
         now = self.wall()
         if session.phase is Phase.VERIFY:
             result = session.override_line(now, user.name, reason)
@@ -237,6 +236,21 @@ class Bench:
         result = session.override_weight(now, user.name, reason)
         self._audit_override(session, user)
         return self._after_weight(session) or result
+
+    def override_pin_refusal(self, pin: str) -> Outcome | None:
+        """A PIN checked as soon as it is typed, before any reason is asked for:
+        the refusal (told now), or None when it is a supervisor's."""
+        user = self._supervisor(pin)
+        return self._tell(user) if isinstance(user, Outcome) else None
+
+    def _supervisor(self, pin: str) -> User | Outcome:
+        """The supervisor whose PIN this is, or why not."""
+        try:
+            user = check_pin(self.db, pin, Role.SUPERVISOR)
+        except PinLocked as locked:
+            until = f"{locked.until.astimezone():%H:%M}"
+            return outcome(Tone.ERROR, "pin_locked", until=until)
+        return outcome(Tone.ERROR, "override_denied") if user is None else user
 
     def _audit_override(self, session: PackingSession, user: User) -> None:
         done = session.overrides[-1]
@@ -295,11 +309,21 @@ class Bench:
                 return session.note_refusal(now, "order", code, busy)
         if session.phase is Phase.WEIGHT_MISMATCH:
             return session.note_refusal(now, "item", code, outcome(Tone.ERROR, "override_needed"))
-        known = in_order or order_store.find_product(self.db, code) is not None
-        result = session.scan_item(code, now, known_product=known)
+        product = None if in_order else order_store.find_product(self.db, code)
+        known = in_order or product is not None
+        name = product.name if product is not None else ""
+        result = session.scan_item(code, now, known_product=known, product_name=name)
         if result.tone is Tone.DONE:
             return self._try_weigh(session) or result
         return result
+
+    def _weighed_again(self, session: PackingSession) -> Outcome | None:
+        """After a refused weight, a fresh stable weight once the scale went back to
+        zero (the parcel taken off and put back) is a re-weigh."""
+        if self.gate.take(self.clock()) is None:
+            return None
+        session.reweigh(self.wall())
+        return self._try_weigh(session)
 
     def _try_weigh(self, session: PackingSession) -> Outcome | None:
         """In the weigh phase: weigh with the scale's fresh stable reading, if it has one."""
@@ -308,6 +332,7 @@ class Bench:
             return None if self.gate.connected else outcome(Tone.ERROR, "scale_down")
         result = session.weigh(grams, self.wall())
         if session.phase is Phase.WEIGHT_MISMATCH:
+            self.gate.require_empty()
             return result
         return self._after_weight(session) or result
 
@@ -497,6 +522,13 @@ class Bench:
             if self.last is None:
                 return outcome(Tone.WARN, "nothing_to_reprint")
             last = self.last
+            if session is not None:  # its label would go on this order's parcel
+                return outcome(
+                    Tone.ERROR,
+                    "reprint_busy",
+                    order_no=session.order.order_no,
+                    last_order_no=last.order.order_no,
+                )
             reprint = self._was_printed(last.shipment_id)
             if reprint and not search.allow_packer_reprint(
                 self.db, last.shipment_id, self.packer, self.station
@@ -616,7 +648,7 @@ def _refusal(order: Order) -> Outcome | None:
             Tone.ERROR,
             "order_shipped",
             order_no=order.order_no,
-            when=info.recorded_at if info else "?",
+            when=local_time(info.recorded_at) if info else "?",
             packer=info.packer if info else "?",
             station=info.station if info else "?",
             carrier=info.carrier if info else "?",

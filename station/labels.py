@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 
 import sqlite_utils
 
 from printers import ContentLine, Party, Printer, Waybill, open_printer
-from station.core.carriers import SERVICE_NAMES_ZH, Carrier, carrier_name
+from station.core.carriers import SERVICE_NAMES_ZH, Carrier, Service, carrier_name
 from station.core.model import Order
 from station.settings import Settings
 from station.store import catalogue
@@ -46,10 +47,19 @@ def waybill_for(
         contents=tuple(ContentLine(line.name, line.quantity, line.sku) for line in order.lines),
         weight_g=weight_g,
         cold_chain=bool(COLD_CHAIN_CATEGORIES & set(order.categories)),
+        insured_value=insured_value(order),
         order_number=order.order_no,
         printed_at=dt.datetime.now().astimezone(),
         reprint=reprint,
     )
+
+
+def insured_value(order: Order) -> Decimal | None:
+    """The amount an insured parcel is insured for, in yuan: its order value (None for
+    a service that is not insured, or an order of unknown value)."""
+    if order.service != Service.INSURED or order.order_value_fen <= 0:
+        return None
+    return Decimal(order.order_value_fen) / 100
 
 
 def printer_url(url: str, data_dir: Path) -> str:

@@ -91,12 +91,14 @@ def scan_event(
     result: str,
     station: str = "bench-1",
     packer: str = "li",
+    detail: str = "",
 ) -> None:
+    """One scan event; `detail` is a refusal's message key."""
     with transaction(db):
         db.execute(
-            """INSERT INTO scan_events (order_no, at, kind, code, result, station, packer)
-               VALUES ('T', ?, ?, 'X', ?, ?, ?)""",
-            (iso(at), kind, result, station, packer),
+            """INSERT INTO scan_events (order_no, at, kind, code, result, station, packer, detail)
+               VALUES ('T', ?, ?, 'X', ?, ?, ?, ?)""",
+            (iso(at), kind, result, station, packer, detail),
         )
 
 

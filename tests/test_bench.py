@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -163,6 +164,9 @@ def test_shipped_order_is_blocked_with_when_who_and_tracking(bench: Bench) -> No
     assert again.message.params["tracking_no"] == tracking
     assert again.message.params["packer"] == "packer"
     assert again.message.params["when"].startswith("20")
+    recorded_at = bench.db.execute("SELECT recorded_at FROM shipments").fetchone()[0]
+    readable = datetime.fromisoformat(recorded_at.replace("Z", "+00:00")).astimezone()
+    assert again.message.params["when"] == f"{readable:%Y-%m-%d %H:%M}"
     assert bench.db.execute("SELECT count(*) FROM shipments").fetchone()[0] == 1
 
 
@@ -173,7 +177,9 @@ def test_wrong_item_and_one_too_many_are_refused(bench: Bench) -> None:
     other = next(
         p for p in ("RICE-5KG", "LIPBALM", "STEAK-1KG") if all(ln.sku != p for ln in order.lines)
     )
-    assert bench.scan(other).message.key == "item_not_in_order"
+    wrong = bench.scan(other)
+    assert wrong.message.key == "item_not_in_order"
+    assert orders.find_product(bench.db, other).name in wrong.message.english()
     assert bench.scan("9999999999999").message.key == "item_unknown"
     line = order.lines[0]
     for _ in range(line.quantity):
@@ -334,3 +340,35 @@ def test_a_voided_preprinted_waybill_is_refused_when_scanned_again(bench: Bench)
     assert refused.message.key == "tracking_used"
     assert refused.message.params["order_no"] == first
     assert bench.session is not None
+
+
+def test_parcel_taken_off_and_put_back_after_a_wrong_weight_is_a_reweigh(bench: Bench) -> None:
+    """After a refused weight, a fresh stable weight once the scale went back to zero is
+    weighed again; the same parcel nudged is not (the message names REWEIGH)."""
+    order_no = open_order(bench.db)
+    bench.scan(order_no)
+    scan_all_items(bench, order_no)
+    expected = bench.session.expected_grams
+    put(bench, expected + 900)
+    assert bench.recorder.keys[-1] == "weight_mismatch"
+    assert "REWEIGH" in bench.message.message.english()
+    put(bench, expected + 880)
+    assert bench.session.phase is Phase.WEIGHT_MISMATCH
+    put(bench, 0)
+    assert bench.session.phase is Phase.WEIGHT_MISMATCH
+    put(bench, expected + 3)
+    assert bench.session is None
+    assert bench.last.weight_g == expected + 3
+    assert bench.recorder.keys[-2:] == ["recorded", "printed"]
+
+
+def test_an_unknown_code_while_weighing_is_called_unknown(bench: Bench) -> None:
+    order_no = open_order(bench.db)
+    bench.scan(order_no)
+    scan_all_items(bench, order_no)
+    assert bench.session.phase is Phase.WEIGH
+    unknown = bench.scan("NO-SUCH-CODE-7")
+    assert unknown.message.key == "item_unknown" and "NO-SUCH-CODE-7" in unknown.message.english()
+    assert bench.scan(orders.find_order(bench.db, order_no).lines[0].sku).message.key == (
+        "item_not_expected"
+    )

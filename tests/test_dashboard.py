@@ -36,16 +36,19 @@ def nine(db: sqlite_utils.Database) -> datetime:
             weight_g=1000,
         )
     make_shipment(db, nine - timedelta(days=1))
-    for kind, result, packer in (
-        ("item", "refused", "li"),
-        ("item", "refused", "li"),
-        ("item", "refused", "wu"),
-        ("weight", "mismatch", "wu"),
-        ("item", "ok", "li"),
-        ("tracking", "refused", "li"),
+    for kind, result, packer, detail in (
+        ("item", "refused", "li", "item_not_in_order"),
+        ("item", "refused", "li", "item_too_many"),
+        ("item", "refused", "wu", "item_unknown"),
+        # Scanned before CONFIRM, or while weighing: no wrong item.
+        ("item", "refused", "li", "confirm_needed"),
+        ("item", "refused", "wu", "item_not_expected"),
+        ("weight", "mismatch", "wu", ""),
+        ("item", "ok", "li", ""),
+        ("tracking", "refused", "li", "tracking_invalid"),
     ):
         station = "bench-1" if packer == "li" else "bench-2"
-        scan_event(db, nine + timedelta(minutes=30), kind, result, station, packer)
+        scan_event(db, nine + timedelta(minutes=30), kind, result, station, packer, detail)
     with transaction(db):
         for state in ("queued", "queued", "attention", "done"):
             db.execute(

@@ -125,3 +125,46 @@ def test_with_nothing_waiting_the_usual_carriers_come_first(
     qtbot.addWidget(dialog)
     codes = [dialog.carrier_box.itemData(n) for n in range(dialog.carrier_box.count())]
     assert codes[:3] == ["SF", "ZTO", "YTO"]
+
+
+def test_the_manifest_names_the_courier_and_the_shipper_and_offers_a_file_name(
+    qtbot, db: sqlite_utils.Database, parcels: list[str], tmp_path
+) -> None:
+    """The courier's name typed in the dialog and who handed over are printed; the save
+    dialog proposes a file named for the carrier and time; a stray says why in words."""
+    import pypdfium2
+    from PySide6.QtCore import Qt
+
+    from station.ui.handover import HandoverDialog
+
+    dialog = HandoverDialog(db, "bench-1", days=1, signed_by="王主管")
+    qtbot.addWidget(dialog)
+    dialog.carrier_box.setCurrentIndex(dialog.carrier_box.findData("ZTO"))
+    dialog.start()
+    for code in (parcels[0], "SF1023574470009"):
+        qtbot.keyClicks(dialog.scan_edit, code)
+        qtbot.keyClick(dialog.scan_edit, Qt.Key.Key_Return)
+    assert "other_carrier" not in dialog.stray_list.item(0).text()
+    assert "another carrier" in dialog.stray_list.item(0).text()
+    dialog.courier_edit.setText("刘师傅")
+    dialog.finish()
+    suggested = dialog.suggested_path()
+    assert suggested.suffix == ".pdf" and suggested.name.startswith("manifest-ZTO-")
+    pdf = dialog.save_manifest(tmp_path / suggested.name)
+    document = pypdfium2.PdfDocument(str(pdf))
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    assert "刘师傅" in text and "王主管" in text and "bench-1" in text
+
+
+def test_a_day_manifest_for_every_station_names_the_stations(
+    db: sqlite_utils.Database, parcels: list[str]
+) -> None:
+    make_shipment(db, datetime.now().astimezone(), station="bench-2")
+    manifest = store.manifest_for_day(db, "ZTO", datetime.now().astimezone().date())
+    assert manifest.station == "bench-1, bench-2"
+    assert store.manifest_for_day(db, "ZTO", manifest_day(), "bench-2").station == "bench-2"
+
+
+def manifest_day():
+    return datetime.now().astimezone().date()

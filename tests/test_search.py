@@ -94,4 +94,34 @@ def test_the_dialog_reprints_and_voids_only_with_a_supervisor_pin(
     assert (entry.actor, entry.reason) == ("wang", "label torn")
     assert not dialog.void_selected("1111", "damaged", repack=True)
     assert dialog.void_selected("2222", "damaged", repack=True)
+    assert "voided" in dialog.status.text() and made[0].order_no in dialog.status.text()
     assert dialog.results[0].voided and "voided" in dialog.table.item(0, 9).text()
+
+
+def test_the_dialog_masks_names_shows_local_times_and_enter_only_searches(
+    qtbot, db: sqlite_utils.Database, made, settings: Settings, tmp_path: Path
+) -> None:
+    """F3 shows recipients masked and times readable; Enter in the search box searches
+    and opens no reprint prompt."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from station.ui.search import SearchDialog, SupervisorPrompt
+
+    dialog = SearchDialog(db, settings, open_printer(f"pdf:{tmp_path / 'labels'}"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.query_edit.setFocus()
+    qtbot.keyClicks(dialog.query_edit, made[1].order_no)
+    qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return)
+    qtbot.wait(50)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, SupervisorPrompt)]
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 3).text() == "王**"
+    recorded = dialog.table.item(0, 5).text()
+    assert "T" not in recorded and len(recorded) == len("2026-12-04 16:45")
+    metrics = dialog.table.fontMetrics()
+    for column in (0, 1, 5):  # order number, waybill, time: never cut
+        text = dialog.table.item(0, column).text()
+        assert dialog.table.columnWidth(column) > metrics.horizontalAdvance(text), text

@@ -211,3 +211,37 @@ def test_buyer_notice_goes_to_the_clipboard(qtbot, settings: Settings) -> None:
     text = copy_buyer_notice(settings, "WX1", "SF", "SF1023574470215", CARRIERS)
     assert QGuiApplication.clipboard().text() == text
     assert "顺丰速运 SF1023574470215" in text and "nu=SF1023574470215" in text
+
+
+def test_with_no_target_every_place_says_uploads_are_not_set_up(
+    qtbot, db: sqlite_utils.Database, data_dir: Path, capsys
+) -> None:
+    """The CLI, the status light's dialog (F12) and the dashboard tell one story with no
+    sync.toml: uploads not set up, how to set them up, and how many records wait."""
+    from station.ui.dashboard import DashboardWidget
+    from station.ui.sync_status import SyncStatusWidget
+
+    add_records(db, 3)
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "sync", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "Uploads not set up" in out and "OFFLINE" not in out
+    assert "sync.toml" in out and "3 waiting" in out
+    assert main(["--data-dir", str(data_dir), "sync", "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert (status["set_up"], status["waiting_locally"]) == (False, 3)
+
+    widget = SyncStatusWidget(data_dir / DB_FILE, Settings.load(data_dir))
+    qtbot.addWidget(widget)
+    assert "not set up" in widget.text.text() and "3 waiting" in widget.toolTip()
+    dialog = widget.open_dialog()
+    qtbot.addWidget(dialog)
+    assert "Uploads not set up" in dialog.not_set_up.text()
+    assert "sync.toml" in dialog.not_set_up.text() and not dialog.not_set_up.isHidden()
+
+    dashboard = DashboardWidget(data_dir / DB_FILE, refresh_seconds=0)
+    qtbot.addWidget(dashboard)
+    assert "Uploads not set up" in dashboard.queue.text() and "3 waiting" in dashboard.queue.text()
+    write_sync_toml(data_dir, '[[targets]]\nname = "erp"\nkind = "webhook"\nurl = "https://h/"\n')
+    dashboard.refresh()
+    assert dashboard.queue.text().startswith("Upload queue:")

@@ -273,10 +273,13 @@ def test_wrong_pin_is_denied_and_escape_cancels(qtbot, station, check_db):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.pin_edit, timeout=2000)
     type_slowly(dialog.pin_edit, "9999")
     QTest.keyClick(dialog.pin_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 60)
-    type_slowly(dialog.reason_edit, "scale off")
-    QTest.keyClick(dialog.reason_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, 60)
+    # Said at once, before any reason is asked for; the PIN field asks again.
     qtbot.waitUntil(lambda: station.bench.message.message.key == "override_denied", timeout=3000)
+    assert station.window.override_open and not dialog.reason_edit.isEnabled()
+    assert dialog.pin == "" and QApplication.focusWidget() is dialog.pin_edit
     assert station.bench.session.phase is Phase.WEIGHT_MISMATCH
+    QTest.keyClick(dialog, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, 60)
+    qtbot.waitUntil(lambda: not station.window.override_open, timeout=2000)
 
     scan(qtbot, station, "CMD-OVERRIDE")
     qtbot.waitUntil(lambda: station.window.override_open, timeout=2000)
@@ -323,3 +326,46 @@ def test_demo_panel_places_the_expected_weight(qtbot, station):
     QTest.keyClick(station.window, Qt.Key.Key_F5)
     wait_recorded_and_printed(qtbot, station, "WX-B")
     assert abs(station.bench.last.weight_g - (TEA_G + PACKAGING_G)) <= 5
+
+
+def test_reprint_in_the_middle_of_another_order_is_refused_and_the_old_label_leaves(
+    qtbot, station, check_db
+):
+    """The last order's label is no longer shown once the next order starts, and
+    REPRINT then refuses: its label would go on the wrong parcel."""
+    scan(qtbot, station, "WX-C")
+    scan(qtbot, station, TEA_EAN)
+    put_on_scale(station, TEA_G + PACKAGING_G)
+    wait_recorded_and_printed(qtbot, station, "WX-C")
+    qtbot.waitUntil(lambda: station.window.preview.image is not None, timeout=5000)
+    put_on_scale(station, 0)
+    assert scan(qtbot, station, "WX-D").message.key == "order_started"
+    assert station.window.preview.image is None
+    result = scan(qtbot, station, "CMD-REPRINT")
+    assert result.message.key == "reprint_busy" and result.tone is Tone.ERROR
+    assert "WX-D" in station.window.banner.text()
+    qtbot.wait(200)
+    prints = check_db.execute("SELECT print_count FROM shipments").fetchall()
+    assert prints == [(1,)]
+    assert station.window.preview.image is None
+
+
+def test_a_second_override_opens_without_saying_cancelled(qtbot, station, check_db):
+    assert scan(qtbot, station, "WX-D").message.key == "order_started"
+    scan(qtbot, station, TEA_EAN)
+    put_on_scale(station, 1200)
+    qtbot.waitUntil(lambda: station.bench.message.message.key == "weight_mismatch", timeout=5000)
+    for _ in range(2):
+        scan(qtbot, station, "CMD-OVERRIDE")
+        qtbot.waitUntil(lambda: station.window.override_open, timeout=2000)
+        qtbot.wait(50)
+        assert station.bench.message.message.key == "override_needed"
+        QTest.keyClick(
+            station.window.override_dialog, Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, 60
+        )
+        qtbot.waitUntil(lambda: not station.window.override_open, timeout=2000)
+        assert station.bench.message.message.key == "override_cancelled"
+    scan(qtbot, station, "CMD-OVERRIDE")
+    qtbot.waitUntil(lambda: station.window.override_open, timeout=2000)
+    qtbot.wait(50)
+    assert station.bench.message.message.key == "override_needed"

@@ -74,3 +74,16 @@ def test_messages_show_in_chinese_with_their_parameters(chinese):
 def test_english_is_the_source_text(qapp):
     install_translators(qapp, "en")
     assert message_text(Message("ready")) == TEXTS["ready"]
+
+
+def test_categories_and_import_formats_show_in_chinese(qtbot, chinese, db, data_dir):
+    from station.ui.categories import category_text, format_text
+    from station.ui.import_dialog import ImportDialog
+
+    assert (category_text("fragile"), category_text(" Food ")) == ("易碎品", "食品")
+    assert category_text("手工皂") == "手工皂"
+    dialog = ImportDialog(db, data_dir)
+    qtbot.addWidget(dialog)
+    assert dialog.format.itemData(0) == "auto"
+    assert dialog.format.itemText(0) == format_text("auto") != "auto"
+    assert re.search(r"[\u4e00-\u9fff]", dialog.format.itemText(0))

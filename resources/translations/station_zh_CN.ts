@@ -73,6 +73,10 @@ station db restore {backup}</translation>
         <translation>已断开</translation>
     </message>
     <message>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
         <source>Scale: {state}</source>
         <translation>电子秤：{state}</translation>
     </message>
@@ -107,6 +111,57 @@ station db restore {backup}</translation>
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>Categories</name>
+    <message>
+        <source>fragile</source>
+        <translation>易碎品</translation>
+    </message>
+    <message>
+        <source>food</source>
+        <translation>食品</translation>
+    </message>
+    <message>
+        <source>fresh</source>
+        <translation>生鲜</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>冷冻</translation>
+    </message>
+    <message>
+        <source>clothing</source>
+        <translation>服装</translation>
+    </message>
+    <message>
+        <source>electronics</source>
+        <translation>电子产品</translation>
+    </message>
+    <message>
+        <source>cosmetics</source>
+        <translation>化妆品</translation>
+    </message>
+    <message>
+        <source>stationery</source>
+        <translation>文具</translation>
+    </message>
+    <message>
+        <source>toys</source>
+        <translation>玩具</translation>
+    </message>
+    <message>
+        <source>automatic (recognised from the columns)</source>
+        <translation>自动（按列名识别）</translation>
+    </message>
+    <message>
+        <source>WeChat Shop export</source>
+        <translation>微信小店导出</translation>
+    </message>
+    <message>
+        <source>other CSV or Excel file</source>
+        <translation>其他 CSV 或 Excel 文件</translation>
     </message>
 </context>
 <context>
@@ -299,6 +354,22 @@ station db restore {backup}</translation>
     <message>
         <source>{scanned} of {expected} in the bag, {missing} missing, {strays} unexpected</source>
         <translation>已装袋 {scanned}/{expected}，缺 {missing} 个，多出 {strays} 个</translation>
+    </message>
+    <message>
+        <source>not a parcel of this station</source>
+        <translation>不是本工位的包裹</translation>
+    </message>
+    <message>
+        <source>voided: must not leave</source>
+        <translation>已作废：不得发出</translation>
+    </message>
+    <message>
+        <source>another carrier&apos;s parcel</source>
+        <translation>其他快递公司的包裹</translation>
+    </message>
+    <message>
+        <source>already handed over or too old</source>
+        <translation>已交接过或时间太久</translation>
     </message>
     <message>
         <source>Handover not complete</source>
@@ -816,6 +887,10 @@ station db restore {backup}</translation>
         <translation>已断开</translation>
     </message>
     <message>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
         <source>Link: {state} — {detail}</source>
         <translation>连接：{state} — {detail}</translation>
     </message>
@@ -997,6 +1072,14 @@ station db restore {backup}</translation>
     <message>
         <source>{tracking_no} voided; its waybill number will not be used again.</source>
         <translation>{tracking_no} 已作废，此快递单号不会再使用。</translation>
+    </message>
+    <message>
+        <source>Order {order_no} is open again: pack it anew.</source>
+        <translation>订单 {order_no} 已重新打开：请重新打包。</translation>
+    </message>
+    <message>
+        <source>Order {order_no} stays shipped: no new parcel.</source>
+        <translation>订单 {order_no} 仍为已发货：不再打新包裹。</translation>
     </message>
     <message>
         <source>Reprint: supervisor</source>
@@ -1216,6 +1299,13 @@ station db restore {backup}</translation>
     </message>
 </context>
 <context>
+    <name>SyncStatus</name>
+    <message>
+        <source>Uploads not set up: {path} names no upload target. Add one ([[targets]], see the README, &quot;Orders, carriers and uploads&quot;); until then every shipment waits in the local queue ({waiting} waiting).</source>
+        <translation>上传未设置：{path} 中没有上传目标。请添加一个（[[targets]]，见 README“Orders, carriers and uploads”一节）；在此之前，每个发货记录都保存在本地队列中（{waiting} 条等待）。</translation>
+    </message>
+</context>
+<context>
     <name>SyncStatusWidget</name>
     <message>
         <source>Upload settings wrong</source>
@@ -1275,6 +1365,10 @@ station db restore {backup}</translation>
     <message>
         <source>Scale: disconnected</source>
         <translation>电子秤：已断开</translation>
+    </message>
+    <message>
+        <source>No scale is set. Set one in Tools &gt; Scale settings (Ctrl+Shift+S).</source>
+        <translation>未设置电子秤。请在“工具 &gt; 电子秤设置”（Ctrl+Shift+S）中设置。</translation>
     </message>
     <message>
         <source>Overload: too heavy for the scale</source>
@@ -1451,14 +1545,6 @@ station db restore {backup}</translation>
         <translation>{name}：{scanned}/{quantity}。</translation>
     </message>
     <message>
-        <source>{code} is not in this order. Put it back.</source>
-        <translation>{code} 不属于此订单，请放回。</translation>
-    </message>
-    <message>
-        <source>Unknown item code {code}. It is not in this order.</source>
-        <translation>未知商品条码 {code}，不属于此订单。</translation>
-    </message>
-    <message>
         <source>Too many {name}: the order needs only {quantity}. Take one out.</source>
         <translation>{name} 多了：此订单只需 {quantity} 件，请拿出一件。</translation>
     </message>
@@ -1483,8 +1569,16 @@ station db restore {backup}</translation>
         <translation>已记录重量 {grams} 克；这些商品没有参考重量。</translation>
     </message>
     <message>
-        <source>Weight {grams} g is outside {low}-{high} g (expected {expected} g). Check the items, then re-weigh or ask a supervisor.</source>
-        <translation>重量 {grams} 克超出 {low}-{high} 克（预计 {expected} 克）。请检查商品，然后重新称重或找主管。</translation>
+        <source>{name} ({code}) is not in this order. Put it back.</source>
+        <translation>{name}（{code}）不在本订单中。请放回。</translation>
+    </message>
+    <message>
+        <source>Unknown code {code}: no product, order or command has it.</source>
+        <translation>未知条码 {code}：不是任何商品、订单或指令。</translation>
+    </message>
+    <message>
+        <source>Weight {grams} g is outside {low}-{high} g (expected {expected} g). Check the items, then take the parcel off the scale and put it back (or scan REWEIGH), or ask a supervisor to scan OVERRIDE.</source>
+        <translation>重量 {grams} 克不在 {low}-{high} 克之间（预计 {expected} 克）。请检查商品，然后把包裹拿下电子秤再放回（或扫描“重新称重”），或请主管扫描“主管放行”。</translation>
     </message>
     <message>
         <source>Take the parcel off the scale and put it back.</source>
@@ -1573,6 +1667,10 @@ station db restore {backup}</translation>
     <message>
         <source>Printing the label of order {order_no} ({tracking_no}), recorded but never printed. {left} more after it: scan REPRINT again.</source>
         <translation>正在打印订单 {order_no}（{tracking_no}）已记录但未打印的面单。之后还有 {left} 张：请再次扫描“补打”。</translation>
+    </message>
+    <message>
+        <source>Order {order_no} is open: no label reprinted (it would be order {last_order_no}&apos;s). Finish or CANCEL this order first, then scan REPRINT.</source>
+        <translation>订单 {order_no} 正在打包：未补打面单（那是订单 {last_order_no} 的面单）。请先完成或“取消”本订单，再扫描“补打”。</translation>
     </message>
     <message>
         <source>The label for {tracking_no} was already reprinted. A supervisor can reprint it from Search.</source>

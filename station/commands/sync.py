@@ -36,7 +36,7 @@ from station.store.users import Action
 from station.sync import config as sync_config
 from station.sync.csv_export import export_csv
 from station.sync.secrets import set_secret
-from station.sync.status import all_status, summary
+from station.sync.status import all_status, summary, waiting_locally
 from station.sync.worker import AnotherUploader, run_foreground
 
 EXIT_BAD_INPUT, EXIT_BUSY = 2, 3
@@ -106,16 +106,17 @@ def status_command(args: argparse.Namespace) -> int:
     db = connect(folder / DB_FILE)
     try:
         statuses = all_status(db, targets)
+        waiting = waiting_locally(db)
     finally:
         db.close()
     totals = summary(statuses)
     if args.json:
-        print(
-            json.dumps({**totals, "targets": [s.as_json() for s in statuses]}, ensure_ascii=False)
-        )
+        facts = {**totals, "set_up": bool(statuses), "waiting_locally": waiting}
+        print(json.dumps({**facts, "targets": [s.as_json() for s in statuses]}, ensure_ascii=False))
         return 0
-    if not targets:
-        print(f"no sync targets configured ({folder / sync_config.SYNC_FILE})")
+    if not statuses:
+        print(sync_config.NOT_SET_UP.format(path=folder / sync_config.SYNC_FILE, waiting=waiting))
+        return 0
     print(
         f"{'online' if totals['online'] else 'OFFLINE'}: {totals['queued']} queued, "
         f"{totals['in_flight']} in flight, {totals['needs_attention']} need attention; "

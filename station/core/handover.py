@@ -41,6 +41,10 @@ class Manifest:
     parcels: tuple[Parcel, ...]
     carrier_name_zh: str = ""
     carrier_name_en: str = ""
+    courier: str = ""
+    """The courier's name as typed at the handover (empty: a line to write it on)."""
+    shipper: str = ""
+    """Who handed the parcels over (empty: a line to write it on)."""
 
     @property
     def count(self) -> int:

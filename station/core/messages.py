@@ -38,8 +38,8 @@ TEXTS: dict[str, str] = {
     "scan_is_product": "{code} is a product. Scan the order first.",
     "scan_is_tracking": "{code} looks like a waybill number. Scan the order first.",
     "item_ok": "{name}: {scanned} of {quantity}.",
-    "item_not_in_order": "{code} is not in this order. Put it back.",
-    "item_unknown": "Unknown item code {code}. It is not in this order.",
+    "item_not_in_order": "{name} ({code}) is not in this order. Put it back.",
+    "item_unknown": "Unknown code {code}: no product, order or command has it.",
     "item_too_many": "Too many {name}: the order needs only {quantity}. Take one out.",
     "items_complete": "All items checked. Put the parcel on the scale.",
     "item_not_expected": "All items are already checked. Put the parcel on the scale.",
@@ -48,7 +48,8 @@ TEXTS: dict[str, str] = {
     "weight_unchecked": "Weight {grams} g recorded; no expected weight is known for these items.",
     "weight_mismatch": (
         "Weight {grams} g is outside {low}-{high} g (expected {expected} g). "
-        "Check the items, then re-weigh or ask a supervisor."
+        "Check the items, then take the parcel off the scale and put it back (or scan "
+        "REWEIGH), or ask a supervisor to scan OVERRIDE."
     ),
     "weight_reweigh": "Take the parcel off the scale and put it back.",
     "scale_down": "Scale disconnected: no weight can be recorded until it is back.",
@@ -98,6 +99,10 @@ TEXTS: dict[str, str] = {
     "label_unprinted_next": (
         "Printing the label of order {order_no} ({tracking_no}), recorded but never "
         "printed. {left} more after it: scan REPRINT again."
+    ),
+    "reprint_busy": (
+        "Order {order_no} is open: no label reprinted (it would be order {last_order_no}'s). "
+        "Finish or CANCEL this order first, then scan REPRINT."
     ),
     "reprint_needs_supervisor": (
         "The label for {tracking_no} was already reprinted. A supervisor can reprint it "

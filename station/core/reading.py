@@ -30,6 +30,8 @@ class ScaleLink(StrEnum):
     SILENT = "silent"
     BAD_DATA = "bad_data"
     DISCONNECTED = "disconnected"
+    NOT_SET = "not_set"
+    """No scale is configured (scale.port is empty): nothing is being connected to."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,16 +103,21 @@ class PackingSession:
     def next_incomplete_line(self) -> OrderLine | None:
         return next((p.line for p in self.progress if not p.complete), None)
 
-    def scan_item(self, code: str, now: datetime, known_product: bool) -> Outcome:
-        """A product code scanned while verifying. `known_product`: is it in the catalogue."""
+    def scan_item(
+        self, code: str, now: datetime, known_product: bool, product_name: str = ""
+    ) -> Outcome:
+        """A product code scanned while verifying. `known_product`: is it in the catalogue
+        (`product_name`: its name there)."""
         if self.phase is Phase.CONFIRM:
             return self._refuse(now, "item", code, "confirm_needed", order_no=self.order.order_no)
+        line = next((line for line in self.order.lines if line.matches(code)), None)
+        if line is None and not known_product:
+            return self._refuse(now, "item", code, "item_unknown", code=code)
         if self.phase is not Phase.VERIFY:
             return self._refuse(now, "item", code, "item_not_expected")
-        line = next((line for line in self.order.lines if line.matches(code)), None)
         if line is None:
-            key = "item_not_in_order" if known_product else "item_unknown"
-            return self._refuse(now, "item", code, key, code=code)
+            name = product_name or code
+            return self._refuse(now, "item", code, "item_not_in_order", code=code, name=name)
         scanned = self._scanned.get(line.line_no, 0)
         if scanned >= line.quantity or line.line_no in self._overridden:
             return self._refuse(

@@ -3,7 +3,9 @@
 Two rules keep parcels from leaving at 0 g or with the previous parcel's weight:
 a reading only counts when it is stable, at least `min_grams`, recent, and
 *fresh*: after a parcel is recorded (or a re-weigh is asked for) the scale must
-first pass through near-zero or change by more than `fresh_delta_grams`.
+first pass through near-zero or change by more than `fresh_delta_grams`. After
+a weight was refused, only near-zero counts: the parcel taken off and put back
+is a re-weigh, the same parcel nudged or wobbling is not.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class WeightGate:
         self.latest: Reading | None = None
         self._last_recorded: int | None = None
         self._armed = True
+        self._empty_needed = False
 
     @property
     def connected(self) -> bool:
@@ -72,8 +75,12 @@ class WeightGate:
         grams = reading.whole_grams
         if grams is None or reading.state is not WeightState.OK:
             return
-        if grams < self.min_grams or (
-            self._last_recorded is not None
+        if grams < self.min_grams:
+            self._armed = True
+            self._empty_needed = False
+        elif (
+            not self._empty_needed
+            and self._last_recorded is not None
             and abs(grams - self._last_recorded) > self.fresh_delta_grams
         ):
             self._armed = True
@@ -107,3 +114,10 @@ class WeightGate:
         if self.latest is not None and self.latest.whole_grams is not None:
             self._last_recorded = self.latest.whole_grams
         self._armed = False
+        self._empty_needed = False
+
+    def require_empty(self) -> None:
+        """A weight was refused: the next one counts after the scale went back to near
+        zero (the parcel taken off and put back), not before."""
+        self._armed = False
+        self._empty_needed = True

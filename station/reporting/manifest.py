@@ -123,7 +123,7 @@ def _header(canvas: Canvas, manifest: Manifest, font: str, page: int, pages: int
     canvas.setFont(font, 10)
     kg = manifest.total_weight_g / 1000
     line = (
-        f"{manifest.title}   发货台 Station: {manifest.station or '-'}   "
+        f"{manifest.title}   发货台 Station: {manifest.station or '—'}   "
         f"件数 Parcels: {manifest.count}   总重量 Total weight: {kg:,.2f} kg"
     )
     canvas.drawString(_MARGIN, height - _MARGIN - 11 * mm, line)
@@ -147,9 +147,10 @@ def _signature(canvas: Canvas, manifest: Manifest, font: str, top: float) -> Non
     lines = (
         f"共 {manifest.count} 件 / {manifest.count} parcels, "
         f"{manifest.total_weight_g / 1000:,.2f} kg",
-        "快递员签字 Courier signature: ______________________   "
-        "日期时间 Date/time: ________________",
-        "实收件数 Parcels received: __________   发货人 Shipper: ______________________",
+        f"快递员 Courier: {manifest.courier or '______________'}   "
+        "签字 Courier signature: ______________   日期时间 Date/time: ____________",
+        "实收件数 Parcels received: __________   "
+        f"发货人 Shipper: {manifest.shipper or '______________________'}",
     )
     for n, text in enumerate(lines):
         canvas.drawString(_MARGIN, top - n * 11 * mm, text)

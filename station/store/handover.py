@@ -157,14 +157,31 @@ def handover_items(db: sqlite_utils.Database, handover_id: int) -> dict[str, str
 def manifest_for_day(
     db: sqlite_utils.Database, carrier: str, day: date, station: str = ""
 ) -> Manifest:
+    """One carrier's parcels of a day; without `station`, every station's, and the
+    sheet names the stations they were packed at."""
     parcels = day_parcels(db, carrier, Period.days(day), station or None)
-    return _named(db, Manifest(carrier.upper(), day.isoformat(), station, tuple(parcels)))
+    stations = station or ", ".join(sorted({p.station for p in parcels if p.station}))
+    return _named(db, Manifest(carrier.upper(), day.isoformat(), stations, tuple(parcels)))
 
 
-def manifest_for_handover(db: sqlite_utils.Database, handover: Handover, station: str) -> Manifest:
-    """The manifest of what actually went into the bag."""
+def manifest_for_handover(
+    db: sqlite_utils.Database,
+    handover: Handover,
+    station: str,
+    courier: str = "",
+    shipper: str = "",
+) -> Manifest:
+    """The manifest of what actually went into the bag, with who took and gave it."""
     title = handover.started_at.strftime("%Y-%m-%d %H:%M")
-    return _named(db, Manifest(handover.carrier, title, station, tuple(handover.in_bag)))
+    manifest = Manifest(
+        handover.carrier,
+        title,
+        station,
+        tuple(handover.in_bag),
+        courier=courier,
+        shipper=shipper,
+    )
+    return _named(db, manifest)
 
 
 def _named(db: sqlite_utils.Database, manifest: Manifest) -> Manifest:

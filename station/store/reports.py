@@ -9,8 +9,10 @@ Definitions:
   per shipment recorded (voided ones included);
 - parcels per hour: parcels divided by the clock hours in which any was recorded;
 - cycle time: from the order scan (started_at) to the first printed label;
-- wrong item scans: scan_events kind 'item' result 'refused'; weight mismatches:
-  kind 'weight' result 'mismatch' (both counted by when they happened);
+- wrong item scans: scan_events kind 'item' refused as not in the order, unknown or
+  one too many (not an item scanned before the order's warnings were confirmed, nor
+  one while weighing); weight mismatches: kind 'weight' result 'mismatch' (both
+  counted by when they happened);
 - reprints: print_count - 1 for each shipment that was printed.
 """
 
@@ -31,10 +33,12 @@ FROM shipments s JOIN orders o ON o.order_no = s.order_no
 WHERE s.recorded_at >= ? AND s.recorded_at < ?
 """
 _EXCEPTIONS = """
-SELECT station, packer, kind, result, count(*) FROM scan_events
+SELECT station, packer, kind, result, detail, count(*) FROM scan_events
 WHERE result IN ('refused', 'mismatch') AND at >= ? AND at < ?
-GROUP BY station, packer, kind, result
+GROUP BY station, packer, kind, result, detail
 """
+WRONG_ITEM_KEYS = frozenset({"item_not_in_order", "item_unknown", "item_too_many"})
+"""The refusals of an item scan (their message keys) that count as a wrong item."""
 _OVERRIDES = """
 SELECT o.station, COALESCE(s.packer, ''), count(*)
 FROM overrides o LEFT JOIN shipments s ON s.id = o.shipment_id
@@ -196,9 +200,9 @@ def dashboard(db: sqlite_utils.Database, period: Period) -> Dashboard:
                 mix[3] += cost
                 mix[4] += 1
                 mix[5] += value
-    for station, packer, kind, result, count in db.execute(_EXCEPTIONS, (start, end)):
+    for station, packer, kind, result, detail, count in db.execute(_EXCEPTIONS, (start, end)):
         for tally in (total, _get(stations, station), _get(packers, packer)):
-            if (kind, result) == ("item", "refused"):
+            if (kind, result) == ("item", "refused") and detail in WRONG_ITEM_KEYS:
                 tally.wrong_items += count
             elif (kind, result) == ("weight", "mismatch"):
                 tally.weight_mismatches += count

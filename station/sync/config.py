@@ -79,6 +79,14 @@ class TargetConfig:
         return self.batch_size or 200
 
 
+NOT_SET_UP = (
+    "Uploads not set up: {path} names no upload target. Add one ([[targets]], see the "
+    'README, "Orders, carriers and uploads"); until then every shipment waits in the '
+    "local queue ({waiting} waiting)."
+)
+"""What the CLI, the status light's dialog and the dashboard say with no target."""
+
+
 def load_targets(folder: Path) -> list[TargetConfig]:
     """The targets in `folder/sync.toml`; none when the file does not exist."""
     path = folder / SYNC_FILE

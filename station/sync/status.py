@@ -65,3 +65,9 @@ def summary(statuses: list[TargetStatus]) -> dict[str, Any]:
         "oldest_queued_at": min(oldest) if oldest else None,
         "last_success_at": max(successes) if successes else None,
     }
+
+
+def waiting_locally(db: sqlite_utils.Database) -> int:
+    """Upload records kept in the local queue, whatever targets there are (with none
+    set up, every shipment's record waits here until one is)."""
+    return db.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone()[0]

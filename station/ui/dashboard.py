@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from station.store.reports import Dashboard, Figures, Period, dashboard
+from station.ui.sync_status import not_set_up_text, uploads_set_up
+from station.ui.tables import fit_columns
 
 _TODAY, _YESTERDAY, _WEEK, _CUSTOM = range(4)
 
@@ -51,11 +53,17 @@ def _count_rate(count: int, rate: float) -> str:
 
 class DashboardWidget(QWidget):
     def __init__(
-        self, db_path: Path | str, parent: QWidget | None = None, refresh_seconds: int = 10
+        self,
+        db_path: Path | str,
+        parent: QWidget | None = None,
+        refresh_seconds: int = 10,
+        sync_folder: Path | None = None,
     ):
+        """`sync_folder`: where sync.toml is (default: the database's folder)."""
         super().__init__(parent)
         self.setObjectName("dashboard")
         self.db = read_only(db_path)
+        self.sync_folder = sync_folder or Path(db_path).parent
         self.report: Dashboard | None = None
         self.range_box = QComboBox(objectName="dashboardRange")
         self.range_box.addItems(
@@ -70,9 +78,9 @@ class DashboardWidget(QWidget):
         self.range_box.currentIndexChanged.connect(self._range_changed)
         self.summary = QLabel(objectName="dashboardSummary")
         self.summary.setWordWrap(True)
-        self.queue = QLabel(objectName="dashboardQueue")
+        self.queue = QLabel(objectName="dashboardQueue", wordWrap=True)
         self.chart = pg.PlotWidget(background="w")
-        self.chart.setMinimumHeight(180)
+        self.chart.setMinimumHeight(120)
         self.chart.setLabel("left", self.tr("Parcels"))
         self.chart.setMouseEnabled(x=False, y=False)
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush="#2f6fb0")
@@ -90,6 +98,7 @@ class DashboardWidget(QWidget):
                 self.tr("Cost / value"),
             ]
         )
+        fit_columns(self.carriers)
         tabs = QTabWidget()
         tabs.addTab(self.stations, self.tr("Per &station"))
         tabs.addTab(self.packers, self.tr("Per &packer"))
@@ -100,11 +109,11 @@ class DashboardWidget(QWidget):
         for widget in (self.range_box, self.first_edit, self.last_edit):
             top.addWidget(widget)
         top.addStretch(1)
-        top.addWidget(self.queue)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.queue)
         layout.addWidget(self.summary)
-        layout.addWidget(self.chart)
+        layout.addWidget(self.chart, 1)
         layout.addWidget(tabs, 1)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
@@ -128,6 +137,7 @@ class DashboardWidget(QWidget):
             ]
         )
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fit_columns(table)
         return table
 
     def set_refresh_seconds(self, seconds: int) -> None:
@@ -173,11 +183,14 @@ class DashboardWidget(QWidget):
                 voids=_count_rate(total.voids, total.rate(total.voids)),
             )
         )
-        self.queue.setText(
-            self.tr(
-                "Upload queue: {queued} waiting, {attention} need attention, {done} done"
-            ).format(**report.outbox)
-        )
+        if uploads_set_up(self.sync_folder):
+            self.queue.setText(
+                self.tr(
+                    "Upload queue: {queued} waiting, {attention} need attention, {done} done"
+                ).format(**report.outbox)
+            )
+        else:
+            self.queue.setText(not_set_up_text(self.sync_folder, report.outbox["queued"]))
         self._fill_figures(self.stations, report.stations)
         self._fill_figures(self.packers, report.packers)
         self._fill_carriers(report)

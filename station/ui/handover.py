@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from station.core.carriers import CARRIERS
-from station.core.handover import Handover
+from station.core.handover import Handover, Unexpected
 from station.reporting.manifest import write_manifest
 from station.store import catalogue
 from station.store import handover as store
+from station.ui.screen_fit import fitted
 from station.ui.texts import TONE_COLOURS, message_text
 
 
@@ -114,6 +115,7 @@ class HandoverDialog(QDialog):
         layout.addLayout(lists, 1)
         layout.addWidget(self.finish_button)
         layout.addWidget(self.manifest_button)
+        self.resize(fitted(self, 1200, 650))  # three lists of waybill and order numbers
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._finish_clicked)
         QShortcut(QKeySequence.StandardKey.Delete, self, activated=self._take_out_selected)
         self.carrier_box.setFocus()
@@ -170,7 +172,7 @@ class HandoverDialog(QDialog):
         self._fill(self.missing_list, [(p.tracking_no, p.order_no) for p in handover.missing])
         self._fill(self.bag_list, [(p.tracking_no, p.order_no) for p in handover.in_bag])
         self._fill(
-            self.stray_list, [(s.tracking_no, s.why.value) for s in handover.strays.values()]
+            self.stray_list, [(s.tracking_no, self._why(s.why)) for s in handover.strays.values()]
         )
         self.counts.setText(
             self.tr(
@@ -182,6 +184,14 @@ class HandoverDialog(QDialog):
                 strays=len(handover.strays),
             )
         )
+
+    def _why(self, why: Unexpected) -> str:
+        return {
+            Unexpected.UNKNOWN: self.tr("not a parcel of this station"),
+            Unexpected.VOIDED: self.tr("voided: must not leave"),
+            Unexpected.OTHER_CARRIER: self.tr("another carrier's parcel"),
+            Unexpected.NOT_EXPECTED: self.tr("already handed over or too old"),
+        }[why]
 
     @staticmethod
     def _fill(widget: QListWidget, rows: list[tuple[str, str]]) -> None:
@@ -229,13 +239,29 @@ class HandoverDialog(QDialog):
 
     def save_manifest(self, path: Path) -> Path:
         assert self.handover is not None
-        return write_manifest(
-            store.manifest_for_handover(self.db, self.handover, self.station), path
+        manifest = store.manifest_for_handover(
+            self.db,
+            self.handover,
+            self.station,
+            courier=self.courier_edit.text().strip(),
+            shipper=self.signed_by,
         )
+        return write_manifest(manifest, path)
+
+    def suggested_path(self) -> Path:
+        """Where the save dialog proposes to put the manifest: the documents folder,
+        named for the carrier and the handover's time."""
+        assert self.handover is not None
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        started = self.handover.started_at.strftime("%Y%m%d-%H%M")
+        return Path(folder or Path.home()) / f"manifest-{self.handover.carrier}-{started}.pdf"
 
     def _save_manifest_clicked(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save manifest"), "", self.tr("PDF (*.pdf);;CSV (*.csv)")
+            self,
+            self.tr("Save manifest"),
+            str(self.suggested_path()),
+            self.tr("PDF (*.pdf);;CSV (*.csv)"),
         )
         if name:
             self.save_manifest(Path(name))

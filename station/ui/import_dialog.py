@@ -72,6 +72,7 @@ from station.store.db import connect
 from station.store.errors import StorageProblem, storage_error
 from station.store.flags import Flag
 from station.store.orders import save_products_in_batches
+from station.ui.categories import format_text
 from station.ui.import_model import (
     RowsModel,
     flags_by_order,
@@ -149,7 +150,8 @@ class ImportDialog(QDialog):
         self.browse_button = QPushButton(self.tr("Choose file…"))
         self.browse_button.clicked.connect(self._browse)
         self.format = QComboBox()
-        self.format.addItems(list(FORMATS))
+        for name in FORMATS:
+            self.format.addItem(format_text(name), name)
         self.saved = QComboBox()
         self.mapping_name = QLineEdit()
         self.mapping_name.setPlaceholderText(self.tr("name to save this mapping as"))
@@ -612,7 +614,7 @@ class ImportDialog(QDialog):
         if self.table is None:
             return
         try:
-            mapping = choose_mapping(self.table.headers, self._kind(), self.format.currentText())
+            mapping = choose_mapping(self.table.headers, self._kind(), self.format.currentData())
         except MappingError:
             mapping = Mapping(self._kind(), {})
         self._format_found = mapping.format

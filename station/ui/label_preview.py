@@ -24,7 +24,7 @@ class LabelPreview(QLabel):
         self.setObjectName("labelPreview")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
-        self.setMinimumSize(220, 300)
+        self.setMinimumSize(160, 120)  # the whole bench fits a 1366x768 screen
         self.image: QImage | None = None
         self.tracking_no = ""
         self.clear_label()

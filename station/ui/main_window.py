@@ -36,6 +36,7 @@ from station.ui.order_panel import OrderPanel
 from station.ui.override_dialog import OverrideDialog
 from station.ui.phase_strip import PHASE_STEP, PhaseStrip
 from station.ui.sound import SoundPlayer
+from station.ui.texts import message_text
 from station.ui.weight_panel import WeightPanel
 
 log = logging.getLogger("station.ui.window")
@@ -118,11 +119,11 @@ class BenchWindow(QMainWindow):
     def open_override(self, kind: str) -> OverrideDialog:
         # The previous dialog is only deleted now: keys already on their way to it
         # (a key release after the number that closed it) must find it alive.
-        previous = self.override_dialog
-        if previous is not None:
+        previous, self.override_dialog = self.override_dialog, None
+        if previous is not None:  # its `finished` is no cancel of the new one
             previous.reject()
             previous.deleteLater()
-        dialog = OverrideDialog(kind, self)
+        dialog = OverrideDialog(kind, self, self._pin_refusal)
         dialog.finished.connect(lambda code: self._override_finished(dialog, code))
         self.override_dialog = dialog
         dialog.open()
@@ -130,7 +131,13 @@ class BenchWindow(QMainWindow):
         dialog.pin_edit.setFocus()
         return dialog
 
+    def _pin_refusal(self, pin: str) -> str | None:
+        refusal = self.bench.override_pin_refusal(pin)
+        return None if refusal is None else message_text(refusal.message)
+
     def _override_finished(self, dialog: OverrideDialog, code: int) -> None:
+        if dialog is not self.override_dialog:  # replaced by a newer one: not cancelled
+            return
         if code == OverrideDialog.DialogCode.Accepted:
             self.bench.override(dialog.pin, dialog.reason)
         else:
@@ -168,6 +175,8 @@ class BenchWindow(QMainWindow):
             self.phases.set_step(4 if done else 0)
             expected = None
         else:
+            if self.preview.image is not None:  # the last order's label: not this one's
+                self.preview.clear_label()
             self.pages.setCurrentWidget(self.order_panel)
             self.order_panel.show_order(session.order, session.progress)
             self.phases.set_step(PHASE_STEP[session.phase])
@@ -218,6 +227,7 @@ class BenchWindow(QMainWindow):
             ScaleLink.SILENT: self.tr("silent"),
             ScaleLink.BAD_DATA: self.tr("bad data"),
             ScaleLink.DISCONNECTED: self.tr("disconnected"),
+            ScaleLink.NOT_SET: self.tr("not set"),
         }
         self.scale_status.setText(self.tr("Scale: {state}").format(state=names[link]))
         self.scale_status.setProperty("ok", link is ScaleLink.CONNECTED)
@@ -226,7 +236,8 @@ class BenchWindow(QMainWindow):
         )
 
     def _show_label(self, image: QImage, tracking_no: str) -> None:
-        self.preview.show_label(image, tracking_no)
+        if self.bench.session is None:  # drawn after the next order started: not shown
+            self.preview.show_label(image, tracking_no)
 
     def _preview_failed(self, exc: BaseException) -> None:
         log.warning("label preview failed", exc_info=exc)

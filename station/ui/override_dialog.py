@@ -1,11 +1,14 @@
 """The supervisor override: PIN, then a reason, all by keyboard or numpad.
 
-Enter in the PIN field moves on to the reason. With the reason field empty,
+Enter in the PIN field checks the PIN at once (a wrong one is said there and
+then) and moves on to the reason. With the reason field empty,
 a number key picks that numbered reason and confirms at once; typing anything
 else is a free-text reason, confirmed with Enter. Esc cancels.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -44,8 +47,15 @@ def reason_choices(kind: str) -> tuple[str, ...]:
 class OverrideDialog(QDialog):
     """Asks for a supervisor PIN and a reason; read `pin` and `reason` once accepted."""
 
-    def __init__(self, kind: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        kind: str,
+        parent: QWidget | None = None,
+        pin_refusal: Callable[[str], str | None] = lambda pin: None,
+    ):
+        """`pin_refusal(pin)`: why a PIN is refused (shown at once), or None."""
         super().__init__(parent)
+        self.pin_refusal = pin_refusal
         self.setObjectName("overrideDialog")
         self.setMinimumWidth(720)
         self.kind = kind
@@ -119,6 +129,12 @@ class OverrideDialog(QDialog):
     def _pin_entered(self) -> None:
         if not self.pin:
             return
+        refusal = self.pin_refusal(self.pin)
+        if refusal is not None:
+            self.hint.setText(refusal)
+            self.pin_edit.clear()
+            return
+        self.hint.setText(self.tr("Esc cancels"))
         self.reason_edit.setEnabled(True)
         self.reason_edit.setFocus()
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from station.core.weighing import WeightRule
 from station.store.products import ProductWeight, product_weights
+from station.ui.categories import category_text
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 WARN = QColor("#c62828")
@@ -104,7 +105,7 @@ class ProductWeightModel(QAbstractTableModel):
         if column == 2:
             return row.name
         if column == 3:
-            return row.category
+            return category_text(row.category)
         if column == 4:
             return _grams(row.weight_g)
         if column == 5:

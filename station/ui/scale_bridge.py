@@ -128,6 +128,8 @@ class ScaleKeeper(QObject):
 
     def start(self, settings: Settings) -> None:
         self.setup = start_scale(settings, self.bridge, self.simulate)
+        if self.setup is None:
+            self.bridge.on_link(ScaleLink.NOT_SET, "scale.port is empty")
         self.changed.emit(self.setup)
 
     def stop(self) -> None:

@@ -195,6 +195,7 @@ class ScaleSettingsDialog(QDialog):
             ScaleLink.SILENT: self.tr("silent"),
             ScaleLink.BAD_DATA: self.tr("bad data"),
             ScaleLink.DISCONNECTED: self.tr("disconnected"),
+            ScaleLink.NOT_SET: self.tr("not set"),
         }
         self.link_label.setText(
             self.tr("Link: {state} — {detail}").format(state=names[link], detail=detail)

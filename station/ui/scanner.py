@@ -9,16 +9,28 @@ widget); otherwise the held keys are replayed, unchanged and in order, to the
 widget that was meant to get them. So a PIN typed by hand reaches its field,
 and a scan while a dialog's text field has focus still reaches the bench.
 
-Gaps are measured with an injectable monotonic clock at the moment each event
-is seen, not with the events' own timestamps (synthetic and remote events
-carry none that can be trusted).
+Time is read from an injectable monotonic clock when each event is seen, not
+from the events' own timestamps (synthetic and remote events carry none that
+can be trusted).
 
-Where the keys go to a widget that reads no typed text (the bench screen
-itself), pace does not matter: everything up to Enter or Tab, or up to a
-pause of `idle_ms`, is a scan. Measured at delivery, the gaps of a burst that
-arrived while the GUI thread was busy can look like a person's, and speed
-alone would then split one scan in two. It also lets a packer type a code
-whose barcode will not scan, and press Enter.
+A burst ends at Enter or Tab, or when the keys stop: once `gap` has passed
+since the last key *while the event loop was free to deliver keys*. A busy GUI
+thread (a label being scaled, the dashboard refreshing, a garbage collection)
+keeps a scanner's keys in the input queue and then delivers them all at once:
+judged by the clock alone, that busy spell looks like a pause, and the scan was
+split in two or its first letters handed to a widget as typing (one order scan
+in 47 was lost so). So a gap is never measured between two keys; while a burst
+is held, a fine ticker watches the loop, and the longest stall it saw since the
+last key (keys typed then may still be on their way) does not count as quiet.
+
+On the bench screen itself (no dialog, no popup, a widget that reads no typed
+text), pace does not matter: everything up to Enter or Tab, or up to a pause
+of `idle_ms`, is a scan. It also lets a packer type a code whose barcode will
+not scan, and press Enter. In dialogs and popups only a fast burst is a scan,
+so a hand on the keyboard there (Space on a check box, a path typed into a
+file dialog's completer) reaches its widget; a key's release is held with its
+press, so that a button or check box gets them in order; and a burst never
+starts with Space.
 """
 
 from __future__ import annotations
@@ -33,7 +45,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
+    QDialog,
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
@@ -57,15 +71,19 @@ MODIFIER_KEYS = frozenset(
     }
 )
 _SCAN_MODIFIERS = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+# How often the event loop is looked at while a burst is held.
+TICK_MS = 5
 
 
 @dataclass
 class _Held:
-    """One held-back input: where it was going, a copy of it, and its characters."""
+    """One held-back input: where it was going, a copy of it, and its characters
+    (none for a key's release, held to follow its press)."""
 
     receiver: QObject
     event: QEvent
     text: str
+    key: int = 0
 
 
 class ScanDetector(QObject):
@@ -88,18 +106,22 @@ class ScanDetector(QObject):
         self.clock = clock
         self._held: list[_Held] = []
         self._last_at = 0.0
+        self._seen_at = 0.0
+        self._stall = 0.0
         self._replaying = False
         self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._gap_elapsed)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
 
     def install(self, app: QCoreApplication) -> None:
         app.installEventFilter(self)
 
     @property
     def _patient(self) -> bool:
-        """The burst goes to a widget that reads no typed text: its pace does not matter."""
-        return bool(self._held) and not _takes_typing(self._held[0].receiver)
+        """The burst goes to the bench screen, to a widget that reads no typed text:
+        its pace does not matter."""
+        return bool(self._held) and _on_bench_screen(self._held[0].receiver)
 
     @property
     def _gap_s(self) -> float:
@@ -116,6 +138,8 @@ class ScanDetector(QObject):
         kind = event.type()
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._key(watched, event)
+        if kind == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent):
+            return self._release(watched, event)
         if kind == QEvent.Type.InputMethod and isinstance(event, QInputMethodEvent):
             return self._input_method(watched, event)
         return False
@@ -123,8 +147,6 @@ class ScanDetector(QObject):
     def _key(self, receiver: QObject, event: QKeyEvent) -> bool:
         if event.key() in MODIFIER_KEYS:
             return False
-        now = self.clock()
-        self._close_if_gap_passed(now)
         if event.key() in SUFFIX_KEYS and not event.modifiers() & ~_SCAN_MODIFIERS:
             if len(self.pending) >= self.min_length:
                 self._emit_scan()
@@ -132,10 +154,23 @@ class ScanDetector(QObject):
             self._replay()
             return False
         text = _scan_char(event)
-        if not text:
-            self._replay()
+        if not text or (text == " " and not self._held):
+            # A key that is no part of a scan ends the burst: a scan if it was one
+            # (replayed to the bench screen, its letters would be lost), else typing.
+            self._finish()
             return False
-        self._hold(receiver, event.clone(), text, now)
+        self._hold(_Held(receiver, event.clone(), text, event.key()))
+        return True
+
+    def _release(self, receiver: QObject, event: QKeyEvent) -> bool:
+        """A key's release follows its press: held while the press is."""
+        if event.isAutoRepeat():
+            return False
+        presses = sum(1 for h in self._held if h.key == event.key() and h.text)
+        releases = sum(1 for h in self._held if h.key == event.key() and not h.text)
+        if presses <= releases:
+            return False
+        self._held.append(_Held(receiver, event.clone(), "", event.key()))
         return True
 
     def _input_method(self, receiver: QObject, event: QInputMethodEvent) -> bool:
@@ -143,34 +178,36 @@ class ScanDetector(QObject):
         text = event.commitString()
         if not text or event.preeditString():
             return False
-        now = self.clock()
-        self._close_if_gap_passed(now)
-        self._hold(receiver, event.clone(), text, now)
+        self._hold(_Held(receiver, event.clone(), text))
         return True
 
-    def _hold(self, receiver: QObject, event: QEvent, text: str, now: float) -> None:
-        self._held.append(_Held(receiver, event, text))
-        self._last_at = now
-        self._timer.start(max(1, round(self._gap_s * 1000)))
+    def _hold(self, held: _Held) -> None:
+        self._held.append(held)
+        self._last_at = self._seen_at = self.clock()
+        self._stall = 0.0
+        if not self._timer.isActive():
+            self._timer.start()
 
-    def _close_if_gap_passed(self, now: float) -> None:
-        if self._held and now - self._last_at > self._gap_s:
-            self._finish()
-
-    def _gap_elapsed(self) -> None:
-        """No key for a while: the burst (if any) is over, even without a suffix."""
+    def _tick(self) -> None:
+        """The loop is free now. The burst (if any) is over, even without a suffix,
+        once a gap has passed since its last key, not counting the longest time
+        the loop was busy since (keys typed then may not have been delivered yet)."""
         if not self._held:
+            self._timer.stop()
             return
-        waited = self.clock() - self._last_at
-        if waited < self._gap_s:
-            self._timer.start(max(1, round((self._gap_s - waited) * 1000)))
-            return
-        self._finish()
+        now = self.clock()
+        self._stall = max(self._stall, now - self._seen_at)
+        self._seen_at = now
+        if now - self._last_at - self._stall >= self._gap_s:
+            self._finish()
 
     def _finish(self) -> None:
         """End a burst: a scan when it was long and fast enough (any pace where
         nothing reads typing), else typing."""
-        if len(self._held) > 1 and len(self.pending) >= self.min_length:
+        if not self._held:
+            return
+        presses = sum(1 for h in self._held if h.text)
+        if presses > 1 and len(self.pending) >= self.min_length:
             self._emit_scan()
         else:
             self._replay()
@@ -196,6 +233,17 @@ class ScanDetector(QObject):
 
 
 _TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
+
+
+def _on_bench_screen(widget: QObject) -> bool:
+    """Is this a widget of the bench screen that reads no typed text (not a
+    dialog's, not a popup's, not a text field)?"""
+    if not isinstance(widget, QWidget) or _takes_typing(widget):
+        return False
+    if QApplication.activeModalWidget() is not None or QApplication.activePopupWidget():
+        return False
+    window = widget.window()
+    return not isinstance(window, QDialog) and window.windowType() != Qt.WindowType.Popup
 
 
 def _takes_typing(widget: QObject) -> bool:

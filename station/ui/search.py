@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from printers import PrinterError, mask_phone
+from printers import PrinterError, mask_name, mask_phone
 from station.bench import LabelPrinter
+from station.core.times import local_time
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
@@ -41,6 +42,7 @@ from station.store.search import (
     void_shipment,
 )
 from station.store.users import Action, PermissionDenied, PinLocked, User, authorize
+from station.ui.tables import fit_columns
 from station.ui.texts import pin_locked_text
 
 
@@ -113,10 +115,13 @@ class SearchDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fit_columns(self.table)
         self.status = QLabel(objectName="searchStatus")
         self.status.setWordWrap(True)
         reprint = QPushButton(self.tr("Reprint (F5)"), clicked=self._reprint_clicked)
         void = QPushButton(self.tr("Void (F8)"), clicked=self._void_clicked)
+        for button in (reprint, void):  # Enter in the search box searches, nothing more
+            button.setAutoDefault(False)
         buttons = QHBoxLayout()
         buttons.addWidget(reprint)
         buttons.addWidget(void)
@@ -129,7 +134,7 @@ class SearchDialog(QDialog):
         QShortcut(QKeySequence("F5"), self, activated=self._reprint_clicked)
         QShortcut(QKeySequence("F8"), self, activated=self._void_clicked)
         QShortcut(QKeySequence("Down"), self.query_edit, activated=self.table.setFocus)
-        self.resize(900, 480)
+        self.resize(1100, 480)
 
     def take_scan(self, code: str) -> None:
         """A scanned order or waybill number is looked up at once."""
@@ -157,9 +162,9 @@ class SearchDialog(QDialog):
             found.order_no,
             found.tracking_no,
             found.carrier,
-            found.recipient_name,
+            mask_name(found.recipient_name),
             mask_phone(found.recipient_phone),
-            found.recorded_at,
+            local_time(found.recorded_at),
             found.station,
             found.packer,
             str(found.print_count),
@@ -247,12 +252,16 @@ class SearchDialog(QDialog):
         except (VoidError, ValueError) as exc:
             self.status.setText(str(exc))
             return False
-        self.status.setText(
-            self.tr("{tracking_no} voided; its waybill number will not be used again.").format(
-                tracking_no=found.tracking_no
-            )
-        )
         self.search(self.query_edit.text() or found.tracking_no)
+        done = self.tr("{tracking_no} voided; its waybill number will not be used again.")
+        then = (
+            self.tr("Order {order_no} is open again: pack it anew.")
+            if repack
+            else self.tr("Order {order_no} stays shipped: no new parcel.")
+        )
+        self.status.setText(
+            " ".join((done, then)).format(tracking_no=found.tracking_no, order_no=found.order_no)
+        )
         return True
 
     def _prompt(self, title: str, with_repack: bool) -> dict[str, Any] | None:

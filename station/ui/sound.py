@@ -2,8 +2,10 @@
 
 No QtMultimedia in PySide6-Essentials, so the WAV files of resources/sounds/
 (written by `python -m station.ui.tones`) are played by the platform: winsound
-on Windows, paplay or aplay on Linux (a non-blocking subprocess), else the
-system beep. Tests inject a backend and read `last` / `played`.
+on Windows; on Linux paplay or aplay (a non-blocking subprocess), else ALSA's
+own library directly (station.devices.alsa_sound: no player program needed),
+and only without libasound the system beep. Tests inject a backend and read
+`last` / `played`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from station.core.messages import Tone
+from station.devices.alsa_sound import AlsaSound
 from station.paths import resource
 
 log = logging.getLogger("station.ui.sound")
@@ -65,7 +68,11 @@ def platform_backend() -> Backend:
         found = shutil.which(command)
         if found:
             return _CommandBackend(found)
-    return _beep_backend
+    try:
+        return AlsaSound()
+    except OSError as exc:
+        log.warning("no paplay, aplay or libasound (%s): the bench only beeps", exc)
+        return _beep_backend
 
 
 class SoundPlayer:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,8 +31,8 @@ from station.settings import Settings
 from station.store import deliveries
 from station.store.db import connect
 from station.store.users import PinLocked, Role, check_pin
-from station.sync.config import SyncConfigError, TargetConfig, load_targets
-from station.sync.status import TargetStatus, all_status, summary
+from station.sync.config import SYNC_FILE, SyncConfigError, TargetConfig, load_targets
+from station.sync.status import TargetStatus, all_status, summary, waiting_locally
 from station.sync.worker import UploaderThread
 from station.ui.texts import pin_locked_text
 
@@ -63,6 +63,25 @@ def light(totals: dict, statuses: list[TargetStatus]) -> str:
     oldest = totals["oldest_queued_at"]
     stale = oldest is not None and age_seconds(oldest) > STALE_SECONDS
     return "warn" if totals["needs_attention"] or stale else "ok"
+
+
+def not_set_up_text(folder: Path, waiting: int) -> str:
+    """Said by the status light, its dialog and the dashboard when no upload target is
+    set up (the CLI says the same: station.sync.config.NOT_SET_UP)."""
+    return QCoreApplication.translate(
+        "SyncStatus",
+        "Uploads not set up: {path} names no upload target. Add one ([[targets]], see the "
+        'README, "Orders, carriers and uploads"); until then every shipment waits in the '
+        "local queue ({waiting} waiting).",
+    ).format(path=folder / SYNC_FILE, waiting=waiting)
+
+
+def uploads_set_up(folder: Path) -> bool:
+    """Does sync.toml name an enabled target (a broken file counts: it says so itself)?"""
+    try:
+        return any(t.enabled for t in load_targets(folder))
+    except SyncConfigError:
+        return True
 
 
 def age_seconds(iso_time: str) -> float:
@@ -109,7 +128,8 @@ class SyncStatusWidget(QWidget):
         totals = summary(statuses)
         self.colour = light(totals, statuses)
         if not statuses:
-            self._show("off", self.tr("Upload: not set up"), "")
+            how = not_set_up_text(self.folder, waiting_locally(self.db()))
+            self._show("off", self.tr("Upload: not set up"), how)
             return
         state = self.tr("online") if totals["online"] else self.tr("offline")
         text = self.tr("{state} · {queued} queued · oldest {age} · last sent {last}").format(
@@ -134,7 +154,7 @@ class SyncStatusWidget(QWidget):
             self.open_dialog()
 
     def open_dialog(self) -> SyncDialog:
-        dialog = SyncDialog(self.db(), self.targets(), self)
+        dialog = SyncDialog(self.db(), self.targets(), self, folder=self.folder)
         dialog.finished.connect(self.refresh)
         dialog.open()
         return dialog
@@ -156,9 +176,12 @@ class SyncDialog(QDialog):
         db: sqlite_utils.Database,
         targets: list[TargetConfig],
         parent: QWidget | None = None,
+        folder: Path | None = None,
     ):
+        """`folder`: where sync.toml is (named when no target is set up)."""
         super().__init__(parent)
         self.setObjectName("syncDialog")
+        self.folder = folder
         self.setWindowTitle(self.tr("Uploads"))
         self.db = db
         self.configs = targets
@@ -200,7 +223,9 @@ class SyncDialog(QDialog):
         actions = QHBoxLayout()
         for widget in (self.pin, self.reason, self.retry_button, self.dismiss_button):
             actions.addWidget(widget)
+        self.not_set_up = QLabel(objectName="syncNotSetUp", wordWrap=True)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.not_set_up)
         layout.addWidget(self.targets_table)
         layout.addWidget(QLabel(self.tr("Needs attention")))
         layout.addWidget(self.attention_table)
@@ -211,6 +236,11 @@ class SyncDialog(QDialog):
 
     def reload(self) -> None:
         statuses = all_status(self.db, self.configs)
+        if statuses or self.folder is None:
+            self.not_set_up.hide()
+        else:
+            self.not_set_up.setText(not_set_up_text(self.folder, waiting_locally(self.db)))
+            self.not_set_up.show()
         self.targets_table.setRowCount(len(statuses))
         for row, s in enumerate(statuses):
             state = {True: self.tr("online"), False: self.tr("offline"), None: "-"}[s.online]

@@ -28,6 +28,7 @@ from station.ui.buyer_notice import copy_buyer_notice
 from station.ui.lock import IdleWatcher, LockScreen
 from station.ui.main_window import BenchWindow
 from station.ui.scale_bridge import ScaleSetup
+from station.ui.screen_fit import fitted
 from station.ui.signin import SignInDialog
 from station.ui.sync_status import SyncStatusWidget, UploaderRunner
 
@@ -125,9 +126,12 @@ class StationTools(QObject):
         if self.dashboard is None:
             dialog = QDialog(self.window)
             dialog.setWindowTitle(self.tr("Dashboard"))
-            dialog.resize(1100, 750)
+            dialog.resize(fitted(self.window, 1100, 750))
             widget = DashboardWidget(
-                self.data_dir / DB_FILE, dialog, self.settings["dashboard.refresh_seconds"]
+                self.data_dir / DB_FILE,
+                dialog,
+                self.settings["dashboard.refresh_seconds"],
+                sync_folder=self.settings.path.parent if self.settings.path else None,
             )
             QVBoxLayout(dialog).addWidget(widget)
             self.dashboard, self.dashboard_widget = dialog, widget

@@ -18,7 +18,9 @@ class WeightPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.live = QLabel(objectName="liveWeight", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.state = QLabel(objectName="weightState", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.state = QLabel(
+            objectName="weightState", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True
+        )
         self.expected = QLabel(objectName="expectedWeight", wordWrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -72,6 +74,9 @@ class WeightPanel(QWidget):
             ScaleLink.SILENT: self.tr("Scale: no data (is it on?)"),
             ScaleLink.BAD_DATA: self.tr("Scale: unreadable data (check protocol and baud)"),
             ScaleLink.DISCONNECTED: self.tr("Scale: disconnected"),
+            ScaleLink.NOT_SET: self.tr(
+                "No scale is set. Set one in Tools > Scale settings (Ctrl+Shift+S)."
+            ),
         }[link]
 
     def _fault_text(self, state: WeightState) -> str:
