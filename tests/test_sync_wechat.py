@@ -264,7 +264,7 @@ def test_shop_send_pull_and_cancellations_reach_the_bench(
             order["update_time"] = int(time.time())
         uploader.pullers[0]._next = 0
         uploader.pull()
-    assert find_order(db, "3704612354559743232").recipient.address == "科技园2号"
+    assert find_order(db, "3704612354559743232").recipient.address == "广东省深圳市南山区科技园2号"
     cancelled = find_order(db, "3704612354559743233")
     assert cancelled.status is OrderStatus.CANCELLED and "200" in cancelled.hold_reason
     bench = Bench(db, fast, printer=None)  # type: ignore[arg-type]

@@ -71,7 +71,7 @@ def print_plan(plan: ImportPlan, dry_run: bool) -> None:
     print(f"updated: {plan.count('update')}")
     print(f"unchanged shipped: {plan.count('shipped')}")
     print(f"rejected rows: {plan.rejected_rows}")
-    print(f"flagged orders: {len({f.order_no for f in plan.flags})}")
+    print(f"flagged orders: {plan.flagged}")
     for problem in plan.problems[:SHOWN_PROBLEMS]:
         print(f"  {problem}")
     if len(plan.problems) > SHOWN_PROBLEMS:

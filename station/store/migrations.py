@@ -488,6 +488,30 @@ def _hold_texts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE orders ADD COLUMN hold_params TEXT NOT NULL DEFAULT '{}'")
 
 
+def _phone_flags(db: sqlite_utils.Database) -> None:
+    """Orders gain phone flags (station.core.phone): the CHECK on the kinds of
+    order_flags lists 'phone' too. SQLite cannot change a CHECK, so the table is
+    rebuilt with its rows."""
+    db.execute(
+        """CREATE TABLE order_flags_new (
+            order_no TEXT NOT NULL REFERENCES orders(order_no) ON DELETE CASCADE
+                COLLATE NOCASE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('address', 'duplicate_order', 'duplicate_payment', 'phone')),
+            detail TEXT NOT NULL,
+            text_key TEXT NOT NULL DEFAULT '',
+            params TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (order_no, kind, detail)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        "INSERT INTO order_flags_new (order_no, kind, detail, text_key, params) "
+        "SELECT order_no, kind, detail, text_key, params FROM order_flags"
+    )
+    db.execute("DROP TABLE order_flags")
+    db.execute("ALTER TABLE order_flags_new RENAME TO order_flags")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -501,4 +525,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _pin_failures,
     _flag_texts,
     _hold_texts,
+    _phone_flags,
 )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from station.core.address import DEFAULT_CHECK_WORDS
 from station.store import deliveries
 from station.sync.config import MINIPROGRAM, SHOP, WEBHOOK, TargetConfig
 from station.sync.http import HttpClient
@@ -33,7 +34,10 @@ def build(
     db: sqlite_utils.Database,
     configs: list[TargetConfig],
     secret: Callable[[str], str] = get_secret,
+    check_words: Sequence[str] = DEFAULT_CHECK_WORDS,
 ) -> Built:
+    """The targets and pullers of `configs`; `check_words` are the address words a
+    pulled order is flagged for (settings' address.check_words)."""
     built = Built()
     for config in configs:
         if not config.enabled:
@@ -62,7 +66,11 @@ def build(
                 pull_api = WeChatApi(pull_client, api.tokens)
                 built.pullers.append(
                     ShopOrderPuller(
-                        config.name, pull_api, config.pull_interval_minutes, config.pull_days
+                        config.name,
+                        pull_api,
+                        config.pull_interval_minutes,
+                        config.pull_days,
+                        check_words=check_words,
                     )
                 )
     return built
