@@ -86,7 +86,7 @@ def test_an_imported_order_with_a_bad_phone_is_flagged(db: sqlite_utils.Database
     summary = do_import(db, csv_text([bad, ok]).encode())
     assert summary.flagged == 1
     assert [f.kind for f in flags_of(db, "P1")] == ["phone"]
-    assert "abcdefg is not a mobile or landline number" in flags_of(db, "P1")[0].detail
+    assert "***defg is not a mobile or landline number" in flags_of(db, "P1")[0].detail
     assert flags_of(db, "P2") == []
 
 

@@ -106,8 +106,15 @@ TEXTS: dict[str, str] = {
         "Only {left} {carrier} waybill numbers left: import more."
     ),
     "guide_fragile": "Fragile: 5-layer carton, wrap each piece in bubble film, fill every gap.",
-    "guide_food": "Food: vacuum-packed, keep away from liquids and chemicals.",
-    "guide_fresh": "Fresh / frozen: insulated box with ice packs, cold-chain service.",
+    "guide_food": (
+        "Food: vacuum-packed, keep away from liquids and chemicals; chilled or frozen "
+        "food goes in an insulated box with ice packs."
+    ),
+    "guide_fresh": "Fresh / chilled: insulated box with ice packs, cold-chain service.",
+    "guide_frozen": (
+        "Frozen: insulated box, ice packs (or dry ice) on all sides, seal the box, "
+        "cold-chain service."
+    ),
     "guide_clothing": "Clothing: waterproof bag, tag visible, fold neatly.",
     "guide_electronics": "Electronics: anti-static bag, padding on all sides.",
     "guide_cosmetics": "Cosmetics: seal liquids in a bag, upright, padding.",

@@ -114,6 +114,11 @@ class Order:
         """The goods' categories in line order, each once."""
         return tuple(dict.fromkeys(line.category for line in self.lines if line.category))
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The goods' names in line order, each once."""
+        return tuple(dict.fromkeys(line.name for line in self.lines if line.name))
+
     def items_weight_g(self) -> int | None:
         """Sum of item weights, or None when any line's weight is unknown."""
         total = 0

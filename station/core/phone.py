@@ -56,9 +56,18 @@ def is_valid_phone(phone: str) -> bool:
 
 
 def phone_problem(phone: str) -> Text | None:
-    """What is wrong with a recipient's phone, or None when a courier can call it."""
+    """What is wrong with a recipient's phone, or None when a courier can call it.
+    The text shows the number masked (flags are stored unencrypted)."""
     if not phone.strip():
         return Text.of("phone_missing")
     if is_valid_phone(phone):
         return None
-    return Text.of("phone_invalid", phone=phone.strip())
+    return Text.of("phone_invalid", phone=masked(phone.strip()))
+
+
+def masked(text: str) -> str:
+    """All but the last four characters hidden (`1381234567` -> `******4567`), as
+    the phone's last four are kept for search anyway; a short text is hidden but
+    for its last one."""
+    keep = 4 if len(text) > 6 else 1
+    return "*" * (len(text) - keep) + text[-keep:]

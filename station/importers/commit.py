@@ -201,9 +201,9 @@ def _status(
     if held and existing is not None and order.status is OrderStatus.OPEN:
         return existing.status, (existing.hold_reason, existing.hold_key, existing.hold_params)
     reason = order.hold_reason
-    if reason is None:
+    if not reason:
         return order.status, ("", "", "{}")
-    return order.status, (str(reason), *stored(reason))
+    return order.status, (str(reason), *stored(reason if isinstance(reason, Text) else None))
 
 
 def _alert_if_withdrawn(

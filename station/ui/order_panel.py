@@ -71,7 +71,7 @@ class OrderPanel(QWidget):
         self.flags.setText(self.tr("Check first: {flags}").format(flags=flags_text(order)))
         self.note.setVisible(bool(order.buyer_note))
         self.note.setText(self.tr("Buyer's note: {note}").format(note=order.buyer_note))
-        guide = [message_text(m) for m in packing_guide(order.categories)]
+        guide = [message_text(m) for m in packing_guide(order.categories, order.names)]
         self.guide.setVisible(bool(guide))
         self.guide.setText("\n".join(guide))
         self._fill_lines(progress)
