@@ -28,7 +28,14 @@ from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
 from station.core.problem_texts import Shown, Text
 from station.core.reading import Reading, ScaleLink
-from station.core.routing import NoActiveCarrier, Router, RulesError
+from station.core.routing import (
+    Decision,
+    NoActiveCarrier,
+    Router,
+    RulesError,
+    cost_share,
+    percent,
+)
 from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
@@ -118,6 +125,9 @@ class Bench:
         self.message: Outcome = outcome(Tone.INFO, "ready")
         self._pending_print: tuple[LastShipment, bool] | None = None
         self._router: Router | None = None
+        self.routed: Decision | None = None
+        """Routing's decision for the open order: from the expected weight as soon as the
+        order is scanned, replaced by the weighed parcel's. None before either."""
         self.carriers: dict[str, Carrier] = {}
         """The carrier catalogue, active or not, by code: names on the label, the
         screen and the buyer notice. Read again when an order starts."""
@@ -229,6 +239,7 @@ class Bench:
         session = PackingSession(order, self.rule, started_at=self.wall())
         self.session = session
         self._router = self._load_router()
+        self.routed = self._route(order, session.expected_grams or 0)
         if session.phase is Phase.CONFIRM:
             flags = Shown(order.flag_parts)
             return outcome(Tone.WARN, "order_flagged", order_no=order.order_no, flags=flags)
@@ -290,15 +301,27 @@ class Bench:
         except NoActiveCarrier as exc:
             log.error("order %s cannot ship: %s", order.order_no, exc)
             self._router = None  # read the catalogue again at the next weight
+            self.routed = None
             self.gate.require_fresh()
             return session.no_carrier(self.wall())
         log.info("order %s routed: %s", order.order_no, decision.explanation)
         if decision.alert:
             log.warning("order %s: %s", order.order_no, decision.alert)
+        self.routed = decision
         session.assign_carrier(
             router.carriers[decision.carrier], decision.service, decision.cost_fen
         )
         return None
+
+    def _route(self, order: Order, grams: int) -> Decision | None:
+        """What routing chooses for the order at this weight; None when no carrier can
+        take it (the weighed parcel then says so)."""
+        assert self._router is not None
+        parcel = catalogue.parcel_for(self.db, order, grams)
+        try:
+            return self._router.for_order(order.carrier, order.service, parcel)
+        except NoActiveCarrier:
+            return None
 
     def _load_catalogue(self) -> None:
         entries = catalogue.entries(self.db)
@@ -356,6 +379,18 @@ class Bench:
             "tracking_no": recorded.tracking_no,
             "grams": recorded.weight_g,
         }
+        self.routed = None
+        share = cost_share(session.shipping_cost_fen, session.order.order_value_fen)
+        limit = self.settings["routing.cost_alert_percent"]
+        if share is not None and share > limit:
+            # The packer hears of it here, the supervisor in the dashboard's exceptions.
+            return outcome(
+                Tone.WARN,
+                "recorded_cost_alert",
+                share=percent(share, limit),
+                limit=f"{limit:g}%",
+                **facts,
+            )
         if from_pool:
             left = pool.free_count(self.db, recorded.carrier)
             if left < self.settings["pool.low_warning"]:
@@ -426,14 +461,14 @@ class Bench:
         session.events.append(ScanEvent(now, "command", command.value, "ok"))
         if command is Command.CANCEL:
             shipments.record_abandoned(self.db, session, self.packer, self.station)
-            self.session = None
+            self.session, self.routed = None, None
             return outcome(Tone.WARN, "cancelled", order_no=session.order.order_no)
         if command is Command.HOLD:
             reason = Text.of("hold_at_bench", station=self.station, packer=self.packer)
             with transaction(self.db):
                 order_store.set_status(self.db, session.order.order_no, OrderStatus.HOLD, reason)
             shipments.record_abandoned(self.db, session, self.packer, self.station)
-            self.session = None
+            self.session, self.routed = None, None
             return outcome(Tone.WARN, "held", order_no=session.order.order_no)
         if command is Command.REWEIGH:
             if not session.reweigh(now):

@@ -62,6 +62,10 @@ TEXTS: dict[str, str] = {
     "tracking_used": "Waybill {code} is already used by order {order_no}. Use another waybill.",
     "pool_empty": "No {carrier} waybill numbers left in the pool. Scan a pre-printed waybill.",
     "recorded": "Order {order_no} shipped: {carrier} {tracking_no}, {grams} g.",
+    "recorded_cost_alert": (
+        "Order {order_no} shipped: {carrier} {tracking_no}, {grams} g. Shipping costs "
+        "{share} of the order value (limit {limit}): tell the supervisor."
+    ),
     "printed": "Label printed for {tracking_no}.",
     "print_failed": "Label for {tracking_no} NOT printed: {reason} Scan REPRINT when fixed.",
     "reprinted": "Label reprinted for {tracking_no} (reprint {count}).",
@@ -121,7 +125,7 @@ TEXTS: dict[str, str] = {
 }
 
 
-RECORDED_KEYS = frozenset({"recorded", "recorded_pool_low"})
+RECORDED_KEYS = frozenset({"recorded", "recorded_pool_low", "recorded_cost_alert"})
 """The results that mean a shipment was just recorded."""
 
 

@@ -383,12 +383,27 @@ class Router:
         return Decision(carrier, service, cost, rule, why + ".", self._alert(cost, parcel))
 
     def _alert(self, cost: int | None, parcel: Parcel) -> str:
-        if cost is None or parcel.order_value_fen <= 0:
-            return ""
-        share = 100 * cost / parcel.order_value_fen
-        if share <= self.cost_alert_percent:
+        share = cost_share(cost, parcel.order_value_fen)
+        if share is None or share <= self.cost_alert_percent:
             return ""
         return (
-            f"shipping {yuan(cost)} is {share:.0f}% of the order value "
-            f"{yuan(parcel.order_value_fen)} (limit {self.cost_alert_percent:g}%)"
+            f"shipping {yuan(cost or 0)} is {percent(share, self.cost_alert_percent)} of the "
+            f"order value {yuan(parcel.order_value_fen)} (limit {self.cost_alert_percent:g}%)"
         )
+
+
+def cost_share(cost_fen: int | None, order_value_fen: int) -> float | None:
+    """Shipping cost in percent of the order value; None when either is unknown."""
+    if cost_fen is None or order_value_fen <= 0:
+        return None
+    return 100 * cost_fen / order_value_fen
+
+
+def percent(share: float, limit: float) -> str:
+    """A share over a limit with as few decimals as tell them apart: 14.3 -> '14%',
+    12.5 over 12 -> '12.5%' (never '12%' beside a limit of 12%)."""
+    for decimals in range(3):
+        text = f"{share:.{decimals}f}"
+        if float(text) > limit:
+            break
+    return f"{text}%"

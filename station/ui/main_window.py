@@ -195,9 +195,8 @@ class BenchWindow(QMainWindow):
         if session is not None:
             if session.carrier is not None:
                 code = session.carrier.code
-            else:  # not routed yet: the order's or the default carrier, if active
-                wanted = (session.order.carrier, self.bench.settings["carrier.default"])
-                code = next((c for c in wanted if c.upper() in self.bench.active), "")
+            else:  # not weighed yet: what routing chooses at the expected weight
+                code = self.bench.routed.carrier if self.bench.routed is not None else ""
             tracking = session.tracking_no
         elif self.bench.last is not None:
             code, tracking = self.bench.last.carrier, self.bench.last.tracking_no

@@ -127,7 +127,10 @@ class StationTools(QObject):
             dialog.setWindowTitle(self.tr("Dashboard"))
             dialog.resize(1100, 750)
             widget = DashboardWidget(
-                self.data_dir / DB_FILE, dialog, self.settings["dashboard.refresh_seconds"]
+                self.data_dir / DB_FILE,
+                dialog,
+                self.settings["dashboard.refresh_seconds"],
+                self.settings["routing.cost_alert_percent"],
             )
             QVBoxLayout(dialog).addWidget(widget)
             self.dashboard, self.dashboard_widget = dialog, widget
