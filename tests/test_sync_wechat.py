@@ -286,3 +286,25 @@ def test_shop_send_pull_and_cancellations_reach_the_bench(
         uploader.drain()
     assert fake.shop["3704612354559743232"]["sends"] == 1
     assert state_of(db, "3704612354559743232", "shop") == "done"
+
+
+def test_shop_shipped_without_a_waybill_says_what_happened_and_what_to_do(
+    db: sqlite_utils.Database, data_dir: Path, fast: Settings, fake: FakeWeChat, base: str
+) -> None:
+    """Shipped in the shop's back office without a waybill: the record says so and
+    what to do, not 'shipped this order with another waybill (none known)'."""
+    (order_no,) = add_records(db, 1, source="wechat-shop")
+    fake.add_shop_order(order_no)
+    with opened_uploader(data_dir, fast) as uploader:
+        uploader.pull()
+        fake.shop[order_no]["status"] = 30
+        uploader.drain()
+    assert state_of(db, order_no, "shop") == "attention"
+    (note,) = db.execute(
+        "SELECT d.note FROM deliveries d JOIN outbox o ON o.id = d.outbox_id "
+        "WHERE o.order_no = ? AND d.target = 'shop'",
+        [order_no],
+    ).fetchone()
+    assert "none known" not in note
+    assert "shipped (status 30) without a waybill number" in note
+    assert f"add waybill {tracking_of(order_no)} to the order" in note
