@@ -335,10 +335,19 @@ def test_rates_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys) 
 
 
 def test_rates_import_problems_and_unreadable(data_dir: Path, tmp_path: Path, capsys) -> None:
+    """One bad row loads nothing: before, the good rows replaced all of the carrier's
+    zones (Xinjiang then priced at a negotiated 4.50)."""
+    before = snapshot(data_dir)[1]
     bad = tmp_path / "bad.csv"
-    bad.write_text(RATES.splitlines()[0] + "\nKYE,express,a,*,heavy,1,1\n", encoding="utf-8")
-    assert carriers_cli(data_dir, "rates", "import", str(bad)) == 1
-    assert "line 2, column first_weight_g" in capsys.readouterr().out
+    bad.write_text(
+        RATES.splitlines()[0] + "\nZTO,standard,all,*,1000,4.5,1\nZTO,standard,b,新疆,heavy,1,1\n",
+        encoding="utf-8",
+    )
+    assert carriers_cli(data_dir, "rates", "import", str(bad)) == 2
+    out = capsys.readouterr().out
+    assert "1 rows rejected, nothing loaded" in out
+    assert "line 3, column first_weight_g" in out
+    assert snapshot(data_dir)[1] == before
     assert carriers_cli(data_dir, "rates", "import", str(tmp_path / "missing.csv")) == 2
 
 
