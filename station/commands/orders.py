@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.commands import order_view
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import parse_orders
@@ -26,7 +27,7 @@ SHOWN_PROBLEMS = 200
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    orders = sub.add_parser("orders", help="import orders")
+    orders = sub.add_parser("orders", help="import, list and show orders")
     commands = orders.add_subparsers(dest="orders_command", metavar="SUBCOMMAND", required=True)
     imp = commands.add_parser(
         "import",
@@ -41,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="show what would happen, change nothing"
     )
     imp.set_defaults(func=import_orders)
+    order_view.register(commands)
 
 
 def import_orders(args: argparse.Namespace) -> int:
