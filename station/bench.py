@@ -181,7 +181,8 @@ class Bench:
     def override(self, pin: str, reason: str) -> Outcome:
         """A supervisor's PIN and reason for the pending override."""
         session = self.session
-        if session is None or session.phase not in (Phase.VERIFY, Phase.WEIGHT_MISMATCH):
+        overridable = (Phase.CONFIRM, Phase.VERIFY, Phase.WEIGHT_MISMATCH)
+        if session is None or session.phase not in overridable:
             return self._tell(outcome(Tone.WARN, "override_nothing"))
         try:
             user = check_pin(self.db, pin, Role.SUPERVISOR)
@@ -191,6 +192,19 @@ class Bench:
         if user is None:
             return self._tell(outcome(Tone.ERROR, "override_denied"))
         now = self.wall()
+        if session.phase is Phase.CONFIRM:
+            session.confirm_flags(now, user.name, reason)
+            self._audit_override(session, user)
+            result = outcome(
+                Tone.OK,
+                "flags_confirmed_by",
+                order_no=session.order.order_no,
+                supervisor=user.name,
+                reason=reason,
+            )
+            if session.phase is Phase.WEIGH:
+                result = self._try_weigh(session) or result
+            return self._tell(result)
         if session.phase is Phase.VERIFY:
             result = session.override_line(now, user.name, reason)
             self._audit_override(session, user)
@@ -476,6 +490,8 @@ class Bench:
             self.gate.require_fresh()
             return outcome(Tone.INFO, "weight_reweigh")
         if command is Command.OVERRIDE:
+            if self._needs_supervisor(session):
+                return self._ask_supervisor(session)
             kind = {Phase.VERIFY: "line", Phase.WEIGHT_MISMATCH: "weight"}.get(session.phase)
             if kind is None:
                 return outcome(Tone.WARN, "override_nothing")
@@ -487,6 +503,8 @@ class Bench:
         """CONFIRM: the open order's flags, else the oldest alert nobody acknowledged."""
         now = self.wall()
         if session is not None:
+            if self._needs_supervisor(session):
+                return self._ask_supervisor(session)
             if not session.confirm_flags(now):
                 return outcome(Tone.ERROR, "command_not_now", command=Command.CONFIRM.value)
             if session.phase is Phase.WEIGH:
@@ -498,6 +516,21 @@ class Bench:
         flag_store.acknowledge(self.db, alerts[0].id, self.packer, self.station)
         return outcome(
             Tone.OK, "alert_acknowledged", order_no=alerts[0].order_no, packer=self.packer
+        )
+
+    def _needs_supervisor(self, session: PackingSession) -> bool:
+        """Flags for a word such as 部队 are a supervisor's to confirm (a setting)."""
+        return (
+            session.phase is Phase.CONFIRM
+            and bool(session.order.check_words)
+            and self.settings["address.check_words_need_supervisor"]
+        )
+
+    def _ask_supervisor(self, session: PackingSession) -> Outcome:
+        self.listener.bench_override_requested("flags")
+        words = ", ".join(dict.fromkeys(session.order.check_words))
+        return outcome(
+            Tone.WARN, "confirm_needs_supervisor", order_no=session.order.order_no, words=words
         )
 
     def _was_printed(self, shipment_id: int) -> bool:

@@ -122,3 +122,65 @@ def bench(demo_db: sqlite_utils.Database, settings, tmp_path: Path) -> Bench:
     made.test_clock = clock  # type: ignore[attr-defined]
     made.scale_link(ScaleLink.CONNECTED)
     return made
+
+
+# -- flags that need a supervisor, and the address for whoever confirms ------------
+
+WORD = "WX20261121000024"  # the demo's 部队 address
+TYPO = "WX20261121000022"  # the demo's 广洲市
+
+
+def test_a_word_flag_needs_a_supervisors_pin(bench: Bench, demo_db: sqlite_utils.Database) -> None:
+    from station.demo import DEMO_SUPERVISOR_PIN
+
+    assert bench.scan(WORD).message.key == "order_flagged"
+    refused = bench.scan("CMD-CONFIRM")
+    assert refused.message.key == "confirm_needs_supervisor"
+    assert "部队" in refused.message.params["words"]
+    assert bench.recorder.override_requests == ["flags"]
+    assert bench.session is not None and bench.session.phase.value == "confirm"
+    assert bench.override("0000", "checked").message.key == "override_denied"
+    assert bench.session.phase.value == "confirm"
+    done = bench.override(DEMO_SUPERVISOR_PIN, "Address checked with the buyer")
+    assert done.message.key == "flags_confirmed_by"
+    assert bench.session.phase.value == "verify"
+    scan_all_items(bench, WORD)
+    put(bench, bench.session.expected_grams)
+    assert bench.last is not None and bench.last.order.order_no == WORD
+    kind, subject = demo_db.execute(
+        "SELECT kind, subject FROM overrides WHERE order_no = ?", [WORD]
+    ).fetchone()
+    assert kind == "flags" and "部队" in subject
+
+
+def test_the_setting_lets_the_packer_confirm_word_flags(
+    demo_db: sqlite_utils.Database, settings, tmp_path: Path
+) -> None:
+    from printers import open_printer
+
+    relaxed = settings.with_values(address__check_words_need_supervisor=False)
+    bench = Bench(demo_db, relaxed, open_printer(f"pdf:{tmp_path}"))
+    bench.scan(WORD)
+    assert bench.scan("CMD-CONFIRM").message.key == "flags_confirmed"
+
+
+def test_other_flags_are_confirmed_by_the_packer(bench: Bench) -> None:
+    bench.scan(TYPO)
+    assert bench.scan("CMD-CONFIRM").message.key == "flags_confirmed"
+    assert bench.recorder.override_requests == []
+
+
+def test_the_confirmer_sees_the_whole_address_masked_otherwise(qtbot, bench: Bench) -> None:
+    from station.ui.order_panel import OrderPanel
+
+    panel = OrderPanel()
+    qtbot.addWidget(panel)
+    bench.scan(WORD)
+    session = bench.session
+    assert session is not None
+    street = "某某部队营区3号楼"
+    panel.show_order(session.order, session.progress, confirming=True)
+    assert street in panel.recipient.text()
+    assert session.order.recipient.name not in panel.recipient.text()
+    panel.show_order(session.order, session.progress)
+    assert street not in panel.recipient.text()

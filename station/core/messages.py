@@ -101,6 +101,13 @@ TEXTS: dict[str, str] = {
     "confirm_needed": "Check the warnings of order {order_no} first, then scan CONFIRM.",
     "flags_confirmed": "Warnings of order {order_no} confirmed. Scan each item.",
     "confirm_nothing": "Nothing to confirm now.",
+    "confirm_needs_supervisor": (
+        "Order {order_no} is flagged for {words} in its address: a supervisor confirms it "
+        "with their PIN."
+    ),
+    "flags_confirmed_by": (
+        "Warnings of order {order_no} confirmed by {supervisor}: {reason}. Scan each item."
+    ),
     "alert_intercept": (
         "ALERT: order {order_no} {detail}. Tell the supervisor, then scan CONFIRM."
     ),

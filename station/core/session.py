@@ -125,13 +125,17 @@ class PackingSession:
             Tone.OK, "item_ok", name=line.name, scanned=scanned + 1, quantity=line.quantity
         )
 
-    def confirm_flags(self, now: datetime) -> bool:
-        """The packer confirmed the order's flags (CONFIRM scanned). False when none are open."""
+    def confirm_flags(self, now: datetime, supervisor: str = "", reason: str = "") -> bool:
+        """The order's flags confirmed: by the packer (CONFIRM scanned) or, for flags
+        that need one, by a supervisor's PIN. False when none are open."""
         if self.phase is not Phase.CONFIRM:
             return False
-        self.events.append(
-            ScanEvent(now, "confirm", "CMD-CONFIRM", "ok", "; ".join(self.order.flags))
-        )
+        flags = "; ".join(self.order.flags)
+        if supervisor:
+            self.overrides.append(OverrideRecord(now, "flags", flags, supervisor, reason))
+            self.events.append(ScanEvent(now, "override", "flags", "ok", reason))
+        else:
+            self.events.append(ScanEvent(now, "confirm", "CMD-CONFIRM", "ok", flags))
         self.phase = Phase.VERIFY
         if not self.order.lines:
             self._all_verified(now)

@@ -29,6 +29,7 @@ from printers import Waybill, preview_image
 from station.bench import Bench
 from station.core.messages import Outcome, Tone
 from station.core.reading import ScaleLink
+from station.core.session import Phase
 from station.runner import Runner
 from station.ui.banner import MessageBanner
 from station.ui.label_preview import LabelPreview, pil_to_qimage
@@ -169,7 +170,8 @@ class BenchWindow(QMainWindow):
             expected = None
         else:
             self.pages.setCurrentWidget(self.order_panel)
-            self.order_panel.show_order(session.order, session.progress)
+            confirming = session.phase is Phase.CONFIRM
+            self.order_panel.show_order(session.order, session.progress, confirming)
             self.phases.set_step(PHASE_STEP[session.phase])
             expected = session.expected_grams
         self.weight.show_weight(bench.gate.link, bench.gate.latest, bench.rule, expected)
