@@ -41,7 +41,7 @@ from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
-from station.store import audit, catalogue, pool, search, shipments
+from station.store import audit, catalogue, pool, search, shipments, wechat_carriers
 from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
@@ -254,6 +254,10 @@ class Bench:
         self.session = session
         self._router = self._load_router()
         self.routed = self._route(order, session.expected_grams or 0)
+        refusal = self._not_for_wechat(order)
+        if refusal is not None:
+            self.session, self.routed = None, None
+            return refusal
         if session.phase is Phase.CONFIRM:
             flags = Shown(order.flag_parts)
             return outcome(Tone.WARN, "order_flagged", order_no=order.order_no, flags=flags)
@@ -336,6 +340,27 @@ class Bench:
             return self._router.for_order(order.carrier, order.service, parcel)
         except NoActiveCarrier:
             return None
+
+    def _not_for_wechat(self, order: Order) -> Outcome | None:
+        """A carrier that a WeChat target uploading this order does not list: refused
+        before packing, since WeChat would refuse the upload after the parcel left."""
+        if self.routed is None:
+            return None
+        code = self.routed.carrier
+        target = wechat_carriers.refusing_target(self.db, code, order.source)
+        if target is None:
+            return None
+        log.error(
+            "order %s: carrier %s is not in %s's WeChat carrier list", order.order_no, code, target
+        )
+        return outcome(
+            Tone.ERROR,
+            "carrier_not_wechat",
+            order_no=order.order_no,
+            carrier=self.carrier_name(code),
+            code=code,
+            target=target,
+        )
 
     def _load_catalogue(self) -> None:
         entries = catalogue.entries(self.db)

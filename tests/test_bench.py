@@ -93,6 +93,16 @@ def open_order(db: sqlite_utils.Database, *, skip: int = 0) -> str:
     return rows[0][0]
 
 
+def unnamed_order(db: sqlite_utils.Database) -> str:
+    """An open, unflagged demo order naming no carrier, to a province the rules do not
+    send China Post: routing decides it by the rates."""
+    return db.execute(
+        "SELECT order_no FROM orders WHERE status = 'open' AND carrier = '' "
+        "AND province NOT IN ('新疆维吾尔自治区', '西藏自治区', '青海省') "
+        "AND order_no NOT IN (SELECT order_no FROM order_flags) ORDER BY order_no LIMIT 1"
+    ).fetchone()[0]
+
+
 def test_a_whole_order_is_recorded_printed_and_queued(bench: Bench, labels: Path) -> None:
     order_no = open_order(bench.db)
     order = orders.find_order(bench.db, order_no)

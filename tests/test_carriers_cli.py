@@ -102,7 +102,15 @@ def test_set_changes_only_what_is_given_and_audits_each_change(data_dir: Path, c
     assert carriers_cli(data_dir, "set", "ZTO", "--services", "standard,express") == 0
     assert carriers_cli(data_dir, "set", "ZTO", "--disable") == 0
     assert carriers_cli(data_dir, "set", "ZTO", "--enable") == 0
-    new = ["--name-zh", "跨越速运", "--pattern", r"KY\d{10}", "--services", "express"]
+    new = [
+        "--name-zh",
+        "跨越速运",
+        "--pattern",
+        r"KY\d{10}",
+        "--services",
+        "express",
+        "--not-wechat",
+    ]
     assert carriers_cli(data_dir, "set", "KYE", *new) == 0
     assert "KYE: added 跨越速运" in capsys.readouterr().out
 
@@ -269,7 +277,9 @@ def test_unreadable_carrier_files_exit_2(
 def test_carriers_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys) -> None:
     url = "https://track.example/{carrier}/{tracking_no}"
     carriers_cli(data_dir, "set", "YD", "--disable", "--tracking-url", url)
-    carriers_cli(data_dir, "set", "KYE", "--name-zh", "跨越速运", "--pattern", r"KY\d{10},?")
+    carriers_cli(
+        data_dir, "set", "KYE", "--name-zh", "跨越速运", "--pattern", r"KY\d{10},?", "--not-wechat"
+    )
     carriers_cli(data_dir, "set", "JD", "--name-en", 'JD "Logistics", Ltd')
     exported, _ = snapshot(data_dir)
     file = tmp_path / "carriers.csv"

@@ -57,6 +57,11 @@ TEXTS: dict[str, str] = {
         "a carrier (station carriers set CODE --enable), then take the parcel off the "
         "scale and put it back."
     ),
+    "carrier_not_wechat": (
+        "Order {order_no} would go {carrier} ({code}), a code not in WeChat's carrier list "
+        "(target {target}): WeChat would refuse the upload after the parcel left. Do not pack "
+        "it: tell the supervisor to give the carrier its WeChat code (station carriers list)."
+    ),
     "tracking_needed": "Scan the pre-printed {carrier} waybill.",
     "tracking_invalid": "{code} is not a valid {carrier} waybill number. Scan the waybill again.",
     "tracking_used": "Waybill {code} is already used by order {order_no}. Use another waybill.",

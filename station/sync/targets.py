@@ -9,6 +9,7 @@ import sqlite_utils
 
 from station.core.address import DEFAULT_CHECK_WORDS
 from station.store import deliveries
+from station.sync.carrier_lists import MINIPROGRAM_LIST, SHOP_LIST, CarrierListPuller
 from station.sync.config import MINIPROGRAM, SHOP, WEBHOOK, TargetConfig
 from station.sync.http import HttpClient
 from station.sync.miniprogram import MiniProgramTarget
@@ -39,6 +40,7 @@ def build(
     """The targets and pullers of `configs`; `check_words` are the address words a
     pulled order is flagged for (settings' address.check_words)."""
     built = Built()
+    lists: list[Puller] = []  # the carrier-list pullers, after the order pullers
     for config in configs:
         if not config.enabled:
             continue
@@ -59,8 +61,22 @@ def build(
             built.targets.append(
                 MiniProgramTarget(config.name, api, config.order_key, config.mchid, last)
             )
+            lists.append(
+                CarrierListPuller(
+                    config.name, _own_api(config, api), MINIPROGRAM_LIST, {}, config.sources
+                )
+            )
         elif config.kind == SHOP:
             built.targets.append(ShopTarget(config.name, api))
+            lists.append(
+                CarrierListPuller(
+                    config.name,
+                    _own_api(config, api),
+                    SHOP_LIST,
+                    {"ewaybill_only": False},
+                    config.sources,
+                )
+            )
             if config.pull_orders:
                 pull_client = HttpClient(config.base_url, config.timeout_seconds)
                 pull_api = WeChatApi(pull_client, api.tokens)
@@ -73,4 +89,10 @@ def build(
                         check_words=check_words,
                     )
                 )
+    built.pullers += lists
     return built
+
+
+def _own_api(config: TargetConfig, api: WeChatApi) -> WeChatApi:
+    """A client of its own for a puller (each closes its own), sharing the token."""
+    return WeChatApi(HttpClient(config.base_url, config.timeout_seconds), api.tokens)
