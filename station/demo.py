@@ -151,6 +151,7 @@ def seed(db: sqlite_utils.Database, orders: int = 60, seed_value: int = 20261121
     add_numbers(db, "ZTO", (f"7{n:013d}" for n in range(3561234500001, 3561234500201)))
     add_numbers(db, "SF", (f"SF{n:013d}" for n in range(1023574470001, 1023574470051)))
     add_numbers(db, "YZPY", (f"98{n:011d}" for n in range(12345600001, 12345600051)))
+    add_numbers(db, "JD", (f"JDVA{n:011d}" for n in range(11408814001, 11408814051)))
     add_user(db, "主管 Supervisor", Role.SUPERVISOR, DEMO_SUPERVISOR_PIN)
     add_user(db, "packer", Role.PACKER, DEMO_PACKER_PIN)
 
