@@ -131,7 +131,7 @@ def demo_order_numbers(count: int) -> list[str]:
 # are plain ones): what each shows at the bench.
 _FLAGGED = {
     21: "city",  # 广洲市 for 广州市: address flag with the official name
-    22: "phone",  # a phone no courier can call
+    22: "phone",  # two numbers in the phone field: not one a courier system takes
     23: "word",  # 部队 in the address: a supervisor confirms
     24: "frozen",  # frozen goods missing from the catalogue: cold chain all the same
 }
@@ -180,7 +180,8 @@ def _demo_order(
         province, city, district = "广东省", "广洲市", "天河区"
         detail, status, hold = "体育西路12号1203房", OrderStatus.OPEN, ""
     elif flagged == "phone":
-        phone, status, hold = "1381234567", OrderStatus.OPEN, ""
+        # two numbers in one field, as buyers sometimes type them
+        phone, status, hold = f"{phone}/{phone[:-1]}0", OrderStatus.OPEN, ""
     elif flagged == "word":
         detail, status, hold = "某某部队营区3号楼", OrderStatus.OPEN, ""
     elif flagged == "frozen":

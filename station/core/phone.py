@@ -4,7 +4,7 @@ Accepted (spaces, dots and dashes between the groups are ignored):
 
 - mainland mobiles, 11 digits `1[3-9]x xxxx xxxx`, with or without `+86` / `0086` /
   `86` in front;
-- landlines with their area code, `0` + 2-3 digits then 7-8 digits (`010-12345678`,
+- landlines with their area code (010, 02X, 0XXX) then 7-8 digits (`010-12345678`,
   `(0755) 1234567`; after `+86` the area code's `0` is dropped: `+86 20 12345678`);
 - either followed by an extension (`-1234`, `转1234`, `ext 12`, `#12`): the virtual
   numbers WeChat Shop and other platforms give, `138xxxxxxxx-1234`.
@@ -23,8 +23,10 @@ from station.core.problem_texts import Text
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９＋（）－　", "0123456789+()- ")
 _PREFIX = r"(?:\+86|0086|86)?"
 _MOBILE = r"1[3-9]\d{9}"
-_LANDLINE = r"0[1-9]\d{1,2}[2-9]\d{6,7}"
-_LANDLINE_INTERNATIONAL = r"\+86[1-9]\d{1,2}[2-9]\d{6,7}"
+# Area codes: 010, 02X, then 0 + three digits from 03XX on; local numbers start 2-9.
+_AREA = r"(?:10|2\d|[3-9]\d{2})"
+_LANDLINE = rf"0{_AREA}[2-9]\d{{6,7}}"
+_LANDLINE_INTERNATIONAL = rf"\+86{_AREA}[2-9]\d{{6,7}}"
 _EXTENSION = r"(?:(?:-|转|ext\.?|x|#|,|，)\d{1,6})?"
 _NUMBER = re.compile(
     rf"(?:{_PREFIX}{_MOBILE}|{_LANDLINE}|{_LANDLINE_INTERNATIONAL}){_EXTENSION}",
