@@ -154,20 +154,36 @@ def _same_place(given: str, standard: str) -> bool:
 
 def _typos(
     address: AddressInput, standards: tuple[str, str, str], detail: str
-) -> list[tuple[str, str]]:
+) -> tuple[tuple[str, str], ...]:
     """(as written, official name) of each province, city or district the address
     misspells. With separate columns each is compared with the official name cpca
     found; in a whole text, a place-like word left over once the official names are
-    taken out is matched against them, then against the official names of its rank."""
+    taken out is matched against them, then against the official names of its rank.
+    The work is cached by the place part of the text: an import repeats few of them."""
     if address.has_parts:
-        given = (address.province, address.city, address.district)
-        return [
-            (g.strip(), s)
-            for g, s in zip(given, standards, strict=True)
-            if g.strip() and s and not _same_place(g, s)
-        ]
+        return _part_typos((address.province, address.city, address.district), standards)
     text = "".join(address.text.split())
     head = text[: len(text) - len(detail)] if detail and text.endswith(detail) else text
+    # A part not found may be misspelt at the start of what cpca took for the detail.
+    leading = _PLACE_TOKEN.match(detail) if not all(standards) else None
+    return _text_typos(head, standards, leading.group() if leading else "")
+
+
+@cache
+def _part_typos(
+    given: tuple[str, str, str], standards: tuple[str, str, str]
+) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (g.strip(), s)
+        for g, s in zip(given, standards, strict=True)
+        if g.strip() and s and not _same_place(g, s)
+    )
+
+
+@cache
+def _text_typos(
+    head: str, standards: tuple[str, str, str], leading: str
+) -> tuple[tuple[str, str], ...]:
     for name in sorted({n for s in standards if s for n in (s, _stem(s))}, key=len, reverse=True):
         head = head.replace(name, " ")
     found = []
@@ -175,13 +191,11 @@ def _typos(
         suggestion = _closest(token, standards)
         if suggestion:
             found.append((token, suggestion))
-    # A part not found may be misspelt at the start of what cpca took for the detail.
-    leading = _PLACE_TOKEN.match(detail) if not all(standards) else None
-    if not found and leading and not any(_same_place(leading.group(), s) for s in standards if s):
-        suggestion = _closest(leading.group(), standards)
+    if not found and leading and not any(_same_place(leading, s) for s in standards if s):
+        suggestion = _closest(leading, standards)
         if suggestion:
-            found.append((leading.group(), suggestion))
-    return found
+            found.append((leading, suggestion))
+    return tuple(found)
 
 
 def _closest(token: str, standards: Sequence[str]) -> str:
