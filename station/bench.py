@@ -254,7 +254,7 @@ class Bench:
         self.session = session
         self._router = self._load_router()
         self.routed = self._route(order, session.expected_grams or 0)
-        refusal = self._not_for_wechat(order)
+        refusal = self._not_for_wechat(order, self.routed)
         if refusal is not None:
             self.session, self.routed = None, None
             return refusal
@@ -325,6 +325,11 @@ class Bench:
         log.info("order %s routed: %s", order.order_no, decision.explanation)
         if decision.alert:
             log.warning("order %s: %s", order.order_no, decision.alert)
+        refusal = self._not_for_wechat(order, decision)
+        if refusal is not None:  # the weight chose another carrier than the scan did
+            self.routed = None
+            self.gate.require_fresh()
+            return session.no_carrier(self.wall(), refusal)
         self.routed = decision
         session.assign_carrier(
             router.carriers[decision.carrier], decision.service, decision.cost_fen
@@ -341,12 +346,13 @@ class Bench:
         except NoActiveCarrier:
             return None
 
-    def _not_for_wechat(self, order: Order) -> Outcome | None:
+    def _not_for_wechat(self, order: Order, decision: Decision | None) -> Outcome | None:
         """A carrier that a WeChat target uploading this order does not list: refused
-        before packing, since WeChat would refuse the upload after the parcel left."""
-        if self.routed is None:
+        before packing (and again at the weight, before any label), since WeChat would
+        refuse the upload after the parcel left."""
+        if decision is None:
             return None
-        code = self.routed.carrier
+        code = decision.carrier
         target = wechat_carriers.refusing_target(self.db, code, order.source)
         if target is None:
             return None

@@ -107,3 +107,34 @@ def test_the_bench_refuses_before_packing_a_carrier_wechat_would_refuse(
     # the shop's orders are the shop's list's business: its list has ZTO
     demo_db.execute("UPDATE orders SET source = 'wechat-shop' WHERE order_no = ?", [order_no])
     assert bench.scan(order_no).message.key == "order_started"
+
+
+def test_a_carrier_chosen_by_the_weight_is_checked_before_the_label(
+    demo_db: sqlite_utils.Database, data_dir: Path, fast: Settings, tmp_path: Path
+) -> None:
+    """A weight rule can choose another carrier than the scan's expected weight did:
+    that one is checked too, and the parcel goes back to the scale unrecorded."""
+    from test_bench import Clock, put, scan_all_items, unnamed_order
+
+    from station.core.reading import ScaleLink
+
+    wechat_carriers.save_list(demo_db, "mini", ["SF", "ZTO", "JD", "YZPY"], (), "2026-12-04")
+    order_no = unnamed_order(demo_db)
+    bench = Bench(demo_db, fast, open_printer(f"pdf:{tmp_path}"), clock=Clock())
+    bench.test_clock = bench.clock  # type: ignore[attr-defined]
+    bench.scale_link(ScaleLink.CONNECTED)
+    bench.scan(order_no)
+    expected = bench.session.expected_grams
+    (data_dir / "routing.toml").write_text(
+        f'[[rule]]\nname = "heavy goes Deppon"\nweight_above_g = {expected}\ncarrier = "DBL"\n'
+        '[[rule]]\nname = "else"\nservice = "standard"\n',
+        encoding="utf-8",
+    )
+    bench.scan("CMD-CANCEL")
+    assert bench.scan(order_no).message.key == "order_started"  # ZTO at the expected weight
+    scan_all_items(bench, order_no)
+    put(bench, expected + 10)
+    assert bench.message.message.key == "carrier_not_wechat"
+    assert bench.message.message.params["code"] == "DBL"
+    assert bench.session is not None and bench.session.phase.value == "weigh"
+    assert demo_db.execute("SELECT count(*) FROM shipments").fetchone()[0] == 0

@@ -208,12 +208,15 @@ class PackingSession:
         if service and not self.order.service:
             self.order = replace(self.order, service=service)
 
-    def no_carrier(self, now: datetime) -> Outcome:
-        """No active carrier can take the parcel: back to weighing, so that the parcel
-        taken off and put back on the scale is routed again once a carrier is enabled."""
+    def no_carrier(self, now: datetime, refusal: Outcome | None = None) -> Outcome:
+        """No carrier may take the parcel (none active, or `refusal`: the bench's reason
+        for the one routing chose): back to weighing, so that the parcel taken off and
+        put back on the scale is routed again once the carriers are fixed."""
         self.weight = None
         self.weighed_at = None
         self.phase = Phase.WEIGH
+        if refusal is not None:
+            return self.note_refusal(now, "carrier", "", refusal)
         return self._refuse(now, "carrier", "", "no_active_carrier")
 
     def use_tracking(self, tracking_no: str, source: str) -> None:
