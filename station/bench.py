@@ -36,14 +36,21 @@ from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
 from station.core.problem_texts import Shown, Text
 from station.core.reading import Reading, ScaleLink
-from station.core.routing import NoActiveCarrier, Router, RulesError
+from station.core.routing import (
+    Decision,
+    NoActiveCarrier,
+    Router,
+    RulesError,
+    cost_share,
+    percent,
+)
 from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
-from station.store import audit, catalogue, pool, search, shipments
+from station.store import audit, catalogue, pool, search, shipments, wechat_carriers
 from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
@@ -141,6 +148,9 @@ class Bench:
         self._retry_at: float | None = None
         """When to try again to record the open session's parcel, after a refused write."""
         self._router: Router | None = None
+        self.routed: Decision | None = None
+        """Routing's decision for the open order: from the expected weight as soon as the
+        order is scanned, replaced by the weighed parcel's. None before either."""
         self.carriers: dict[str, Carrier] = {}
         """The carrier catalogue, active or not, by code: names on the label, the
         screen and the buyer notice. Read again when an order starts."""
@@ -221,12 +231,26 @@ class Bench:
 
     def _override(self, pin: str, reason: str) -> Outcome:
         session = self.session
-        if session is None or session.phase not in (Phase.VERIFY, Phase.WEIGHT_MISMATCH):
+        overridable = (Phase.CONFIRM, Phase.VERIFY, Phase.WEIGHT_MISMATCH)
+        if session is None or session.phase not in overridable:
             return outcome(Tone.WARN, "override_nothing")
         user = self._supervisor(pin)
         if isinstance(user, Outcome):
             return user
         now = self.wall()
+        if session.phase is Phase.CONFIRM:
+            session.confirm_flags(now, user.name, reason)
+            self._audit_override(session, user)
+            result = outcome(
+                Tone.OK,
+                "flags_confirmed_by",
+                order_no=session.order.order_no,
+                supervisor=user.name,
+                reason=reason,
+            )
+            if session.phase is Phase.WEIGH:
+                result = self._try_weigh(session) or result
+            return result
         if session.phase is Phase.VERIFY:
             result = session.override_line(now, user.name, reason)
             self._audit_override(session, user)
@@ -290,6 +314,11 @@ class Bench:
         session = PackingSession(order, self.rule, started_at=self.wall())
         self.session = session
         self._router = self._load_router()
+        self.routed = self._route(order, session.expected_grams or 0)
+        refusal = self._not_for_wechat(order, self.routed)
+        if refusal is not None:
+            self.session, self.routed = None, None
+            return refusal
         if session.phase is Phase.CONFIRM:
             flags = Shown(order.flag_parts)
             return outcome(Tone.WARN, "order_flagged", order_no=order.order_no, flags=flags)
@@ -362,15 +391,54 @@ class Bench:
         except NoActiveCarrier as exc:
             log.error("order %s cannot ship: %s", order.order_no, exc)
             self._router = None  # read the catalogue again at the next weight
+            self.routed = None
             self.gate.require_fresh()
             return session.no_carrier(self.wall())
         log.info("order %s routed: %s", order.order_no, decision.explanation)
         if decision.alert:
             log.warning("order %s: %s", order.order_no, decision.alert)
+        refusal = self._not_for_wechat(order, decision)
+        if refusal is not None:  # the weight chose another carrier than the scan did
+            self.routed = None
+            self.gate.require_fresh()
+            return session.no_carrier(self.wall(), refusal)
+        self.routed = decision
         session.assign_carrier(
             router.carriers[decision.carrier], decision.service, decision.cost_fen
         )
         return None
+
+    def _route(self, order: Order, grams: int) -> Decision | None:
+        """What routing chooses for the order at this weight; None when no carrier can
+        take it (the weighed parcel then says so)."""
+        assert self._router is not None
+        parcel = catalogue.parcel_for(self.db, order, grams)
+        try:
+            return self._router.for_order(order.carrier, order.service, parcel)
+        except NoActiveCarrier:
+            return None
+
+    def _not_for_wechat(self, order: Order, decision: Decision | None) -> Outcome | None:
+        """A carrier that a WeChat target uploading this order does not list: refused
+        before packing (and again at the weight, before any label), since WeChat would
+        refuse the upload after the parcel left."""
+        if decision is None:
+            return None
+        code = decision.carrier
+        target = wechat_carriers.refusing_target(self.db, code, order.source)
+        if target is None:
+            return None
+        log.error(
+            "order %s: carrier %s is not in %s's WeChat carrier list", order.order_no, code, target
+        )
+        return outcome(
+            Tone.ERROR,
+            "carrier_not_wechat",
+            order_no=order.order_no,
+            carrier=self.carrier_name(code),
+            code=code,
+            target=target,
+        )
 
     def _load_catalogue(self) -> None:
         entries = catalogue.entries(self.db)
@@ -434,6 +502,18 @@ class Bench:
             "tracking_no": recorded.tracking_no,
             "grams": recorded.weight_g,
         }
+        self.routed = None
+        share = cost_share(session.shipping_cost_fen, session.order.order_value_fen)
+        limit = self.settings["routing.cost_alert_percent"]
+        if share is not None and share > limit:
+            # The packer hears of it here, the supervisor in the dashboard's exceptions.
+            return outcome(
+                Tone.WARN,
+                "recorded_cost_alert",
+                share=percent(share, limit),
+                limit=f"{limit:g}%",
+                **facts,
+            )
         if from_pool:
             left = pool.free_count(self.db, recorded.carrier)
             if left < self.settings["pool.low_warning"]:
@@ -541,7 +621,7 @@ class Bench:
         now = self.wall()
         session.events.append(ScanEvent(now, "command", command.value, "ok"))
         if command is Command.CANCEL:
-            self.session = None
+            self.session, self.routed = None, None
             self._retry_at = None
             # Putting the parcel aside must work on a full disk too: its scan events
             # are worth keeping, not worth keeping the packer stuck.
@@ -554,7 +634,7 @@ class Bench:
             with transaction(self.db):
                 order_store.set_status(self.db, session.order.order_no, OrderStatus.HOLD, reason)
             shipments.record_abandoned(self.db, session, self.packer, self.station)
-            self.session = None
+            self.session, self.routed = None, None
             self._retry_at = None
             return outcome(Tone.WARN, "held", order_no=session.order.order_no)
         if command is Command.REWEIGH:
@@ -564,6 +644,8 @@ class Bench:
             self.gate.require_fresh()
             return outcome(Tone.INFO, "weight_reweigh")
         if command is Command.OVERRIDE:
+            if self._needs_supervisor(session):
+                return self._ask_supervisor(session)
             kind = {Phase.VERIFY: "line", Phase.WEIGHT_MISMATCH: "weight"}.get(session.phase)
             if kind is None:
                 return outcome(Tone.WARN, "override_nothing")
@@ -575,6 +657,8 @@ class Bench:
         """CONFIRM: the open order's flags, else the oldest alert nobody acknowledged."""
         now = self.wall()
         if session is not None:
+            if self._needs_supervisor(session):
+                return self._ask_supervisor(session)
             if not session.confirm_flags(now):
                 return outcome(Tone.ERROR, "command_not_now", command=Command.CONFIRM.value)
             if session.phase is Phase.WEIGH:
@@ -622,6 +706,21 @@ class Bench:
             order_no=row["order_no"],
             tracking_no=row["tracking_no"],
             left=len(left) - 1,
+        )
+
+    def _needs_supervisor(self, session: PackingSession) -> bool:
+        """Flags for a word such as 部队 are a supervisor's to confirm (a setting)."""
+        return (
+            session.phase is Phase.CONFIRM
+            and bool(session.order.check_words)
+            and self.settings["address.check_words_need_supervisor"]
+        )
+
+    def _ask_supervisor(self, session: PackingSession) -> Outcome:
+        self.listener.bench_override_requested("flags")
+        words = ", ".join(dict.fromkeys(session.order.check_words))
+        return outcome(
+            Tone.WARN, "confirm_needs_supervisor", order_no=session.order.order_no, words=words
         )
 
     def _was_printed(self, shipment_id: int) -> bool:

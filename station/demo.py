@@ -1,6 +1,10 @@
 """Demo data: a product catalogue, sample orders in every state, waybill pools, people.
 
 Deterministic (seeded), so the printed barcode sheet matches the demo database.
+The orders go through the one order checker (`station.importers.commit`) like any
+imported or pulled order, and a few are made to be flagged (a misspelt city, a bad
+phone, an address with 部队, frozen goods missing from the catalogue), so the
+flagged-order flow can be seen.
 """
 
 from __future__ import annotations
@@ -9,9 +13,12 @@ import random
 
 import sqlite_utils
 
-from station.core.model import Contact, OrderStatus, Product
+from station.core.address import AddressInput
+from station.core.model import OrderStatus, Product
+from station.importers.commit import check_and_store
+from station.importers.orders import ImportedOrder, ImportLine
 from station.store.db import transaction
-from station.store.orders import NewLine, save_order, save_products
+from station.store.orders import save_products
 from station.store.pool import add_numbers
 from station.store.users import Role, add_user
 
@@ -120,53 +127,76 @@ def demo_order_numbers(count: int) -> list[str]:
     return [f"WX2026112100{n:04d}" for n in range(1, count + 1)]
 
 
+# Orders made to be flagged (by index, from the 22nd order on, so the first orders
+# are plain ones): what each shows at the bench.
+_FLAGGED = {
+    21: "city",  # 广洲市 for 广州市: address flag with the official name
+    22: "phone",  # two numbers in the phone field: not one a courier system takes
+    23: "word",  # 部队 in the address: a supervisor confirms
+    24: "frozen",  # frozen goods missing from the catalogue: cold chain all the same
+}
+
+
 def seed(db: sqlite_utils.Database, orders: int = 60, seed_value: int = 20261121) -> None:
     """Fill an empty database with the demo catalogue, orders, pools and people."""
     rng = random.Random(seed_value)
     products = demo_products()
     with transaction(db):
         save_products(db, products)
-        for index, order_no in enumerate(demo_order_numbers(orders)):
-            _seed_order(db, rng, index, order_no, products)
+    made = [
+        _demo_order(rng, index, order_no, products)
+        for index, order_no in enumerate(demo_order_numbers(orders))
+    ]
+    check_and_store(db, made, "demo")
     add_numbers(db, "ZTO", (f"7{n:013d}" for n in range(3561234500001, 3561234500201)))
     add_numbers(db, "SF", (f"SF{n:013d}" for n in range(1023574470001, 1023574470051)))
+    add_numbers(db, "YZPY", (f"98{n:011d}" for n in range(12345600001, 12345600051)))
+    add_numbers(db, "JD", (f"JDVA{n:011d}" for n in range(11408814001, 11408814051)))
     add_user(db, "主管 Supervisor", Role.SUPERVISOR, DEMO_SUPERVISOR_PIN)
     add_user(db, "packer", Role.PACKER, DEMO_PACKER_PIN)
 
 
-def _seed_order(
-    db: sqlite_utils.Database,
-    rng: random.Random,
-    index: int,
-    order_no: str,
-    products: list[Product],
-) -> None:
+_HOLDS = {
+    7: (OrderStatus.HOLD, "买家要求改地址"),
+    13: (OrderStatus.REFUNDED, "买家已退款"),
+    17: (OrderStatus.CANCELLED, "买家取消订单"),
+}
+
+
+def _demo_order(
+    rng: random.Random, index: int, order_no: str, products: list[Product]
+) -> ImportedOrder:
     province, city, district, street = rng.choice(_PLACES)
     name = rng.choice(_SURNAMES) + rng.choice(_GIVEN)
     phone = f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}"
-    address = (
-        f"{province}{city}{district}{street.format(n=rng.randint(1, 99), r=rng.randint(101, 2808))}"
-    )
+    detail = street.format(n=rng.randint(1, 99), r=rng.randint(101, 2808))
     chosen = rng.sample(products, k=rng.choice([1, 1, 1, 2, 2, 3]))
-    lines = [NewLine(p.sku, p.name, rng.choice([1, 1, 1, 2])) for p in chosen]
-    status, reason = OrderStatus.OPEN, ""
-    if index % 20 == 7:
-        status, reason = OrderStatus.HOLD, "买家要求改地址"
-    elif index % 20 == 13:
-        status, reason = OrderStatus.REFUNDED, "买家已退款"
-    elif index % 20 == 17:
-        status, reason = OrderStatus.CANCELLED, "买家取消订单"
+    lines = [ImportLine(p.sku, p.name, rng.choice([1, 1, 1, 2])) for p in chosen]
+    status, hold = _HOLDS.get(index % 20, (OrderStatus.OPEN, ""))
     carrier = "SF" if any(p.category == "fresh" for p in chosen) else ("ZTO" if index % 3 else "")
-    save_order(
-        db,
-        order_no,
-        Contact(name, phone, address, province, city, district),
-        lines,
-        pick_code=f"PL{index + 1:05d}",
-        status=status.value,
-        hold_reason=reason,
+    value = sum(p.declared_value_fen or 0 for p in chosen) + 990
+    flagged = _FLAGGED.get(index)
+    if flagged == "city":
+        province, city, district = "广东省", "广洲市", "天河区"
+        detail, status, hold = "体育西路12号1203房", OrderStatus.OPEN, ""
+    elif flagged == "phone":
+        # two numbers in one field, as buyers sometimes type them
+        phone, status, hold = f"{phone}/{phone[:-1]}0", OrderStatus.OPEN, ""
+    elif flagged == "word":
+        detail, status, hold = "某某部队营区3号楼", OrderStatus.OPEN, ""
+    elif flagged == "frozen":
+        lines = [ImportLine("WAGYU-300", "冷冻和牛牛排 300g", 2, 12800)]
+        carrier, value, status, hold = "", 25600, OrderStatus.OPEN, ""
+    return ImportedOrder(
+        order_no=order_no,
+        lines=tuple(lines),
+        recipient_name=name,
+        phone=phone,
+        address=AddressInput(f"{province}{city}{district}{detail}"),
+        status=status,
+        hold_reason=hold,
         buyer_note=rng.choice(_NOTES),
         carrier=carrier,
-        source="demo",
-        order_value_fen=sum(p.declared_value_fen or 0 for p in chosen) + 990,
+        order_value_fen=value,
+        pick_code=f"PL{index + 1:05d}",
     )

@@ -83,6 +83,12 @@ OPTIONS: tuple[Option, ...] = (
         "Words in an address that call for a second check before shipping (flagged at import).",
     ),
     Option(
+        "address.check_words_need_supervisor",
+        True,
+        "An order flagged for one of address.check_words is confirmed with a supervisor's "
+        "PIN, not by the packer's CONFIRM scan.",
+    ),
+    Option(
         "routing.cost_alert_percent",
         12.0,
         "Alert when the shipping cost exceeds this share of the order value, in percent.",

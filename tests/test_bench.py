@@ -82,13 +82,26 @@ def scan_all_items(bench: Bench, order_no: str) -> None:
 
 
 def open_order(db: sqlite_utils.Database, *, skip: int = 0) -> str:
-    """An open demo order whose carrier has pool numbers (ZTO or unset)."""
+    """An open, unflagged demo order that ships ZTO: naming it, or naming none and
+    going to a province that the rules do not send China Post."""
     rows = db.execute(
-        "SELECT order_no FROM orders WHERE status = 'open' AND carrier IN ('', 'ZTO') "
+        "SELECT order_no FROM orders WHERE status = 'open' AND (carrier = 'ZTO' OR "
+        "(carrier = '' AND province NOT IN ('新疆维吾尔自治区', '西藏自治区', '青海省'))) "
+        "AND order_no NOT IN (SELECT order_no FROM order_flags) "
         "ORDER BY order_no LIMIT 1 OFFSET ?",
         [skip],
     ).fetchall()
     return rows[0][0]
+
+
+def unnamed_order(db: sqlite_utils.Database) -> str:
+    """An open, unflagged demo order naming no carrier, to a province the rules do not
+    send China Post: routing decides it by the rates."""
+    return db.execute(
+        "SELECT order_no FROM orders WHERE status = 'open' AND carrier = '' "
+        "AND province NOT IN ('新疆维吾尔自治区', '西藏自治区', '青海省') "
+        "AND order_no NOT IN (SELECT order_no FROM order_flags) ORDER BY order_no LIMIT 1"
+    ).fetchone()[0]
 
 
 def test_a_whole_order_is_recorded_printed_and_queued(bench: Bench, labels: Path) -> None:

@@ -112,7 +112,15 @@ def test_set_changes_only_what_is_given_and_audits_each_change(data_dir: Path, c
     )
     assert carriers_cli(data_dir, "set", "--technician", "ZTO", "--disable") == 0
     assert carriers_cli(data_dir, "set", "--technician", "ZTO", "--enable") == 0
-    new = ["--name-zh", "跨越速运", "--pattern", r"KY\d{10}", "--services", "express"]
+    new = [
+        "--name-zh",
+        "跨越速运",
+        "--pattern",
+        r"KY\d{10}",
+        "--services",
+        "express",
+        "--not-wechat",
+    ]
     assert carriers_cli(data_dir, "set", "--technician", "KYE", *new) == 0
     assert "KYE: added 跨越速运" in capsys.readouterr().out
 
@@ -281,7 +289,7 @@ def test_carriers_export_import_round_trip(data_dir: Path, tmp_path: Path, capsy
     url = "https://track.example/{carrier}/{tracking_no}"
     carriers_cli(data_dir, "set", "--technician", "YD", "--disable", "--tracking-url", url)
     carriers_cli(
-        data_dir, "set", "--technician", "KYE", "--name-zh", "跨越速运", "--pattern", r"KY\d{10},?"
+        data_dir, "set", "KYE", "--name-zh", "跨越速运", "--pattern", r"KY\d{10},?", "--not-wechat"
     )
     carriers_cli(data_dir, "set", "--technician", "JD", "--name-en", 'JD "Logistics", Ltd')
     exported, _ = snapshot(data_dir)
@@ -348,10 +356,19 @@ def test_rates_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys) 
 
 
 def test_rates_import_problems_and_unreadable(data_dir: Path, tmp_path: Path, capsys) -> None:
+    """One bad row loads nothing: before, the good rows replaced all of the carrier's
+    zones (Xinjiang then priced at a negotiated 4.50)."""
+    before = snapshot(data_dir)[1]
     bad = tmp_path / "bad.csv"
-    bad.write_text(RATES.splitlines()[0] + "\nKYE,express,a,*,heavy,1,1\n", encoding="utf-8")
-    assert carriers_cli(data_dir, "rates", "import", "--technician", str(bad)) == 1
-    assert "line 2, column first_weight_g" in capsys.readouterr().out
+    bad.write_text(
+        RATES.splitlines()[0] + "\nZTO,standard,all,*,1000,4.5,1\nZTO,standard,b,新疆,heavy,1,1\n",
+        encoding="utf-8",
+    )
+    assert carriers_cli(data_dir, "rates", "import", "--technician", str(bad)) == 2
+    out = capsys.readouterr().out
+    assert "1 rows rejected, nothing loaded" in out
+    assert "line 3, column first_weight_g" in out
+    assert snapshot(data_dir)[1] == before
     assert (
         carriers_cli(data_dir, "rates", "import", "--technician", str(tmp_path / "missing.csv"))
         == 2

@@ -64,10 +64,9 @@ def put(bench: Bench, grams: int) -> None:
 
 
 def test_a_flagged_order_needs_confirm_before_items(bench: Bench) -> None:
-    import_csv(bench.db, row("IMP-1", detail="某部队营区"))
+    import_csv(bench.db, row("IMP-1", detail="某大厦"))
     started = bench.scan("IMP-1")
     assert started.tone is Tone.WARN and started.message.key == "order_flagged"
-    assert "部队" in started.message.params["flags"]
     assert "house number missing" in started.message.params["flags"]
     refused = bench.scan("CUP-350")
     assert refused.message.key == "confirm_needed"

@@ -282,7 +282,12 @@ def test_flags_and_alerts_keep_english_detail_and_their_key(db: sqlite_utils.Dat
     )
     apply_plan(db, plan_orders(db, parse_orders(table, mapping), "test"))
     stored_flags = flag_store.flags_of(db, "D1")
-    assert {f.kind for f in stored_flags} == {"address", "duplicate_order", "duplicate_payment"}
+    assert {f.kind for f in stored_flags} == {
+        "address",
+        "duplicate_order",
+        "duplicate_payment",
+        "phone",
+    }
     for flag in stored_flags:
         assert flag.text is not None and flag.detail == str(flag.text)
         assert_shows(flag.text)

@@ -75,13 +75,23 @@ def test_dry_run_changes_nothing(db: sqlite_utils.Database) -> None:
     assert order_row(db, old.order_no)["recipient_name"] == NAME
 
 
-def test_closed_orders_expire_and_open_ones_never(db: sqlite_utils.Database) -> None:
+def test_orders_never_shipped_expire_after_their_last_change(db: sqlite_utils.Database) -> None:
+    """Open, held and cancelled orders that never left keep no address forever; one
+    changed within the period is kept."""
     contact = Contact(NAME, PHONE, f"浙江省杭州市{STREET}", "浙江省", "杭州市")
-    for order_no, status in (("C1", OrderStatus.CANCELLED), ("O1", OrderStatus.OPEN)):
+    statuses = {
+        "C1": OrderStatus.CANCELLED,
+        "H1": OrderStatus.HOLD,
+        "O1": OrderStatus.OPEN,
+        "O2": OrderStatus.OPEN,
+    }
+    for order_no, status in statuses.items():
         save_order(db, order_no, contact, [NewLine("X", "x", 1)], status=status.value)
     db.execute("UPDATE orders SET updated_at = ?", [iso(OLD)])
-    assert purge_personal_data(db, 1095, NOW).orders == ("C1",)
-    assert order_row(db, "O1")["recipient_name"] == NAME
+    db.execute("UPDATE orders SET updated_at = ? WHERE order_no = 'O2'", [iso(RECENT)])
+    assert purge_personal_data(db, 1095, NOW).orders == ("C1", "H1", "O1")
+    assert order_row(db, "O1")["recipient_name"] == ""
+    assert order_row(db, "O2")["recipient_name"] == NAME
 
 
 def test_an_order_shipped_again_recently_is_kept(db: sqlite_utils.Database) -> None:

@@ -192,11 +192,49 @@ def test_a_rule_naming_a_carrier_that_is_not_active_lets_the_rates_choose() -> N
     )
 
 
-def test_the_default_rules_keep_zto_everywhere_for_plain_orders() -> None:
+def test_the_default_rules_keep_zto_for_plain_orders_and_send_remote_ones_china_post() -> None:
+    """As the README says: remote provinces go China Post, the rest the cheapest."""
     router = Router(parse_rules(DEFAULT_RULES_TOML), RateTable(DEFAULT_RATES), CARRIERS, "ZTO")
-    for province in ("广东省", "新疆维吾尔自治区", "西藏自治区", ""):
+    for province, carrier in (
+        ("广东省", "ZTO"),
+        ("", "ZTO"),
+        ("新疆维吾尔自治区", "YZPY"),
+        ("西藏自治区", "YZPY"),
+        ("青海省", "YZPY"),
+    ):
         for grams in (100, 1000, 5000, 30000):
-            assert router.route(parcel(province=province, weight_g=grams)).carrier == "ZTO"
+            assert router.route(parcel(province=province, weight_g=grams)).carrier == carrier
+
+
+@pytest.mark.parametrize(
+    ("categories", "names"),
+    [
+        (("海鲜",), ("大闸蟹",)),
+        (("冷藏",), ("酸奶",)),
+        (("水果",), ("车厘子",)),
+        (("鲜花",), ("玫瑰",)),
+        ((), ("冷冻和牛牛排",)),  # missing from the catalogue: no category at all
+    ],
+)
+def test_the_default_rules_send_fresh_goods_cold_chain_by_category_or_name(
+    categories: tuple[str, ...], names: tuple[str, ...]
+) -> None:
+    router = Router(parse_rules(DEFAULT_RULES_TOML), RateTable(DEFAULT_RATES), CARRIERS, "ZTO")
+    decision = router.route(parcel(categories=categories, names=names))
+    assert decision.service == "cold_chain"
+    assert "fresh goods go cold chain" in decision.explanation
+
+
+def test_goods_words_ignore_case_and_say_what_matched() -> None:
+    rules = parse_rules(
+        '[[rule]]\nname = "cold"\ngoods_words = ["Frozen"]\nservice = "cold_chain"\n'
+    )
+    router = Router(rules, RateTable(DEFAULT_RATES), CARRIERS, "ZTO")
+    decision = router.route(parcel(categories=("food",), names=("FROZEN peas",)))
+    assert (
+        decision.service == "cold_chain" and "product FROZEN peas (Frozen)" in decision.explanation
+    )
+    assert router.route(parcel(names=("T-shirt",))).service == "standard"
 
 
 @pytest.mark.parametrize(

@@ -149,3 +149,17 @@ def test_packing_guide_follows_the_order_categories() -> None:
     guides = packing_guide(("clothing", "fragile", "unknown-category"))
     assert [g.key for g in guides] == ["guide_clothing", "guide_fragile"]
     assert "bubble" in guides[1].english()
+
+
+def test_packing_guides_match_chinese_categories_and_cold_product_names() -> None:
+    from station.core.packing_guide import packing_guide
+
+    assert [g.key for g in packing_guide(("易碎品",))] == ["guide_fragile"]
+    assert [g.key for g in packing_guide(("服装",))] == ["guide_clothing"]
+    assert [g.key for g in packing_guide((), ("冷冻和牛牛排",))] == ["guide_frozen"]
+    assert [g.key for g in packing_guide(("海鲜",))] == ["guide_fresh"]
+    frozen_food = packing_guide(("food", "frozen"))
+    assert [g.key for g in frozen_food] == ["guide_food", "guide_frozen"]
+    assert all("ice packs" in g.english() for g in frozen_food)
+    # a name says nothing of fragility: only the category does
+    assert packing_guide((), ("玻璃杯",)) == []

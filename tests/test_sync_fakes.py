@@ -191,6 +191,9 @@ class FakeWeChat:
         self.in_flight = 0  # late uploads received and not yet acted on
         self._held: dict[str, tuple[threading.Event, threading.Event]] = {}  # go, landed
         self.orders_by_upload_time = True
+        # The carrier lists (get_delivery_list; the shop's deliverycompanylist/new/get).
+        self.delivery_ids = ["SF", "ZTO", "YTO", "STO", "YD", "JTSD", "JD", "DBL", "YZPY", "EMS"]
+        self.shop_delivery_ids = list(self.delivery_ids)
 
     # -- set-up --------------------------------------------------------------------
 
@@ -258,6 +261,8 @@ class FakeWeChat:
         name = parts.path.rsplit("/", 1)[-1]
         if parts.path.endswith("/order/list/get"):
             name = "list_get_page"
+        if parts.path.endswith("/deliverycompanylist/new/get"):
+            name = "company_list"
         try:
             request = json.loads(handler.body)
         except ValueError:
@@ -430,6 +435,16 @@ class FakeWeChat:
         order["updates"] += 1
         order["update_time"] = int(time.time())
         return {"errcode": 0, "errmsg": "ok"}
+
+    def _get_delivery_list(self, request: dict[str, Any]) -> dict[str, Any]:
+        items = [{"delivery_id": code, "delivery_name": code} for code in self.delivery_ids]
+        return {"errcode": 0, "delivery_list": items, "count": len(items)}
+
+    def _company_list(self, request: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(request.get("ewaybill_only"), bool):
+            return {"errcode": 47001, "errmsg": "data format error"}
+        items = [{"delivery_id": code, "delivery_name": code} for code in self.shop_delivery_ids]
+        return {"errcode": 0, "errmsg": "ok", "company_list": items}
 
     def _list_get_page(self, request: dict[str, Any]) -> dict[str, Any]:
         window = request.get("update_time_range") or {}

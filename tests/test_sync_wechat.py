@@ -266,7 +266,7 @@ def test_shop_send_pull_and_cancellations_reach_the_bench(
             order["update_time"] = int(time.time())
         uploader.pullers[0]._next = 0
         uploader.pull()
-    assert find_order(db, "3704612354559743232").recipient.address == "科技园2号"
+    assert find_order(db, "3704612354559743232").recipient.address == "广东省深圳市南山区科技园2号"
     cancelled = find_order(db, "3704612354559743233")
     assert cancelled.status is OrderStatus.CANCELLED and "200" in cancelled.hold_reason
     bench = Bench(db, fast, printer=None)  # type: ignore[arg-type]
@@ -288,3 +288,25 @@ def test_shop_send_pull_and_cancellations_reach_the_bench(
         run_until(uploader, lambda: state_of(db, "3704612354559743232", "shop") == "done")
     assert fake.shop["3704612354559743232"]["sends"] == 1
     assert state_of(db, "3704612354559743232", "shop") == "done"
+
+
+def test_shop_shipped_without_a_waybill_says_what_happened_and_what_to_do(
+    db: sqlite_utils.Database, data_dir: Path, fast: Settings, fake: FakeWeChat, base: str
+) -> None:
+    """Shipped in the shop's back office without a waybill: the record says so and
+    what to do, not 'shipped this order with another waybill (none known)'."""
+    (order_no,) = add_records(db, 1, source="wechat-shop")
+    fake.add_shop_order(order_no)
+    with opened_uploader(data_dir, fast) as uploader:
+        uploader.pull()
+        fake.shop[order_no]["status"] = 30
+        uploader.drain()
+    assert state_of(db, order_no, "shop") == "attention"
+    (note,) = db.execute(
+        "SELECT d.note FROM deliveries d JOIN outbox o ON o.id = d.outbox_id "
+        "WHERE o.order_no = ? AND d.target = 'shop'",
+        [order_no],
+    ).fetchone()
+    assert "none known" not in note
+    assert "shipped (status 30) without a waybill number" in note
+    assert f"add waybill {tracking_of(order_no)} to the order" in note

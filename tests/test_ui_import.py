@@ -20,9 +20,9 @@ from station.ui import import_dialog
 from station.ui.import_dialog import COMMIT, PREVIEW, READ, ImportDialog
 
 SHOP = (
-    "订单号,商品编码,商品数量,收货人,省,市,区,详细地址\n"
-    "U1,CUP-350,1,张三,广东省,深圳市,南山区,科技园1栋101\n"
-    "U2,CUP-350,many,李四,广东省,深圳市,南山区,科技园2栋\n"
+    "订单号,商品编码,商品数量,收货人,收货人手机号,省,市,区,详细地址\n"
+    "U1,CUP-350,1,张三,13812345678,广东省,深圳市,南山区,科技园1栋101\n"
+    "U2,CUP-350,many,李四,13812345679,广东省,深圳市,南山区,科技园2栋\n"
 )
 BIG = 20_000  # orders in the big file, plus one flagged order
 BIG_HEADER = (

@@ -218,6 +218,18 @@ station db restore {backup}</translation>
         <translation>运费占比</translation>
     </message>
     <message>
+        <source>Exception</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
         <source>Per &amp;station</source>
         <translation>按工位(&amp;S)</translation>
     </message>
@@ -276,6 +288,22 @@ station db restore {backup}</translation>
     <message>
         <source>Upload queue: {queued} waiting, {attention} need attention, {done} done</source>
         <translation>上传队列：{queued} 条等待，{attention} 条需处理，{done} 条已完成</translation>
+    </message>
+    <message>
+        <source>Flagged, unconfirmed for 24 h</source>
+        <translation>有待确认的警告，超过 24 小时未确认</translation>
+    </message>
+    <message>
+        <source>Shipping cost over {limit}%</source>
+        <translation>运费超过 {limit}%</translation>
+    </message>
+    <message>
+        <source>{carrier} {tracking_no}: {cost} yuan is {share} of {value} yuan</source>
+        <translation>{carrier} {tracking_no}：运费 {cost} 元，占订单金额 {value} 元的 {share}</translation>
+    </message>
+    <message>
+        <source>&amp;Exceptions ({count})</source>
+        <translation>异常(&amp;E)（{count}）</translation>
     </message>
 </context>
 <context>
@@ -706,12 +734,28 @@ station db restore {backup}</translation>
         <translation>易碎品加了额外填充</translation>
     </message>
     <message>
+        <source>Address checked with the buyer</source>
+        <translation>已与买家核实地址</translation>
+    </message>
+    <message>
+        <source>Regular customer, address known</source>
+        <translation>老客户，地址已知</translation>
+    </message>
+    <message>
+        <source>Carrier accepts this address</source>
+        <translation>快递公司可以送达此地址</translation>
+    </message>
+    <message>
         <source>Supervisor: confirm the unscanned item</source>
         <translation>主管：确认未扫描的商品</translation>
     </message>
     <message>
         <source>Supervisor: accept this weight</source>
         <translation>主管：接受此重量</translation>
+    </message>
+    <message>
+        <source>Supervisor: confirm the flagged address</source>
+        <translation>主管：确认有警告的地址</translation>
     </message>
     <message>
         <source>Supervisor PIN, then Enter</source>
@@ -1593,6 +1637,10 @@ station db restore {backup}</translation>
         <translation>没有启用的快递公司，此包裹无法发货。请通知主管启用一家快递公司（station carriers set CODE --enable），然后把包裹从秤上拿下再放回。</translation>
     </message>
     <message>
+        <source>Order {order_no} would go {carrier} ({code}), a code not in WeChat&apos;s carrier list (target {target}): WeChat would refuse the upload after the parcel left. Do not pack it: tell the supervisor to give the carrier its WeChat code (station carriers list).</source>
+        <translation>订单 {order_no} 将由 {carrier}（{code}）发货，但该编码不在微信的快递公司列表中（目标 {target}）：包裹发出后微信会拒绝上传。请勿打包：请主管为该快递公司设置微信编码（station carriers list）。</translation>
+    </message>
+    <message>
         <source>Scan the pre-printed {carrier} waybill.</source>
         <translation>请扫描预印的{carrier}面单。</translation>
     </message>
@@ -1643,6 +1691,10 @@ station db restore {backup}</translation>
     <message>
         <source>Not saved: another program kept the database busy. Scan again in a moment.</source>
         <translation>未保存：数据库正被其他程序占用。请稍后再扫描一次。</translation>
+    </message>
+    <message>
+        <source>Order {order_no} shipped: {carrier} {tracking_no}, {grams} g. Shipping costs {share} of the order value (limit {limit}): tell the supervisor.</source>
+        <translation>订单 {order_no} 已发货：{carrier} {tracking_no}，{grams} 克。运费占订单金额的 {share}（上限 {limit}）：请告知主管。</translation>
     </message>
     <message>
         <source>Label printed for {tracking_no}.</source>
@@ -1773,6 +1825,14 @@ station db restore {backup}</translation>
         <translation>当前没有需要确认的内容。</translation>
     </message>
     <message>
+        <source>Order {order_no} is flagged for {words} in its address: a supervisor confirms it with their PIN.</source>
+        <translation>订单 {order_no} 的地址含有 {words}：须由主管输入 PIN 确认。</translation>
+    </message>
+    <message>
+        <source>Warnings of order {order_no} confirmed by {supervisor}: {reason}. Scan each item.</source>
+        <translation>订单 {order_no} 的警告已由 {supervisor} 确认：{reason}。请逐件扫描商品。</translation>
+    </message>
+    <message>
         <source>ALERT: order {order_no} {detail}. Tell the supervisor, then scan CONFIRM.</source>
         <translation>警告：订单 {order_no} {detail}。请通知主管，然后扫描“确认”。</translation>
     </message>
@@ -1789,12 +1849,16 @@ station db restore {backup}</translation>
         <translation>易碎品：用五层纸箱，每件单独包气泡膜，空隙全部填满。</translation>
     </message>
     <message>
-        <source>Food: vacuum-packed, keep away from liquids and chemicals.</source>
-        <translation>食品：真空包装，远离液体和化学品。</translation>
+        <source>Food: vacuum-packed, keep away from liquids and chemicals; chilled or frozen food goes in an insulated box with ice packs.</source>
+        <translation>食品：真空包装，远离液体和化学品；冷藏或冷冻食品放入保温箱并加冰袋。</translation>
     </message>
     <message>
-        <source>Fresh / frozen: insulated box with ice packs, cold-chain service.</source>
-        <translation>生鲜/冷冻：用保温箱加冰袋，走冷链服务。</translation>
+        <source>Fresh / chilled: insulated box with ice packs, cold-chain service.</source>
+        <translation>生鲜 / 冷藏：保温箱加冰袋，走冷链服务。</translation>
+    </message>
+    <message>
+        <source>Frozen: insulated box, ice packs (or dry ice) on all sides, seal the box, cold-chain service.</source>
+        <translation>冷冻：保温箱，四周放冰袋（或干冰），封好箱，走冷链服务。</translation>
     </message>
     <message>
         <source>Clothing: waterproof bag, tag visible, fold neatly.</source>
@@ -1840,8 +1904,24 @@ station db restore {backup}</translation>
         <translation>含有“{word}”：发货前请核实</translation>
     </message>
     <message>
+        <source>{given} is not an official place name: did you mean {standard}?</source>
+        <translation>{given} 不是标准地名：是否应为 {standard}？</translation>
+    </message>
+    <message>
+        <source>no phone number: ask the buyer for one (carriers refuse a parcel without)</source>
+        <translation>没有电话号码：请向买家索取（快递公司不收没有电话的包裹）</translation>
+    </message>
+    <message>
+        <source>{phone} is not a mobile or landline number: check it with the buyer</source>
+        <translation>{phone} 不是手机号或固定电话：请与买家核实</translation>
+    </message>
+    <message>
         <source>address: {problem}</source>
         <translation>地址：{problem}</translation>
+    </message>
+    <message>
+        <source>phone: {problem}</source>
+        <translation>电话：{problem}</translation>
     </message>
     <message>
         <source>suspected duplicate: same recipient, address and items as {orders} within 24 h</source>

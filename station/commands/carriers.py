@@ -4,7 +4,7 @@
     station carriers set ZTO --pattern '7\\d{13}|\\d{12}'
     station carriers set SF --disable
     station carriers set KYE --name-zh 跨越速运 --name-en 'KY Express' \\
-        --pattern 'KY\\d{10}' --services standard,express \\
+        --pattern 'KY\\d{10}' --services standard,express --not-wechat \\
         --tracking-url 'https://example.com/track?no={tracking_no}'
     station carriers export carriers.csv    (edit in a spreadsheet, then)
     station carriers import carriers.csv
@@ -12,6 +12,11 @@
     station carriers rates import rates.csv  (same as station route --import-rates)
 
 `set` changes only the fields given; a new code needs --name-zh and --pattern.
+A carrier added or enabled must have a code of WeChat's carrier list (as the
+uploader last fetched it from each WeChat target, else the documented codes SF,
+ZTO, YTO, STO, YD, JTSD, JD, DBL, YZPY, EMS): WeChat refuses an upload naming
+any other, after the parcel has left. --not-wechat skips the check for a carrier
+whose parcels never go to WeChat (webhook or CSV only).
 Patterns are Python regular expressions the whole waybill number must match
 (letters in any case). Services: standard, express, cold_chain, insured. A
 tracking URL holds {tracking_no} (and optionally {carrier}). A disabled carrier
@@ -56,7 +61,7 @@ from station.importers.carriers import (
 )
 from station.importers.table import UTF8_BOM, UnreadableFile, read_table
 from station.paths import data_dir
-from station.store import catalogue
+from station.store import catalogue, wechat_carriers
 from station.store.db import DB_FILE, connect
 from station.store.users import Action
 
@@ -99,6 +104,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     change.add_argument("--pattern", metavar="REGEX", help="waybill-number pattern")
     change.add_argument("--tracking-url", metavar="URL", help="with {tracking_no}; '' clears it")
+    change.add_argument(
+        "--not-wechat",
+        action="store_true",
+        help="its parcels are never uploaded to WeChat: do not check the code against "
+        "WeChat's carrier list",
+    )
     state = change.add_mutually_exclusive_group()
     state.add_argument("--enable", dest="active", action="store_const", const="yes")
     state.add_argument("--disable", dest="active", action="store_const", const="no")
@@ -198,6 +209,16 @@ def set_command(args: argparse.Namespace) -> int:
             )
         if not given:
             return _refuse(f"nothing to change: give any of {', '.join(_OPTIONS.values())}")
+        adding = old is None or (given.get("active") == "yes" and not old.active)
+        if adding and not args.not_wechat:
+            wechat = wechat_carriers.known_codes(db)
+            if code not in wechat:
+                return _refuse(
+                    f"{code} is not in WeChat's carrier list, so WeChat would refuse the "
+                    f"upload of every parcel sent with it (known: {', '.join(sorted(wechat))}). "
+                    "Use WeChat's code for the carrier (SF for 顺丰), or add --not-wechat if "
+                    "its parcels are never uploaded to WeChat."
+                )
         entry, problems = entry_from_cells({"code": code, **given}, known)
         if entry is None:
             return _refuse(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.commands import order_view
 from station.commands.access import actor_for, add_actor_options
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
@@ -50,7 +51,9 @@ held), 2 no such order on that hold.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    orders = sub.add_parser("orders", help="import orders, release orders held after a restore")
+    orders = sub.add_parser(
+        "orders", help="import, list and show orders; release orders held after a restore"
+    )
     commands = orders.add_subparsers(dest="orders_command", metavar="SUBCOMMAND", required=True)
     imp = commands.add_parser(
         "import",
@@ -65,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="show what would happen, change nothing"
     )
     imp.set_defaults(func=import_orders)
+    order_view.register(commands)
 
     release = commands.add_parser(
         "release",
@@ -115,7 +119,7 @@ def print_plan(plan: ImportPlan, dry_run: bool) -> None:
     print(f"updated: {plan.count('update')}")
     print(f"unchanged shipped: {plan.count('shipped')}")
     print(f"rejected rows: {plan.rejected_rows}")
-    print(f"flagged orders: {len({f.order_no for f in plan.flags})}")
+    print(f"flagged orders: {plan.flagged}")
     for problem in plan.problems[:SHOWN_PROBLEMS]:
         print(f"  {problem}")
     if len(plan.problems) > SHOWN_PROBLEMS:

@@ -11,11 +11,12 @@ The weight is the items' catalogue weight plus packaging unless --weight says.
 Rates CSV columns: carrier, service, zone, provinces, first_weight_g,
 first_price, additional_per_kg (prices in yuan; provinces separated by spaces
 or '|', `*` for every other province). A file replaces the rates of each
-carrier and service it names; loading one needs a supervisor (`--as NAME`, or
+carrier and service it names, all or nothing: with one bad row nothing is loaded
+and every bad row is listed. Loading one needs a supervisor (`--as NAME`, or
 `--technician` for the owner of the data folder) and is audited naming them.
 
-Exit codes: 0 done, 1 some rate rows rejected, 2 unknown order, broken rules
-file, unreadable rates file or no active carrier.
+Exit codes: 0 done, 2 unknown order, broken rules file, a rates file unreadable
+or with bad rows (nothing loaded), or no active carrier.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from station.store import orders as order_store
 from station.store.db import DB_FILE, connect
 from station.store.users import Action
 
-EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
+EXIT_UNUSABLE = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -125,8 +126,15 @@ def _import_rates(db: sqlite_utils.Database, path: Path, who: Actor) -> int:
     except (OSError, UnreadableFile, RateFileError) as exc:
         print(f"{path}: {exc}")
         return EXIT_UNUSABLE
+    if problems:
+        # All or nothing: a table loaded without its bad rows would replace every zone
+        # of that carrier's service with the rows that remain (a province missing from
+        # them then priced by another zone, or not at all).
+        print(f"{path}: {len(problems)} rows rejected, nothing loaded (the rates are as before)")
+        for problem in problems:
+            print(f"  {problem}")
+        print("Fix these rows and import the whole file again.")
+        return EXIT_UNUSABLE
     count = catalogue.replace_rates(db, rates, actor=who.name, role=who.role)
-    print(f"{path}: {count} rates loaded, {len(problems)} rows rejected")
-    for problem in problems:
-        print(f"  {problem}")
-    return EXIT_REJECTED if problems else 0
+    print(f"{path}: {count} rates loaded, 0 rows rejected")
+    return 0

@@ -12,6 +12,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from difflib import SequenceMatcher, get_close_matches
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -63,6 +64,9 @@ class ParsedAddress(NamedTuple):
     district: str
     detail: str
     problems: tuple[Text, ...] = ()  # what needs a second look; str() gives the English
+    # The address with the official names of its places, when the text misspelt one
+    # (`广洲市` for `广州市`): what the label prints once the flag is confirmed.
+    corrected: str = ""
 
 
 def parse_addresses(
@@ -111,9 +115,118 @@ def _parsed(
             problems.append(Text.of("district_ambiguous", district=district))
     if not _HOUSE_NUMBER.search(detail):
         problems.append(HOUSE_NUMBER_MISSING)
+    typos = _typos(address, (province, city, district), row["detail"] or "")
+    problems += [Text.of("address_typo", given=given, standard=right) for given, right in typos]
+    corrected = ""
+    if typos and all(standard in (province, city, district) for _, standard in typos):
+        places = dict.fromkeys(p for p in (province, city, district) if p)
+        corrected = "".join(places) + detail.strip()
     full = f"{address.text}{detail}" if address.has_parts else address.text
     problems += [Text.of("check_word", word=w) for w in check_words if w and w in full]
-    return ParsedAddress(province, city, district, detail.strip(), tuple(problems))
+    return ParsedAddress(province, city, district, detail.strip(), tuple(problems), corrected)
+
+
+# -- misspelt places -----------------------------------------------------------------
+
+_PLACE_SUFFIXES = (*_SUFFIXES, "自治州", "地区", "盟", "区", "县", "旗")
+# A place name in the text: a few characters ending in a division's suffix.
+_PLACE_TOKEN = re.compile(r"[^\s\d省市区县州旗盟]{1,8}?(?:省|市|区|县|州|旗|盟)")
+_SIMILAR = 0.5  # SequenceMatcher ratio from which a name is taken for a misspelling of another
+
+
+def _stem(name: str) -> str:
+    for suffix in _PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _same_place(given: str, standard: str) -> bool:
+    """`广东` and `广东省`, `广州` and `广州市`: the same place written short or in full."""
+    given, standard = given.strip(), standard.strip()
+    return (
+        given == standard
+        or _stem(given) == _stem(standard)
+        or standard.startswith(given)
+        or given.startswith(_stem(standard))
+    )
+
+
+def _typos(
+    address: AddressInput, standards: tuple[str, str, str], detail: str
+) -> tuple[tuple[str, str], ...]:
+    """(as written, official name) of each province, city or district the address
+    misspells. With separate columns each is compared with the official name cpca
+    found; in a whole text, a place-like word left over once the official names are
+    taken out is matched against them, then against the official names of its rank.
+    The work is cached by the place part of the text: an import repeats few of them."""
+    if address.has_parts:
+        return _part_typos((address.province, address.city, address.district), standards)
+    text = "".join(address.text.split())
+    head = text[: len(text) - len(detail)] if detail and text.endswith(detail) else text
+    # A part not found may be misspelt at the start of what cpca took for the detail.
+    leading = _PLACE_TOKEN.match(detail) if not all(standards) else None
+    return _text_typos(head, standards, leading.group() if leading else "")
+
+
+@cache
+def _part_typos(
+    given: tuple[str, str, str], standards: tuple[str, str, str]
+) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (g.strip(), s)
+        for g, s in zip(given, standards, strict=True)
+        if g.strip() and s and not _same_place(g, s)
+    )
+
+
+@cache
+def _text_typos(
+    head: str, standards: tuple[str, str, str], leading: str
+) -> tuple[tuple[str, str], ...]:
+    for name in sorted({n for s in standards if s for n in (s, _stem(s))}, key=len, reverse=True):
+        head = head.replace(name, " ")
+    found = []
+    for token in _PLACE_TOKEN.findall(head):
+        suggestion = _closest(token, standards)
+        if suggestion:
+            found.append((token, suggestion))
+    if not found and leading and not any(_same_place(leading, s) for s in standards if s):
+        suggestion = _closest(leading, standards)
+        if suggestion:
+            found.append((leading, suggestion))
+    return tuple(found)
+
+
+def _closest(token: str, standards: Sequence[str]) -> str:
+    """The official name `token` most likely misspells: one of the address's own
+    places first, else the closest official name of its rank (difflib), else ""."""
+    scored = [(SequenceMatcher(None, token, s).ratio(), s) for s in standards if s]
+    best = max(scored, default=(0.0, ""))
+    if best[0] >= _SIMILAR:
+        return best[1]
+    close = get_close_matches(token, _official_names(token, standards), n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
+def _official_names(token: str, standards: Sequence[str]) -> list[str]:
+    """The official names of the rank a place-like word's suffix says (省 a province,
+    市/州/盟 a city, else a district), within the province (or city) found."""
+    province, city, _ = standards
+    rank = 0 if token.endswith("省") else 1 if token[-1] in "市州盟" else 2
+    within = {0: "", 1: _adcode_of(province)[:2], 2: _adcode_of(city)[:4]}[rank]
+    return [n for code, r, n in _places() if r == rank and code.startswith(within)]
+
+
+def _adcode_of(name: str) -> str:
+    return next((code for code, _, n in _places() if n == name), "")
+
+
+@cache
+def _places() -> tuple[tuple[str, int, str], ...]:
+    """(adcode, rank, name) of every official division cpca knows (0 province,
+    1 city, 2 district)."""
+    return tuple((info.adcode, info.rank, info.name) for info in _cpca().ad_2_addr_dict.values())
 
 
 def _strip_parts(text: str, address: AddressInput) -> str:

@@ -42,6 +42,13 @@ class Carrier:
         return service in self.services
 
 
+WECHAT_CODES = frozenset(
+    {"SF", "ZTO", "YTO", "STO", "YD", "JTSD", "JD", "DBL", "YZPY", "EMS", "OTHER"}
+)
+"""WeChat's company codes as documented (shared reference waybills-and-carriers.md),
+until the station has fetched the authoritative list (get_delivery_list) from a
+WeChat target: `station.store.wechat_carriers`."""
+
 _ALL = (Service.STANDARD, Service.EXPRESS, Service.COLD_CHAIN, Service.INSURED)
 _TONGDA = (Service.STANDARD, Service.INSURED)
 

@@ -58,6 +58,11 @@ TEXTS: dict[str, str] = {
         "a carrier (station carriers set CODE --enable), then take the parcel off the "
         "scale and put it back."
     ),
+    "carrier_not_wechat": (
+        "Order {order_no} would go {carrier} ({code}), a code not in WeChat's carrier list "
+        "(target {target}): WeChat would refuse the upload after the parcel left. Do not pack "
+        "it: tell the supervisor to give the carrier its WeChat code (station carriers list)."
+    ),
     "tracking_needed": "Scan the pre-printed {carrier} waybill.",
     "tracking_invalid": "{code} is not a valid {carrier} waybill number. Scan the waybill again.",
     "tracking_used": "Waybill {code} is already used by order {order_no}. Use another waybill.",
@@ -88,6 +93,10 @@ TEXTS: dict[str, str] = {
         "Not saved: the disk reported an error. Check the disk or USB drive, then scan again."
     ),
     "save_busy": "Not saved: another program kept the database busy. Scan again in a moment.",
+    "recorded_cost_alert": (
+        "Order {order_no} shipped: {carrier} {tracking_no}, {grams} g. Shipping costs "
+        "{share} of the order value (limit {limit}): tell the supervisor."
+    ),
     "printed": "Label printed for {tracking_no}.",
     "print_failed": "Label for {tracking_no} NOT printed: {reason} Scan REPRINT when fixed.",
     "reprinted": "Label reprinted for {tracking_no} (reprint {count}).",
@@ -135,6 +144,13 @@ TEXTS: dict[str, str] = {
     "confirm_needed": "Check the warnings of order {order_no} first, then scan CONFIRM.",
     "flags_confirmed": "Warnings of order {order_no} confirmed. Scan each item.",
     "confirm_nothing": "Nothing to confirm now.",
+    "confirm_needs_supervisor": (
+        "Order {order_no} is flagged for {words} in its address: a supervisor confirms it "
+        "with their PIN."
+    ),
+    "flags_confirmed_by": (
+        "Warnings of order {order_no} confirmed by {supervisor}: {reason}. Scan each item."
+    ),
     "alert_intercept": (
         "ALERT: order {order_no} {detail}. Tell the supervisor, then scan CONFIRM."
     ),
@@ -144,15 +160,22 @@ TEXTS: dict[str, str] = {
         "Only {left} {carrier} waybill numbers left: import more."
     ),
     "guide_fragile": "Fragile: 5-layer carton, wrap each piece in bubble film, fill every gap.",
-    "guide_food": "Food: vacuum-packed, keep away from liquids and chemicals.",
-    "guide_fresh": "Fresh / frozen: insulated box with ice packs, cold-chain service.",
+    "guide_food": (
+        "Food: vacuum-packed, keep away from liquids and chemicals; chilled or frozen "
+        "food goes in an insulated box with ice packs."
+    ),
+    "guide_fresh": "Fresh / chilled: insulated box with ice packs, cold-chain service.",
+    "guide_frozen": (
+        "Frozen: insulated box, ice packs (or dry ice) on all sides, seal the box, "
+        "cold-chain service."
+    ),
     "guide_clothing": "Clothing: waterproof bag, tag visible, fold neatly.",
     "guide_electronics": "Electronics: anti-static bag, padding on all sides.",
     "guide_cosmetics": "Cosmetics: seal liquids in a bag, upright, padding.",
 }
 
 
-RECORDED_KEYS = frozenset({"recorded", "recorded_pool_low"})
+RECORDED_KEYS = frozenset({"recorded", "recorded_pool_low", "recorded_cost_alert"})
 """The results that mean a shipment was just recorded."""
 
 

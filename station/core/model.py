@@ -106,6 +106,18 @@ class Order:
         return list(zip(self.flags, texts, strict=True))
 
     @property
+    def check_words(self) -> tuple[str, ...]:
+        """The words of address.check_words (部队, 军区 ...) the order is flagged for."""
+        return tuple(
+            str(text.params["problem"].params["word"])
+            for text in self.flag_texts
+            if text is not None
+            and text.key == "flag_address"
+            and isinstance(text.params.get("problem"), Text)
+            and text.params["problem"].key == "check_word"  # type: ignore[union-attr]
+        )
+
+    @property
     def item_count(self) -> int:
         return sum(line.quantity for line in self.lines)
 
@@ -113,6 +125,11 @@ class Order:
     def categories(self) -> tuple[str, ...]:
         """The goods' categories in line order, each once."""
         return tuple(dict.fromkeys(line.category for line in self.lines if line.category))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The goods' names in line order, each once."""
+        return tuple(dict.fromkeys(line.name for line in self.lines if line.name))
 
     def items_weight_g(self) -> int | None:
         """Sum of item weights, or None when any line's weight is unknown."""

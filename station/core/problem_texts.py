@@ -35,8 +35,13 @@ TEXTS: dict[str, str] = {
     "district_ambiguous": "{district} exists in several cities: province and city missing",
     "house_number_missing": "house number missing",
     "check_word": "contains {word}: check before shipping",
+    "address_typo": "{given} is not an official place name: did you mean {standard}?",
+    # Phones (station.core.phone), shown in phone flags.
+    "phone_missing": "no phone number: ask the buyer for one (carriers refuse a parcel without)",
+    "phone_invalid": "{phone} is not a mobile or landline number: check it with the buyer",
     # Order flags (station.importers.commit), confirmed at the bench.
     "flag_address": "address: {problem}",
+    "flag_phone": "phone: {problem}",
     "flag_duplicate_order": (
         "suspected duplicate: same recipient, address and items as {orders} within 24 h"
     ),

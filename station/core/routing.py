@@ -32,6 +32,8 @@ DEFAULT_RULES_TOML = """\
 # Packing Station routing rules. The first rule whose conditions all hold decides;
 # a rule without conditions always holds. Conditions:
 #   categories = [..]            any line of the order has one of these categories
+#   goods_words = [..]           any line's category or product name contains one of
+#                                these words (products missing from the catalogue too)
 #   declared_value_above = 2000  declared value of the goods, yuan (else order value)
 #   order_value_above = 500      order value, yuan
 #   provinces = [..]             destination province (short or full name)
@@ -45,7 +47,8 @@ DEFAULT_RULES_TOML = """\
 
 [[rule]]
 name = "fresh goods go cold chain"
-categories = ["fresh", "frozen", "生鲜", "冷冻"]
+goods_words = ["fresh", "frozen", "chilled", "生鲜", "冷冻", "冷藏", "冻品",
+               "海鲜", "水果", "鲜花", "鲜果"]
 service = "cold_chain"
 
 [[rule]]
@@ -54,11 +57,10 @@ declared_value_above = 2000
 carrier = "SF"
 service = "insured"
 
-# Example: uncomment to send remote provinces with China Post.
-# [[rule]]
-# name = "remote provinces go China Post"
-# provinces = ["新疆", "西藏", "青海"]
-# carrier = "YZPY"
+[[rule]]
+name = "remote provinces go China Post"
+provinces = ["新疆", "西藏", "青海"]
+carrier = "YZPY"
 
 [[rule]]
 name = "otherwise the cheapest carrier"
@@ -67,6 +69,7 @@ service = "standard"
 
 _CONDITIONS = (
     "categories",
+    "goods_words",
     "declared_value_above",
     "order_value_above",
     "provinces",
@@ -93,6 +96,7 @@ class Parcel:
     declared_value_fen: int
     order_value_fen: int
     weight_g: int
+    names: tuple[str, ...] = ()  # the products' names, as the order gives them
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,7 @@ class Rule:
     carrier: str = ""
     service: str = Service.STANDARD
     categories: tuple[str, ...] = ()
+    goods_words: tuple[str, ...] = ()
     declared_value_above_fen: int | None = None
     order_value_above_fen: int | None = None
     provinces: tuple[str, ...] = ()
@@ -114,6 +119,11 @@ class Rule:
             if not hit:
                 return None
             reasons.append(f"category {hit[0]}")
+        if self.goods_words:
+            found = _goods_word(self.goods_words, parcel)
+            if found is None:
+                return None
+            reasons.append(found)
         if self.declared_value_above_fen is not None:
             if parcel.declared_value_fen <= self.declared_value_above_fen:
                 return None
@@ -158,6 +168,17 @@ class Decision:
         }
 
 
+def _goods_word(words: Sequence[str], parcel: Parcel) -> str | None:
+    """Why a goods-words condition holds (the first category, then product name,
+    holding one of the words; case ignored), or None."""
+    for kind, texts in (("category", parcel.categories), ("product", parcel.names)):
+        for text in texts:
+            word = next((w for w in words if w.casefold() in text.casefold()), None)
+            if word is not None:
+                return f"{kind} {text} ({word})"
+    return None
+
+
 def yuan(fen: int) -> str:
     return f"{Decimal(fen) / 100:,.2f} yuan"
 
@@ -189,6 +210,7 @@ def _rule(number: int, table: dict) -> Rule:
             carrier=str(table.get("carrier", "")).upper(),
             service=service,
             categories=tuple(str(c) for c in table.get("categories", ())),
+            goods_words=tuple(str(w) for w in table.get("goods_words", ()) if str(w)),
             declared_value_above_fen=_fen(table.get("declared_value_above")),
             order_value_above_fen=_fen(table.get("order_value_above")),
             provinces=tuple(province_short(str(p)) for p in table.get("provinces", ())),
@@ -361,12 +383,27 @@ class Router:
         return Decision(carrier, service, cost, rule, why + ".", self._alert(cost, parcel))
 
     def _alert(self, cost: int | None, parcel: Parcel) -> str:
-        if cost is None or parcel.order_value_fen <= 0:
-            return ""
-        share = 100 * cost / parcel.order_value_fen
-        if share <= self.cost_alert_percent:
+        share = cost_share(cost, parcel.order_value_fen)
+        if share is None or share <= self.cost_alert_percent:
             return ""
         return (
-            f"shipping {yuan(cost)} is {share:.0f}% of the order value "
-            f"{yuan(parcel.order_value_fen)} (limit {self.cost_alert_percent:g}%)"
+            f"shipping {yuan(cost or 0)} is {percent(share, self.cost_alert_percent)} of the "
+            f"order value {yuan(parcel.order_value_fen)} (limit {self.cost_alert_percent:g}%)"
         )
+
+
+def cost_share(cost_fen: int | None, order_value_fen: int) -> float | None:
+    """Shipping cost in percent of the order value; None when either is unknown."""
+    if cost_fen is None or order_value_fen <= 0:
+        return None
+    return 100 * cost_fen / order_value_fen
+
+
+def percent(share: float, limit: float) -> str:
+    """A share over a limit with as few decimals as tell them apart: 14.3 -> '14%',
+    12.5 over 12 -> '12.5%' (never '12%' beside a limit of 12%)."""
+    for decimals in range(3):
+        text = f"{share:.{decimals}f}"
+        if float(text) > limit:
+            break
+    return f"{text}%"

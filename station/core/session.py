@@ -132,13 +132,17 @@ class PackingSession:
             Tone.OK, "item_ok", name=line.name, scanned=scanned + 1, quantity=line.quantity
         )
 
-    def confirm_flags(self, now: datetime) -> bool:
-        """The packer confirmed the order's flags (CONFIRM scanned). False when none are open."""
+    def confirm_flags(self, now: datetime, supervisor: str = "", reason: str = "") -> bool:
+        """The order's flags confirmed: by the packer (CONFIRM scanned) or, for flags
+        that need one, by a supervisor's PIN. False when none are open."""
         if self.phase is not Phase.CONFIRM:
             return False
-        self.events.append(
-            ScanEvent(now, "confirm", "CMD-CONFIRM", "ok", "; ".join(self.order.flags))
-        )
+        flags = "; ".join(self.order.flags)
+        if supervisor:
+            self.overrides.append(OverrideRecord(now, "flags", flags, supervisor, reason))
+            self.events.append(ScanEvent(now, "override", "flags", "ok", reason))
+        else:
+            self.events.append(ScanEvent(now, "confirm", "CMD-CONFIRM", "ok", flags))
         self.phase = Phase.VERIFY
         if not self.order.lines:
             self._all_verified(now)
@@ -211,12 +215,15 @@ class PackingSession:
         if service and not self.order.service:
             self.order = replace(self.order, service=service)
 
-    def no_carrier(self, now: datetime) -> Outcome:
-        """No active carrier can take the parcel: back to weighing, so that the parcel
-        taken off and put back on the scale is routed again once a carrier is enabled."""
+    def no_carrier(self, now: datetime, refusal: Outcome | None = None) -> Outcome:
+        """No carrier may take the parcel (none active, or `refusal`: the bench's reason
+        for the one routing chose): back to weighing, so that the parcel taken off and
+        put back on the scale is routed again once the carriers are fixed."""
         self.weight = None
         self.weighed_at = None
         self.phase = Phase.WEIGH
+        if refusal is not None:
+            return self.note_refusal(now, "carrier", "", refusal)
         return self._refuse(now, "carrier", "", "no_active_carrier")
 
     def record_failed(self, now: datetime, out: Outcome) -> Outcome:

@@ -1,4 +1,10 @@
-"""From a parsed order file to the database: plan first (the preview), then apply.
+"""The one order checker: every order that reaches the bench comes through here.
+
+Orders from a file (`station orders import`, the import dialog) and orders pulled
+from WeChat Shop (`station.sync.shop_orders`) are `ImportedOrder`s checked by
+`plan_orders` and written by `apply_plan` (or both at once by `check_and_store`),
+so each gets the same flags: address (missing parts, misspelt places, words such
+as 部队), phone, suspected duplicate and duplicate payment.
 
 The plan decides, per order: new, update (unshipped), or untouched (shipped);
 its normalised address and flags; and alerts for orders upstream cancelled or
@@ -29,6 +35,7 @@ import sqlite_utils
 
 from station.core.address import DEFAULT_CHECK_WORDS, ParsedAddress, parse_addresses
 from station.core.model import OrderStatus
+from station.core.phone import phone_problem
 from station.core.problem_texts import Text, stored
 from station.importers.gc_pause import gc_paused
 from station.importers.orders import ImportedOrder, OrderPreview
@@ -86,6 +93,13 @@ class ImportPlan:
 
     def flags_of(self, order_no: str) -> list[Flag]:
         return [f for f in self.flags if f.order_no == order_no]
+
+    @property
+    def flagged(self) -> int:
+        """How many of this import's orders are flagged (a duplicate payment also
+        flags the stored order it pairs with: that one is not counted here)."""
+        mine = {p.order.order_no.upper() for p in self.orders if p.action in ("new", "update")}
+        return len({f.order_no.upper() for f in self.flags} & mine)
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,11 @@ def plan_orders(
         for p in live
         for problem in p.address.problems
     ]
+    plan.flags += [
+        flag(p.order.order_no, flag_store.PHONE, Text.of("flag_phone", problem=problem))
+        for p in live
+        if (problem := phone_problem(p.order.phone)) is not None
+    ]
     plan.flags += _duplicate_orders(db, live)
     plan.flags += _duplicate_payments(db, live)
     plan.problems.sort(key=lambda p: p.line)
@@ -195,7 +214,7 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
         updated=progress.updated,
         unchanged_shipped=plan.count("shipped") + progress.shipped_meanwhile,
         rejected_rows=plan.rejected_rows,
-        flagged=len({f.order_no for f in plan.flags}),
+        flagged=plan.flagged,
         alerts=len(plan.alerts),
         problems=tuple(plan.problems),
     )
@@ -247,6 +266,18 @@ def _data_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA data_version").fetchone()[0]
 
 
+def check_and_store(
+    db: sqlite_utils.Database,
+    orders: Sequence[ImportedOrder],
+    source: str,
+    check_words: Sequence[str] = DEFAULT_CHECK_WORDS,
+) -> ImportSummary:
+    """Check orders and store them in one go: the path of orders that come one by one
+    (pulled from WeChat Shop) rather than as a file to preview."""
+    preview = OrderPreview(orders=list(orders), total_rows=len(orders))
+    return apply_plan(db, plan_orders(db, preview, source, check_words))
+
+
 def _status(
     order: ImportedOrder, existing: order_store.ExistingOrder | None
 ) -> tuple[OrderStatus, tuple[str, str, str]]:
@@ -257,9 +288,9 @@ def _status(
     if held and existing is not None and order.status is OrderStatus.OPEN:
         return existing.status, (existing.hold_reason, existing.hold_key, existing.hold_params)
     reason = order.hold_reason
-    if reason is None:
+    if not reason:
         return order.status, ("", "", "{}")
-    return order.status, (str(reason), *stored(reason))
+    return order.status, (str(reason), *stored(reason if isinstance(reason, Text) else None))
 
 
 def _alert_if_withdrawn(
@@ -362,7 +393,7 @@ def _row(p: PlannedOrder, source: str, planned_at: str) -> tuple[object, ...]:
         source,
         o.recipient_name,
         o.phone,
-        o.address.text,
+        a.corrected or o.address.text,
         a.province,
         a.city,
         a.district,

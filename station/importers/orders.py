@@ -71,7 +71,7 @@ class ImportedOrder(NamedTuple):
     phone: str
     address: AddressInput
     status: OrderStatus
-    hold_reason: Text | None
+    hold_reason: Text | str | None  # a plain string: a reason typed by a person, no key
     upstream_status: str = ""
     buyer_note: str = ""
     carrier: str = ""

@@ -306,4 +306,5 @@ def parcel_for(db: sqlite_utils.Database, order: Order, weight_g: int) -> Parcel
         declared_value_fen=declared,
         order_value_fen=order.order_value_fen,
         weight_g=weight_g,
+        names=order.names,
     )

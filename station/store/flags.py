@@ -17,6 +17,9 @@ from station.core.problem_texts import Text, from_stored, stored
 from station.store.db import now_utc, transaction
 
 ADDRESS, DUPLICATE_ORDER, DUPLICATE_PAYMENT = "address", "duplicate_order", "duplicate_payment"
+PHONE = "phone"
+KINDS = (ADDRESS, DUPLICATE_ORDER, DUPLICATE_PAYMENT, PHONE)
+"""Every kind of flag (the schema's CHECK on order_flags.kind lists the same)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -553,6 +553,30 @@ def _unprinted_labels_index(db: sqlite_utils.Database) -> None:
     )
 
 
+def _phone_flags(db: sqlite_utils.Database) -> None:
+    """Orders gain phone flags (station.core.phone): the CHECK on the kinds of
+    order_flags lists 'phone' too. SQLite cannot change a CHECK, so the table is
+    rebuilt with its rows."""
+    db.execute(
+        """CREATE TABLE order_flags_new (
+            order_no TEXT NOT NULL REFERENCES orders(order_no) ON DELETE CASCADE
+                COLLATE NOCASE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('address', 'duplicate_order', 'duplicate_payment', 'phone')),
+            detail TEXT NOT NULL,
+            text_key TEXT NOT NULL DEFAULT '',
+            params TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (order_no, kind, detail)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        "INSERT INTO order_flags_new (order_no, kind, detail, text_key, params) "
+        "SELECT order_no, kind, detail, text_key, params FROM order_flags"
+    )
+    db.execute("DROP TABLE order_flags")
+    db.execute("ALTER TABLE order_flags_new RENAME TO order_flags")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -571,4 +595,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _sealed_buyer_notes,
     _delivery_sent_at,
     _unprinted_labels_index,
+    _phone_flags,
 )

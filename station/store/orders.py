@@ -118,6 +118,22 @@ def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
     )
 
 
+def order_numbers(
+    db: sqlite_utils.Database, status: str | None = None, flagged: bool = False
+) -> list[str]:
+    """Order numbers, newest first; only those in `status`, only flagged ones."""
+    where, params = [], []
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    if flagged:
+        where.append("order_no IN (SELECT order_no FROM order_flags)")
+    sql = "SELECT order_no FROM orders"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return [n for (n,) in db.execute(sql + " ORDER BY created_at DESC, order_no", params)]
+
+
 def find_product(db: sqlite_utils.Database, code: str) -> Product | None:
     """A product by SKU or any of its barcodes."""
     code = code.strip()

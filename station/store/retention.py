@@ -5,7 +5,8 @@ along with what is derived from them (the duplicate fingerprint, import flags,
 the masked phone in delivered upload records) and what an upstream knows the
 order by (`order_refs`: the payer's WeChat openid, the payment number). The province stays for
 anonymous figures; orders, shipments, waybill numbers, weights and scans stay.
-Cancelled and refunded orders are erased the same time after their last change.
+Orders never shipped here (open, held, cancelled, refunded) are erased the same
+time after their last change: a parcel nobody packed keeps no address forever.
 
 Erased bytes are overwritten (secure_delete) and the WAL is checkpointed, so
 the old values do not linger in the database files. Backups made before the
@@ -43,7 +44,9 @@ WHERE {_HAS_PERSONAL} AND (
      AND NOT EXISTS (
         SELECT 1 FROM shipments s WHERE s.order_no = o.order_no AND s.voided_at IS NULL
           AND s.recorded_at >= :cutoff))
-    OR (o.status IN ('cancelled', 'refunded') AND o.updated_at < :cutoff)
+    OR (o.status IN ('open', 'hold', 'cancelled', 'refunded') AND o.updated_at < :cutoff
+        AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_no = o.order_no
+                        AND s.voided_at IS NULL))
 )
 ORDER BY o.order_no
 """

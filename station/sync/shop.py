@@ -156,9 +156,20 @@ class ShopTarget:
             if not products:
                 return Outcome.attention("the shop did not list the order's products")
             return products, replacing
-        if held or status in (SHIPPED, COMPLETED):
-            others = ", ".join(sorted(held)) or "none known"
-            return Outcome.attention(f"the shop shipped this order with another waybill ({others})")
+        if held:
+            return Outcome.attention(
+                f"the shop already shows this order shipped with waybill "
+                f"{', '.join(sorted(held))}, not {waybill}: if this parcel replaces it, "
+                "correct the waybill in the WeChat Shop back office; otherwise void this "
+                "shipment (F3) and stop the parcel"
+            )
+        if status in (SHIPPED, COMPLETED):
+            return Outcome.attention(
+                f"the shop marked this order shipped (status {status}) without a waybill "
+                f"number: someone shipped it in the WeChat Shop back office. Check that "
+                f"the buyer is not sent two parcels, then add waybill {waybill} to the "
+                "order there"
+            )
         if type(status) is not int or status not in (TO_SHIP, PARTLY_SHIPPED):
             return Outcome.attention(f"the shop shows the order in status {status!r}")
         products = product_infos(order)

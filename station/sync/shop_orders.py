@@ -1,7 +1,9 @@
 """Pulling WeChat Shop orders into the bench's database on a schedule.
 
-New and changed orders (address edits) are saved with `save_order`, which never
-touches an order already shipped here. Cancellations (190, 200, 250) become
+New and changed orders (address edits) go through the one order checker of file
+imports (`station.importers.commit.check_and_store`): the same address, phone and
+duplicate flags, the order's value for routing, and an order already shipped
+here is never touched. Cancellations (190, 200, 250) become
 'cancelled' with the reason, and an order shipped from the shop's back office
 is put on hold, so the bench refuses to pack either. The pull works through
 `update_time_range` windows of at most 7 days, remembering how far it got.
@@ -9,17 +11,20 @@ is put on hold, so the bench refuses to pack either. The pull works through
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlite_utils
 
+from station.core.address import DEFAULT_CHECK_WORDS, AddressInput
 from station.core.model import Contact, OrderStatus
 from station.core.problem_texts import Text
+from station.importers.commit import check_and_store
+from station.importers.orders import ImportedOrder, ImportLine
 from station.store import deliveries, outbox
 from station.store.db import now_utc, transaction
-from station.store.orders import NewLine, save_order
 from station.sync.outcome import TargetProblem
 from station.sync.shop import CANCELLED, COMPLETED, SHIPPED, product_infos
 from station.sync.wechat_api import Reply, WeChatApi, call
@@ -42,8 +47,10 @@ class ShopOrderPuller:
         interval_minutes: float = 5.0,
         days: int = 3,
         clock: Callable[[], float] = time.time,
+        check_words: Sequence[str] = DEFAULT_CHECK_WORDS,
     ):
         self.name = name
+        self.check_words = tuple(check_words)
         self.api = api
         self.interval = interval_minutes * 60
         self.days = days
@@ -63,7 +70,7 @@ class ShopOrderPuller:
         counts: dict[str, int] = {}
         for order_id in self._changed(start, end):
             order = self._get(order_id)
-            result = save_shop_order(db, order)
+            result = save_shop_order(db, order, self.check_words)
             counts[result] = counts.get(result, 0) + 1
         deliveries.save_state(db, self.name, {PULLED_UNTIL: str(end)})
         return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no changes"
@@ -112,39 +119,99 @@ class ShopOrderPuller:
         raise TargetProblem(f"pulling shop orders: {reason}", in_doubt=False, offline=False)
 
 
-def save_shop_order(db: sqlite_utils.Database, order: dict[str, Any]) -> str:
-    """Save one shop order; returns what happened ('saved', 'cancelled', 'held', 'skipped')."""
+def save_shop_order(
+    db: sqlite_utils.Database,
+    order: dict[str, Any],
+    check_words: Sequence[str] = DEFAULT_CHECK_WORDS,
+) -> str:
+    """Check and save one shop order through the same checker as a file import
+    (`station.importers.commit`): address, phone and duplicate flags, its value for
+    routing. Returns what happened ('saved', 'cancelled', 'held', 'skipped')."""
     order_id = str(order.get("order_id", ""))
     status = order.get("status")
     if not order_id or type(status) is not int or status == UNPAID:
         return "skipped"
-    fields: dict[str, Any] = {"source": SOURCE}
-    result = "saved"
     exists = db.execute("SELECT 1 FROM orders WHERE order_no = ?", [order_id]).fetchone()
+    shown, hold, result = OrderStatus.OPEN, None, "saved"
     if status in CANCELLED:
-        if not exists:
-            return "skipped"
-        fields |= {
-            "status": OrderStatus.CANCELLED.value,
-            "hold_reason": Text.of("hold_shop_cancelled", status=status),
-        }
+        shown, hold = OrderStatus.CANCELLED, Text.of("hold_shop_cancelled", status=status)
         result = "cancelled"
     elif status in (SHIPPED, COMPLETED):
-        if not exists:
-            return "skipped"
-        fields |= {
-            "status": OrderStatus.HOLD.value,
-            "hold_reason": Text.of("hold_shop_shipped", status=status),
-        }
+        shown, hold = OrderStatus.HOLD, Text.of("hold_shop_shipped", status=status)
         result = "held"
-    detail = order.get("order_detail") if isinstance(order.get("order_detail"), dict) else {}
+    if result != "saved" and not exists:
+        return "skipped"
+    summary = check_and_store(db, [shop_order(order, shown, hold)], SOURCE, check_words)
+    if summary.unchanged_shipped:
+        return "skipped"
+    ref = {"product_infos": product_infos(order), "openid": str(order.get("openid", ""))}
     with transaction(db):
-        saved = save_order(db, order_id, _recipient(detail), _lines(detail), **fields)
-        if not saved:
-            return "skipped"
-        ref = {"product_infos": product_infos(order), "openid": str(order.get("openid", ""))}
         outbox.save_ref(db, order_id, SOURCE, ref, now_utc())
     return result
+
+
+def shop_order(
+    order: dict[str, Any], status: OrderStatus = OrderStatus.OPEN, hold: Text | None = None
+) -> ImportedOrder:
+    """A WeChat Shop order (`/channels/ec/order/get`'s `order`) as the checker takes it."""
+    detail = order.get("order_detail") if isinstance(order.get("order_detail"), dict) else {}
+    contact = _recipient(detail)
+    parts = (contact.province, contact.city, contact.district)
+    return ImportedOrder(
+        order_no=str(order["order_id"]),
+        lines=tuple(_lines(detail)),
+        recipient_name=contact.name,
+        phone=contact.phone,
+        address=AddressInput("".join(parts) + contact.address, *parts, contact.address),
+        status=status,
+        hold_reason=hold,
+        order_value_fen=order_value_fen(detail),
+        ordered_at=_moment(order.get("create_time")),
+        payment_no=_transaction_id(detail),
+    )
+
+
+def order_value_fen(detail: dict[str, Any]) -> int:
+    """The goods' value in fen, for routing (high value -> insured) and the shipping-cost
+    alert. WeChat's order/get documents `order_detail.price_info.product_price` (the
+    goods' total, fen) beside `order_price` (what the buyer paid, freight included) and
+    `freight`; each product has its `sale_price` (fen) and `sku_cnt`
+    (developers.weixin.qq.com ... cooperation_shop/get_order.html, the same Order
+    structure). product_price first, else the products' sale prices, else the order
+    price less freight; 0 when none is given."""
+    price = detail.get("price_info")
+    info = price if isinstance(price, dict) else {}
+    if _amount(info.get("product_price")) is not None:
+        return _amount(info["product_price"]) or 0
+    products = detail.get("product_infos")
+    lines = [
+        (_amount(p.get("sale_price")), _amount(p.get("sku_cnt")))
+        for p in (products if isinstance(products, list) else [])
+        if isinstance(p, dict)
+    ]
+    if lines and all(fen is not None and count is not None for fen, count in lines):
+        return sum((fen or 0) * (count or 0) for fen, count in lines)
+    paid = _amount(info.get("order_price"))
+    if paid is not None:
+        return max(0, paid - (_amount(info.get("freight")) or 0))
+    return 0
+
+
+def _amount(value: object) -> int | None:
+    return value if type(value) is int and value >= 0 else None
+
+
+def _moment(seconds: object) -> str | None:
+    if type(seconds) is not int or seconds <= 0:
+        return None
+    moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _transaction_id(detail: dict[str, Any]) -> str:
+    pay = detail.get("pay_info")
+    value = pay.get("transaction_id") if isinstance(pay, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _recipient(detail: dict[str, Any]) -> Contact:
@@ -167,12 +234,17 @@ def _recipient(detail: dict[str, Any]) -> Contact:
     )
 
 
-def _lines(detail: dict[str, Any]) -> list[NewLine]:
+def _lines(detail: dict[str, Any]) -> list[ImportLine]:
     products = detail.get("product_infos")
-    lines = []
+    lines: dict[str, ImportLine] = {}
     for p in products if isinstance(products, list) else []:
         if not isinstance(p, dict) or type(p.get("sku_cnt")) is not int or p["sku_cnt"] <= 0:
             continue
         sku = str(p.get("sku_code") or p.get("sku_id") or p.get("product_id") or "?")
-        lines.append(NewLine(sku=sku, name=str(p.get("title") or sku), quantity=p["sku_cnt"]))
-    return lines
+        known = lines.get(sku.upper())
+        if known is not None:
+            lines[sku.upper()] = known._replace(quantity=known.quantity + p["sku_cnt"])
+            continue
+        price = _amount(p.get("sale_price"))
+        lines[sku.upper()] = ImportLine(sku, str(p.get("title") or sku), p["sku_cnt"], price)
+    return list(lines.values())

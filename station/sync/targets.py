@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from station.core.address import DEFAULT_CHECK_WORDS
 from station.store import deliveries
+from station.sync.carrier_lists import MINIPROGRAM_LIST, SHOP_LIST, CarrierListPuller
 from station.sync.config import MINIPROGRAM, SHOP, WEBHOOK, TargetConfig
 from station.sync.http import HttpClient
 from station.sync.miniprogram import MiniProgramTarget
@@ -33,8 +35,12 @@ def build(
     db: sqlite_utils.Database,
     configs: list[TargetConfig],
     secret: Callable[[str], str] = get_secret,
+    check_words: Sequence[str] = DEFAULT_CHECK_WORDS,
 ) -> Built:
+    """The targets and pullers of `configs`; `check_words` are the address words a
+    pulled order is flagged for (settings' address.check_words)."""
     built = Built()
+    lists: list[Puller] = []  # the carrier-list pullers, after the order pullers
     for config in configs:
         if not config.enabled:
             continue
@@ -62,14 +68,38 @@ def build(
                     settle_seconds=config.settle_seconds,
                 )
             )
+            lists.append(
+                CarrierListPuller(
+                    config.name, _own_api(config, api), MINIPROGRAM_LIST, {}, config.sources
+                )
+            )
         elif config.kind == SHOP:
             built.targets.append(ShopTarget(config.name, api, settle_seconds=config.settle_seconds))
+            lists.append(
+                CarrierListPuller(
+                    config.name,
+                    _own_api(config, api),
+                    SHOP_LIST,
+                    {"ewaybill_only": False},
+                    config.sources,
+                )
+            )
             if config.pull_orders:
                 pull_client = HttpClient(config.base_url, config.timeout_seconds)
                 pull_api = WeChatApi(pull_client, api.tokens)
                 built.pullers.append(
                     ShopOrderPuller(
-                        config.name, pull_api, config.pull_interval_minutes, config.pull_days
+                        config.name,
+                        pull_api,
+                        config.pull_interval_minutes,
+                        config.pull_days,
+                        check_words=check_words,
                     )
                 )
+    built.pullers += lists
     return built
+
+
+def _own_api(config: TargetConfig, api: WeChatApi) -> WeChatApi:
+    """A client of its own for a puller (each closes its own), sharing the token."""
+    return WeChatApi(HttpClient(config.base_url, config.timeout_seconds), api.tokens)

@@ -34,7 +34,7 @@ def open_uploader(folder: Path, settings: Settings, db_path: Path | None = None)
     `station sync status` and the status light show it.
     """
     db = connect(db_path or folder / DB_FILE)
-    built = build(db, load_targets(folder))
+    built = build(db, load_targets(folder), check_words=settings["address.check_words"])
     for name, reason in built.problems.items():
         deliveries.save_state(db, name, {LAST_ERROR: reason, ONLINE: "0"})
     backoff = Backoff(settings["sync.backoff_base_seconds"], settings["sync.backoff_cap_seconds"])

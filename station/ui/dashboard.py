@@ -1,5 +1,7 @@
 """The dashboard: today's (or a chosen range's) parcels per hour, cycle times,
-exceptions per station and packer, carrier mix and the upload queue.
+exceptions per station and packer, carrier mix and the upload queue, and the
+exceptions for the supervisor (flagged orders unconfirmed for a day, parcels whose
+shipping cost ran over the allowed share of the order value).
 
 It reads through its own read-only connection (WAL lets it read while the bench
 writes) and refreshes on a timer; call `refresh()` after a shipment is recorded
@@ -10,7 +12,7 @@ tables, recorded with each shipment) against the order value.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -28,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.core.routing import percent
+from station.store.exceptions import costly_shipments, stale_flagged
 from station.store.reports import Dashboard, Figures, Period, dashboard
 from station.ui.sync_status import not_set_up_text, uploads_set_up
 from station.ui.tables import fit_columns
@@ -58,9 +62,11 @@ class DashboardWidget(QWidget):
         parent: QWidget | None = None,
         refresh_seconds: int = 10,
         sync_folder: Path | None = None,
+        cost_alert_percent: float = 12.0,
     ):
         """`sync_folder`: where sync.toml is (default: the database's folder)."""
         super().__init__(parent)
+        self.cost_alert_percent = cost_alert_percent
         self.setObjectName("dashboard")
         self.db = read_only(db_path)
         self.sync_folder = sync_folder or Path(db_path).parent
@@ -99,10 +105,18 @@ class DashboardWidget(QWidget):
             ]
         )
         fit_columns(self.carriers)
+        self.exceptions = QTableWidget(0, 3, objectName="dashboardExceptions")
+        self.exceptions.setHorizontalHeaderLabels(
+            [self.tr("Exception"), self.tr("Order"), self.tr("Detail")]
+        )
+        self.exceptions.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.exceptions.horizontalHeader().setStretchLastSection(True)
         tabs = QTabWidget()
+        self.tabs = tabs
         tabs.addTab(self.stations, self.tr("Per &station"))
         tabs.addTab(self.packers, self.tr("Per &packer"))
         tabs.addTab(self.carriers, self.tr("&Carriers"))
+        tabs.addTab(self.exceptions, "")
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("&Period")))
         top.itemAt(0).widget().setBuddy(self.range_box)
@@ -194,7 +208,37 @@ class DashboardWidget(QWidget):
         self._fill_figures(self.stations, report.stations)
         self._fill_figures(self.packers, report.packers)
         self._fill_carriers(report)
+        self._fill_exceptions()
         self._draw_chart(report)
+
+    def _fill_exceptions(self) -> None:
+        """Flagged orders unconfirmed for 24 h (whatever the period), then the period's
+        parcels over the shipping-cost limit."""
+        limit = self.cost_alert_percent
+        rows = [
+            (self.tr("Flagged, unconfirmed for 24 h"), s.order_no, s.flags)
+            for s in stale_flagged(self.db, datetime.now(UTC))
+        ]
+        rows += [
+            (
+                self.tr("Shipping cost over {limit}%").format(limit=f"{limit:g}"),
+                c.order_no,
+                self.tr("{carrier} {tracking_no}: {cost} yuan is {share} of {value} yuan").format(
+                    carrier=c.carrier,
+                    tracking_no=c.tracking_no,
+                    cost=f"{c.cost_fen / 100:,.2f}",
+                    share=percent(c.share, limit),
+                    value=f"{c.order_value_fen / 100:,.2f}",
+                ),
+            )
+            for c in costly_shipments(self.db, *self.period().bounds(), limit)
+        ]
+        self.exceptions.setRowCount(len(rows))
+        for row, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                self.exceptions.setItem(row, column, QTableWidgetItem(text))
+        index = self.tabs.indexOf(self.exceptions)
+        self.tabs.setTabText(index, self.tr("&Exceptions ({count})").format(count=len(rows)))
 
     def _fill_figures(self, table: QTableWidget, figures: list[Figures]) -> None:
         table.setRowCount(len(figures))

@@ -29,6 +29,7 @@ from printers import Waybill, preview_image
 from station.bench import Bench
 from station.core.messages import Outcome, Tone
 from station.core.reading import ScaleLink
+from station.core.session import Phase
 from station.runner import Runner
 from station.ui.banner import MessageBanner
 from station.ui.label_preview import LabelPreview, pil_to_qimage
@@ -178,7 +179,8 @@ class BenchWindow(QMainWindow):
             if self.preview.image is not None:  # the last order's label: not this one's
                 self.preview.clear_label()
             self.pages.setCurrentWidget(self.order_panel)
-            self.order_panel.show_order(session.order, session.progress)
+            confirming = session.phase is Phase.CONFIRM
+            self.order_panel.show_order(session.order, session.progress, confirming)
             self.phases.set_step(PHASE_STEP[session.phase])
             expected = session.expected_grams
         self.weight.show_weight(bench.gate.link, bench.gate.latest, bench.rule, expected)
@@ -204,9 +206,8 @@ class BenchWindow(QMainWindow):
         if session is not None:
             if session.carrier is not None:
                 code = session.carrier.code
-            else:  # not routed yet: the order's or the default carrier, if active
-                wanted = (session.order.carrier, self.bench.settings["carrier.default"])
-                code = next((c for c in wanted if c.upper() in self.bench.active), "")
+            else:  # not weighed yet: what routing chooses at the expected weight
+                code = self.bench.routed.carrier if self.bench.routed is not None else ""
             tracking = session.tracking_no
         elif self.bench.last is not None:
             code, tracking = self.bench.last.carrier, self.bench.last.tracking_no

@@ -60,10 +60,16 @@ class OrderPanel(QWidget):
         for widget in (self.title, self.recipient, self.flags, self.note, self.guide, self.lines):
             layout.addWidget(widget)
 
-    def show_order(self, order: Order, progress: list[LineProgress]) -> None:
+    def show_order(
+        self, order: Order, progress: list[LineProgress], confirming: bool = False
+    ) -> None:
+        """`confirming`: the order's flags are being checked, so the person checking
+        them sees the whole address (else masked, as on the label)."""
         self.title.setText(self.tr("Order {order_no}").format(order_no=order.order_no))
         person = order.recipient
         place = " ".join(p for p in (person.province, person.city, person.district) if p)
+        if confirming and person.address:
+            place = person.address
         self.recipient.setText(
             f"{mask_name(person.name)}  {mask_phone(person.phone)}  {place}".strip()
         )
@@ -71,7 +77,7 @@ class OrderPanel(QWidget):
         self.flags.setText(self.tr("Check first: {flags}").format(flags=flags_text(order)))
         self.note.setVisible(bool(order.buyer_note))
         self.note.setText(self.tr("Buyer's note: {note}").format(note=order.buyer_note))
-        guide = [message_text(m) for m in packing_guide(order.categories)]
+        guide = [message_text(m) for m in packing_guide(order.categories, order.names)]
         self.guide.setVisible(bool(guide))
         self.guide.setText("\n".join(guide))
         self._fill_lines(progress)

@@ -36,6 +36,11 @@ REASONS: dict[str, tuple[str, ...]] = {
         QT_TRANSLATE_NOOP("OverrideDialog", "Items checked by hand, all correct"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Extra padding for fragile goods"),
     ),
+    "flags": (
+        QT_TRANSLATE_NOOP("OverrideDialog", "Address checked with the buyer"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Regular customer, address known"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Carrier accepts this address"),
+    ),
 }
 
 
@@ -60,11 +65,12 @@ class OverrideDialog(QDialog):
         self.setMinimumWidth(720)
         self.kind = kind
         self.choices = reason_choices(kind)
-        title = (
-            self.tr("Supervisor: confirm the unscanned item")
-            if kind == "line"
-            else self.tr("Supervisor: accept this weight")
-        )
+        titles = {
+            "line": self.tr("Supervisor: confirm the unscanned item"),
+            "weight": self.tr("Supervisor: accept this weight"),
+            "flags": self.tr("Supervisor: confirm the flagged address"),
+        }
+        title = titles[kind]
         self.setWindowTitle(title)
         heading = QLabel(title, objectName="dialogTitle")
         self.pin_edit = QLineEdit(objectName="pin")

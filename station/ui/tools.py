@@ -132,6 +132,7 @@ class StationTools(QObject):
                 dialog,
                 self.settings["dashboard.refresh_seconds"],
                 sync_folder=self.settings.path.parent if self.settings.path else None,
+                cost_alert_percent=self.settings["routing.cost_alert_percent"],
             )
             QVBoxLayout(dialog).addWidget(widget)
             self.dashboard, self.dashboard_widget = dialog, widget
