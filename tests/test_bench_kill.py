@@ -54,6 +54,9 @@ for (order_no,) in db.execute(
     session = bench.session
     if session is None:
         continue
+    if any(not line.barcodes for line in session.order.lines):
+        bench.scan("CMD-CANCEL")  # a product missing from the catalogue cannot be scanned
+        continue
     if session.phase is Phase.CONFIRM:
         bench.scan("CMD-CONFIRM")
     for line in session.order.lines:
