@@ -41,7 +41,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from station.commands.common import cli_actor, folder_and_settings, open_database
+from station.commands.common import cli_actor, database_for, folder_and_settings, open_database
 from station.commands.route import _import_rates
 from station.core.rates import RATE_COLUMNS, Rate
 from station.importers.carriers import (
@@ -53,7 +53,6 @@ from station.importers.carriers import (
 )
 from station.importers.table import UTF8_BOM, UnreadableFile, read_table
 from station.store import catalogue
-from station.store.db import DB_FILE, connect
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 _OPTIONS = {
@@ -121,7 +120,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db = open_database(args, writes=False)
     try:
         listed = [e for e in catalogue.entries(db).values() if args.all or e.active]
     finally:
@@ -178,7 +177,7 @@ def set_command(args: argparse.Namespace) -> int:
     except BadField as exc:
         return _refuse(f"CODE: {exc.problem}")
     folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         known = catalogue.entries(db)
         old = known.get(code)
@@ -236,7 +235,7 @@ def import_command(args: argparse.Namespace) -> int:
     except UnreadableFile as exc:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         preview = parse_carriers(table, catalogue.entries(db))
         changed = catalogue.save_entries(
@@ -263,7 +262,7 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db = open_database(args, writes=False)
     try:
         entries = list(catalogue.entries(db).values())
     finally:
@@ -275,7 +274,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def rates_export_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db = open_database(args, writes=False)
     try:
         rates = catalogue.rates(db)
     finally:

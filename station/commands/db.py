@@ -1,7 +1,8 @@
 """`station db`: back up, restore, check and purge the station database.
 
 Exit codes: 0 done, 1 the check found problems or the operation failed (the
-message says why), 3 a station is running on this data folder.
+message says why), 2 `purge` refused a damaged database, 3 a station is running
+on this data folder.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from station.commands.common import database_for
 from station.instance_lock import StationRunning
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
@@ -26,8 +28,8 @@ from station.store.backup import (
     rotate,
 )
 from station.store.db import DB_FILE
-from station.store.errors import DatabaseDamaged, StorageError, storage_errors
-from station.store.integrity import check_file, open_checked
+from station.store.errors import StorageError, storage_errors
+from station.store.integrity import check_file
 from station.store.retention import purge_personal_data
 
 EXIT_FAILED, EXIT_RUNNING = 1, 3
@@ -141,8 +143,9 @@ def purge_command(args: argparse.Namespace) -> int:
         print("privacy.retention_days is 0: personal data is kept; nothing to erase.")
         return 0
     try:
-        db = open_checked(folder / DB_FILE)
-    except (DatabaseDamaged, StorageError) as exc:
+        with storage_errors():
+            db = database_for(folder, writes=not args.dry_run)
+    except StorageError as exc:
         return _fail(str(exc))
     try:
         with storage_errors():

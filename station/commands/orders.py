@@ -13,13 +13,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.commands.common import database_for
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import parse_orders
 from station.importers.table import UnreadableFile, read_table
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
-from station.store.db import DB_FILE, connect
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 SHOWN_PROBLEMS = 200
@@ -54,7 +54,7 @@ def import_orders(args: argparse.Namespace) -> int:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
     preview = parse_orders(table, mapping)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=not args.dry_run)
     try:
         plan = plan_orders(db, preview, f"file:{args.file.name}", settings["address.check_words"])
         print(f"{args.file}: {preview.total_rows} rows, {table.encoding}, format {mapping.format}")

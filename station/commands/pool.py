@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.commands.common import folder_and_settings
+from station.commands.common import database_for, folder_and_settings
 from station.core.carriers import UnknownCarrier
 from station.importers.numbers import read_numbers
 from station.importers.table import UnreadableFile
 from station.store import catalogue, pool
-from station.store.db import DB_FILE, connect
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
@@ -42,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def import_pool(args: argparse.Namespace) -> int:
     folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         try:
             carrier = catalogue.find_carrier(db, args.carrier)
@@ -68,7 +67,7 @@ def import_pool(args: argparse.Namespace) -> int:
 
 def pool_status(args: argparse.Namespace) -> int:
     folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=False)
     try:
         counts = pool.free_counts(db)
     finally:

@@ -56,15 +56,15 @@ def test_command(args: argparse.Namespace) -> int:
 
 
 def label_command(args: argparse.Namespace) -> int:
+    from station.commands.common import database_for
     from station.labels import find_shipment, open_configured_printer, shipment_waybill
     from station.paths import data_dir
     from station.settings import Settings
-    from station.store.db import DB_FILE, connect
     from station.store.shipments import mark_print_failed, mark_printed
 
     folder = data_dir(args.data_dir)
     settings = Settings.load(folder)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     shipment = find_shipment(db, args.key)
     if shipment is None:
         print(

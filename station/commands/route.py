@@ -25,14 +25,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from station.commands.common import folder_and_settings
+from station.commands.common import database_for, folder_and_settings
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
 from station.importers.table import UnreadableFile, decode
 from station.settings import Settings
 from station.store import catalogue
 from station.store import orders as order_store
-from station.store.db import DB_FILE, connect
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
@@ -56,7 +55,7 @@ def route(args: argparse.Namespace) -> int:
         print("give an ORDER_NO, or --import-rates FILE")
         return EXIT_UNUSABLE
     folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=args.import_rates is not None)
     try:
         code = 0
         if args.import_rates is not None:

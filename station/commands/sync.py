@@ -23,10 +23,11 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from station.commands.common import database_for, open_database, refuse_damaged
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store import deliveries
-from station.store.db import DB_FILE, connect, iso
+from station.store.db import iso
 from station.sync import config as sync_config
 from station.sync.csv_export import export_csv
 from station.sync.secrets import set_secret
@@ -96,7 +97,7 @@ def status_command(args: argparse.Namespace) -> int:
         targets = _targets(folder)
     except sync_config.SyncConfigError as exc:
         return _fail(str(exc))
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=False)
     try:
         statuses = all_status(db, targets)
     finally:
@@ -133,6 +134,7 @@ def run_command(args: argparse.Namespace) -> int:
         _targets(folder)
     except (SettingsError, sync_config.SyncConfigError) as exc:
         return _fail(str(exc))
+    refuse_damaged(folder)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -153,7 +155,7 @@ def export_command(args: argparse.Namespace) -> int:
     except ValueError:
         return _fail(f"--since {args.since!r} is not a date like 2026-11-21")
     settings = Settings.load(folder)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=False)
     try:
         rows = export_csv(db, iso(since.astimezone()), args.out, settings["sync.csv_columns"])
     except ValueError as exc:
@@ -181,7 +183,7 @@ def secret_set_command(args: argparse.Namespace) -> int:
 
 
 def attention_command(args: argparse.Namespace) -> int:
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    db = open_database(args, writes=False)
     try:
         rows = deliveries.attention(db)
     finally:
@@ -195,7 +197,7 @@ def attention_command(args: argparse.Namespace) -> int:
 
 
 def retry_command(args: argparse.Namespace) -> int:
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    db = open_database(args)
     try:
         changed = deliveries.retry(db, args.target, args.id)
     finally:
@@ -204,7 +206,7 @@ def retry_command(args: argparse.Namespace) -> int:
 
 
 def dismiss_command(args: argparse.Namespace) -> int:
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    db = open_database(args)
     try:
         changed = deliveries.dismiss(db, args.target, args.id, args.by, args.reason)
     except ValueError as exc:

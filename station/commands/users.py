@@ -77,7 +77,7 @@ def add_command(args: argparse.Namespace) -> int:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db = open_database(args, writes=False)
     try:
         rows = accounts(db)
     finally:

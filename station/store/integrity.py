@@ -86,6 +86,12 @@ def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> Verdict:
     return Verdict(path, (f"cannot be read ({exc})",), damaged=damaged, schema_version=None)
 
 
+def quick_open_check(path: Path) -> Verdict:
+    """What opening the file finds, as a Verdict: the cheap check of the header and
+    the schema (no page beyond them is read)."""
+    return _open_verdict(Path(path)) or Verdict(path, (), damaged=False, schema_version=None)
+
+
 def _open_verdict(path: Path) -> Verdict | None:
     """What opening the file finds (no file, not a database, a header or schema that
     cannot be read, a file cut short), or None when it opens. Cheap: page 1 and the
