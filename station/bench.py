@@ -13,6 +13,7 @@ REPRINT command prints it when the printer is back.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +39,9 @@ from station.store import audit, catalogue, pool, search, shipments
 from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
+from station.store.integrity import is_damage
 from station.store.users import Action, PinLocked, Role, User, check_pin
+from station.store.wal_watch import WalWatch
 
 log = logging.getLogger("station.bench")
 
@@ -123,6 +126,10 @@ class Bench:
         screen and the buyer notice. Read again when an order starts."""
         self.active: dict[str, Carrier] = {}
         """The active carriers: the waybill patterns a stray scan is checked against."""
+        self.halted: Outcome | None = None
+        """Why the bench takes no more parcels (its records might not be kept), or
+        None. Every scan is answered with it until the station is restarted."""
+        self._wal = WalWatch(db)
         self._load_catalogue()
 
     def carrier_name(self, code: str) -> str:
@@ -138,14 +145,20 @@ class Bench:
     def scan(self, raw: str) -> Outcome:
         """One scan from any scanner, wherever it came from."""
         code = clean_scan(raw)
-        if not code:
-            result = outcome(Tone.WARN, "scan_empty")
-        elif is_command(code):
-            result = self._command(code)
-        elif self.session is None:
-            result = self._start(code)
-        else:
-            result = self._in_session(self.session, code)
+        if self.halted is not None or self._store_lost():
+            assert self.halted is not None
+            return self._tell(self.halted)
+        try:
+            if not code:
+                result = outcome(Tone.WARN, "scan_empty")
+            elif is_command(code):
+                result = self._command(code)
+            elif self.session is None:
+                result = self._start(code)
+            else:
+                result = self._in_session(self.session, code)
+        except sqlite3.DatabaseError as exc:
+            result = self._store_failed(exc)
         return self._tell(result)
 
     def reading(self, reading: Reading) -> None:
@@ -153,12 +166,49 @@ class Bench:
         self.gate.observe(reading)
         session = self.session
         result = None
-        if session is not None and session.phase is Phase.WEIGH:
-            result = self._try_weigh(session)
+        if self.halted is None and session is not None and session.phase is Phase.WEIGH:
+            try:
+                result = self._try_weigh(session)
+            except sqlite3.DatabaseError as exc:
+                result = self._store_failed(exc)
         if result is None:
             self.listener.bench_changed()
         else:
             self._tell(result)
+
+    def halt(self, result: Outcome) -> Outcome:
+        """Take no more parcels: what the bench records might not be kept (the app
+        calls this when housekeeping finds the database damaged). The open order is
+        dropped unrecorded; every scan is answered with `result` until a restart."""
+        return self._tell(self._stop(result))
+
+    def _stop(self, result: Outcome) -> Outcome:
+        if self.halted is None:
+            log.critical("the bench stops taking parcels: %s", result.message.english())
+        self.halted = result
+        self.session = None
+        self._pending_print = None
+        return result
+
+    def _store_lost(self) -> bool:
+        """The WAL this connection writes to was deleted or replaced under it: what
+        it records now would be gone at the next start. Stops the bench."""
+        if self.halted is None and self._wal.lost():
+            self._stop(outcome(Tone.ERROR, "store_journal_lost"))
+        return self.halted is not None
+
+    def _store_failed(self, exc: sqlite3.DatabaseError) -> Outcome:
+        """A disk I/O error or damage while reading or writing stops the bench. Other
+        database errors (busy, full) are not judged here: raised as they were."""
+        code = getattr(exc, "sqlite_errorcode", None)
+        if is_damage(exc):
+            key = "store_damaged"
+        elif code is not None and code & 0xFF == _SQLITE_IOERR:
+            key = "store_io_error"
+        else:
+            raise exc
+        log.error("database error at the bench", exc_info=exc)
+        return self._stop(outcome(Tone.ERROR, key))
 
     def scale_link(self, link: ScaleLink, detail: str = "") -> None:
         was_connected = self.gate.connected
@@ -328,6 +378,9 @@ class Bench:
         return self._record(session, from_pool=False)
 
     def _record(self, session: PackingSession, from_pool: bool) -> Outcome:
+        if self._store_lost():
+            assert self.halted is not None
+            return self.halted
         try:
             recorded = shipments.record_shipment(
                 self.db, session, self.packer, self.station, from_pool=from_pool
@@ -340,6 +393,10 @@ class Bench:
             fresh = order_store.find_order(self.db, session.order.order_no)
             assert fresh is not None and fresh.shipped is not None
             return _refusal(fresh) or outcome(Tone.ERROR, "order_unknown", code="")
+        if self._store_lost():  # recorded into a deleted WAL: print no label for it
+            log.critical("shipment %s may not be kept: not printed", recorded.shipment_id)
+            assert self.halted is not None
+            return self.halted
         self.gate.recorded(recorded.weight_g)
         self.session = None
         self.last = LastShipment(
@@ -479,6 +536,9 @@ class Bench:
         if pending is not None:
             self._print(*pending)
         return result
+
+
+_SQLITE_IOERR = 10
 
 
 def _refusal(order: Order) -> Outcome | None:
