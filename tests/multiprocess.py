@@ -57,3 +57,17 @@ def wal_identity(data_dir: Path) -> tuple[int, int] | None:
     except FileNotFoundError:
         return None
     return found.st_dev, found.st_ino
+
+
+_CAT = (
+    "import sys\nfor name in sys.argv[1:]:\n    sys.stdout.buffer.write(open(name, 'rb').read())\n"
+)
+
+
+def bytes_read_elsewhere(*paths: Path) -> bytes:
+    """The raw bytes of files, read by another process: reading the database's files
+    here would drop this process's SQLite locks on them (see test_wal_guard)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _CAT, *map(str, paths)], capture_output=True, timeout=60, check=True
+    )
+    return out.stdout
