@@ -219,3 +219,32 @@ def test_a_holder_keeps_its_wal_and_its_writes_while_every_path_and_command_runs
     holder.close()
     assert _guard_count(data_dir) == written
     assert check_file(data_dir / DB_FILE).ok
+
+
+def test_the_database_chosen_as_an_import_file_is_refused_unopened(
+    db: sqlite_utils.Database, data_dir: Path, capsys
+) -> None:
+    """A person may pick station.db in a file dialog or type it after a command; reading
+    it with Python beside this process's own connection would drop its locks."""
+    from station.importers.mapping import MappingError, load_mapping
+    from station.importers.table import UnreadableFile, read_table
+
+    opens = FileOpens(data_dir)
+    opens.watching = True
+    try:
+        for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"):
+            with pytest.raises(UnreadableFile, match="the station's own database"):
+                read_table(data_dir / name)
+        with pytest.raises(MappingError, match="the station's own database"):
+            load_mapping(data_dir / DB_FILE)
+        folder = ["--data-dir", str(data_dir)]
+        for command in (
+            ["orders", "import", str(data_dir / DB_FILE)],
+            ["pool", "import", "--carrier", "ZTO", str(data_dir / DB_FILE)],
+            ["route", "--import-rates", str(data_dir / DB_FILE)],
+        ):
+            assert main([*folder, *command]) == 2
+            assert "the station's own database" in capsys.readouterr().out
+    finally:
+        opens.watching = False
+    assert opens.seen == []

@@ -17,7 +17,7 @@ from pathlib import Path
 from station.commands.common import database_for, folder_and_settings
 from station.core.carriers import UnknownCarrier
 from station.importers.numbers import read_numbers
-from station.importers.table import UnreadableFile
+from station.importers.table import UnreadableFile, read_import_file
 from station.store import catalogue, pool
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
@@ -45,7 +45,7 @@ def import_pool(args: argparse.Namespace) -> int:
     try:
         try:
             carrier = catalogue.find_carrier(db, args.carrier)
-            numbers, problems = read_numbers(args.file.read_bytes(), carrier)
+            numbers, problems = read_numbers(read_import_file(args.file), carrier)
         except UnknownCarrier:
             print(f"unknown carrier {args.carrier!r}: use a WeChat code such as ZTO, SF, YTO")
             return EXIT_UNUSABLE
