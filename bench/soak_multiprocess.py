@@ -38,6 +38,7 @@ POOL_NUMBERS = 20_000
 IMPORT_ROWS = 5
 CLI_WORKERS = 2
 HOUSEKEEPING_S = 5.0
+EVENTS = "events.jsonl"
 COMMANDS = (
     "orders import",
     "pool status",
@@ -64,6 +65,11 @@ class Soak:
 
     seconds: float = 0.0
     parcels: int = 0
+    longest_pause_s: float = 0.0
+    """The longest time between two parcels the bench recorded."""
+    alerts: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    """Orders the bench did not ship, by the message it showed (a flagged address, ...)."""
     cli_runs: Counter = field(default_factory=Counter)
     cli_failures: list[str] = field(default_factory=list)
     bench_stopped: str = ""
@@ -95,6 +101,9 @@ class Soak:
         return [
             f"minutes: {self.seconds / 60:.2f}",
             f"parcels recorded and printed: {self.parcels}",
+            f"longest pause between two parcels: {self.longest_pause_s:.1f} s",
+            f"orders not shipped: {sum(self.skipped.values())} {dict(self.skipped)}",
+            f"alerts acknowledged at the bench: {self.alerts}",
             f"CLI runs: {sum(self.cli_runs.values())} ({runs})",
             f"CLI failures: {len(self.cli_failures)}",
             *(f"  {failure}" for failure in self.cli_failures[:10]),
@@ -145,8 +154,10 @@ def prepare(folder: Path, orders: int) -> None:
 
 
 def pack(folder: Path, stop_file: Path) -> int:
-    """Pack open orders until `stop_file` exists; prints one JSON line per recorded
-    shipment, and one when the bench stops itself. Runs in its own process."""
+    """Pack open orders until `stop_file` exists; writes one JSON line per recorded
+    shipment to `events.jsonl` beside it (a file: a pipe nobody reads until the end
+    would fill and block the bench), and one when the bench stops itself. Runs in a
+    process of its own."""
     from decimal import Decimal
 
     from printers import open_printer
@@ -159,6 +170,12 @@ def pack(folder: Path, stop_file: Path) -> int:
     from station.store import orders
     from station.store.db import DB_FILE
     from station.store.integrity import open_checked
+
+    events = stop_file.with_name(EVENTS).open("a", encoding="utf-8")
+
+    def tell(event: dict) -> None:
+        events.write(json.dumps(event) + "\n")
+        events.flush()
 
     settings = Settings.load(folder)
     db = open_checked(folder / DB_FILE)
@@ -177,7 +194,7 @@ def pack(folder: Path, stop_file: Path) -> int:
         if damaged.is_set():
             bench.halt(outcome(Tone.ERROR, "store_damaged"))
         if bench.halted is not None:
-            print(json.dumps({"stopped": bench.halted.message.key}), flush=True)
+            tell({"stopped": bench.halted.message.key})
             break
         order_no = _next_order(db, skipped)
         if order_no is None:
@@ -187,6 +204,7 @@ def pack(folder: Path, stop_file: Path) -> int:
         result = bench.scan(order_no)
         if result.message.key == "alert_intercept":
             bench.scan("CMD-CONFIRM")
+            tell({"alert": order_no, "then": bench.message.message.key})
             continue
         session = bench.session
         if session is not None and session.phase is Phase.CONFIRM:
@@ -200,14 +218,16 @@ def pack(folder: Path, stop_file: Path) -> int:
             bench.reading(Reading(Decimal(grams), True, at=bench.clock()))
         last = bench.last
         if bench.message.tone is Tone.DONE and last is not None and last.order.order_no == order_no:
-            print(json.dumps({"order_no": order_no, "tracking_no": last.tracking_no}), flush=True)
+            shipped = {"order_no": order_no, "tracking_no": last.tracking_no, "at": time.time()}
+            tell(shipped)
             continue
         skipped.add(order_no)
-        print(json.dumps({"skipped": order_no, "why": bench.message.message.key}), flush=True)
+        tell({"skipped": order_no, "why": bench.message.message.key})
         if bench.session is not None:
             bench.scan("CMD-CANCEL")
     housekeeping.stop()
     db.close()
+    events.close()
     return 0
 
 
@@ -288,14 +308,15 @@ def soak(seconds: float, folder: Path | None = None) -> Soak:
     prepare(data, max(400, int(seconds * ORDERS_PER_SECOND)))
     stop_file = scratch / "stop"
     started = time.time()
+    errors = (scratch / "bench-stderr.txt").open("w")
     bench = subprocess.Popen(
         [sys.executable, "-m", "bench.soak_multiprocess", "--pack", str(data), str(stop_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=errors,
         cwd=ROOT,
         env=dict(os.environ, PYTHONPATH=str(ROOT)),
     )
+    errors.close()  # the bench process has its own copy
     commands = Commands(data, scratch)
     stop = threading.Event()
     workers = [threading.Thread(target=commands.run, args=(n, stop)) for n in range(CLI_WORKERS)]
@@ -307,22 +328,33 @@ def soak(seconds: float, folder: Path | None = None) -> Soak:
             break
         stop.wait(0.5)
     stop_file.touch()
-    out, err = bench.communicate(timeout=600)
+    stopped_at = time.time()
+    bench.wait(timeout=600)
     stop.set()
     for worker in workers:
         worker.join()
     result = Soak(seconds=time.time() - started, cli_runs=commands.runs)
     result.cli_failures = commands.failures
     if bench.returncode != 0:
+        err = (scratch / "bench-stderr.txt").read_text(errors="replace")
         result.bench_stopped = f"bench process exit {bench.returncode}: {err[-500:]}"
     recorded = []
-    for line in out.splitlines():
+    times = [started]
+    events = scratch / EVENTS
+    for line in events.read_text(encoding="utf-8").splitlines() if events.exists() else ():
         event = json.loads(line)
         if "tracking_no" in event:
             recorded.append((event["order_no"], event["tracking_no"]))
+            times.append(event["at"])
+        elif "alert" in event:
+            result.alerts += 1
         elif "stopped" in event:
             result.bench_stopped = event["stopped"]
+        elif "skipped" in event:
+            result.skipped[event["why"]] += 1
     result.parcels = len(recorded)
+    ends = [*times[1:], stopped_at]
+    result.longest_pause_s = max(b - a for a, b in zip(times, ends, strict=True))
     _count(data, recorded, commands.imported, result)
     return result
 
