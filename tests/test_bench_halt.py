@@ -156,3 +156,30 @@ def test_a_damaged_file_ends_a_smoke_run_with_a_message_not_a_dialog(
     assert done.returncode == 2
     assert "is damaged and was not opened" in done.stderr
     assert "Traceback" not in done.stderr and "ready" not in done.stdout
+
+
+def test_a_wal_deleted_while_recording_prints_no_label(
+    demo_db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path
+) -> None:
+    """The WAL goes while the shipment's transaction is open (a trigger runs the loss
+    at the insert): the record lands in a deleted file, so no label is printed."""
+    labels = tmp_path / "labels"
+    bench = Bench(demo_db, settings, open_printer(f"pdf:{labels}"))
+    bench.scale_link(ScaleLink.CONNECTED)
+    order = open_order(demo_db)
+    scan_items(bench, order)
+    assert bench.session is not None
+
+    def lose_wal() -> int:
+        lose_locks_and_let_another_process_delete_the_wal(data_dir)
+        return 0
+
+    demo_db.conn.create_function("lose_wal", 0, lose_wal)
+    demo_db.execute(
+        "CREATE TEMP TRIGGER lose_wal_at_insert AFTER INSERT ON shipments "
+        "BEGIN SELECT lose_wal(); END"
+    )
+    bench.reading(Reading(Decimal(bench.session.expected_grams), True, at=bench.clock()))
+    assert (bench.message.tone, bench.message.message.key) == (Tone.ERROR, "store_journal_lost")
+    assert bench.last is None
+    assert not labels.exists() or not any(labels.iterdir())
