@@ -40,9 +40,10 @@ def database_for(folder: Path, writes: bool = True) -> sqlite_utils.Database:
 
     A damaged file is never written to: the command ends with exit 2, the reason and
     the newest backup. A command that writes has SQLite's quick_check run first
-    (about a second per million orders, on a file the bench may be writing to:
-    the check only reads); one that only reads has the file's header and schema
-    read, which finds a file cut short or overwritten at once.
+    (0.6 s on 200,000 orders with their shipments, about 3 s on a million, against
+    8.5 s for the full check of `db check`; it only reads, so the bench keeps
+    packing); one that only reads has the file's header and schema read, which
+    finds a file cut short or overwritten at once.
     """
     refuse_damaged(folder, writes)
     path = folder / DB_FILE
