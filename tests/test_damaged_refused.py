@@ -4,6 +4,7 @@ command; a file cut short or overwritten gets a plain message, never a traceback
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,22 @@ def test_a_reading_command_pays_only_the_open_check(damaged: Path, data_dir: Pat
     before = files_digest(data_dir)
     assert main(["--data-dir", str(data_dir), "carriers", "list"]) == 0
     assert files_digest(data_dir) == before
+
+
+def test_a_busy_database_is_not_called_damaged(
+    demo_db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    """A file another connection holds exclusively cannot be read for a while; calling
+    that damage would stop a bench and refuse every command for nothing."""
+    from station.store.integrity import check_file, quick_open_check
+
+    path = closed(demo_db, data_dir)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        for verdict in (quick_open_check(path), check_file(path, full=False)):
+            assert not verdict.ok and not verdict.damaged, verdict
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -23,7 +23,7 @@ import sqlite_utils
 
 from station.store.crypto import KeyUnavailable, cipher_for
 from station.store.db import connect
-from station.store.errors import DatabaseDamaged, storage_error, storage_errors
+from station.store.errors import DatabaseDamaged, storage_errors
 from station.store.migrations import STEPS
 
 REQUIRED_TABLES = frozenset({"orders", "order_lines", "shipments", "outbox"})
@@ -81,8 +81,9 @@ def check_file(path: Path, full: bool = True) -> Verdict:
 
 
 def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> Verdict:
-    # A read-only or failing disk is the environment, not damage to the file.
-    damaged = storage_error(exc) is None
+    # Only what SQLite calls malformed is damage: a read-only or failing disk is the
+    # environment, and a busy file is just busy (a false "damaged" stops the bench).
+    damaged = is_damage(exc)
     return Verdict(path, (f"cannot be read ({exc})",), damaged=damaged, schema_version=None)
 
 
@@ -112,15 +113,9 @@ def is_damage(exc: BaseException) -> bool:
     """SQLite found the file's contents broken (malformed, or no database at all);
     not a busy, full or failing disk."""
     code = getattr(exc, "sqlite_errorcode", None)
-    return (
-        isinstance(exc, sqlite3.DatabaseError)
-        and code is not None
-        and code & 0xFF
-        in (
-            _SQLITE_CORRUPT,
-            _SQLITE_NOTADB,
-        )
-    )
+    if not isinstance(exc, sqlite3.DatabaseError) or code is None:
+        return False
+    return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
 
 
 class NotADatabase(Exception):
