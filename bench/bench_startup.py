@@ -8,24 +8,22 @@ process has printed "ready". Memory is the process's peak resident size.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.bigdb import big_db
+from bench.bigdb import big_db, working_copy
 from bench.common import Result, median_ms, percentile
 from station.settings import Settings
-from station.store.db import DB_FILE
 
 RUNS = 7
 
 
 def _folder() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="bench-start-"))
-    shutil.copyfile(big_db(), folder / DB_FILE)
+    working_copy(big_db(), folder)
     Settings.load(folder).save(
         scale__simulate=True, station__require_sign_in=False, sync__enabled=False
     )

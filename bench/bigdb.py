@@ -204,8 +204,19 @@ def _fill_queue_and_exceptions(
 
 
 def working_copy(source: Path, target_dir: Path) -> Path:
-    """A copy to write to, so the cached database stays as built."""
+    """A copy to write to, so the cached database stays as built.
+
+    Copied by SQLite's backup API, never as a file: a copy of the file alone
+    misses what its WAL still holds, and opening and closing the file in a
+    process that holds a connection to it drops that connection's locks.
+    """
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / DB_FILE
-    shutil.copyfile(source, target)
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    dest = sqlite3.connect(target)
+    try:
+        src.backup(dest)
+    finally:
+        dest.close()
+        src.close()
     return target

@@ -55,7 +55,9 @@ from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
 from station.store.errors import StorageError, storage_error
+from station.store.integrity import is_damage
 from station.store.users import Action, PinLocked, Role, User, check_pin
+from station.store.wal_watch import WalWatch
 
 log = logging.getLogger("station.bench")
 
@@ -156,6 +158,10 @@ class Bench:
         screen and the buyer notice. Read again when an order starts."""
         self.active: dict[str, Carrier] = {}
         """The active carriers: the waybill patterns a stray scan is checked against."""
+        self.halted: Outcome | None = None
+        """Why the bench takes no more parcels (its records might not be kept), or
+        None. Every scan is answered with it until the station is restarted."""
+        self._wal = WalWatch(db)
         self._load_catalogue()
 
     def carrier_name(self, code: str) -> str:
@@ -171,6 +177,9 @@ class Bench:
     def scan(self, raw: str) -> Outcome:
         """One scan from any scanner, wherever it came from."""
         code = clean_scan(raw)
+        if self.halted is not None or self._store_lost():
+            assert self.halted is not None
+            return self._tell(self.halted)
         return self._tell(self._saving(lambda: self._scanned(code)))
 
     def _scanned(self, code: str) -> Outcome:
@@ -185,7 +194,7 @@ class Bench:
     def reading(self, reading: Reading) -> None:
         """A reading from the scale (delivered on the bench's thread)."""
         self.gate.observe(reading)
-        result = self._saving(self._weigh_or_retry)
+        result = None if self.halted is not None else self._saving(self._weigh_or_retry)
         if result is None or result == self.message:
             self.listener.bench_changed()
         else:
@@ -207,15 +216,48 @@ class Bench:
 
     def _saving(self, act: Callable[[], T]) -> T | Outcome:
         """Run one input. A write the disk or a busy database refused was rolled back
-        whole: say so in plain words, as an error of the environment, not a bug."""
+        whole: say so in plain words, as an error of the environment, not a bug.
+        Damage or a disk I/O error stops the bench instead."""
         try:
             return act()
         except (sqlite3.Error, OSError) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and _fatal(exc) is not None:
+                return self._store_failed(exc)
             refused = storage_error(exc)
             if refused is None:
                 raise
             log.warning("a bench write was refused: %s", exc)
             return outcome(Tone.ERROR, f"save_{refused.problem.value}")
+
+    def halt(self, result: Outcome) -> Outcome:
+        """Take no more parcels: what the bench records might not be kept (the app
+        calls this when housekeeping finds the database damaged). The open order is
+        dropped unrecorded; every scan is answered with `result` until a restart."""
+        return self._tell(self._stop(result))
+
+    def _stop(self, result: Outcome) -> Outcome:
+        if self.halted is None:
+            log.critical("the bench stops taking parcels: %s", result.message.english())
+        self.halted = result
+        self.session = None
+        self._pending_print = None
+        return result
+
+    def _store_lost(self) -> bool:
+        """The WAL this connection writes to was deleted or replaced under it: what
+        it records now would be gone at the next start. Stops the bench."""
+        if self.halted is None and self._wal.lost():
+            self._stop(outcome(Tone.ERROR, "store_journal_lost"))
+        return self.halted is not None
+
+    def _store_failed(self, exc: sqlite3.DatabaseError) -> Outcome:
+        """A disk I/O error or damage while reading or writing stops the bench. Other
+        database errors (busy, full) are not judged here: raised as they were."""
+        key = _fatal(exc)
+        if key is None:
+            raise exc
+        log.error("database error at the bench", exc_info=exc)
+        return self._stop(outcome(Tone.ERROR, key))
 
     def scale_link(self, link: ScaleLink, detail: str = "") -> None:
         was_connected = self.gate.connected
@@ -469,11 +511,16 @@ class Bench:
 
     def _record(self, session: PackingSession, from_pool: bool) -> Outcome:
         self._retry_at = None
+        if self._store_lost():
+            assert self.halted is not None
+            return self.halted
         try:
             recorded = shipments.record_shipment(
                 self.db, session, self.packer, self.station, from_pool=from_pool
             )
         except (sqlite3.Error, OSError) as exc:
+            if isinstance(exc, sqlite3.DatabaseError) and _fatal(exc) is not None:
+                return self._store_failed(exc)
             refused = storage_error(exc)
             if refused is None:
                 raise
@@ -486,6 +533,10 @@ class Bench:
             fresh = order_store.find_order(self.db, session.order.order_no)
             assert fresh is not None and fresh.shipped is not None
             return _refusal(fresh) or outcome(Tone.ERROR, "order_unknown", code="")
+        if self._store_lost():  # recorded into a deleted WAL: print no label for it
+            log.critical("shipment %s may not be kept: not printed", recorded.shipment_id)
+            assert self.halted is not None
+            return self.halted
         self.gate.recorded(recorded.weight_g)
         self.session = None
         self.last = LastShipment(
@@ -737,6 +788,20 @@ class Bench:
         if pending is not None:
             self._print(*pending)
         return result
+
+
+_SQLITE_IOERR = 10
+
+
+def _fatal(exc: sqlite3.DatabaseError) -> str | None:
+    """The message key of an error after which the bench must stop (damage, a disk
+    I/O error: what it records might not be kept), or None for one it outlives."""
+    if is_damage(exc):
+        return "store_damaged"
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == _SQLITE_IOERR:
+        return "store_io_error"
+    return None
 
 
 def _refusal(order: Order) -> Outcome | None:

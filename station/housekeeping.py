@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from station.settings import Settings
 from station.store.audit_chain import check_database as check_audit_chain
 from station.store.backup import backup_if_due
 from station.store.db import DB_FILE, connect
-from station.store.integrity import check_file, forget_clean_shutdown
+from station.store.integrity import Verdict, check_file, forget_clean_shutdown
 from station.store.retention import purge_expired
 
 log = logging.getLogger("station.housekeeping")
@@ -24,10 +25,19 @@ CHECK_EVERY_S = 3600.0
 
 
 class Housekeeping:
-    def __init__(self, data_dir: Path, settings: Settings, every_s: float = CHECK_EVERY_S):
+    def __init__(
+        self,
+        data_dir: Path,
+        settings: Settings,
+        every_s: float = CHECK_EVERY_S,
+        on_damage: Callable[[Verdict], None] | None = None,
+    ):
+        """`on_damage` hears of a damaged database, on the housekeeping thread: the
+        window stops taking parcels, as nothing more must be written to the file."""
         self.data_dir = data_dir
         self.settings = settings
         self.every_s = every_s
+        self.on_damage = on_damage
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -48,6 +58,8 @@ class Housekeeping:
         if verdict.damaged:
             forget_clean_shutdown(path)
             log.critical("%s; the next start refuses it and offers a backup", verdict.summary())
+            if self.on_damage is not None:
+                self.on_damage(verdict)
             return
         altered = check_audit_chain(path)
         if altered:

@@ -13,6 +13,7 @@ import pytest
 import sqlite_utils
 from hypothesis import given
 from hypothesis import strategies as st
+from multiprocess import bytes_read_elsewhere
 from test_sync_fakes import MemoryKeyring
 
 from station.core.model import Contact
@@ -38,7 +39,7 @@ CIPHER = FieldCipher(bytes(range(32)))
 
 
 def raw_files(folder: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in sorted(folder.glob(f"{DB_FILE}*")))
+    return bytes_read_elsewhere(*sorted(folder.glob(f"{DB_FILE}*")))
 
 
 def test_round_trip_and_fresh_nonces() -> None:

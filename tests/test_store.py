@@ -132,6 +132,36 @@ def test_failed_record_leaves_nothing_and_returns_the_pool_number(
     assert orders.find_order(demo_db, "WX20261121000001").status is OrderStatus.OPEN
 
 
+@pytest.mark.parametrize("voided", [False, True])
+def test_the_pool_never_hands_out_a_number_a_shipment_carries(
+    demo_db: sqlite_utils.Database, voided: bool
+) -> None:
+    """A database put back from a backup (or a lost write) can say 'free' for a number
+    already printed on a parcel: the shipments table wins over the pool's state."""
+    first = shipments.record_shipment(
+        demo_db, _ready_session(demo_db, "WX20261121000001", None), "a", "bench-1", from_pool=True
+    )
+    if voided:
+        demo_db.execute(
+            "UPDATE shipments SET voided_at = '2026-11-21T10:00:00.000Z' WHERE id = ?",
+            [first.shipment_id],
+        )
+    free_before = pool.free_count(demo_db, "ZTO")
+    demo_db.execute(
+        "UPDATE tracking_pool SET state = 'free', used_at = NULL, shipment_id = NULL "
+        "WHERE tracking_no = ?",
+        [first.tracking_no],
+    )
+    assert pool.free_count(demo_db, "ZTO") == free_before
+    assert pool.free_counts(demo_db)["ZTO"] == free_before
+    second = shipments.record_shipment(
+        demo_db, _ready_session(demo_db, "WX20261121000002", None), "b", "bench-1", from_pool=True
+    )
+    assert second.tracking_no != first.tracking_no
+    with transaction(demo_db):
+        assert pool.claim_number(demo_db, "ZTO") not in (first.tracking_no, second.tracking_no)
+
+
 def test_pool_hands_out_each_number_once_under_concurrency(data_dir: Path) -> None:
     path = data_dir / "pool.db"
     setup = connect(path)

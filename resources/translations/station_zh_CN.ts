@@ -1641,6 +1641,18 @@ station db restore {backup}</translation>
         <translation>订单 {order_no} 将由 {carrier}（{code}）发货，但该编码不在微信的快递公司列表中（目标 {target}）：包裹发出后微信会拒绝上传。请勿打包：请主管为该快递公司设置微信编码（station carriers list）。</translation>
     </message>
     <message>
+        <source>PACKING STOPPED: another program removed the database&apos;s journal, so new parcels might not be kept. Pack nothing more; close the station and start it again.</source>
+        <translation>已停止打包：另一个程序删除了数据库的日志文件，新的包裹记录可能无法保存。请不要再打包；关闭工作站后重新启动。</translation>
+    </message>
+    <message>
+        <source>PACKING STOPPED: the disk failed while reading or saving, so new parcels might not be kept. Pack nothing more; close the station, check the disk, and run station db check.</source>
+        <translation>已停止打包：读取或保存时磁盘出错，新的包裹记录可能无法保存。请不要再打包；关闭工作站，检查磁盘，并运行 station db check。</translation>
+    </message>
+    <message>
+        <source>PACKING STOPPED: the database is damaged and nothing more is written to it. Close the station; at its next start it names the backup to restore.</source>
+        <translation>已停止打包：数据库已损坏，不再向其写入任何内容。请关闭工作站；下次启动时会指明要恢复的备份。</translation>
+    </message>
+    <message>
         <source>Scan the pre-printed {carrier} waybill.</source>
         <translation>请扫描预印的{carrier}面单。</translation>
     </message>
@@ -2134,6 +2146,10 @@ station db restore {backup}</translation>
     <message>
         <source>the file is empty</source>
         <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>{path} is the station&apos;s own database, not a file to import: choose the exported file</source>
+        <translation>{path} 是工作站自己的数据库，不是要导入的文件：请选择导出的文件</translation>
     </message>
     <message>
         <source>starts as UTF-8 but byte {position} is not UTF-8</source>

@@ -49,7 +49,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from station.commands.access import actor_for, add_actor_options
-from station.commands.common import folder_and_settings, open_database
+from station.commands.common import database_for, folder_and_settings, open_database
 from station.commands.route import _import_rates
 from station.core.rates import RATE_COLUMNS, Rate
 from station.importers.carriers import (
@@ -62,7 +62,6 @@ from station.importers.carriers import (
 from station.importers.table import UTF8_BOM, UnreadableFile, read_table
 from station.paths import data_dir
 from station.store import catalogue, wechat_carriers
-from station.store.db import DB_FILE, connect
 from station.store.users import Action
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
@@ -140,7 +139,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db = open_database(args, writes=False)
     try:
         listed = [e for e in catalogue.entries(db).values() if args.all or e.active]
     finally:
@@ -197,7 +196,7 @@ def set_command(args: argparse.Namespace) -> int:
     except BadField as exc:
         return _refuse(f"CODE: {exc.problem}")
     folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         who = actor_for(args, db, folder, Action.CARRIERS)
         known = catalogue.entries(db)
@@ -267,7 +266,7 @@ def import_command(args: argparse.Namespace) -> int:
     except UnreadableFile as exc:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         who = actor_for(args, db, folder, Action.CARRIERS)
         preview = parse_carriers(table, catalogue.entries(db))
@@ -296,7 +295,7 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db = open_database(args, writes=False)
     try:
         entries = list(catalogue.entries(db).values())
     finally:
@@ -308,7 +307,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def rates_export_command(args: argparse.Namespace) -> int:
-    db = open_database(args)
+    db = open_database(args, writes=False)
     try:
         rates = catalogue.rates(db)
     finally:
@@ -321,7 +320,7 @@ def rates_export_command(args: argparse.Namespace) -> int:
 
 def rates_import_command(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         return _import_rates(db, args.file, actor_for(args, db, folder, Action.CARRIERS))
     finally:

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from station.commands.access import technician_name
+from station.commands.common import database_for
 from station.instance_lock import StationRunning
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
@@ -30,8 +31,8 @@ from station.store.backup import (
     rotate,
 )
 from station.store.db import DB_FILE
-from station.store.errors import DatabaseDamaged, StorageError, storage_errors
-from station.store.integrity import check_file, open_checked
+from station.store.errors import StorageError, storage_errors
+from station.store.integrity import check_file
 from station.store.retention import purge_personal_data
 from station.store.salvage import Report
 
@@ -193,8 +194,9 @@ def purge_command(args: argparse.Namespace) -> int:
         print("privacy.retention_days is 0: personal data is kept; nothing to erase.")
         return 0
     try:
-        db = open_checked(folder / DB_FILE)
-    except (DatabaseDamaged, StorageError) as exc:
+        with storage_errors():
+            db = database_for(folder, writes=not args.dry_run)
+    except StorageError as exc:
         return _fail(str(exc))
     try:
         with storage_errors():

@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from station.demo import DEMO_SUPERVISOR_PIN, seed
+from station.instance_lock import InstanceLock, StationRunning
 from station.paths import APP_NAME, keep_private
 from station.settings import Settings
 from station.store.db import DB_FILE, connect
@@ -40,6 +41,18 @@ def demo_folder(chosen: str | None) -> Path:
     if chosen:
         return Path(chosen).expanduser().resolve()
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "demo"
+
+
+def _prepare_unless_running(folder: Path, orders: int) -> Settings:
+    """`prepare`, unless a station runs on the folder: emptying it would delete the
+    database under that station. The lock is only tested, not kept: it cannot be
+    held while its own file is deleted (Windows), and the bench takes it itself."""
+    if folder.is_dir():
+        lock = InstanceLock(folder)
+        if not lock.acquire():
+            raise StationRunning(folder, lock.owner_pid())
+        lock.release()
+    return prepare(folder, orders)
 
 
 def prepare(folder: Path, orders: int) -> Settings:
@@ -75,13 +88,19 @@ def prepare(folder: Path, orders: int) -> Settings:
     return settings
 
 
+EXIT_RUNNING = 3
+
+
 def run(args: argparse.Namespace) -> int:
     folder = demo_folder(args.data_dir)
     try:
-        settings = prepare(folder, args.orders)
+        settings = _prepare_unless_running(folder, args.orders)
     except NotADemoFolder as exc:
         print(exc)
         return 2
+    except StationRunning as exc:
+        print(f"{exc} The demo folder was left as it is.")
+        return EXIT_RUNNING
     print(f"Demo data folder: {folder}")
     print(f"Barcode sheet: {folder / 'barcodes.pdf'}; supervisor PIN {DEMO_SUPERVISOR_PIN}")
     if args.no_gui:

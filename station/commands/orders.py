@@ -20,13 +20,13 @@ from pathlib import Path
 
 from station.commands import order_view
 from station.commands.access import actor_for, add_actor_options
+from station.commands.common import database_for
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import parse_orders
 from station.importers.table import UnreadableFile, read_table
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
-from station.store.db import DB_FILE, connect
 from station.store.errors import StorageError, StorageProblem, storage_errors
 from station.store.orders import find_order
 from station.store.salvage import HOLD_KEY, release_restore_hold
@@ -97,7 +97,7 @@ def import_orders(args: argparse.Namespace) -> int:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
     preview = parse_orders(table, mapping)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=not args.dry_run)
     try:
         plan = plan_orders(db, preview, f"file:{args.file.name}", settings["address.check_words"])
         print(f"{args.file}: {preview.total_rows} rows, {table.encoding}, format {mapping.format}")
@@ -132,7 +132,7 @@ def print_plan(plan: ImportPlan, dry_run: bool) -> None:
 
 def release_order(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         who = actor_for(args, db, folder, Action.RELEASE)
         order = find_order(db, args.order_no)

@@ -19,12 +19,11 @@ import argparse
 from pathlib import Path
 
 from station.commands.access import actor_for, add_actor_options
-from station.commands.common import folder_and_settings
+from station.commands.common import database_for, folder_and_settings
 from station.core.carriers import UnknownCarrier
 from station.importers.numbers import read_numbers
-from station.importers.table import UnreadableFile
+from station.importers.table import UnreadableFile, read_import_file
 from station.store import audit, catalogue, pool
-from station.store.db import DB_FILE, connect
 from station.store.users import Action
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
@@ -49,12 +48,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def import_pool(args: argparse.Namespace) -> int:
     folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         who = actor_for(args, db, folder, Action.POOL)
         try:
             carrier = catalogue.find_carrier(db, args.carrier)
-            numbers, problems = read_numbers(args.file.read_bytes(), carrier)
+            numbers, problems = read_numbers(read_import_file(args.file), carrier)
         except UnknownCarrier:
             print(f"unknown carrier {args.carrier!r}: use a WeChat code such as ZTO, SF, YTO")
             return EXIT_UNUSABLE
@@ -87,7 +86,7 @@ def import_pool(args: argparse.Namespace) -> int:
 
 def pool_status(args: argparse.Namespace) -> int:
     folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=False)
     try:
         counts = pool.free_counts(db)
     finally:

@@ -87,14 +87,14 @@ def test_command(args: argparse.Namespace) -> int:
 
 def label_command(args: argparse.Namespace) -> int:
     from station.commands.access import actor_for
+    from station.commands.common import database_for
     from station.labels import find_shipment
     from station.paths import data_dir
     from station.settings import Settings
-    from station.store.db import DB_FILE, connect
 
     folder = data_dir(args.data_dir)
     settings = Settings.load(folder)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         shipment = find_shipment(db, args.key)
         if shipment is None:
@@ -150,11 +150,11 @@ def _reprint(
 
 
 def pending_command(args: argparse.Namespace) -> int:
+    from station.commands.common import database_for
     from station.paths import data_dir
-    from station.store.db import DB_FILE, connect
     from station.store.shipments import unprinted
 
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    db = database_for(data_dir(args.data_dir), writes=False)
     try:
         rows = unprinted(db)
     finally:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.commands.common import database_for
 from station.importers.mapping import PRODUCTS, MappingError, choose_mapping, load_mapping
 from station.importers.products import parse_products
 from station.importers.table import UnreadableFile, read_table
 from station.paths import data_dir
-from station.store.db import DB_FILE, connect
 from station.store.orders import save_products_in_batches
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
@@ -51,7 +51,7 @@ def import_products(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     preview = parse_products(table, mapping)
     if not args.dry_run:
-        db = connect(folder / DB_FILE)
+        db = database_for(folder)
         try:
             save_products_in_batches(db, preview.products)
         finally:

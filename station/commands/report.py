@@ -14,10 +14,9 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from station.paths import data_dir
+from station.commands.common import open_database
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
-from station.store.db import DB_FILE, connect
 from station.store.handover import manifest_for_day
 from station.store.reports import Period, dashboard
 
@@ -66,7 +65,7 @@ def manifest_command(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() not in (".pdf", ".csv"):
         print("--out must end in .pdf or .csv", file=sys.stderr)
         return EXIT_USAGE
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    db = open_database(args, writes=False)
     try:
         manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
     finally:
@@ -92,7 +91,7 @@ def throughput_command(args: argparse.Namespace) -> int:
     if last < first:
         print("--to is before --from", file=sys.stderr)
         return EXIT_USAGE
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    db = open_database(args, writes=False)
     try:
         report = dashboard(db, Period.days(first, last))
     finally:

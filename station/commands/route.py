@@ -28,14 +28,13 @@ from pathlib import Path
 import sqlite_utils
 
 from station.commands.access import Actor, actor_for, add_actor_options
-from station.commands.common import folder_and_settings
+from station.commands.common import database_for, folder_and_settings
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
-from station.importers.table import UnreadableFile, decode
+from station.importers.table import UnreadableFile, decode, read_import_file
 from station.settings import Settings
 from station.store import catalogue
 from station.store import orders as order_store
-from station.store.db import DB_FILE, connect
 from station.store.users import Action
 
 EXIT_UNUSABLE = 2
@@ -66,7 +65,7 @@ def route(args: argparse.Namespace) -> int:
         print("give an ORDER_NO, or --import-rates FILE")
         return EXIT_UNUSABLE
     folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=args.import_rates is not None)
     try:
         code = 0
         if args.import_rates is not None:
@@ -121,7 +120,7 @@ def _text(decision: Decision) -> str:
 
 def _import_rates(db: sqlite_utils.Database, path: Path, who: Actor) -> int:
     try:
-        text, _ = decode(path.read_bytes())
+        text, _ = decode(read_import_file(path))
         rates, problems = parse_rates_csv(text)
     except (OSError, UnreadableFile, RateFileError) as exc:
         print(f"{path}: {exc}")

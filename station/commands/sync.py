@@ -28,10 +28,11 @@ from datetime import datetime
 from pathlib import Path
 
 from station.commands.access import actor_for, add_actor_options
+from station.commands.common import database_for, open_database, refuse_damaged
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store import deliveries
-from station.store.db import DB_FILE, connect, iso
+from station.store.db import iso
 from station.store.users import Action
 from station.sync import config as sync_config
 from station.sync.csv_export import export_csv
@@ -103,7 +104,7 @@ def status_command(args: argparse.Namespace) -> int:
         targets = _targets(folder)
     except sync_config.SyncConfigError as exc:
         return _fail(str(exc))
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=False)
     try:
         statuses = all_status(db, targets)
         waiting = waiting_locally(db)
@@ -141,6 +142,7 @@ def run_command(args: argparse.Namespace) -> int:
         _targets(folder)
     except (SettingsError, sync_config.SyncConfigError) as exc:
         return _fail(str(exc))
+    refuse_damaged(folder)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -161,7 +163,7 @@ def export_command(args: argparse.Namespace) -> int:
     except ValueError:
         return _fail(f"--since {args.since!r} is not a date like 2026-11-21")
     settings = Settings.load(folder)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder, writes=False)
     try:
         rows = export_csv(db, iso(since.astimezone()), args.out, settings["sync.csv_columns"])
     except ValueError as exc:
@@ -189,7 +191,7 @@ def secret_set_command(args: argparse.Namespace) -> int:
 
 
 def attention_command(args: argparse.Namespace) -> int:
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    db = open_database(args, writes=False)
     try:
         rows = deliveries.attention(db)
     finally:
@@ -204,7 +206,7 @@ def attention_command(args: argparse.Namespace) -> int:
 
 def retry_command(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         actor_for(args, db, folder, Action.UPLOADS)
         changed = deliveries.retry(db, args.target, args.id)
@@ -215,7 +217,7 @@ def retry_command(args: argparse.Namespace) -> int:
 
 def dismiss_command(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         who = actor_for(args, db, folder, Action.UPLOADS)
         changed = deliveries.dismiss(db, args.target, args.id, who.name, args.reason)

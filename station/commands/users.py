@@ -29,9 +29,10 @@ import sys
 import sqlite_utils
 
 from station.commands.access import Actor, actor_for, add_actor_options
+from station.commands.common import database_for, open_database
 from station.paths import data_dir
 from station.store import audit
-from station.store.db import DB_FILE, connect, transaction
+from station.store.db import transaction
 from station.store.users import (
     ADMIN_SECRET_MIN,
     Action,
@@ -86,7 +87,7 @@ def _ask_pin() -> str | None:
 
 def _open(args: argparse.Namespace) -> tuple[sqlite_utils.Database, Actor]:
     folder = data_dir(args.data_dir)
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     try:
         return db, actor_for(args, db, folder, Action.USERS)
     except SystemExit:
@@ -135,7 +136,7 @@ def set_pin_command(args: argparse.Namespace) -> int:
 
 
 def list_command(args: argparse.Namespace) -> int:
-    db = connect(data_dir(args.data_dir) / DB_FILE)
+    db = open_database(args, writes=False)
     try:
         rows = accounts(db)
         weak = weak_admins(db)

@@ -63,6 +63,19 @@ TEXTS: dict[str, str] = {
         "(target {target}): WeChat would refuse the upload after the parcel left. Do not pack "
         "it: tell the supervisor to give the carrier its WeChat code (station carriers list)."
     ),
+    "store_journal_lost": (
+        "PACKING STOPPED: another program removed the database's journal, so new parcels "
+        "might not be kept. Pack nothing more; close the station and start it again."
+    ),
+    "store_io_error": (
+        "PACKING STOPPED: the disk failed while reading or saving, so new parcels might not "
+        "be kept. Pack nothing more; close the station, check the disk, and run "
+        "station db check."
+    ),
+    "store_damaged": (
+        "PACKING STOPPED: the database is damaged and nothing more is written to it. Close "
+        "the station; at its next start it names the backup to restore."
+    ),
     "tracking_needed": "Scan the pre-printed {carrier} waybill.",
     "tracking_invalid": "{code} is not a valid {carrier} waybill number. Scan the waybill again.",
     "tracking_used": "Waybill {code} is already used by order {order_no}. Use another waybill.",

@@ -121,6 +121,9 @@ TEXTS: dict[str, str] = {
     # {reason} is the system's or the reader's own words.
     "file_cannot_read": "cannot read {path}: {reason}",
     "file_empty": "the file is empty",
+    "file_is_database": (
+        "{path} is the station's own database, not a file to import: choose the exported file"
+    ),
     "file_bad_utf8": "starts as UTF-8 but byte {position} is not UTF-8",
     "file_not_text": (
         "not a text file in UTF-8 or GBK/GB18030 (byte {position}); "

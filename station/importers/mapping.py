@@ -24,6 +24,7 @@ from pathlib import Path
 import tomli_w
 
 from station.core.problem_texts import LIST_SEPARATOR, Text
+from station.importers.table import DATABASE_FILES
 
 ORDERS, PRODUCTS = "orders", "products"
 WECHAT_SHOP, GENERIC = "wechat-shop", "generic"
@@ -170,6 +171,8 @@ def _by_aliases(headers: tuple[str, ...], aliases: dict[str, tuple[str, ...]]) -
 
 def load_mapping(path: Path | str) -> Mapping:
     path = Path(path)
+    if path.resolve().name in DATABASE_FILES:  # never opened: see read_import_file
+        raise MappingError(Text.of("file_is_database", path=str(path)))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -18,10 +18,12 @@ from typing import NamedTuple
 
 from station.core.problem_texts import Text
 from station.importers.gc_pause import gc_paused
+from station.store.db import DB_FILE
 
 XLSX_MAGIC = b"PK\x03\x04"
 UTF8_BOM = b"\xef\xbb\xbf"
 FILE_EMPTY = Text.of("file_empty")
+DATABASE_FILES = frozenset(DB_FILE + side for side in ("", "-wal", "-shm", "-journal"))
 
 
 class UnreadableFile(ValueError):
@@ -60,14 +62,23 @@ class Table:
 
 @gc_paused
 def read_table(path: Path | str) -> Table:
+    return table_from_bytes(read_import_file(path))
+
+
+def read_import_file(path: Path | str) -> bytes:
+    """The bytes of a file a person chose to import (orders, products, numbers, rates,
+    a mapping). The station's own database and its side files are refused by name,
+    unopened: reading them with Python in a process that holds a connection to the
+    database would drop that connection's locks (see station.store.integrity)."""
     path = Path(path)
+    if path.resolve().name in DATABASE_FILES:
+        raise UnreadableFile(Text.of("file_is_database", path=str(path)))
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(
             Text.of("file_cannot_read", path=str(path), reason=str(exc.strerror or exc))
         ) from exc
-    return table_from_bytes(data)
 
 
 def table_from_bytes(data: bytes) -> Table:

@@ -4,6 +4,13 @@
 writes to it. `open_checked` is how the app opens the database on start: a quick
 check first, and a damaged file is refused (with the newest backup to offer)
 instead of being migrated or written to.
+
+Everything here reads the file through SQLite, never with Python's own file I/O:
+these checks run in processes that hold connections to the same file (the
+hourly housekeeping beside the bench), and closing any other descriptor of it
+drops all of the process's POSIX locks, SQLite's included. Another process then
+takes itself for the last connection and deletes the WAL that still holds the
+bench's writes. `os.stat` opens nothing and stays safe.
 """
 
 from __future__ import annotations
@@ -16,12 +23,12 @@ import sqlite_utils
 
 from station.store.crypto import KeyUnavailable, cipher_for
 from station.store.db import connect
-from station.store.errors import DatabaseDamaged, storage_error, storage_errors
+from station.store.errors import DatabaseDamaged, storage_errors
 from station.store.migrations import STEPS
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = frozenset({"orders", "order_lines", "shipments", "outbox"})
 _MAX_LISTED = 10
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 
 @dataclass(frozen=True)
@@ -60,9 +67,9 @@ def check_file(path: Path, full: bool = True) -> Verdict:
     otherwise quick_check only, which is what runs on every start.
     """
     path = Path(path)
-    problem = _not_a_database(path)
-    if problem:
-        return Verdict(path, (problem,), damaged=True, schema_version=None)
+    refused = _open_verdict(path)
+    if refused is not None:
+        return refused
     try:
         conn = open_raw(path, readonly=True)
         try:
@@ -70,19 +77,73 @@ def check_file(path: Path, full: bool = True) -> Verdict:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        # A read-only or failing disk is the environment, not damage to the file.
-        damaged = storage_error(exc) is None
-        return Verdict(path, (f"cannot be read ({exc})",), damaged=damaged, schema_version=None)
+        return _unreadable(path, exc)
 
 
-def _not_a_database(path: Path) -> str | None:
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> Verdict:
+    # Only what SQLite calls malformed is damage: a read-only or failing disk is the
+    # environment, and a busy file is just busy (a false "damaged" stops the bench).
+    damaged = is_damage(exc)
+    return Verdict(path, (f"cannot be read ({exc})",), damaged=damaged, schema_version=None)
+
+
+def quick_open_check(path: Path) -> Verdict:
+    """What opening the file finds, as a Verdict: the cheap check of the header and
+    the schema (no page beyond them is read)."""
+    return _open_verdict(Path(path)) or Verdict(path, (), damaged=False, schema_version=None)
+
+
+def _open_verdict(path: Path) -> Verdict | None:
+    """What opening the file finds (no file, not a database, a header or schema that
+    cannot be read, a file cut short), or None when it opens. Cheap: page 1 and the
+    schema only, whatever the size of the file."""
     if not path.is_file():
-        return "no such file"
-    with path.open("rb") as file:
-        header = file.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
-        return "not a SQLite database (wrong or empty file)"
+        return Verdict(path, ("no such file",), damaged=True, schema_version=None)
+    try:
+        _peek(path)
+    except NotADatabase:
+        problem = "not a SQLite database (wrong or empty file)"
+        return Verdict(path, (problem,), damaged=True, schema_version=None)
+    except sqlite3.DatabaseError as exc:
+        return _unreadable(path, exc)
     return None
+
+
+def is_damage(exc: BaseException) -> bool:
+    """SQLite found the file's contents broken (malformed, or no database at all);
+    not a busy, full or failing disk."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(exc, sqlite3.DatabaseError) or code is None:
+        return False
+    return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+class NotADatabase(Exception):
+    """SQLite does not take the file for a database (wrong header, empty, not SQLite)."""
+
+
+def _peek(path: Path) -> int:
+    """The schema version (`PRAGMA user_version`, the WAL's pages included), read
+    through a read-only SQLite connection after the header and the schema.
+
+    Raises NotADatabase for a file SQLite does not take for a database, and
+    sqlite3.DatabaseError when it cannot be read (a file cut short is reported
+    as malformed here: its header counts more pages than it has).
+    """
+    conn = open_raw(path, readonly=True)
+    try:
+        try:
+            if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+                raise NotADatabase(path)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorcode", None) == _SQLITE_NOTADB:
+                raise NotADatabase(path) from exc
+            raise
+        return version
+    finally:
+        conn.close()
 
 
 def _check_open(path: Path, conn: sqlite3.Connection, full: bool) -> Verdict:
@@ -139,9 +200,10 @@ def forget_clean_shutdown(path: Path) -> bool:
 
 
 def _start_verdict(path: Path, closed_normally: bool) -> Verdict:
-    header = _not_a_database(path)
-    if header:
-        return Verdict(path, (f"damaged: {header}",), damaged=True, schema_version=None)
+    refused = _open_verdict(path)
+    if refused is not None:
+        problems = tuple(f"damaged: {p}" for p in refused.problems)
+        return Verdict(path, problems, damaged=refused.damaged, schema_version=None)
     if closed_normally:
         return Verdict(path, (), damaged=False, schema_version=None)
     return check_file(path, full=False)
@@ -166,22 +228,31 @@ def open_checked(path: Path, backup_folder: Path | None = None) -> sqlite_utils.
     path = Path(path)
     closed_normally = forget_clean_shutdown(path)
     version = _header_version(path)
+
+    def refused(problems: tuple[str, ...]) -> DatabaseDamaged:
+        folder = backup_folder or configured_backup_folder(path.parent)
+        return DatabaseDamaged(
+            f"The station database {path} is damaged and was not opened ({'; '.join(problems)}).",
+            latest_backup(folder),
+        )
+
     if path.is_file() and path.stat().st_size > 0:
         verdict = _start_verdict(path, closed_normally)
         if verdict.damaged:
-            folder = backup_folder or configured_backup_folder(path.parent)
-            raise DatabaseDamaged(
-                f"The station database {path} is damaged and was not opened "
-                f"({'; '.join(verdict.problems)}).",
-                latest_backup(folder),
-            )
-    with storage_errors():
-        db = connect(path)
-        if version is not None and version < len(STEPS):
-            # A migration rewrote rows (encryption among them): fold the WAL into
-            # the file and empty it, so replaced plaintext does not linger there.
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    if db.execute("SELECT 1 FROM privacy_key").fetchone():
+            raise refused(verdict.problems)
+    try:
+        with storage_errors():
+            db = connect(path)
+            if version is not None and version < len(STEPS):
+                # A migration rewrote rows (encryption among them): fold the WAL into
+                # the file and empty it, so replaced plaintext does not linger there.
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            has_key = db.execute("SELECT 1 FROM privacy_key").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        raise refused((f"damaged: {exc}",)) from exc
+    if has_key:
         try:
             cipher_for(db)  # a missing or wrong key is told at start, not at the first scan
         except KeyUnavailable:
@@ -191,16 +262,10 @@ def open_checked(path: Path, backup_folder: Path | None = None) -> sqlite_utils.
 
 
 def _header_version(path: Path) -> int | None:
-    """The schema version in the file's header (bytes 60-63), before any migration.
-
-    A newer page 1 may still sit in the WAL; then this is lower than the truth,
-    which costs one needless checkpoint, never a missed one.
-    """
+    """The schema version before any migration, or None for no usable database."""
+    if not path.is_file():
+        return None
     try:
-        with path.open("rb") as file:
-            header = file.read(100)
-    except OSError:
+        return _peek(path)
+    except (NotADatabase, sqlite3.DatabaseError):
         return None
-    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
-        return None
-    return int.from_bytes(header[60:64], "big")

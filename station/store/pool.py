@@ -2,6 +2,12 @@
 
 A number is claimed inside the transaction that records its shipment, so a
 crash either keeps both or neither: no number is lost, none is used twice.
+
+The pool's state alone is not trusted to say a number is free: a number that
+any shipment carries, live or voided, is never handed out, even where the pool
+says 'free' (a database put back from a backup, a lost write, a number typed in
+by hand at the bench). Two parcels with one waybill number are worse than a
+number left unused.
 """
 
 from __future__ import annotations
@@ -13,23 +19,29 @@ import sqlite_utils
 from station.store.batches import write_in_batches
 from station.store.db import now_utc
 
+_UNSHIPPED = "NOT EXISTS (SELECT 1 FROM shipments s WHERE s.tracking_no = p.tracking_no)"
+
 
 def claim_number(db: sqlite_utils.Database, carrier: str) -> str | None:
-    """Take the next free number for a carrier. Call inside a write transaction."""
+    """Take the next free number for a carrier that no shipment carries. Call inside
+    a write transaction."""
     row = db.execute(
-        """UPDATE tracking_pool SET state = 'used', used_at = ?
-           WHERE tracking_no = (SELECT tracking_no FROM tracking_pool
-                                WHERE carrier = ? AND state = 'free'
-                                ORDER BY tracking_no LIMIT 1)
-           RETURNING tracking_no""",
+        f"""UPDATE tracking_pool SET state = 'used', used_at = ?
+            WHERE tracking_no = (SELECT p.tracking_no FROM tracking_pool p
+                                 WHERE p.carrier = ? AND p.state = 'free' AND {_UNSHIPPED}
+                                 ORDER BY p.tracking_no LIMIT 1)
+            RETURNING tracking_no""",
         (now_utc(), carrier),
     ).fetchone()
     return row[0] if row else None
 
 
 def free_count(db: sqlite_utils.Database, carrier: str) -> int:
+    """Numbers `claim_number` can still hand out for a carrier."""
     return db.execute(
-        "SELECT count(*) FROM tracking_pool WHERE carrier = ? AND state = 'free'", [carrier]
+        "SELECT count(*) FROM tracking_pool p "
+        f"WHERE carrier = ? AND state = 'free' AND {_UNSHIPPED}",
+        [carrier],
     ).fetchone()[0]
 
 
@@ -68,7 +80,7 @@ def free_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """Free numbers per carrier that has a pool (carriers with none left show 0)."""
     return dict(
         db.execute(
-            "SELECT carrier, sum(state = 'free') FROM tracking_pool "
+            f"SELECT carrier, sum(state = 'free' AND {_UNSHIPPED}) FROM tracking_pool p "
             "GROUP BY carrier ORDER BY carrier"
         ).fetchall()
     )

@@ -177,14 +177,14 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
     try:
         station = build_station(app, data_dir, settings, demo)
     except (PrinterError, DatabaseDamaged, StorageError, KeyUnavailable) as exc:
-        return _cannot_start(exc)
+        return _cannot_start(exc, smoke)
     window = station.window
     instance.activate_requested.connect(lambda: _bring_forward(window))
     # Without a window manager (kiosk X sessions) "maximized" alone does nothing.
     window.setGeometry(app.primaryScreen().availableGeometry())
     window.showMaximized()
     window.activateWindow()
-    housekeeping = Housekeeping(data_dir, settings)
+    housekeeping = watched_housekeeping(station, data_dir, settings)
     collector = GuiThreadCollector(app)
     collector.start()
     if smoke:
@@ -202,6 +202,13 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
         instance.close()
 
 
+def watched_housekeeping(station: Station, data_dir: Path, settings: Settings) -> Housekeeping:
+    """The daily chores, whose finding of a damaged database stops the bench."""
+    return Housekeeping(
+        data_dir, settings, on_damage=lambda _verdict: station.window.store_damaged.emit()
+    )
+
+
 def _report_ready() -> None:
     """The smoke run's report: "ready", then the peak memory where the OS tells it."""
     print("ready", flush=True)
@@ -214,7 +221,9 @@ def _report_ready() -> None:
             print(f"peak_rss_kib {line.split()[1]}", flush=True)
 
 
-def _cannot_start(exc: Exception) -> int:
+def _cannot_start(exc: Exception, smoke: bool = False) -> int:
+    """Say why the station cannot start: on stderr and, unless this is a smoke run
+    (nobody there to close a dialog), in a dialog. Exit code 2."""
     title = QCoreApplication.translate("App", "Packing Station")
     if isinstance(exc, PrinterError):
         text = QCoreApplication.translate(
@@ -231,7 +240,8 @@ def _cannot_start(exc: Exception) -> int:
         text = str(exc)
     log.error("cannot start: %s", exc)
     print(text, file=sys.stderr)
-    QMessageBox.critical(None, title, text)
+    if not smoke:
+        QMessageBox.critical(None, title, text)
     return 2
 
 

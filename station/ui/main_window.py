@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from printers import Waybill, preview_image
 from station.bench import Bench
-from station.core.messages import Outcome, Tone
+from station.core.messages import Outcome, Tone, outcome
 from station.core.reading import ScaleLink
 from station.core.session import Phase
 from station.runner import Runner
@@ -52,6 +52,9 @@ class BenchWindow(QMainWindow):
     (uploader, dashboard, buyer notice)."""
 
     feedback = Signal(object)
+    store_damaged = Signal()
+    """Emit from any thread (housekeeping's) when the database failed its check:
+    the bench stops taking parcels."""
 
     def __init__(
         self,
@@ -76,6 +79,7 @@ class BenchWindow(QMainWindow):
         self._build_menu()
         self._disable_input_methods()
         bench.set_listener(self)
+        self.store_damaged.connect(self._stop_for_damage)
         self.banner.show_outcome(bench.message)
         self.refresh()
 
@@ -101,6 +105,10 @@ class BenchWindow(QMainWindow):
             lambda image: self._show_label(image, tracking_no),
             self._preview_failed,
         )
+
+    @Slot()
+    def _stop_for_damage(self) -> None:
+        self.bench.halt(outcome(Tone.ERROR, "store_damaged"))
 
     # -- inputs -------------------------------------------------------------------
 
