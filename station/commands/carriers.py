@@ -43,6 +43,7 @@ from pathlib import Path
 
 from station.commands.common import cli_actor, folder_and_settings, open_database
 from station.commands.route import _import_rates
+from station.core.formulas import neutralised_row
 from station.core.rates import RATE_COLUMNS, Rate
 from station.importers.carriers import (
     BadField,
@@ -301,21 +302,24 @@ def rates_csv(rates: list[Rate]) -> str:
     writer.writerow(RATE_COLUMNS)
     for r in rates:
         writer.writerow(
-            [
-                r.carrier,
-                r.service,
-                r.zone,
-                " ".join(r.provinces),
-                r.first_weight_g,
-                _yuan(r.first_fen),
-                _yuan(r.extra_fen_per_kg),
-            ]
+            neutralised_row(
+                (
+                    r.carrier,
+                    r.service,
+                    r.zone,
+                    " ".join(r.provinces),
+                    r.first_weight_g,
+                    _yuan(r.first_fen),
+                    _yuan(r.extra_fen_per_kg),
+                )
+            )
         )
     return out.getvalue()
 
 
-def _yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:.2f}"
+def _yuan(fen: int) -> Decimal:
+    """A price in yuan, a number (written as such, never neutralised)."""
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def _write(path: Path, text: str) -> bool:

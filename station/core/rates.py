@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from station.core.address import province_short
+from station.core.formulas import restored
 
 ANY_PROVINCE = "*"
 REMOTE = ("新疆", "西藏", "青海", "内蒙古", "宁夏", "甘肃")
@@ -134,10 +135,16 @@ def parse_rates_csv(text: str) -> tuple[list[Rate], list[RateProblem]]:
     problems: list[RateProblem] = []
     for number, row in enumerate(reader, start=2):
         try:
-            rates.append(_rate_from_row(row))
+            rates.append(_rate_from_row(_restored(row)))
         except _BadCell as exc:
             problems.append(RateProblem(number, exc.column, exc.problem))
     return rates, problems
+
+
+def _restored(row: dict[str, str]) -> dict[str, str]:
+    """The row's text cells as `carriers rates export` was given them (its text
+    cells are neutralised against spreadsheet formulas)."""
+    return {k: restored(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 class _BadCell(ValueError):

@@ -27,6 +27,7 @@ from station.core.carriers import (
     Service,
     pattern_problem,
 )
+from station.core.formulas import neutralised_row, restored
 from station.core.problem_texts import Text
 from station.importers.problems import RowProblem
 from station.importers.table import Table, UnreadableFile
@@ -235,7 +236,8 @@ def parse_carriers(table: Table, known: Mapping[str, CarrierEntry]) -> CarrierPr
     )
     first_line: dict[str, int] = {}
     for row in table.rows:
-        cell = {name: row.get(i) for name, i in index.items()}
+        # A cell the station's own export neutralised ('=...) reads as it was written.
+        cell = {name: restored(row.get(i)) for name, i in index.items()}
         entry, bad = entry_from_cells(cell, known)
         problems = [_problem(row.line, header, name, problem) for name, problem in bad]
         if entry is not None and entry.code in first_line:
@@ -327,14 +329,16 @@ def carriers_csv(entries: list[CarrierEntry]) -> str:
     for entry in entries:
         c = entry.carrier
         writer.writerow(
-            [
-                c.code,
-                c.name_zh,
-                c.name_en,
-                " ".join(c.services),
-                c.pattern,
-                c.tracking_url,
-                "yes" if entry.active else "no",
-            ]
+            neutralised_row(
+                (
+                    c.code,
+                    c.name_zh,
+                    c.name_en,
+                    " ".join(c.services),
+                    c.pattern,
+                    c.tracking_url,
+                    "yes" if entry.active else "no",
+                )
+            )
         )
     return out.getvalue()
