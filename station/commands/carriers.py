@@ -52,7 +52,7 @@ from station.importers.carriers import (
     entry_from_cells,
     parse_carriers,
 )
-from station.importers.table import UTF8_BOM, UnreadableFile, read_table
+from station.importers.table import UTF8_BOM, Limits, UnreadableFile, read_table
 from station.store import catalogue
 from station.store.db import DB_FILE, connect
 
@@ -233,7 +233,7 @@ def _refuse(message: str) -> int:
 def import_command(args: argparse.Namespace) -> int:
     folder, settings = folder_and_settings(args)
     try:
-        table = read_table(args.file)
+        table = read_table(args.file, Limits.of(settings))
     except UnreadableFile as exc:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE

@@ -1,19 +1,62 @@
-"""What every command that works on a data folder starts with."""
+"""What every command that works on a data folder starts with, and how every
+command ends on input it cannot use."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
+import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
 
+from station.core.bad_input import BadInput
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store.db import DB_FILE, connect
+from station.store.errors import storage_error
 
 EXIT_BAD_INPUT = 2
+
+
+def run_command(func: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
+    """Run a subcommand; on input it cannot use, print why and return 2.
+
+    The one place errors become exit code 2: any `BadInput` (an unreadable file,
+    a broken mapping, settings, routing or sync file, a data folder that is a
+    file), a disk that is full or read-only (in plain words), and any other
+    operating-system error about a file a person named (a missing folder, a
+    folder where a file belongs). Anything else is a bug and keeps its traceback.
+    """
+    try:
+        return int(func(args) or 0)
+    except (BadInput, OSError, sqlite3.Error) as exc:
+        message = bad_input_message(exc)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def bad_input_message(exc: BaseException) -> str | None:
+    """What to tell a person about an error their input or their disk caused, or
+    None when it is neither."""
+    if isinstance(exc, BadInput):
+        return str(exc)
+    storage = storage_error(exc)
+    if isinstance(exc, OSError) and exc.filename:
+        text = f"{exc.filename}: {exc.strerror or exc}"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT) and storage is not None:
+            text += f". {storage.advice}"
+        return text
+    if storage is not None:
+        return str(storage)
+    if isinstance(exc, OSError):
+        return str(exc.strerror or exc)
+    return None
 
 
 def folder_and_settings(args: argparse.Namespace) -> tuple[Path, Settings]:

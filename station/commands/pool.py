@@ -17,7 +17,7 @@ from pathlib import Path
 from station.commands.common import folder_and_settings
 from station.core.carriers import UnknownCarrier
 from station.importers.numbers import read_numbers
-from station.importers.table import UnreadableFile
+from station.importers.table import Limits, UnreadableFile, read_file
 from station.store import catalogue, pool
 from station.store.db import DB_FILE, connect
 
@@ -46,7 +46,8 @@ def import_pool(args: argparse.Namespace) -> int:
     try:
         try:
             carrier = catalogue.find_carrier(db, args.carrier)
-            numbers, problems = read_numbers(args.file.read_bytes(), carrier)
+            data = read_file(args.file, Limits.of(settings).max_bytes)
+            numbers, problems = read_numbers(data, carrier)
         except UnknownCarrier:
             print(f"unknown carrier {args.carrier!r}: use a WeChat code such as ZTO, SF, YTO")
             return EXIT_UNUSABLE

@@ -28,7 +28,7 @@ import sqlite_utils
 from station.commands.common import folder_and_settings
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
-from station.importers.table import UnreadableFile, decode
+from station.importers.table import UnreadableFile, decode, read_file
 from station.settings import Settings
 from station.store import catalogue
 from station.store import orders as order_store
@@ -109,7 +109,7 @@ def _text(decision: Decision) -> str:
 
 def _import_rates(db: sqlite_utils.Database, path: Path) -> int:
     try:
-        text, _ = decode(path.read_bytes())
+        text, _ = decode(read_file(path))
         rates, problems = parse_rates_csv(text)
     except (OSError, UnreadableFile, RateFileError) as exc:
         print(f"{path}: {exc}")

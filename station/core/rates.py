@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from station.core.address import province_short
+from station.core.bad_input import BadInput
 from station.core.formulas import restored
 
 ANY_PROVINCE = "*"
@@ -107,7 +108,7 @@ class RateTable:
         return sorted({c for c, s in self._by_key if s == service})
 
 
-class RateFileError(ValueError):
+class RateFileError(BadInput):
     pass
 
 

@@ -37,6 +37,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from station.core.bad_input import BadInput
+
 SYNC_FILE = "sync.toml"
 WEBHOOK = "webhook"
 MINIPROGRAM = "wechat-miniprogram"
@@ -45,7 +47,7 @@ KINDS = (WEBHOOK, MINIPROGRAM, SHOP)
 WECHAT_BASE_URL = "https://api.weixin.qq.com"
 
 
-class SyncConfigError(ValueError):
+class SyncConfigError(BadInput):
     pass
 
 
