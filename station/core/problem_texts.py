@@ -142,6 +142,7 @@ TEXTS: dict[str, str] = {
     ),
     "file_too_many_rows": ("more than {limit} rows (setting import.max_rows): split the file"),
     "file_too_many_columns": "more than {limit} columns: is this the right file?",
+    "file_too_many_cells": "more than {limit} cells: split the file",
     "file_line_too_long": (
         "line {line} is longer than {limit} characters: not a table of orders or products"
     ),

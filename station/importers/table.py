@@ -43,6 +43,9 @@ MAX_COLUMNS = 1000
 """More columns than any shop export has (WeChat Shop: about 50)."""
 MAX_LINE_CHARS = 1_000_000
 """Longest CSV line read: a thousand columns of a thousand characters."""
+MAX_CELLS = 100_000_000
+"""Most cells kept (rows times the header's width, each row padded to it): 600,000
+orders of two lines and 50 columns hold 60 million."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,11 +191,12 @@ def _csv(text: str, encoding: str, limits: Limits) -> Table:
     try:
         start = reader.line_num + 1
         for cells in reader:
+            _check_columns(len(cells))
             if headers is None:
-                headers = tuple(c.strip() for c in _within_columns(cells))
-            elif row := _data_row(start, _within_columns(cells), len(headers)):
+                headers = tuple(c.strip() for c in cells)
+            elif row := _data_row(start, cells, len(headers)):
                 rows.append(row)
-                _check_rows(len(rows), limits)
+                _check_rows(len(rows), len(headers), limits)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise UnreadableFile(
@@ -209,15 +213,16 @@ def _lines(text: io.StringIO) -> Iterator[str]:
         yield line
 
 
-def _within_columns(cells: list[str]) -> list[str]:
-    if len(cells) > MAX_COLUMNS:
+def _check_columns(count: int) -> None:
+    if count > MAX_COLUMNS:
         raise UnreadableFile(Text.of("file_too_many_columns", limit=MAX_COLUMNS))
-    return cells
 
 
-def _check_rows(count: int, limits: Limits) -> None:
+def _check_rows(count: int, width: int, limits: Limits) -> None:
     if count > limits.max_rows:
         raise UnreadableFile(Text.of("file_too_many_rows", limit=limits.max_rows))
+    if count * width > MAX_CELLS:
+        raise UnreadableFile(Text.of("file_too_many_cells", limit=MAX_CELLS))
 
 
 def _check_zip(data: bytes, limits: Limits) -> None:
@@ -251,16 +256,19 @@ def _xlsx(data: bytes, limits: Limits) -> Table:
         raise UnreadableFile(Text.of("file_bad_xlsx", reason=_reason(exc))) from None
     try:
         sheet = book.worksheets[0]
+        # A sheet may declare any dimension (A1:XFD1048576); openpyxl would pad
+        # every row to it. Without it, a row is as wide as its last cell.
+        sheet.reset_dimensions()
         rows: list[Row] = []
         headers: tuple[str, ...] | None = None
-        values_of = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
-        for number, values in enumerate(values_of, start=1):
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_columns(len(values))
             cells = [_cell_text(v) for v in values]
             if headers is None:
                 headers = tuple(c.strip() for c in cells)
             elif row := _data_row(number, cells, len(headers)):
                 rows.append(row)
-                _check_rows(len(rows), limits)
+                _check_rows(len(rows), len(headers), limits)
     except UnreadableFile:
         raise
     except Exception as exc:
