@@ -30,7 +30,7 @@ from station.store.errors import DatabaseDamaged, StorageError, storage_errors
 from station.store.integrity import check_file, open_checked
 from station.store.retention import purge_personal_data
 
-EXIT_FAILED, EXIT_RUNNING = 1, 3
+EXIT_FAILED, EXIT_BAD_INPUT, EXIT_RUNNING = 1, 2, 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -82,6 +82,11 @@ def backup_command(args: argparse.Namespace) -> int:
         if args.file is not None:
             if args.file.exists():
                 return _fail(f"{args.file} already exists; choose a new file name.")
+            if not args.file.parent.is_dir():
+                return _fail(
+                    f"{args.file.parent} is not a folder: make it first, or choose another.",
+                    EXIT_BAD_INPUT,
+                )
             made = backup_file(folder / DB_FILE, args.file)
         else:
             settings = _settings(folder)

@@ -17,6 +17,7 @@ from pathlib import Path
 from station.paths import data_dir
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
+from station.store import catalogue
 from station.store.db import DB_FILE, connect
 from station.store.handover import manifest_for_day
 from station.store.reports import Period, dashboard
@@ -67,6 +68,13 @@ def manifest_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     db = connect(data_dir(args.data_dir) / DB_FILE)
     try:
+        known = catalogue.carriers(db, active_only=False)
+        if args.carrier.upper() not in known:
+            print(
+                f"unknown carrier {args.carrier!r}: give one of {', '.join(known)}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
     finally:
         db.close()

@@ -46,9 +46,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("order_no", nargs="?", metavar="ORDER_NO", help="order number")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--weight", type=int, metavar="GRAMS", help="parcel weight to price")
+    parser.add_argument(
+        "--weight", type=_grams, metavar="GRAMS", help="parcel weight to price (1 to 1000000)"
+    )
     parser.add_argument("--import-rates", type=Path, metavar="FILE", help="load a rates CSV")
     parser.set_defaults(func=route)
+
+
+MAX_PARCEL_GRAMS = 1_000_000
+
+
+def _grams(text: str) -> int:
+    """A parcel weight: whole grams, more than none (a negative weight is no parcel)."""
+    try:
+        grams = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of grams") from None
+    if not 0 < grams <= MAX_PARCEL_GRAMS:
+        raise argparse.ArgumentTypeError(
+            f"{grams} g is no parcel weight: give 1 to {MAX_PARCEL_GRAMS} grams"
+        )
+    return grams
 
 
 def route(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ import sqlite_utils
 from station.commands.common import cli_actor, open_database
 from station.store import audit
 from station.store.db import transaction
-from station.store.users import Action, Role, accounts, add_user, set_active
+from station.store.users import Action, Role, accounts, add_user, check_user_name, set_active
 
 EXIT_REFUSED = 1
 
@@ -57,6 +57,7 @@ def _ask_pin() -> str | None:
 
 
 def add_command(args: argparse.Namespace) -> int:
+    check_user_name(args.name)  # a bad name ends the command (exit 2) before the PIN
     pin = args.pin if args.pin is not None else _ask_pin()
     if pin is None:
         return EXIT_REFUSED

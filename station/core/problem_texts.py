@@ -54,6 +54,10 @@ TEXTS: dict[str, str] = {
     "upstream_refunded": "refunded",
     # Row problems of order and product files (station.importers.orders, products, commit).
     "order_no_empty": "order number is empty",
+    "order_no_too_long": (
+        "order number {text} is too long to print on a 76×130 label: "
+        "use the shop's own order number"
+    ),
     "order_value_differs": "differs from line {line} of the same order ({value} / {known})",
     "no_recipient": "no recipient",
     "no_address": "no address",

@@ -48,7 +48,10 @@ class Rate:
         return province_short(province) in self.provinces
 
     def cost_fen(self, grams: int) -> int:
-        """First weight, then every started kilogram beyond it."""
+        """First weight, then every started kilogram beyond it. A negative weight
+        is a bug upstream, never priced."""
+        if grams < 0:
+            raise ValueError(f"a parcel cannot weigh {grams} g")
         extra_g = max(0, grams - self.first_weight_g)
         return self.first_fen + -(-extra_g // 1000) * self.extra_fen_per_kg
 
