@@ -3,7 +3,7 @@
   status [--json]                    queued, in flight, needs attention, per target
   run [--once]                       run the uploader (--once: until nothing is due)
   export-csv --since DATE --out F    batch-shipping spreadsheet for hand upload
-  secret set TARGET                  store a target's AppSecret / webhook key in the keyring
+  secret set TARGET                  store a target's AppSecret / webhook key (keyring, else sealed)
   attention [--json]                 records that need a person
   retry ID --target T                send a needs-attention record again
   dismiss ID --target T --reason R   give up on it, saying why
@@ -58,7 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, type=Path, help="CSV file to write")
     export.set_defaults(func=export_command)
 
-    secret = commands.add_parser("secret", help="keep a target's secret in the OS keyring")
+    secret = commands.add_parser(
+        "secret", help="keep a target's secret in the OS keyring (else sealed in the data folder)"
+    )
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
     secret_set = secret_commands.add_parser("set", help="prompt for the secret (not echoed)")
     secret_set.add_argument("target", help="target name from sync.toml")
@@ -175,8 +177,12 @@ def secret_set_command(args: argparse.Namespace) -> int:
     value = getpass.getpass(f"secret for {args.target} (not shown): ").strip()
     if not value:
         return _fail("nothing entered; the secret is unchanged")
-    set_secret(args.target, value)
-    print(f"secret for {args.target} stored in the keyring")
+    db = connect(folder / DB_FILE)
+    try:
+        where = set_secret(args.target, value, db)
+    finally:
+        db.close()
+    print(f"secret for {args.target} stored in {where}")
     return 0
 
 

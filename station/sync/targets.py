@@ -32,8 +32,11 @@ class Built:
 def build(
     db: sqlite_utils.Database,
     configs: list[TargetConfig],
-    secret: Callable[[str], str] = get_secret,
+    secret: Callable[[str], str] | None = None,
 ) -> Built:
+    """The enabled targets with their secrets (`secret`, by default the keyring or
+    the data folder's sealed file); a target without one is a problem, not built."""
+    secret = secret or (lambda name: get_secret(name, db))
     built = Built()
     for config in configs:
         if not config.enabled:
