@@ -6,10 +6,11 @@ and returns the command's arguments and words its message must hold."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,48 @@ def test_hostile_input_ends_with_a_message_and_exit_2(name: str, tmp_path: Path)
     assert "Traceback" not in output, output
     assert done.returncode == 2, output
     assert words in output, output
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A data folder, set up, on a real 2 MiB filesystem (tmpfs) then filled to the
+    last byte; skipped where this test may not mount one (needs root on Linux)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip("cannot mount a small filesystem here (needs root)")
+    try:
+        assert station("--data-dir", str(mount / "data"), "pool", "status").returncode == 0
+        with contextlib.suppress(OSError), (mount / "filler").open("wb") as filler:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        yield mount / "data"
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--smoke"],
+        ["orders", "import", "{orders}"],
+        ["carriers", "set", "ZTO", "--name-en", "Z"],
+        ["users", "add", "--name", "li", "--role", "packer", "--pin", "5555"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_a_full_disk_ends_commands_with_a_message(
+    full_disk: Path, tmp_path: Path, args: list[str]
+) -> None:
+    orders = orders_file(tmp_path)
+    done = station("--data-dir", str(full_disk), *(a.format(orders=orders) for a in args))
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output, output
+    assert done.returncode == 2, output
+    assert "nothing was saved" in output, output
