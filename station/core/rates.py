@@ -131,17 +131,20 @@ def parse_rates_csv(text: str) -> tuple[list[Rate], list[RateProblem]]:
     `provinces` lists short or full names separated by spaces, '|', ';' or '、',
     or `*` for every other province.
     """
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in RATE_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise RateFileError(f"missing columns: {', '.join(missing)}")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     rates: list[Rate] = []
     problems: list[RateProblem] = []
-    for number, row in enumerate(reader, start=2):
-        try:
-            rates.append(_rate_from_row(_restored(row)))
-        except _BadCell as exc:
-            problems.append(RateProblem(number, exc.column, exc.problem))
+    try:
+        missing = [c for c in RATE_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise RateFileError(f"missing columns: {', '.join(missing)}")
+        for number, row in enumerate(reader, start=2):
+            try:
+                rates.append(_rate_from_row(_restored(row)))
+            except _BadCell as exc:
+                problems.append(RateProblem(number, exc.column, exc.problem))
+    except csv.Error as exc:
+        raise RateFileError(f"line {reader.line_num}: not valid CSV ({exc})") from None
     return rates, problems
 
 

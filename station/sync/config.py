@@ -82,8 +82,10 @@ def load_targets(folder: Path) -> list[TargetConfig]:
         return []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SyncConfigError(f"{path} is not valid TOML ({exc}).") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise SyncConfigError(f"{path} is not valid TOML in UTF-8 ({exc}).") from exc
+    except OSError as exc:
+        raise SyncConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
     raw = data.get("targets", [])
     if not isinstance(raw, list):
         raise SyncConfigError(f"{path}: 'targets' must be an array of tables ([[targets]]).")
@@ -102,6 +104,9 @@ def parse_target(entry: Any, where: str) -> TargetConfig:
     unknown = sorted(set(entry) - set(known))
     if unknown:
         raise SyncConfigError(f"{where}: unknown option(s) {', '.join(unknown)}.")
+    missing = [name for name in ("name", "kind") if name not in entry]
+    if missing:
+        raise SyncConfigError(f"{where}: needs {' and '.join(missing)}.")
     values = dict(entry)
     if "sources" in values:
         if not isinstance(values["sources"], list) or not all(
