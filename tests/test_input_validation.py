@@ -17,6 +17,7 @@ from station.cli import main
 from station.core.rates import DEFAULT_RATES
 from station.store import orders, users
 from station.store.db import DB_FILE, connect
+from tests.hostile_corpus import long_pool_line
 
 HEADER = "订单号,商品编码,商品数量,收货人,收货人手机号,详细地址\n"
 ROW = "{no},CUP,1,张三,13812345678,浙江省杭州市西湖区文三路1号\n"
@@ -124,3 +125,13 @@ def test_db_backup_refuses_a_missing_folder(data_dir: Path, tmp_path: Path, caps
     assert station(data_dir, "db", "backup", str(target)) == 2
     assert "is not a folder" in capsys.readouterr().err
     assert not (tmp_path / "a").exists()
+
+
+def test_a_pool_line_over_the_csv_field_limit_is_a_row_problem(
+    data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    """It was `field larger than field limit` and a traceback."""
+    file = long_pool_line(tmp_path)
+    assert station(data_dir, "pool", "import", "--carrier", "ZTO", str(file)) == 1
+    out = capsys.readouterr().out
+    assert "added 1" in out and "line 1: 300000 characters: longer than any waybill" in out
