@@ -73,6 +73,7 @@ for name, file in (
     ("xlsx with a broken sharedStrings.xml", "xlsx_broken_shared_strings.xlsx"),
     ("xlsx whose members lie about their size", "xlsx_lying_sizes.xlsx"),
     ("xlsx that is no zip", "xlsx_not_a_zip.xlsx"),
+    ("xlsx of zip version 13.2 (found by atheris)", "xlsx_zip_version_13.xlsx"),
 ):
     for command in (["orders", "import"], ["products", "import"], ["carriers", "import"]):
         CASES[f"{name}: {' '.join(command)}"] = lambda d, t, command=command, file=file: (

@@ -231,8 +231,9 @@ def _check_zip(data: bytes, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             declared = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise UnreadableFile(Text.of("file_bad_xlsx", reason=str(exc))) from None
+    # RuntimeError: NotImplementedError of a zip "version 13.2" (found by atheris).
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+        raise UnreadableFile(Text.of("file_bad_xlsx", reason=_reason(exc))) from None
     if declared > limits.max_unzipped_bytes:
         raise UnreadableFile(
             Text.of(
