@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -213,6 +214,22 @@ def _(d: Path, t: Path) -> tuple[list[str], str]:
 @case("rates without their columns")
 def _(d: Path, t: Path) -> tuple[list[str], str]:
     return ["carriers", "rates", "import", fixture("rates_missing_columns.csv")], "missing"
+
+
+@case("a data folder whose key is missing")
+def _(d: Path, t: Path) -> tuple[list[str], str]:
+    assert station("--data-dir", str(d), "orders", "import", orders_file(t)).returncode == 0
+    (d / "station.key").unlink()
+    return ["orders", "import", orders_file(t, 2)], "Restore the key"
+
+
+@case("a database written by a newer version")
+def _(d: Path, t: Path) -> tuple[list[str], str]:
+    assert station("--data-dir", str(d), "pool", "status").returncode == 0
+    with sqlite3.connect(d / "station.db") as db:
+        db.execute("PRAGMA user_version = 999")
+    db.close()
+    return ["pool", "status"], "999"
 
 
 @case("carrier pattern with a back-reference")

@@ -16,7 +16,8 @@ import sqlite_utils
 from station.core.bad_input import BadInput
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
-from station.store.db import DB_FILE, connect
+from station.store.crypto import KeyUnavailable
+from station.store.db import DB_FILE, DatabaseTooNew, connect
 from station.store.errors import storage_error
 
 EXIT_BAD_INPUT = 2
@@ -27,13 +28,14 @@ def run_command(func: Callable[[argparse.Namespace], int | None], args: argparse
 
     The one place errors become exit code 2: any `BadInput` (an unreadable file,
     a broken mapping, settings, routing or sync file, a data folder that is a
-    file), a disk that is full or read-only (in plain words), and any other
+    file), a data folder whose key is missing or whose database a newer version
+    wrote, a disk that is full or read-only (in plain words), and any other
     operating-system error about a file a person named (a missing folder, a
     folder where a file belongs). Anything else is a bug and keeps its traceback.
     """
     try:
         return int(func(args) or 0)
-    except (BadInput, OSError, sqlite3.Error) as exc:
+    except (BadInput, OSError, sqlite3.Error, KeyUnavailable, DatabaseTooNew) as exc:
         message = bad_input_message(exc)
         if message is None:
             raise
@@ -44,7 +46,7 @@ def run_command(func: Callable[[argparse.Namespace], int | None], args: argparse
 def bad_input_message(exc: BaseException) -> str | None:
     """What to tell a person about an error their input or their disk caused, or
     None when it is neither."""
-    if isinstance(exc, BadInput):
+    if isinstance(exc, BadInput | KeyUnavailable | DatabaseTooNew):
         return str(exc)
     storage = storage_error(exc)
     if isinstance(exc, OSError) and exc.filename:
