@@ -300,3 +300,26 @@ def test_a_full_disk_ends_commands_with_a_message(
     assert "Traceback" not in output, output
     assert done.returncode == 2, output
     assert "nothing was saved" in output, output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "throughput", "--out", "{out}.csv"],
+        ["report", "manifest", "--carrier", "ZTO", "--out", "{out}.pdf"],
+        ["sync", "export-csv", "--since", "2026-01-01", "--out", "{out}.csv"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_a_report_that_does_not_fit_the_disk_leaves_no_half_file(
+    full_disk: Path, tmp_path: Path, args: list[str]
+) -> None:
+    """The data folder on a good disk, the report written to the full one."""
+    folder = full_disk.parent
+    data = tmp_path / "good"
+    done = station("--data-dir", str(data), *(a.format(out=folder / "out") for a in args))
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output, output
+    assert done.returncode == 2, output
+    assert "Free some space" in output, output
+    assert sorted(p.name for p in folder.iterdir()) == ["data", "filler"]

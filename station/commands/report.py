@@ -14,6 +14,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from station.commands.common import written_whole
 from station.paths import data_dir
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
@@ -78,7 +79,8 @@ def manifest_command(args: argparse.Namespace) -> int:
         manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
     finally:
         db.close()
-    write_manifest(manifest, args.out)
+    with written_whole(args.out) as path:
+        write_manifest(manifest, path)
     kg = manifest.total_weight_g / 1000
     print(
         f"{manifest.carrier} {manifest.title}: {manifest.count} parcels, {kg:.2f} kg -> {args.out}"
@@ -100,6 +102,7 @@ def throughput_command(args: argparse.Namespace) -> int:
         report = dashboard(db, Period.days(first, last))
     finally:
         db.close()
-    write_throughput(report, args.out)
+    with written_whole(args.out) as path:
+        write_throughput(report, path)
     print(f"{first} to {last}: {report.total.parcels} parcels -> {args.out}")
     return 0

@@ -23,6 +23,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from station.commands.common import written_whole
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store import deliveries
@@ -157,7 +158,8 @@ def export_command(args: argparse.Namespace) -> int:
     settings = Settings.load(folder)
     db = connect(folder / DB_FILE)
     try:
-        rows = export_csv(db, iso(since.astimezone()), args.out, settings["sync.csv_columns"])
+        with written_whole(args.out) as path:
+            rows = export_csv(db, iso(since.astimezone()), path, settings["sync.csv_columns"])
     except ValueError as exc:
         return _fail(str(exc))
     finally:
