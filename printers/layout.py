@@ -12,6 +12,7 @@ measured as it will be drawn and bars and QR modules land on whole dots.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -90,6 +91,48 @@ def build(
     if layout == "slip":
         return _slip(canvas, waybill)
     return _waybill(canvas, waybill, SIZES[layout])
+
+
+ORDER_NUMBER_MIN_PT = 5.5
+SAFE_ORDER_NUMBER_LENGTH = 20
+MAX_ORDER_NUMBER_LENGTH = 100
+"""No label fits more (an upper bound, so a huge cell is not measured)."""
+"""ASCII order numbers this long fit every label (20 'W' do on 76x130; tested)."""
+
+
+def order_number_fits(order_number: str, layout: str = "76x130") -> bool:
+    """Whether the order number prints on one line of the label `layout` (the
+    narrowest by default; the packing slip takes any), as `build` would lay it
+    out. Importers check it, so an order that cannot be labelled is refused at
+    import rather than after its shipment is recorded."""
+    if len(order_number) <= SAFE_ORDER_NUMBER_LENGTH and order_number.isascii():
+        return True
+    size = SIZES.get(layout)
+    if size is None:
+        return True
+    if len(order_number) > MAX_ORDER_NUMBER_LENGTH:
+        return False
+    w = size.width_mm - 2 * size.margin
+    qr_size = min(size.contents - 2, 24.0 * size.scale)
+    try:
+        fit_text(
+            f"订单 {order_number}",
+            w - qr_size - 3 - 1,
+            4.2 * size.scale,
+            _label_metrics(),
+            ORDER_NUMBER_MIN_PT,
+            ORDER_NUMBER_MIN_PT,
+            "order number",
+            max_lines=1,
+        )
+    except PrinterError:
+        return False
+    return True
+
+
+@functools.cache
+def _label_metrics() -> TrueTypeMetrics:
+    return TrueTypeMetrics()
 
 
 def check_tracking(tracking: str) -> None:
@@ -438,7 +481,7 @@ def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
             f"订单 {wb.order_number}",
             (x + 1, yy, text_w - 1, small_h),
             8 * s,
-            5.5,
+            ORDER_NUMBER_MIN_PT,
             "order number",
             max_lines=1,
         )

@@ -31,9 +31,10 @@ class Transport(Protocol):
 
 
 class PdfFolder:
-    """`pdf:DIR`: each print becomes a new file; reprints never overwrite. A file is
-    there whole or not at all (`printers.files`): a full disk leaves no empty or
-    cut-short PDF behind."""
+    """`pdf:DIR`: each print becomes a new file; reprints never overwrite. The
+    folder is made when missing, not its parents (a mistyped path is refused). A
+    file is there whole or not at all (`printers.files`): a full disk leaves no
+    empty or cut-short PDF behind."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -42,7 +43,7 @@ class PdfFolder:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         stem = f"{job.suggested_name}-{stamp}"
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(exist_ok=True)
             remove_stale_parts(self.folder)
             for n in range(1, 10_000):
                 path = self.folder / (f"{stem}.pdf" if n == 1 else f"{stem}-{n}.pdf")

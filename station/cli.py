@@ -2,6 +2,7 @@
 
 Each subcommand lives in its own module under `station.commands` and exposes
 `register(subparsers)`; the module's parser sets `func(args) -> int` as default.
+`run_command` runs it and turns input it cannot use into a message and exit 2.
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*argv, "run"])
-    return int(args.func(args) or 0)
+    from station.commands.common import run_command
+
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":

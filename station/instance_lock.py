@@ -47,9 +47,16 @@ class InstanceLock:
         if not _try_lock(fd):
             os.close(fd)
             return False
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            os.fsync(fd)
+        except OSError:
+            # A full or failing disk: let go of the folder rather than hold it
+            # with a descriptor nobody will close; the caller reports the error.
+            _unlock(fd)
+            os.close(fd)
+            raise
         self._fd = fd
         return True
 

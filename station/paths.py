@@ -20,6 +20,8 @@ from pathlib import Path
 
 import platformdirs
 
+from station.core.bad_input import BadInput
+
 log = logging.getLogger(__name__)
 
 APP_NAME = "PackingStation"
@@ -28,16 +30,29 @@ PRIVATE_UMASK = 0o077
 _OTHERS = stat.S_IRWXG | stat.S_IRWXO
 
 
+class DataDirUnusable(BadInput):
+    """The data folder named is a file, or cannot be made."""
+
+
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """`--data-dir`, else $STATION_DATA_DIR, else the platform's user data folder;
-    created if missing, and made private to this user (keep_private)."""
+    created if missing, and made private to this user (keep_private).
+    DataDirUnusable when it names a file or cannot be made."""
     chosen = (
         override
         or os.environ.get(DATA_DIR_ENV)
         or platformdirs.user_data_dir(APP_NAME, appauthor=False)
     )
     path = Path(chosen).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not path.is_dir():
+        raise DataDirUnusable(
+            f"data folder {path} is a file, not a folder: give --data-dir a folder "
+            f"(or set {DATA_DIR_ENV})"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirUnusable(f"cannot make the data folder {path}: {exc.strerror or exc}") from exc
     keep_private(path)
     return path
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from station.core.bad_input import BadInput
+
 SETTINGS_FILE = "settings.toml"
 
 
@@ -149,6 +151,22 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("backup.keep", 14, "How many automatic backups to keep; older ones are deleted."),
     Option(
+        "import.max_file_mb",
+        512,
+        "Largest order, product, carrier or pool file imported, in MB (a bigger one is "
+        "refused before it is read).",
+    ),
+    Option(
+        "import.max_rows",
+        2_000_000,
+        "Most rows read from an import file (600,000 orders of up to three lines fit).",
+    ),
+    Option(
+        "import.max_unzipped_mb",
+        2048,
+        "Largest size an XLSX may unpack to, in MB (refuses zip bombs).",
+    ),
+    Option(
         "privacy.retention_days",
         1095,
         "Erase recipients' names, phones, addresses and notes this many days after shipping "
@@ -159,7 +177,7 @@ OPTIONS: tuple[Option, ...] = (
 _BY_KEY = {o.key: o for o in OPTIONS}
 
 
-class SettingsError(ValueError):
+class SettingsError(BadInput):
     pass
 
 
@@ -186,8 +204,10 @@ class Settings:
             path.write_text(default_file_text(), encoding="utf-8")
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
             raise SettingsError(f"{path} is not valid TOML ({exc}). Fix or delete it.") from exc
+        except OSError as exc:
+            raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from exc
         values = _flatten(data)
         for key, value in values.items():
             option = _BY_KEY.get(key)

@@ -42,11 +42,12 @@ def make_shipment(
     phone: str = "13812345678",
     voided: bool = False,
     tracking_no: str | None = None,
+    order_no: str | None = None,
 ) -> Made:
     """One shipment recorded at `recorded` whose label was printed `cycle_s` seconds
     after its order scan (None: never printed)."""
     n = next(_serial)
-    order_no = f"T{n:08d}"
+    order_no = order_no or f"T{n:08d}"
     tracking = tracking_no or f"{7300000000000 + n}"
     started = recorded - timedelta(seconds=cycle_s or 30)
     printed = started + timedelta(seconds=cycle_s) if cycle_s is not None else None

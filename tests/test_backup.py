@@ -241,6 +241,7 @@ def test_backup_command_writes_to_the_backup_folder_or_a_file(
     assert made is not None and str(made) in capsys.readouterr().out
     assert order_count(made) == 60
     target = tmp_path / "stick" / "copy.db"
+    target.parent.mkdir()  # a missing folder is refused (tests/test_input_validation.py)
     assert main(["--data-dir", str(data_dir), "db", "backup", str(target)]) == 0
     assert order_count(target) == 60
     assert main(["--data-dir", str(data_dir), "db", "backup", str(target)]) == 1

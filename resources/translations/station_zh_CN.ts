@@ -1964,6 +1964,10 @@ station db restore {backup}</translation>
         <translation>订单号为空</translation>
     </message>
     <message>
+        <source>order number {text} is too long to print on a 76×130 label: use the shop&apos;s own order number</source>
+        <translation>订单号 {text} 太长，76×130 面单打印不下：请使用店铺自己的订单号</translation>
+    </message>
+    <message>
         <source>differs from line {line} of the same order ({value} / {known})</source>
         <translation>与同一订单第 {line} 行不一致（{value} / {known}）</translation>
     </message>
@@ -2140,6 +2144,10 @@ station db restore {backup}</translation>
         <translation>{number} 不是{carrier}的运单号</translation>
     </message>
     <message>
+        <source>{length} characters: longer than any waybill number</source>
+        <translation>{length} 个字符：比任何运单号都长</translation>
+    </message>
+    <message>
         <source>cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
@@ -2182,6 +2190,38 @@ station db restore {backup}</translation>
     <message>
         <source>no header row: the first row must name the columns</source>
         <translation>没有表头行：第一行必须写明各列的名称</translation>
+    </message>
+    <message>
+        <source>a folder, not a file</source>
+        <translation>这是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>not a regular file (a device, a pipe or a socket): save the data to a file and import that</source>
+        <translation>不是普通文件（设备、管道或套接字）：请先把数据保存为文件再导入</translation>
+    </message>
+    <message>
+        <source>the file is {size} MB, more than the {limit} MB allowed (setting import.max_file_mb): split it</source>
+        <translation>文件大小 {size} MB，超过允许的 {limit} MB（设置 import.max_file_mb）：请拆分文件</translation>
+    </message>
+    <message>
+        <source>the XLSX unpacks to {size} MB, more than the {limit} MB allowed (setting import.max_unzipped_mb): save it again from Excel, or as CSV</source>
+        <translation>该 XLSX 解压后为 {size} MB，超过允许的 {limit} MB（设置 import.max_unzipped_mb）：请用 Excel 重新保存，或另存为 CSV</translation>
+    </message>
+    <message>
+        <source>more than {limit} rows (setting import.max_rows): split the file</source>
+        <translation>超过 {limit} 行（设置 import.max_rows）：请拆分文件</translation>
+    </message>
+    <message>
+        <source>more than {limit} columns: is this the right file?</source>
+        <translation>超过 {limit} 列：确认是正确的文件吗？</translation>
+    </message>
+    <message>
+        <source>more than {limit} cells: split the file</source>
+        <translation>超过 {limit} 个单元格：请拆分文件</translation>
+    </message>
+    <message>
+        <source>line {line} is longer than {limit} characters: not a table of orders or products</source>
+        <translation>第 {line} 行超过 {limit} 个字符：不是订单或商品表格</translation>
     </message>
     <message>
         <source>columns {first} and {second} both mean {column}</source>

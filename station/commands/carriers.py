@@ -51,6 +51,7 @@ from pathlib import Path
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import database_for, folder_and_settings, open_database
 from station.commands.route import _import_rates
+from station.core.formulas import neutralised_row
 from station.core.rates import RATE_COLUMNS, Rate
 from station.importers.carriers import (
     BadField,
@@ -59,7 +60,7 @@ from station.importers.carriers import (
     entry_from_cells,
     parse_carriers,
 )
-from station.importers.table import UTF8_BOM, UnreadableFile, read_table
+from station.importers.table import UTF8_BOM, Limits, UnreadableFile, read_table
 from station.paths import data_dir
 from station.store import catalogue, wechat_carriers
 from station.store.users import Action
@@ -262,7 +263,7 @@ def _refuse(message: str) -> int:
 def import_command(args: argparse.Namespace) -> int:
     folder, settings = folder_and_settings(args)
     try:
-        table = read_table(args.file)
+        table = read_table(args.file, Limits.of(settings))
     except UnreadableFile as exc:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
@@ -334,21 +335,24 @@ def rates_csv(rates: list[Rate]) -> str:
     writer.writerow(RATE_COLUMNS)
     for r in rates:
         writer.writerow(
-            [
-                r.carrier,
-                r.service,
-                r.zone,
-                " ".join(r.provinces),
-                r.first_weight_g,
-                _yuan(r.first_fen),
-                _yuan(r.extra_fen_per_kg),
-            ]
+            neutralised_row(
+                (
+                    r.carrier,
+                    r.service,
+                    r.zone,
+                    " ".join(r.provinces),
+                    r.first_weight_g,
+                    _yuan(r.first_fen),
+                    _yuan(r.extra_fen_per_kg),
+                )
+            )
         )
     return out.getvalue()
 
 
-def _yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:.2f}"
+def _yuan(fen: int) -> Decimal:
+    """A price in yuan, a number (written as such, never neutralised)."""
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
 
 
 def _write(path: Path, text: str) -> bool:

@@ -88,6 +88,11 @@ def backup_command(args: argparse.Namespace) -> int:
         if args.file is not None:
             if args.file.exists():
                 return _fail(f"{args.file} already exists; choose a new file name.")
+            if not args.file.parent.is_dir():
+                return _fail(
+                    f"{args.file.parent} is not a folder: make it first, or choose another.",
+                    EXIT_BAD_INPUT,
+                )
             made = backup_file(folder / DB_FILE, args.file)
         else:
             settings = _settings(folder)

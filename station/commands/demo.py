@@ -19,10 +19,24 @@ from station.paths import APP_NAME, keep_private
 from station.settings import Settings
 from station.store.db import DB_FILE, connect
 
+MAX_DEMO_ORDERS = 100_000
+
+
+def _order_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= count <= MAX_DEMO_ORDERS:
+        raise argparse.ArgumentTypeError(f"give 0 to {MAX_DEMO_ORDERS} orders, not {count}")
+    return count
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("demo", help="create a fresh demo data folder and open the bench on it")
-    parser.add_argument("--orders", type=int, default=60, help="sample orders (default 60)")
+    parser.add_argument(
+        "--orders", type=_order_count, default=60, help="sample orders (default 60, 0 to 100000)"
+    )
     parser.add_argument(
         "--no-gui", action="store_true", help="only create the folder (for scripts and tests)"
     )

@@ -24,7 +24,7 @@ from station.commands.common import database_for
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import parse_orders
-from station.importers.table import UnreadableFile, read_table
+from station.importers.table import Limits, UnreadableFile, read_table
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store.errors import StorageError, StorageProblem, storage_errors
@@ -90,7 +90,7 @@ def import_orders(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     try:
         settings = Settings.load(folder)
-        table = read_table(args.file)
+        table = read_table(args.file, Limits.of(settings))
         given = load_mapping(args.mapping) if args.mapping else None
         mapping = choose_mapping(table.headers, ORDERS, args.format, given)
     except (SettingsError, UnreadableFile, MappingError) as exc:

@@ -22,7 +22,7 @@ from station.commands.access import actor_for, add_actor_options
 from station.commands.common import database_for, folder_and_settings
 from station.core.carriers import UnknownCarrier
 from station.importers.numbers import read_numbers
-from station.importers.table import UnreadableFile, read_import_file
+from station.importers.table import Limits, UnreadableFile, read_file
 from station.store import audit, catalogue, pool
 from station.store.users import Action
 
@@ -53,7 +53,8 @@ def import_pool(args: argparse.Namespace) -> int:
         who = actor_for(args, db, folder, Action.POOL)
         try:
             carrier = catalogue.find_carrier(db, args.carrier)
-            numbers, problems = read_numbers(read_import_file(args.file), carrier)
+            data = read_file(args.file, Limits.of(settings).max_bytes)
+            numbers, problems = read_numbers(data, carrier)
         except UnknownCarrier:
             print(f"unknown carrier {args.carrier!r}: use a WeChat code such as ZTO, SF, YTO")
             return EXIT_UNUSABLE

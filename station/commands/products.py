@@ -13,11 +13,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.commands.common import database_for
+from station.commands.common import database_for, folder_and_settings
 from station.importers.mapping import PRODUCTS, MappingError, choose_mapping, load_mapping
 from station.importers.products import parse_products
-from station.importers.table import UnreadableFile, read_table
-from station.paths import data_dir
+from station.importers.table import Limits, UnreadableFile, read_table
 from station.store.orders import save_products_in_batches
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
@@ -41,9 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def import_products(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+    folder, settings = folder_and_settings(args)
     try:
-        table = read_table(args.file)
+        table = read_table(args.file, Limits.of(settings))
         given = load_mapping(args.mapping) if args.mapping else None
         mapping = choose_mapping(table.headers, PRODUCTS, "generic", given)
     except (UnreadableFile, MappingError) as exc:

@@ -3,8 +3,8 @@
     station report manifest --carrier ZTO [--date 2026-11-21] [--station bench-1] --out m.pdf
     station report throughput [--from 2026-11-01 --to 2026-11-21] --out t.csv
 
-Dates are local days (default: today). Exit codes: 0 written, 1 the file could
-not be written, 2 bad input.
+Dates are local days (default: today). Exit codes: 0 written, 2 bad input or
+the file cannot be written there (a missing folder, a folder, a full disk).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from station.commands.common import open_database
+from station.commands.common import open_database, written_whole
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
+from station.store import catalogue
 from station.store.handover import manifest_for_day
 from station.store.reports import Period, dashboard
 
-EXIT_WRITE = 1
 EXIT_USAGE = 2
 
 
@@ -67,14 +67,18 @@ def manifest_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     db = open_database(args, writes=False)
     try:
+        known = catalogue.carriers(db, active_only=False)
+        if args.carrier.upper() not in known:
+            print(
+                f"unknown carrier {args.carrier!r}: give one of {', '.join(known)}",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
     finally:
         db.close()
-    try:
-        write_manifest(manifest, args.out)
-    except OSError as exc:
-        print(f"Could not write {args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_WRITE
+    with written_whole(args.out) as path:
+        write_manifest(manifest, path)
     kg = manifest.total_weight_g / 1000
     print(
         f"{manifest.carrier} {manifest.title}: {manifest.count} parcels, {kg:.2f} kg -> {args.out}"
@@ -96,10 +100,7 @@ def throughput_command(args: argparse.Namespace) -> int:
         report = dashboard(db, Period.days(first, last))
     finally:
         db.close()
-    try:
-        write_throughput(report, args.out)
-    except OSError as exc:
-        print(f"Could not write {args.out}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_WRITE
+    with written_whole(args.out) as path:
+        write_throughput(report, path)
     print(f"{first} to {last}: {report.total.parcels} parcels -> {args.out}")
     return 0

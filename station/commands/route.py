@@ -31,7 +31,7 @@ from station.commands.access import Actor, actor_for, add_actor_options
 from station.commands.common import database_for, folder_and_settings
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
-from station.importers.table import UnreadableFile, decode, read_import_file
+from station.importers.table import UnreadableFile, decode, read_file
 from station.settings import Settings
 from station.store import catalogue
 from station.store import orders as order_store
@@ -49,7 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("order_no", nargs="?", metavar="ORDER_NO", help="order number")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--weight", type=int, metavar="GRAMS", help="parcel weight to price")
+    parser.add_argument(
+        "--weight", type=_grams, metavar="GRAMS", help="parcel weight to price (1 to 1000000)"
+    )
     parser.add_argument(
         "--import-rates",
         type=Path,
@@ -58,6 +60,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_actor_options(parser, Action.CARRIERS)
     parser.set_defaults(func=route)
+
+
+MAX_PARCEL_GRAMS = 1_000_000
+
+
+def _grams(text: str) -> int:
+    """A parcel weight: whole grams, more than none (a negative weight is no parcel)."""
+    try:
+        grams = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of grams") from None
+    if not 0 < grams <= MAX_PARCEL_GRAMS:
+        raise argparse.ArgumentTypeError(
+            f"{grams} g is no parcel weight: give 1 to {MAX_PARCEL_GRAMS} grams"
+        )
+    return grams
 
 
 def route(args: argparse.Namespace) -> int:
@@ -120,7 +138,7 @@ def _text(decision: Decision) -> str:
 
 def _import_rates(db: sqlite_utils.Database, path: Path, who: Actor) -> int:
     try:
-        text, _ = decode(read_import_file(path))
+        text, _ = decode(read_file(path))
         rates, problems = parse_rates_csv(text)
     except (OSError, UnreadableFile, RateFileError) as exc:
         print(f"{path}: {exc}")

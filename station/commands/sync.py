@@ -3,7 +3,7 @@
   status [--json]                    queued, in flight, needs attention, per target
   run [--once]                       run the uploader (--once: until nothing is due)
   export-csv --since DATE --out F    batch-shipping spreadsheet for hand upload
-  secret set TARGET                  store a target's AppSecret / webhook key in the keyring
+  secret set TARGET                  store a target's AppSecret / webhook key (keyring, else sealed)
   attention [--json]                 records that need a person
   retry ID --target T --as NAME      send a needs-attention record again
   dismiss ID --target T --reason R --as NAME   give up on it, saying why
@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from station.commands.access import actor_for, add_actor_options
-from station.commands.common import database_for, open_database, refuse_damaged
+from station.commands.common import database_for, open_database, refuse_damaged, written_whole
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store import deliveries
@@ -65,7 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, type=Path, help="CSV file to write")
     export.set_defaults(func=export_command)
 
-    secret = commands.add_parser("secret", help="keep a target's secret in the OS keyring")
+    secret = commands.add_parser(
+        "secret", help="keep a target's secret in the OS keyring (else sealed in the data folder)"
+    )
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
     secret_set = secret_commands.add_parser("set", help="prompt for the secret (not echoed)")
     secret_set.add_argument("target", help="target name from sync.toml")
@@ -165,7 +167,8 @@ def export_command(args: argparse.Namespace) -> int:
     settings = Settings.load(folder)
     db = database_for(folder, writes=False)
     try:
-        rows = export_csv(db, iso(since.astimezone()), args.out, settings["sync.csv_columns"])
+        with written_whole(args.out) as path:
+            rows = export_csv(db, iso(since.astimezone()), path, settings["sync.csv_columns"])
     except ValueError as exc:
         return _fail(str(exc))
     finally:
@@ -185,8 +188,12 @@ def secret_set_command(args: argparse.Namespace) -> int:
     value = getpass.getpass(f"secret for {args.target} (not shown): ").strip()
     if not value:
         return _fail("nothing entered; the secret is unchanged")
-    set_secret(args.target, value)
-    print(f"secret for {args.target} stored in the keyring")
+    db = database_for(folder)
+    try:
+        where = set_secret(args.target, value, db)
+    finally:
+        db.close()
+    print(f"secret for {args.target} stored in {where}")
     return 0
 
 

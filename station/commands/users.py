@@ -39,6 +39,7 @@ from station.store.users import (
     Role,
     accounts,
     add_user,
+    check_user_name,
     set_active,
     set_pin,
     weak_admins,
@@ -96,6 +97,7 @@ def _open(args: argparse.Namespace) -> tuple[sqlite_utils.Database, Actor]:
 
 
 def add_command(args: argparse.Namespace) -> int:
+    check_user_name(args.name)  # a bad name ends the command (exit 2) before any PIN
     db, actor = _open(args)
     try:
         pin = args.pin if args.pin is not None else _ask_pin()

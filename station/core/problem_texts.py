@@ -59,6 +59,10 @@ TEXTS: dict[str, str] = {
     "upstream_refunded": "refunded",
     # Row problems of order and product files (station.importers.orders, products, commit).
     "order_no_empty": "order number is empty",
+    "order_no_too_long": (
+        "order number {text} is too long to print on a 76×130 label: "
+        "use the shop's own order number"
+    ),
     "order_value_differs": "differs from line {line} of the same order ({value} / {known})",
     "no_recipient": "no recipient",
     "no_address": "no address",
@@ -117,6 +121,7 @@ TEXTS: dict[str, str] = {
         "{code} is a new carrier: give its tracking-number pattern (pattern)"
     ),
     "not_a_waybill_number": "{number} is not a {carrier} waybill number",
+    "waybill_too_long": "{length} characters: longer than any waybill number",
     # Files that cannot be read at all (station.importers.table, numbers, carriers);
     # {reason} is the system's or the reader's own words.
     "file_cannot_read": "cannot read {path}: {reason}",
@@ -135,6 +140,24 @@ TEXTS: dict[str, str] = {
     "file_bad_xlsx": "not a readable XLSX workbook ({reason})",
     "file_damaged_xlsx": "the XLSX workbook is damaged ({reason})",
     "file_no_header": "no header row: the first row must name the columns",
+    "file_is_folder": "a folder, not a file",
+    "file_not_regular": (
+        "not a regular file (a device, a pipe or a socket): save the data to a file and import that"
+    ),
+    "file_too_large": (
+        "the file is {size} MB, more than the {limit} MB allowed "
+        "(setting import.max_file_mb): split it"
+    ),
+    "file_unzips_too_large": (
+        "the XLSX unpacks to {size} MB, more than the {limit} MB allowed "
+        "(setting import.max_unzipped_mb): save it again from Excel, or as CSV"
+    ),
+    "file_too_many_rows": ("more than {limit} rows (setting import.max_rows): split the file"),
+    "file_too_many_columns": "more than {limit} columns: is this the right file?",
+    "file_too_many_cells": "more than {limit} cells: split the file",
+    "file_line_too_long": (
+        "line {line} is longer than {limit} characters: not a table of orders or products"
+    ),
     "carrier_columns_same": "columns {first} and {second} both mean {column}",
     "carrier_no_code_column": (
         "no code column: the first row must name the columns ({columns} or their Chinese labels)"

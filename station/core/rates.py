@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from station.core.address import province_short
+from station.core.bad_input import BadInput
+from station.core.formulas import restored
 
 ANY_PROVINCE = "*"
 REMOTE = ("新疆", "西藏", "青海", "内蒙古", "宁夏", "甘肃")
@@ -46,7 +48,10 @@ class Rate:
         return province_short(province) in self.provinces
 
     def cost_fen(self, grams: int) -> int:
-        """First weight, then every started kilogram beyond it."""
+        """First weight, then every started kilogram beyond it. A negative weight
+        is a bug upstream, never priced."""
+        if grams < 0:
+            raise ValueError(f"a parcel cannot weigh {grams} g")
         extra_g = max(0, grams - self.first_weight_g)
         return self.first_fen + -(-extra_g // 1000) * self.extra_fen_per_kg
 
@@ -106,7 +111,7 @@ class RateTable:
         return sorted({c for c, s in self._by_key if s == service})
 
 
-class RateFileError(ValueError):
+class RateFileError(BadInput):
     pass
 
 
@@ -126,18 +131,27 @@ def parse_rates_csv(text: str) -> tuple[list[Rate], list[RateProblem]]:
     `provinces` lists short or full names separated by spaces, '|', ';' or '、',
     or `*` for every other province.
     """
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in RATE_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise RateFileError(f"missing columns: {', '.join(missing)}")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     rates: list[Rate] = []
     problems: list[RateProblem] = []
-    for number, row in enumerate(reader, start=2):
-        try:
-            rates.append(_rate_from_row(row))
-        except _BadCell as exc:
-            problems.append(RateProblem(number, exc.column, exc.problem))
+    try:
+        missing = [c for c in RATE_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise RateFileError(f"missing columns: {', '.join(missing)}")
+        for number, row in enumerate(reader, start=2):
+            try:
+                rates.append(_rate_from_row(_restored(row)))
+            except _BadCell as exc:
+                problems.append(RateProblem(number, exc.column, exc.problem))
+    except csv.Error as exc:
+        raise RateFileError(f"line {reader.line_num}: not valid CSV ({exc})") from None
     return rates, problems
+
+
+def _restored(row: dict[str, str]) -> dict[str, str]:
+    """The row's text cells as `carriers rates export` was given them (its text
+    cells are neutralised against spreadsheet formulas)."""
+    return {k: restored(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 class _BadCell(ValueError):

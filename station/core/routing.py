@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from station.core.address import province_short
+from station.core.bad_input import BadInput
 from station.core.carriers import Carrier, Service
 from station.core.rates import RateTable
 
@@ -77,7 +78,7 @@ _CONDITIONS = (
 )
 
 
-class RulesError(ValueError):
+class RulesError(BadInput):
     pass
 
 

@@ -20,7 +20,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from station.core.carriers import SERVICE_NAMES_ZH, Carrier, Service
+from station.core.carriers import (
+    MAX_PATTERN_LENGTH,
+    SERVICE_NAMES_ZH,
+    Carrier,
+    Service,
+    pattern_problem,
+)
+from station.core.formulas import neutralised_row, restored
 from station.core.problem_texts import Text
 from station.importers.problems import RowProblem
 from station.importers.table import Table, UnreadableFile
@@ -78,23 +85,22 @@ def check_name(field: str, value: str) -> str:
 
 
 def check_pattern(value: str) -> str:
-    """A tracking-number pattern: a Python regular expression the whole number must
-    match (letters in any case), as `Carrier.accepts` uses it."""
+    """A tracking-number pattern: a regular expression the whole number must match
+    (letters in any case), as `Carrier.accepts` uses it. Matching is RE2's, in
+    linear time: a pattern RE2 cannot run (back-references, look-arounds) or one
+    longer than MAX_PATTERN_LENGTH is refused here, where a person can fix it."""
     pattern = value.strip()
     if not pattern:
         raise BadField("pattern", Text.of("pattern_empty"))
-    try:
-        re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise BadField(
-            "pattern", Text.of("pattern_invalid", pattern=pattern, reason=str(exc))
-        ) from None
-    except (RecursionError, OverflowError, ValueError) as exc:
-        raise BadField(
-            "pattern", Text.of("pattern_unusable", pattern=pattern, reason=str(exc))
-        ) from None
-    # Python reads a broken repetition such as `\d{12` as the literal text "{12"
-    # without complaint; no waybill number holds a brace, so it is a typo.
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        reason = f"{len(pattern)} characters long, more than the {MAX_PATTERN_LENGTH} allowed"
+        shown = pattern[:40] + "…"
+        raise BadField("pattern", Text.of("pattern_unusable", pattern=shown, reason=reason))
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        raise BadField("pattern", Text.of("pattern_invalid", pattern=pattern, reason=problem))
+    # RE2, like Python, reads a broken repetition such as `\d{12` as the literal "{12"
+    # text without complaint; no waybill number holds a brace, so it is a typo.
     blanked = _QUANTIFIER.sub(_blank, _ESCAPE.sub(_blank, pattern))
     loose = next((i for i, ch in enumerate(blanked) if ch in "{}"), None)
     if loose is not None:
@@ -230,7 +236,8 @@ def parse_carriers(table: Table, known: Mapping[str, CarrierEntry]) -> CarrierPr
     )
     first_line: dict[str, int] = {}
     for row in table.rows:
-        cell = {name: row.get(i) for name, i in index.items()}
+        # A cell the station's own export neutralised ('=...) reads as it was written.
+        cell = {name: restored(row.get(i)) for name, i in index.items()}
         entry, bad = entry_from_cells(cell, known)
         problems = [_problem(row.line, header, name, problem) for name, problem in bad]
         if entry is not None and entry.code in first_line:
@@ -322,14 +329,16 @@ def carriers_csv(entries: list[CarrierEntry]) -> str:
     for entry in entries:
         c = entry.carrier
         writer.writerow(
-            [
-                c.code,
-                c.name_zh,
-                c.name_en,
-                " ".join(c.services),
-                c.pattern,
-                c.tracking_url,
-                "yes" if entry.active else "no",
-            ]
+            neutralised_row(
+                (
+                    c.code,
+                    c.name_zh,
+                    c.name_en,
+                    " ".join(c.services),
+                    c.pattern,
+                    c.tracking_url,
+                    "yes" if entry.active else "no",
+                )
+            )
         )
     return out.getvalue()

@@ -23,8 +23,9 @@ from pathlib import Path
 
 import tomli_w
 
+from station.core.bad_input import BadInput
 from station.core.problem_texts import LIST_SEPARATOR, Text
-from station.importers.table import DATABASE_FILES
+from station.importers.table import DATABASE_FILES, UnreadableFile, read_file
 
 ORDERS, PRODUCTS = "orders", "products"
 WECHAT_SHOP, GENERIC = "wechat-shop", "generic"
@@ -98,7 +99,7 @@ WECHAT_SHOP_HEADERS: dict[str, tuple[str, ...]] = {
 }
 
 
-class MappingError(ValueError):
+class MappingError(BadInput):
     """What is wrong with a mapping: `texts` (joined by "; "), then an optional `hint`
     after a full stop. `str()` is the English; the interface translates the texts."""
 
@@ -169,17 +170,21 @@ def _by_aliases(headers: tuple[str, ...], aliases: dict[str, tuple[str, ...]]) -
     return found
 
 
+MAX_MAPPING_BYTES = 1024 * 1024
+"""A mapping names a few dozen columns: a bigger file is not one."""
+
+
 def load_mapping(path: Path | str) -> Mapping:
     path = Path(path)
-    if path.resolve().name in DATABASE_FILES:  # never opened: see read_import_file
+    if path.resolve().name in DATABASE_FILES:  # never opened: see read_file
         raise MappingError(Text.of("file_is_database", path=str(path)))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_file(path, MAX_MAPPING_BYTES).decode("utf-8-sig")
+    except (UnreadableFile, UnicodeDecodeError) as exc:
         raise MappingError(Text.of("mapping_unreadable", path=str(path), reason=str(exc))) from exc
     try:
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise MappingError(
             Text.of(
                 "mapping_invalid",
@@ -188,9 +193,11 @@ def load_mapping(path: Path | str) -> Mapping:
                 reason=str(exc),
             )
         ) from exc
+    if not isinstance(data, dict):
+        raise MappingError(Text.of("mapping_incomplete", path=str(path)))
     kind = data.get("kind", ORDERS)
     columns = data.get("columns")
-    if kind not in FIELDS or not isinstance(columns, dict):
+    if not isinstance(kind, str) or kind not in FIELDS or not isinstance(columns, dict):
         raise MappingError(Text.of("mapping_incomplete", path=str(path)))
     known = {f.name for f in FIELDS[kind]}
     unknown = sorted(set(columns) - known)

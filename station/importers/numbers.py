@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from station.core.carriers import Carrier
+from station.core.carriers import MAX_WAYBILL_LENGTH, Carrier
 from station.core.problem_texts import Text
 from station.importers.problems import RowProblem
 from station.importers.table import (
@@ -29,7 +29,11 @@ def read_numbers(data: bytes, carrier: Carrier) -> tuple[list[str], list[RowProb
         number = text.strip().upper()
         if not number or (line == 1 and not any(ch.isdigit() for ch in number)):
             continue
-        if carrier.accepts(number):
+        if len(number) > MAX_WAYBILL_LENGTH:
+            problems.append(
+                RowProblem.of(line, "", Text.of("waybill_too_long", length=len(number)))
+            )
+        elif carrier.accepts(number):
             numbers[number] = None
         else:
             problems.append(
@@ -54,6 +58,9 @@ def _first_cells(data: bytes) -> list[tuple[int, str]]:
         raise UnreadableFile(Text.of("file_nul_not_text"))
     cells = []
     for number, line in enumerate(text.splitlines(), start=1):
-        row = next(csv.reader(io.StringIO(line)), [""])
+        try:
+            row = next(csv.reader(io.StringIO(line)), [""])
+        except csv.Error:  # a cell over the csv module's limit: no number anyway
+            row = [line]
         cells.append((number, row[0] if row else ""))
     return cells

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
+from printers.layout import order_number_fits
 from station.core.address import AddressInput
 from station.core.model import OrderStatus
 from station.core.problem_texts import Text, quoted
@@ -92,6 +93,10 @@ class OrderPreview:
 
 
 @gc_paused
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
+
+
 def parse_orders(table: Table, mapping: Mapping) -> OrderPreview:
     """Every order the file holds, and every problem with its line and column."""
     mapping.check(table.headers)
@@ -114,7 +119,18 @@ def parse_orders(table: Table, mapping: Mapping) -> OrderPreview:
         else:
             group.append(row)
     for group in groups.values():
-        order, problems = _order(group[0].get(order_no_at), group, at, order_columns, mapping)
+        order_no = group[0].get(order_no_at)
+        if not order_number_fits(order_no):
+            preview.rejected_rows += len(group)
+            preview.problems.append(
+                RowProblem.of(
+                    group[0].line,
+                    mapping.columns["order_no"],
+                    Text.of("order_no_too_long", text=quoted(_shortened(order_no))),
+                )
+            )
+            continue
+        order, problems = _order(order_no, group, at, order_columns, mapping)
         if order is None:
             preview.rejected_rows += len(group)
             preview.problems += problems

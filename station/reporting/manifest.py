@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from printers.files import written_whole
+from station.core.formulas import neutralised_row
 from station.core.handover import Manifest, Parcel
 from station.reporting import cjk_font
 
@@ -57,14 +58,16 @@ def write_csv(manifest: Manifest, path: Path) -> Path:
         writer.writerow(CSV_COLUMNS)
         for p in manifest.parcels:
             writer.writerow(
-                (
-                    p.carrier,
-                    p.tracking_no,
-                    p.order_no,
-                    p.weight_g,
-                    p.recorded_at,
-                    p.station,
-                    p.packer,
+                neutralised_row(
+                    (
+                        p.carrier,
+                        p.tracking_no,
+                        p.order_no,
+                        p.weight_g,
+                        p.recorded_at,
+                        p.station,
+                        p.packer,
+                    )
                 )
             )
     return path

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from printers.files import written_whole
+from station.core.formulas import neutralised_row
 from station.reporting import cjk_font
 from station.store.reports import Dashboard, Figures
 
@@ -106,7 +107,8 @@ def write_csv(report: Dashboard, path: Path) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, CSV_COLUMNS, restval="")
         writer.writeheader()
-        writer.writerows(csv_rows(report))
+        for row in csv_rows(report):
+            writer.writerow(dict(zip(row, neutralised_row(row.values()), strict=True)))
     return path
 
 

@@ -87,11 +87,15 @@ def latest_backup(folder: Path) -> Path | None:
 
 
 def backup_database(source: sqlite3.Connection, target: Path) -> Path:
-    """Copy the open database to `target` (a single file, no WAL), checked."""
+    """Copy the open database to `target` (a single file, no WAL), checked.
+
+    The target's folder is made when missing, but not its parents: a backup
+    folder on a USB drive that is not plugged in (or a mistyped path) fails with
+    FileNotFoundError instead of quietly filling the local disk."""
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
     with storage_errors():
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(exist_ok=True)
         _remove_with_side_files(partial)
         try:
             dest = sqlite3.connect(partial)

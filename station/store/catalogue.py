@@ -6,6 +6,7 @@ audit log in the same transaction as the change.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from station.core.carriers import Carrier, UnknownCarrier
+from station.core.carriers import Carrier, UnknownCarrier, pattern_problem
 from station.core.model import Order
 from station.core.rates import Rate, RateTable
 from station.core.routing import (
@@ -33,6 +34,9 @@ CARRIER_ACTION = "carrier"
 """Audit action of a carrier added or changed; the subject is its code."""
 RATES_ACTION = "rates"
 """Audit action of one carrier's service rate table replaced; subject `CODE service`."""
+
+log = logging.getLogger(__name__)
+_REPORTED_PATTERNS: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +66,29 @@ class CarrierEntry:
 def carriers(db: sqlite_utils.Database, active_only: bool = True) -> dict[str, Carrier]:
     where = " WHERE active = 1" if active_only else ""
     return {
-        code.upper(): Carrier(code.upper(), zh, en, pattern, url, tuple(services.split()))
+        code.upper(): _loaded(Carrier(code.upper(), zh, en, pattern, url, tuple(services.split())))
         for code, zh, en, pattern, services, url in db.execute(
             "SELECT code, name_zh, name_en, pattern, services, tracking_url FROM carriers" + where
         ).fetchall()
     }
+
+
+def _loaded(carrier: Carrier) -> Carrier:
+    """The carrier as stored. A pattern an older version accepted that RE2 cannot
+    run (a back-reference, a look-around) accepts no number: it is logged once,
+    with what to do, rather than run with a backtracking engine."""
+    problem = pattern_problem(carrier.pattern)
+    if problem is not None and (carrier.code, carrier.pattern) not in _REPORTED_PATTERNS:
+        _REPORTED_PATTERNS.add((carrier.code, carrier.pattern))
+        log.warning(
+            "carrier %s: waybill pattern %r refused (%s); no scanned number is accepted "
+            "for it until it is changed with: station carriers set %s --pattern REGEX",
+            carrier.code,
+            carrier.pattern[:80],
+            problem,
+            carrier.code,
+        )
+    return carrier
 
 
 def find_carrier(db: sqlite_utils.Database, code: str) -> Carrier:
@@ -82,7 +104,8 @@ def entries(db: sqlite_utils.Database) -> dict[str, CarrierEntry]:
     """Every carrier of the catalogue, active or not, by code, in code order."""
     return {
         code.upper(): CarrierEntry(
-            Carrier(code.upper(), zh, en, pattern, url, tuple(services.split())), bool(active)
+            _loaded(Carrier(code.upper(), zh, en, pattern, url, tuple(services.split()))),
+            bool(active),
         )
         for code, zh, en, pattern, services, url, active in db.execute(
             "SELECT code, name_zh, name_en, pattern, services, tracking_url, active "

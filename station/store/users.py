@@ -13,6 +13,7 @@ from enum import StrEnum
 
 import sqlite_utils
 
+from station.core.bad_input import BadInput
 from station.store.db import iso, now_utc, transaction
 
 
@@ -124,6 +125,29 @@ def pin_matches(pin: str, stored: str) -> bool:
     return hmac.compare_digest(expected, digest)
 
 
+MAX_NAME_LENGTH = 40
+"""Longest user name: it is shown in the status bar and printed in manifests."""
+
+
+class BadUserName(BadInput):
+    """A user name that cannot be used; the message says why."""
+
+
+def check_user_name(name: str) -> str:
+    """The name without surrounding blanks. BadUserName when it is empty, longer
+    than MAX_NAME_LENGTH or holds a control character (a line break, an escape)."""
+    name = name.strip()
+    if not name:
+        raise BadUserName("A user name cannot be empty or blank.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise BadUserName(
+            f"A user name has at most {MAX_NAME_LENGTH} characters ({len(name)} given)."
+        )
+    if any(not ch.isprintable() for ch in name):
+        raise BadUserName(f"A user name cannot hold control characters: {name!r}.")
+    return name
+
+
 # An admin may change settings and users: their secret is a passphrase (or a long
 # PIN) of at least this many characters, so guessing it online or offline is slow.
 ADMIN_SECRET_MIN = 8
@@ -145,6 +169,7 @@ def pin_problem(role: Role, pin: str) -> str | None:
 
 
 def add_user(db: sqlite_utils.Database, name: str, role: Role, pin: str) -> User:
+    name = check_user_name(name)
     problem = pin_problem(role, pin)
     if problem:
         raise ValueError(problem)

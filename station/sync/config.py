@@ -40,6 +40,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from station.core.bad_input import BadInput
+
 SYNC_FILE = "sync.toml"
 WEBHOOK = "webhook"
 MINIPROGRAM = "wechat-miniprogram"
@@ -48,7 +50,7 @@ KINDS = (WEBHOOK, MINIPROGRAM, SHOP)
 WECHAT_BASE_URL = "https://api.weixin.qq.com"
 
 
-class SyncConfigError(ValueError):
+class SyncConfigError(BadInput):
     pass
 
 
@@ -94,8 +96,10 @@ def load_targets(folder: Path) -> list[TargetConfig]:
         return []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SyncConfigError(f"{path} is not valid TOML ({exc}).") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise SyncConfigError(f"{path} is not valid TOML in UTF-8 ({exc}).") from exc
+    except OSError as exc:
+        raise SyncConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
     raw = data.get("targets", [])
     if not isinstance(raw, list):
         raise SyncConfigError(f"{path}: 'targets' must be an array of tables ([[targets]]).")
@@ -114,6 +118,9 @@ def parse_target(entry: Any, where: str) -> TargetConfig:
     unknown = sorted(set(entry) - set(known))
     if unknown:
         raise SyncConfigError(f"{where}: unknown option(s) {', '.join(unknown)}.")
+    missing = [name for name in ("name", "kind") if name not in entry]
+    if missing:
+        raise SyncConfigError(f"{where}: needs {' and '.join(missing)}.")
     values = dict(entry)
     if "sources" in values:
         if not isinstance(values["sources"], list) or not all(

@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from station.core.carriers import carrier_name
+from station.core.formulas import neutralised_row
 from station.store import catalogue
 
 FIELDS = (
@@ -51,7 +52,7 @@ def export_csv(db: sqlite_utils.Database, since: str, out: Path, spec: str) -> i
     ).fetchall()
     with out.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([header for header, _ in columns])
+        writer.writerow(neutralised_row(header for header, _ in columns))
         for order_no, code, tracking, grams, at, packer, station in rows:
             values = {
                 "order_no": order_no,
@@ -63,5 +64,5 @@ def export_csv(db: sqlite_utils.Database, since: str, out: Path, spec: str) -> i
                 "packer": packer,
                 "station": station,
             }
-            writer.writerow([values[field] for _, field in columns])
+            writer.writerow(neutralised_row(values[field] for _, field in columns))
     return len(rows)

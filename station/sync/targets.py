@@ -34,11 +34,14 @@ class Built:
 def build(
     db: sqlite_utils.Database,
     configs: list[TargetConfig],
-    secret: Callable[[str], str] = get_secret,
+    secret: Callable[[str], str] | None = None,
     check_words: Sequence[str] = DEFAULT_CHECK_WORDS,
 ) -> Built:
-    """The targets and pullers of `configs`; `check_words` are the address words a
-    pulled order is flagged for (settings' address.check_words)."""
+    """The enabled targets with their secrets (`secret`, by default the keyring or
+    the data folder's sealed file; a target without one is a problem, not built)
+    and the pullers; `check_words` are the address words a pulled order is flagged
+    for (settings' address.check_words)."""
+    secret = secret or (lambda name: get_secret(name, db))
     built = Built()
     lists: list[Puller] = []  # the carrier-list pullers, after the order pullers
     for config in configs:

@@ -65,7 +65,7 @@ from station.importers.mapping import (
 )
 from station.importers.orders import OrderPreview, parse_orders
 from station.importers.products import ProductPreview, parse_products
-from station.importers.table import Table, UnreadableFile, read_table
+from station.importers.table import Limits, Table, UnreadableFile, read_table
 from station.runner import Runner, SyncRunner
 from station.settings import Settings, SettingsError
 from station.store.db import connect
@@ -258,7 +258,7 @@ class ImportDialog(QDialog):
         return self._start(
             READ,
             self.tr("Reading {file}…").format(file=Path(path).name),
-            lambda: read_table(path),
+            lambda: read_table(path, import_limits(self.data_dir)),
             lambda table: self._file_read(table, then_preview),
         )
 
@@ -672,6 +672,15 @@ def own_connection(path: Path) -> Iterator[sqlite_utils.Database]:
         yield db
     finally:
         db.close()
+
+
+def import_limits(data_dir: Path) -> Limits:
+    """The data folder's limits on import files (the defaults if its settings
+    cannot be read)."""
+    try:
+        return Limits.of(Settings.load(data_dir))
+    except SettingsError:
+        return Limits()
 
 
 def check_words(data_dir: Path) -> list[str]:

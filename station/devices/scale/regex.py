@@ -9,12 +9,17 @@ with neither a weight nor an overload/underload group is rejected.
 
 The simulator speaks the default pattern's format: `ST,+12.345 kg`, `US,...`,
 `OL,`.
+
+The pattern runs with RE2 (linear time, like the carriers' waybill patterns): a
+technician's pattern such as `(\\d+)+X` cannot stall the scale's thread on an
+80-byte line. Back-references and look-arounds are refused.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
+
+import re2
 
 from station.core.reading import Reading, WeightState
 from station.devices.scale.protocol import (
@@ -35,7 +40,7 @@ DEFAULT_PATTERN = (
 
 
 class RegexParser(LineParser):
-    def __init__(self, pattern: re.Pattern[str], unit: str) -> None:
+    def __init__(self, pattern: re2._Regexp, unit: str) -> None:
         super().__init__()
         self._pattern = pattern
         self._unit = unit
@@ -77,10 +82,18 @@ def regex_protocol(pattern: str | None = None, unit: str = "g") -> Protocol:
 
     Raises ValueError when the pattern does not compile or lacks a `weight` group.
     """
+    options = re2.Options()
+    options.log_errors = False
     try:
-        compiled = re.compile(pattern or DEFAULT_PATTERN)
-    except re.error as exc:
-        raise ValueError(f"the pattern does not compile: {exc}") from exc
+        compiled = re2.compile(pattern or DEFAULT_PATTERN, options)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(
+            f"the pattern does not compile: {reason} "
+            "(back-references and look-arounds are not supported)"
+        ) from None
     if "weight" not in compiled.groupindex:
         raise ValueError("the pattern needs a named group (?P<weight>...)")
     return Protocol(
