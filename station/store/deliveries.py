@@ -109,8 +109,8 @@ def fan_out(db: sqlite_utils.Database, target: str, sources: Sequence[str] = ())
                 params += list(sources)
             added += db.execute(
                 f"""INSERT OR IGNORE INTO deliveries (outbox_id, target, next_at, updated_at)
-                    SELECT id, ?1, created_at, ?2 FROM outbox
-                    WHERE id > ?3 AND id <= ?4{source_filter}""",
+                    SELECT id, ?, created_at, ? FROM outbox
+                    WHERE id > ? AND id <= ?{source_filter}""",
                 params,
             ).rowcount
             set_state(db, target, CURSOR, str(last))
@@ -259,9 +259,9 @@ def attention(db: sqlite_utils.Database, target: str | None = None) -> list[Atte
                   COALESCE(json_extract(o.payload, '$.tracking_no'), ''),
                   d.attempts, d.note, d.updated_at
            FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
-           WHERE d.state = 'attention' AND (?1 IS NULL OR d.target = ?1)
+           WHERE d.state = 'attention' AND (:target IS NULL OR d.target = :target)
            ORDER BY d.outbox_id""",
-        [target],
+        {"target": target},
     ).fetchall()
     return [Attention(*row) for row in rows]
 
