@@ -64,26 +64,26 @@ def label_command(args: argparse.Namespace) -> int:
 
     folder = data_dir(args.data_dir)
     settings = Settings.load(folder)
-    db = connect(folder / DB_FILE)
-    shipment = find_shipment(db, args.key)
-    if shipment is None:
+    with connect(folder / DB_FILE) as db:
+        shipment = find_shipment(db, args.key)
+        if shipment is None:
+            print(
+                f"No shipment for {args.key!r}: give an order number, tracking number or "
+                "shipment id of a recorded shipment.",
+                file=sys.stderr,
+            )
+            return EXIT_NOT_FOUND
+        try:
+            printer = open_configured_printer(settings, folder, args.printer)
+            result = printer.send(printer.render(shipment_waybill(db, shipment, settings)))
+        except PrinterError as exc:
+            mark_print_failed(db, shipment["id"], exc.message)
+            print(exc.message, file=sys.stderr)
+            return EXIT_PRINTER
+        count = mark_printed(db, shipment["id"])
+        where = f" to {result.path}" if result.path else ""
         print(
-            f"No shipment for {args.key!r}: give an order number, tracking number or "
-            "shipment id of a recorded shipment.",
-            file=sys.stderr,
+            f"Printed the label of {shipment['order_no']} ({shipment['tracking_no']}){where}; "
+            f"printed {count} time(s)."
         )
-        return EXIT_NOT_FOUND
-    try:
-        printer = open_configured_printer(settings, folder, args.printer)
-        result = printer.send(printer.render(shipment_waybill(db, shipment, settings)))
-    except PrinterError as exc:
-        mark_print_failed(db, shipment["id"], exc.message)
-        print(exc.message, file=sys.stderr)
-        return EXIT_PRINTER
-    count = mark_printed(db, shipment["id"])
-    where = f" to {result.path}" if result.path else ""
-    print(
-        f"Printed the label of {shipment['order_no']} ({shipment['tracking_no']}){where}; "
-        f"printed {count} time(s)."
-    )
-    return 0
+        return 0
