@@ -42,9 +42,6 @@ class Rate:
     first_fen: int
     extra_fen_per_kg: int
 
-    def covers(self, province: str) -> bool:
-        return province_short(province) in self.provinces
-
     def cost_fen(self, grams: int) -> int:
         """First weight, then every started kilogram beyond it."""
         extra_g = max(0, grams - self.first_weight_g)

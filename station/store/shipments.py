@@ -231,10 +231,3 @@ def mark_print_failed(db: sqlite_utils.Database, shipment_id: int, reason: str) 
 def shipment_row(db: sqlite_utils.Database, shipment_id: int) -> dict | None:
     rows = list(db.query("SELECT * FROM shipments WHERE id = ?", [shipment_id]))
     return rows[0] if rows else None
-
-
-def last_shipment_id(db: sqlite_utils.Database, station: str) -> int | None:
-    row = db.execute(
-        "SELECT max(id) FROM shipments WHERE station = ? AND voided_at IS NULL", [station]
-    ).fetchone()
-    return row[0] if row else None

@@ -3,8 +3,6 @@ in the data folder and never logged."""
 
 from __future__ import annotations
 
-import contextlib
-
 import keyring
 import keyring.errors
 
@@ -33,8 +31,3 @@ def get_secret(target: str) -> str:
 
 def set_secret(target: str, value: str) -> None:
     keyring.set_password(SERVICE, _user(target), value)
-
-
-def delete_secret(target: str) -> None:
-    with contextlib.suppress(keyring.errors.PasswordDeleteError):
-        keyring.delete_password(SERVICE, _user(target))
