@@ -55,7 +55,7 @@ class DashboardWidget(QWidget):
     ):
         super().__init__(parent)
         self.setObjectName("dashboard")
-        self.db = read_only(db_path)
+        self.db_path = Path(db_path)
         self.report: Dashboard | None = None
         self.range_box = QComboBox(objectName="dashboardRange")
         self.range_box.addItems(
@@ -153,7 +153,10 @@ class DashboardWidget(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        report = dashboard(self.db, self.period())
+        # A connection per refresh, closed at once: the widget holds none open
+        # between refreshes, and none is left when it is dropped without a close.
+        with read_only(self.db_path) as db:
+            report = dashboard(db, self.period())
         self.report = report
         total = report.total
         self.summary.setText(
