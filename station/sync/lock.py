@@ -4,6 +4,7 @@ holder dies (even by kill -9), so a crashed uploader never blocks the next."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 LOCK_FILE = "sync.lock"
@@ -39,7 +40,7 @@ class UploaderLock:
             self._fd = None
 
 
-if os.name == "nt":
+if sys.platform == "win32":
     import msvcrt
 
     def _lock(fd: int) -> None:
