@@ -18,7 +18,7 @@ import random
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -185,22 +185,29 @@ def _fill_queue_and_exceptions(
     conn.executemany(
         """INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload, state,
              created_at)
-           VALUES ('shipment.recorded', (SELECT id FROM shipments WHERE order_no = ?1), ?1, ?2,
-                   '{}', ?3, ?4)""",
-        outbox,
+           VALUES ('shipment.recorded', (SELECT id FROM shipments WHERE order_no = ?), ?, ?,
+                   '{}', ?, ?)""",
+        _order_no_twice(outbox),
     )
     conn.executemany(
         """INSERT INTO scan_events (shipment_id, order_no, at, kind, code, result, station, packer)
-           VALUES ((SELECT id FROM shipments WHERE order_no = ?1), ?1, ?2, ?3, ?4, ?5, ?6, ?7)""",
-        events,
+           VALUES ((SELECT id FROM shipments WHERE order_no = ?), ?, ?, ?, ?, ?, ?, ?)""",
+        _order_no_twice(events),
     )
     conn.executemany(
         """INSERT INTO overrides (shipment_id, order_no, at, kind, subject, supervisor, reason,
              station)
-           VALUES ((SELECT id FROM shipments WHERE order_no = ?1), ?1, ?2, 'weight', '999',
-                   'supervisor', 'different carton', ?3)""",
-        overrides,
+           VALUES ((SELECT id FROM shipments WHERE order_no = ?), ?, ?, 'weight', '999',
+                   'supervisor', 'different carton', ?)""",
+        _order_no_twice(overrides),
     )
+
+
+def _order_no_twice(rows: list[tuple]) -> Iterator[tuple]:
+    """Each row with its order number first again: the statement looks the shipment up
+    by it and stores it (numbered placeholders such as ?1 cannot take a sequence
+    from Python 3.14 on)."""
+    return ((row[0], *row) for row in rows)
 
 
 def working_copy(source: Path, target_dir: Path) -> Path:

@@ -71,7 +71,8 @@ def _u16(value: int) -> bytes:
 def _cut() -> bytes:
     printer = Dummy()
     printer.cut()
-    return printer.output
+    output: bytes = printer.output
+    return output
 
 
 class NativeJob:
@@ -136,7 +137,8 @@ class NativeJob:
     def finish(self) -> bytes:
         self.style()
         self.printer.cut()
-        return self.printer.output
+        output: bytes = self.printer.output
+        return output
 
 
 def native_job(waybill: Waybill, profile: EscposProfile, slip: bool = False) -> bytes:

@@ -10,8 +10,12 @@ from __future__ import annotations
 import threading
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import ImageFont
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "resources" / "fonts" / "wqy-microhei.ttc"
 PDF_FONT_NAME = "WenQuanYiMicroHei"
@@ -25,7 +29,7 @@ _register_lock = threading.Lock()
 
 
 @cache
-def _reportlab_font():
+def _reportlab_font() -> TTFont:
     from reportlab.pdfbase.ttfonts import TTFont
 
     return TTFont(PDF_FONT_NAME, str(FONT_PATH), subfontIndex=0)

@@ -236,7 +236,9 @@ class _Canvas:
         self.items.append(code)
         return code
 
-    def hrule(self, x1: float, x2: float, y: float, width: float = 0.3, dashed: bool = False):
+    def hrule(
+        self, x1: float, x2: float, y: float, width: float = 0.3, dashed: bool = False
+    ) -> None:
         self.items.append(Rule(x1, y, x2, y, width, dashed))
 
     def vrule(self, x: float, y1: float, y2: float, width: float = 0.3) -> None:
@@ -304,7 +306,7 @@ def _waybill(c: _Canvas, wb: Waybill, size: LabelSize) -> Page:
     return Page(size.width_mm, size.height_mm, tuple(c.items))
 
 
-def _header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
+def _header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     left_w = w * 0.5
     c.text(
         wb.carrier,
@@ -338,7 +340,7 @@ def _badge_size(c: _Canvas, shown: list[str], width: float, h: float, max_pt: fl
     )
 
 
-def _code_area(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
+def _code_area(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     digits_h = 5.0 * s
     bars_h = h - digits_h - 2.5
     c.barcode(wb.tracking_number, x, y + 1.5, w, bars_h)
@@ -355,7 +357,7 @@ def _code_area(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
     )
 
 
-def _destination(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
+def _destination(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     bag_h = 4.0 * s if wb.bag_code else 0.0
     c.text(
         wb.routing_code,
@@ -404,7 +406,7 @@ def _tagged(c: _Canvas, tag: str, x: float, y: float, h: float, s: float) -> flo
     return tag_w
 
 
-def _recipient(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
+def _recipient(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     r = wb.shown_recipient
     tag = _tagged(c, "收", x, y, h, s)
     bx, bw = x + tag + 1.2, w - tag - 2
@@ -428,7 +430,7 @@ def _recipient(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
     )
 
 
-def _sender(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
+def _sender(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     p = wb.shown_sender
     tag = _tagged(c, "寄", x, y, h, s)
     bx, bw = x + tag + 1.2, w - tag - 2
@@ -444,7 +446,7 @@ def _sender(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: 
     c.text(p.address, (bx, y + 0.6 + line_h, bw, h - line_h - 1.0), 9 * s, 6, "sender's address")
 
 
-def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
+def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     qr_size = min(h - 2, 24.0 * s)
     text_w = w - qr_size - 3
     c.vrule(x + text_w + 1, y, y + h)
@@ -487,7 +489,7 @@ def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
         )
 
 
-def _signature(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
+def _signature(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     half = h / 2
     c.text(
         "签收人/时间：", (x + 1, y + 0.5, w * 0.5, half), 9 * s, 6, "signature line", max_lines=1
@@ -513,7 +515,7 @@ def _signature(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
     )
 
 
-def _stub(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
+def _stub(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     r = wb.shown_recipient
     left_w = w * 0.55
     c.barcode(wb.tracking_number, x, y + 1.5, left_w, h * 0.45)

@@ -124,7 +124,8 @@ def _qr(data: str) -> qrcode.QRCode:
 @lru_cache(maxsize=256)
 def qr_modules(data: str) -> int:
     """Modules across the QR code, without building it (TSPL and native QR never need to)."""
-    return 17 + 4 * _qr(data).best_fit()
+    version: int = _qr(data).best_fit()
+    return 17 + 4 * version
 
 
 @lru_cache(maxsize=256)

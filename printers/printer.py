@@ -10,7 +10,7 @@ from PIL import Image
 from printers import layout as layouts
 from printers import render_pdf, render_raster, tspl, urls
 from printers.errors import PrinterError
-from printers.jobs import LabelJob, PrintResult
+from printers.jobs import JobKind, LabelJob, PrintResult
 from printers.transports import Transport, safe_name
 from printers.waybill import Waybill
 
@@ -60,7 +60,9 @@ def open_printer(url: str, layout: str = "76x130", dpi: int | None = None) -> Pr
     return Printer(url, layout, renderer, urls.transport(address))
 
 
-def _renderer(address: urls.PrinterAddress, layout_name: str, dpi: int):
+def _renderer(
+    address: urls.PrinterAddress, layout_name: str, dpi: int
+) -> Callable[[Waybill], LabelJob]:
     if address.language == "pdf":
         return lambda wb: _job(
             render_pdf.render(layouts.build(wb, layout_name, dpi), title=_name(wb, layout_name)),
@@ -108,7 +110,7 @@ def _name(wb: Waybill, layout_name: str) -> str:
     return f"{kind}-{safe_name(wb.tracking_number)}" + ("-reprint" if wb.reprint else "")
 
 
-def _job(data: bytes, kind, wb: Waybill, layout_name: str) -> LabelJob:
+def _job(data: bytes, kind: JobKind, wb: Waybill, layout_name: str) -> LabelJob:
     return LabelJob(data, kind, _name(wb, layout_name))
 
 

@@ -14,13 +14,16 @@ import os
 import re
 import socket
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from printers import status
 from printers.errors import PrinterError
 from printers.files import remove_stale_parts, write_whole
 from printers.jobs import LabelJob, PrintResult
 from printers.system import system_printing
+
+if TYPE_CHECKING:
+    import serial
 
 STATUS_TIMEOUT_S = 0.5
 """How long to wait for a status reply before assuming the printer does not answer them."""
@@ -172,7 +175,7 @@ class Serial:
         return PrintResult()
 
 
-def _serial_exchange(link, query: bytes) -> int | None:
+def _serial_exchange(link: serial.Serial, query: bytes) -> int | None:
     link.reset_input_buffer()
     link.write(query)
     reply = link.read(1)

@@ -8,6 +8,8 @@ fonts TSS16.BF2 / TSS24.BF2, magnified for the larger sizes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from printers import layout
 from printers.fit import CellMetrics
 from printers.fonts import PT_MM
@@ -78,13 +80,13 @@ def program(page: Page, dpi: int) -> str:
     return "".join(c + "\r\n" for c in commands)
 
 
-def _text(line: TextLine, d) -> str:
+def _text(line: TextLine, d: Callable[[float], int]) -> str:
     font, mult = FONTS[d(line.size_pt * PT_MM)]
     text = line.text.replace("¥", "￥").replace('"', '\\["]')
     return f'TEXT {d(line.x)},{d(line.y)},"{font}",0,{mult},{mult},"{text}"'
 
 
-def _rule(rule: Rule, d) -> list[str]:
+def _rule(rule: Rule, d: Callable[[float], int]) -> list[str]:
     """BARs for a horizontal or vertical line; dashes are 2 mm on, 2 mm off."""
     x, y = d(min(rule.x1, rule.x2)), d(min(rule.y1, rule.y2))
     w, h = d(abs(rule.x2 - rule.x1)), d(abs(rule.y2 - rule.y1))

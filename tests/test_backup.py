@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -153,11 +154,9 @@ def test_restore_is_refused_while_the_station_runs(
 
 def _damaged_copy(source: sqlite_utils.Database, target: Path) -> Path:
     backup_database(source.conn, target)
-    root = (
-        sqlite3.connect(target)
-        .execute("SELECT rootpage FROM sqlite_master WHERE name = 'orders'")
-        .fetchone()[0]
-    )
+    with closing(sqlite3.connect(target)) as conn:
+        query = "SELECT rootpage FROM sqlite_master WHERE name = 'orders'"
+        root = conn.execute(query).fetchone()[0]
     data = bytearray(target.read_bytes())
     start = (root - 1) * 4096
     data[start : start + 64] = b"\xff" * 64

@@ -299,20 +299,22 @@ def test_the_duplicate_fingerprint_is_keyed_by_the_data_folder(data_dir) -> None
 
 def test_upgrading_rekeys_last_weeks_fingerprints_and_still_finds_the_twin(data_dir) -> None:  # type: ignore[no-untyped-def]
     path = data_dir / DB_FILE
-    db = connect(path)
-    recent = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
-    old = (dt.datetime.now() - dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
-    do_import(db, _timed_csv([_with_time(good("R1"), recent), _with_time(good("O1", "TEA"), old)]))
-    keyed = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
-    # As the previous version left them: unkeyed fingerprints; then the upgrade's step.
-    db.execute("UPDATE orders SET dedupe_key = 'unkeyed-' || order_no")
-    with transaction(db):
-        migrations._keyed_dedupe_keys(db)
-    after = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
-    assert after == {"R1": keyed["R1"], "O1": ""}
-    twin = _with_time(good("R2"), recent)
-    do_import(db, _timed_csv([twin]))
-    assert any("duplicate" in f and "R1" in f for f in orders.find_order(db, "R2").flags)
+    with connect(path) as db:
+        recent = (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+        old = (dt.datetime.now() - dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
+        do_import(
+            db, _timed_csv([_with_time(good("R1"), recent), _with_time(good("O1", "TEA"), old)])
+        )
+        keyed = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
+        # As the previous version left them: unkeyed fingerprints; then the upgrade's step.
+        db.execute("UPDATE orders SET dedupe_key = 'unkeyed-' || order_no")
+        with transaction(db):
+            migrations._keyed_dedupe_keys(db)
+        after = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
+        assert after == {"R1": keyed["R1"], "O1": ""}
+        twin = _with_time(good("R2"), recent)
+        do_import(db, _timed_csv([twin]))
+        assert any("duplicate" in f and "R1" in f for f in orders.find_order(db, "R2").flags)
 
 
 def test_the_duplicate_check_reads_only_the_recent_fingerprints(db: sqlite_utils.Database) -> None:

@@ -34,29 +34,29 @@ def test_numbers_from_the_first_column_of_csv_gbk_or_xlsx() -> None:
 
 def test_each_imported_number_is_handed_out_once_across_connections(data_dir: Path) -> None:
     path = data_dir / "pool.db"
-    setup = connect(path)
-    data = "\n".join(f"SF{1023574470000 + n}" for n in range(120)).encode()
-    numbers, _ = read_numbers(data, carrier("SF"))
-    assert pool.add_numbers(setup, "SF", numbers) == 120
-    assert pool.add_numbers(setup, "SF", numbers) == 0
-    claimed: list[str] = []
-    lock = threading.Lock()
+    with connect(path) as setup:
+        data = "\n".join(f"SF{1023574470000 + n}" for n in range(120)).encode()
+        numbers, _ = read_numbers(data, carrier("SF"))
+        assert pool.add_numbers(setup, "SF", numbers) == 120
+        assert pool.add_numbers(setup, "SF", numbers) == 0
+        claimed: list[str] = []
+        lock = threading.Lock()
 
-    def worker() -> None:
-        db = connect(path)
-        while True:
-            with transaction(db):
-                number = pool.claim_number(db, "SF")
-            if number is None:
-                break
-            with lock:
-                claimed.append(number)
-        db.close()
+        def worker() -> None:
+            db = connect(path)
+            while True:
+                with transaction(db):
+                    number = pool.claim_number(db, "SF")
+                if number is None:
+                    break
+                with lock:
+                    claimed.append(number)
+            db.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(claimed) == sorted(numbers)
-    assert pool.free_counts(setup) == {"SF": 0}
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(claimed) == sorted(numbers)
+        assert pool.free_counts(setup) == {"SF": 0}

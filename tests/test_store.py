@@ -48,8 +48,8 @@ def test_reopening_keeps_data_and_runs_no_migration_twice(data_dir: Path) -> Non
 
     seed(first, orders=3)
     first.close()
-    again = connect(path)
-    assert again.execute("SELECT count(*) FROM orders").fetchone()[0] == 3
+    with connect(path) as again:
+        assert again.execute("SELECT count(*) FROM orders").fetchone()[0] == 3
 
 
 def test_order_found_by_number_or_pick_code_ignoring_case(demo_db: sqlite_utils.Database) -> None:
@@ -164,27 +164,27 @@ def test_the_pool_never_hands_out_a_number_a_shipment_carries(
 
 def test_pool_hands_out_each_number_once_under_concurrency(data_dir: Path) -> None:
     path = data_dir / "pool.db"
-    setup = connect(path)
-    pool.add_numbers(setup, "ZTO", (f"7{n:013d}" for n in range(200)))
-    claimed: list[str] = []
-    lock = threading.Lock()
+    with connect(path) as setup:
+        pool.add_numbers(setup, "ZTO", (f"7{n:013d}" for n in range(200)))
+        claimed: list[str] = []
+        lock = threading.Lock()
 
-    def worker() -> None:
-        db = connect(path)
-        for _ in range(40):
-            with transaction(db):
-                number = pool.claim_number(db, "ZTO")
-            with lock:
-                claimed.append(number)
-        db.close()
+        def worker() -> None:
+            db = connect(path)
+            for _ in range(40):
+                with transaction(db):
+                    number = pool.claim_number(db, "ZTO")
+                with lock:
+                    claimed.append(number)
+            db.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(claimed) == 200 and len(set(claimed)) == 200
-    assert pool.free_count(setup, "ZTO") == 0
+        threads = [threading.Thread(target=worker) for _ in range(5)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(claimed) == 200 and len(set(claimed)) == 200
+        assert pool.free_count(setup, "ZTO") == 0
 
 
 KILLED_WRITER = """
@@ -201,14 +201,14 @@ with transaction(db):
 
 def test_a_writer_killed_mid_transaction_loses_no_pool_number(data_dir: Path) -> None:
     path = data_dir / "crash.db"
-    db = connect(path)
-    pool.add_numbers(db, "ZTO", ["73561234500001", "73561234500002"])
-    out = subprocess.run(
-        [sys.executable, "-c", KILLED_WRITER, str(path)], capture_output=True, text=True
-    )
-    assert out.returncode == 9 and out.stdout.strip() == "73561234500001"
-    assert pool.free_count(db, "ZTO") == 2
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with connect(path) as db:
+        pool.add_numbers(db, "ZTO", ["73561234500001", "73561234500002"])
+        out = subprocess.run(
+            [sys.executable, "-c", KILLED_WRITER, str(path)], capture_output=True, text=True
+        )
+        assert out.returncode == 9 and out.stdout.strip() == "73561234500001"
+        assert pool.free_count(db, "ZTO") == 2
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_reimport_never_touches_a_shipped_order(demo_db: sqlite_utils.Database) -> None:

@@ -8,6 +8,7 @@ import random
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -93,7 +94,7 @@ def row_of(model: QAbstractItemModel, order_no: str) -> int:
 
 def stored_orders(data_dir: Path) -> int:
     """Counted on a connection of the test's own, as another program would see it."""
-    with sqlite3.connect(data_dir / DB_FILE) as conn:
+    with closing(sqlite3.connect(data_dir / DB_FILE)) as conn:
         return conn.execute("SELECT count(*) FROM orders").fetchone()[0]
 
 

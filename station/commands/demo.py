@@ -93,12 +93,11 @@ def prepare(folder: Path, orders: int) -> Settings:
         sender__phone="0755-86001234",
         sender__address="广东省深圳市南山区科技园南区 8 栋 1 楼",
     )
-    db = connect(folder / DB_FILE)
-    seed(db, orders=orders)
     from station.sheets import write_sheet
 
-    write_sheet(db, folder / "barcodes.pdf")
-    db.close()
+    with connect(folder / DB_FILE) as db:
+        seed(db, orders=orders)
+        write_sheet(db, folder / "barcodes.pdf")
     return settings
 
 

@@ -39,11 +39,6 @@ class Product:
     declared_value_fen: int | None = None
     image: str = ""
 
-    @property
-    def expected_weight_g(self) -> int | None:
-        """The learned weight once there is one, else the catalogue's."""
-        return self.learned_weight_g if self.learned_weight_g is not None else self.weight_g
-
 
 @dataclass(frozen=True, slots=True)
 class OrderLine:

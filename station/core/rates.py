@@ -44,9 +44,6 @@ class Rate:
     first_fen: int
     extra_fen_per_kg: int
 
-    def covers(self, province: str) -> bool:
-        return province_short(province) in self.provinces
-
     def cost_fen(self, grams: int) -> int:
         """First weight, then every started kilogram beyond it. A negative weight
         is a bug upstream, never priced."""

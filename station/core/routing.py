@@ -21,6 +21,7 @@ import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from station.core.address import province_short
 from station.core.bad_input import BadInput
@@ -195,7 +196,7 @@ def parse_rules(text: str) -> list[Rule]:
     return [_rule(number, table) for number, table in enumerate(raw, start=1)]
 
 
-def _rule(number: int, table: dict) -> Rule:
+def _rule(number: int, table: dict[str, Any]) -> Rule:
     known = {"name", "carrier", "service", *_CONDITIONS}
     unknown = sorted(set(table) - known)
     if unknown:

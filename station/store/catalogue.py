@@ -114,11 +114,6 @@ def entries(db: sqlite_utils.Database) -> dict[str, CarrierEntry]:
     }
 
 
-def save_carrier(db: sqlite_utils.Database, carrier: Carrier, active: bool = True) -> None:
-    with transaction(db):
-        _upsert(db, CarrierEntry(carrier, active))
-
-
 def save_entries(
     db: sqlite_utils.Database,
     new: Sequence[CarrierEntry],

@@ -34,15 +34,19 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     survive it, or the same order could be shipped twice.
     """
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=10000")
-    # 64 MiB of pages: the order and shipment indexes of a million-order bench stay
-    # in memory once read, whatever the OS's own file cache keeps.
-    conn.execute("PRAGMA cache_size=-65536")
-    db = sqlite_utils.Database(conn)
-    migrate(db)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=10000")
+        # 64 MiB of pages: the order and shipment indexes of a million-order bench
+        # stay in memory once read, whatever the OS's own file cache keeps.
+        conn.execute("PRAGMA cache_size=-65536")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+    except BaseException:
+        conn.close()  # a file that is not a database, or too new: nothing left open
+        raise
     return db
 
 

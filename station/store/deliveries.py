@@ -106,7 +106,7 @@ def fan_out(db: sqlite_utils.Database, target: str, sources: Sequence[str] = ())
                 return added
             source_filter = ""
             restored = int(get_state(db, RESTORED, IN_DOUBT_THROUGH) or 0)
-            params: list[object] = [target, now_utc(), cursor, last, restored]
+            params: list[object] = [target, now_utc(), restored, cursor, last]
             if sources:
                 source_filter = (
                     f" AND json_extract(payload, '$.source') IN ({','.join('?' for _ in sources)})"
@@ -115,8 +115,8 @@ def fan_out(db: sqlite_utils.Database, target: str, sources: Sequence[str] = ())
             added += db.execute(
                 f"""INSERT OR IGNORE INTO deliveries
                       (outbox_id, target, next_at, updated_at, in_doubt)
-                    SELECT id, ?1, created_at, ?2, id <= ?5 FROM outbox
-                    WHERE id > ?3 AND id <= ?4{source_filter}""",
+                    SELECT id, ?, created_at, ?, id <= ? FROM outbox
+                    WHERE id > ? AND id <= ?{source_filter}""",
                 params,
             ).rowcount
             set_state(db, target, CURSOR, str(last))
@@ -304,9 +304,9 @@ def attention(db: sqlite_utils.Database, target: str | None = None) -> list[Atte
                   COALESCE(json_extract(o.payload, '$.tracking_no'), ''),
                   d.attempts, d.note, d.updated_at
            FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
-           WHERE d.state = 'attention' AND (?1 IS NULL OR d.target = ?1)
+           WHERE d.state = 'attention' AND (:target IS NULL OR d.target = :target)
            ORDER BY d.outbox_id""",
-        [target],
+        {"target": target},
     ).fetchall()
     return [Attention(*row) for row in rows]
 

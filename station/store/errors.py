@@ -105,12 +105,13 @@ def storage_error(exc: BaseException) -> StorageError | None:
     is active") and the disk-full error is only that failure's context.
     """
     seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        mapped = _direct(exc)
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        mapped = _direct(link)
         if mapped is not None:
             return mapped
-        exc = exc.__cause__ or exc.__context__
+        link = link.__cause__ or link.__context__
     return None
 
 

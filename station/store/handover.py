@@ -141,10 +141,6 @@ def save(
     return handover_id
 
 
-def _shipment_id(parcel: Parcel | None) -> int | None:
-    return parcel.shipment_id if parcel else None
-
-
 def handover_items(db: sqlite_utils.Database, handover_id: int) -> dict[str, str]:
     """Tracking number -> status of one recorded handover."""
     return dict(

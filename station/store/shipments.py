@@ -254,10 +254,3 @@ def shipment_row(db: sqlite_utils.Database, shipment_id: int) -> dict | None:
 def newest_id(db: sqlite_utils.Database) -> int | None:
     """The id of the newest shipment of any station, voided or not; None when none."""
     return db.execute("SELECT max(id) FROM shipments").fetchone()[0]
-
-
-def last_shipment_id(db: sqlite_utils.Database, station: str) -> int | None:
-    row = db.execute(
-        "SELECT max(id) FROM shipments WHERE station = ? AND voided_at IS NULL", [station]
-    ).fetchone()
-    return row[0] if row else None

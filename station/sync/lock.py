@@ -11,6 +11,7 @@ file holds the holder's pid, and the word `restore` when a restore holds it
 from __future__ import annotations
 
 import os
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -65,7 +66,7 @@ class UploaderLock:
             self._fd = None
 
 
-if os.name == "nt":
+if sys.platform == "win32":
     import msvcrt
 
     def _lock(fd: int) -> None:

@@ -13,7 +13,6 @@ A secret in the keyring wins over one in the file.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import tempfile
@@ -81,11 +80,6 @@ def set_secret(target: str, value: str, db: sqlite_utils.Database | None = None)
     path = _sealed_path(db)
     _write_private(path, json.dumps({"format": 1, "secrets": sealed}, indent=2) + "\n")
     return str(path)
-
-
-def delete_secret(target: str) -> None:
-    with contextlib.suppress(keyring.errors.PasswordDeleteError):
-        keyring.delete_password(SERVICE, _user(target))
 
 
 def _sealed_path(db: sqlite_utils.Database) -> Path:

@@ -68,7 +68,7 @@ class DashboardWidget(QWidget):
         super().__init__(parent)
         self.cost_alert_percent = cost_alert_percent
         self.setObjectName("dashboard")
-        self.db = read_only(db_path)
+        self.db_path = Path(db_path)
         self.sync_folder = sync_folder or Path(db_path).parent
         self.report: Dashboard | None = None
         self.range_box = QComboBox(objectName="dashboardRange")
@@ -177,7 +177,11 @@ class DashboardWidget(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        report = dashboard(self.db, self.period())
+        # A connection per refresh, closed at once: the widget holds none open
+        # between refreshes, and none is left when it is dropped without a close.
+        with read_only(self.db_path) as db:
+            report = dashboard(db, self.period())
+            self._fill_exceptions(db)
         self.report = report
         total = report.total
         self.summary.setText(
@@ -208,16 +212,15 @@ class DashboardWidget(QWidget):
         self._fill_figures(self.stations, report.stations)
         self._fill_figures(self.packers, report.packers)
         self._fill_carriers(report)
-        self._fill_exceptions()
         self._draw_chart(report)
 
-    def _fill_exceptions(self) -> None:
+    def _fill_exceptions(self, db: sqlite_utils.Database) -> None:
         """Flagged orders unconfirmed for 24 h (whatever the period), then the period's
         parcels over the shipping-cost limit."""
         limit = self.cost_alert_percent
         rows = [
             (self.tr("Flagged, unconfirmed for 24 h"), s.order_no, s.flags)
-            for s in stale_flagged(self.db, datetime.now(UTC))
+            for s in stale_flagged(db, datetime.now(UTC))
         ]
         rows += [
             (
@@ -231,7 +234,7 @@ class DashboardWidget(QWidget):
                     value=f"{c.order_value_fen / 100:,.2f}",
                 ),
             )
-            for c in costly_shipments(self.db, *self.period().bounds(), limit)
+            for c in costly_shipments(db, *self.period().bounds(), limit)
         ]
         self.exceptions.setRowCount(len(rows))
         for row, cells in enumerate(rows):

@@ -153,13 +153,8 @@ class BenchWindow(QMainWindow):
             self.bench.override_cancelled()
 
     def print_command_sheet(self) -> None:
-        try:
-            from station.sheets import write_sheet
-        except ImportError:
-            QMessageBox.information(
-                self, self.windowTitle(), self.tr("This version cannot print a command sheet.")
-            )
-            return
+        from station.sheets import write_sheet
+
         path = self.data_dir / SHEET_FILE
         try:
             write_sheet(self.bench.db, path)

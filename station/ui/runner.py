@@ -50,9 +50,6 @@ class QtRunner(QObject):
         with self._lock:
             return self._busy == 0
 
-    def in_worker(self) -> bool:
-        return threading.current_thread() is self._thread
-
     def stop(self, timeout: float = 5.0) -> None:
         """Finish the queued jobs, then end the worker thread."""
         self._jobs.put(None)

@@ -83,6 +83,9 @@ class StationTools(QObject):
         self.idle.stop()
         self.uploader.stop()
         self.lock_screen.hide()
+        # The status light gets no close event of its own when the window closes:
+        # closed here, it closes its database connection.
+        self.sync_status.close()
         if self.dashboard is not None:
             self.dashboard.close()
 

@@ -80,7 +80,7 @@ def reply(command: bytes, reading: Reading) -> bytes:
     if command == b"SI":
         return encode(reading) or b""
     if command == b"S":
-        return encode(reading) if reading.stable else b"S I\r\n"
+        return (encode(reading) or b"") if reading.stable else b"S I\r\n"
     if command == b"Z":
         return b"Z A\r\n"
     if command == b"T":

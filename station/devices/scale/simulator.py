@@ -178,8 +178,11 @@ class ScaleSimulator:
                 next_frame = max(next_frame + self._interval, now)
 
     def _receive(self) -> None:
+        master = self._master
+        if master is None:
+            return
         try:
-            data = os.read(self._master, 1024)
+            data = os.read(master, 1024)
         except OSError:
             return
         for command in self._commands(data):
