@@ -103,13 +103,15 @@ class Order:
     @property
     def check_words(self) -> tuple[str, ...]:
         """The words of address.check_words (部队, 军区 ...) the order is flagged for."""
-        return tuple(
-            str(text.params["problem"].params["word"])
+        problems = (
+            text.params.get("problem")
             for text in self.flag_texts
-            if text is not None
-            and text.key == "flag_address"
-            and isinstance(text.params.get("problem"), Text)
-            and text.params["problem"].key == "check_word"  # type: ignore[union-attr]
+            if text is not None and text.key == "flag_address"
+        )
+        return tuple(
+            str(problem.params["word"])
+            for problem in problems
+            if isinstance(problem, Text) and problem.key == "check_word"
         )
 
     @property

@@ -396,8 +396,10 @@ class _Merge:
             return
         newest = self._max_id("shipments")
         added = 0
-        late = "id > ? OR coalesce(voided_at, '') >= ? OR coalesce(printed_at, '') >= ?"
-        for row in self.read.rows("shipments", columns, late, [newest, self.since, self.since]):
+        since_backup = "id > ? OR coalesce(voided_at, '') >= ? OR coalesce(printed_at, '') >= ?"
+        for row in self.read.rows(
+            "shipments", columns, since_backup, [newest, self.since, self.since]
+        ):
             tracking = str(row["tracking_no"]).upper()
             self.numbers.add(tracking)
             self.read_shipments[row["id"]] = row["order_no"]

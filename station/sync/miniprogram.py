@@ -176,15 +176,16 @@ class MiniProgramTarget:
             return Outcome.attention(
                 "SF parcels need the receiver's phone, and this order has none"
             )
+        upload_time = earlier or self._upload_time()
         request = {
             "order_key": self._order_key(record),
             "delivery_mode": 1,
             "logistics_type": 1,
             "shipping_list": [item],
-            "upload_time": earlier or self._upload_time(),
+            "upload_time": upload_time,
             "payer": {"openid": openid},
         }
-        sending(record.id, request["upload_time"])
+        sending(record.id, upload_time)
         reply = call(self.api, UPLOAD, request, True, self.clock())
         if reply.code == 0:
             if replacing:

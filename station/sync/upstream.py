@@ -11,7 +11,9 @@ import sqlite_utils
 
 from station.store.outbox import Record
 from station.sync.config import MINIPROGRAM, SHOP, load_targets
+from station.sync.miniprogram import MiniProgramTarget
 from station.sync.outcome import TargetProblem
+from station.sync.shop import ShopTarget
 from station.sync.targets import build
 from station.sync.upstream_view import Upstream
 
@@ -38,6 +40,7 @@ def check_order(folder: Path, db: sqlite_utils.Database, order_no: str) -> list[
     record = order_record(db, order_no)
     for target in built.targets:
         try:
+            assert isinstance(target, MiniProgramTarget | ShopTarget), "only WeChat targets"
             views.append(target.look_up(record))
         except TargetProblem as problem:
             views.append(Upstream(target.name, None, frozenset(), problem.reason))

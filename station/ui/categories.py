@@ -13,7 +13,7 @@ from station.importers.mapping import GENERIC, WECHAT_SHOP
 
 CONTEXT = "Categories"
 
-CATEGORY_NAMES: dict[str, str] = {
+CATEGORY_NAMES: dict[str, object] = {
     "fragile": QT_TRANSLATE_NOOP("Categories", "fragile"),
     "food": QT_TRANSLATE_NOOP("Categories", "food"),
     "fresh": QT_TRANSLATE_NOOP("Categories", "fresh"),
@@ -25,7 +25,7 @@ CATEGORY_NAMES: dict[str, str] = {
     "toys": QT_TRANSLATE_NOOP("Categories", "toys"),
 }
 
-FORMAT_NAMES: dict[str, str] = {
+FORMAT_NAMES: dict[str, object] = {
     "auto": QT_TRANSLATE_NOOP("Categories", "automatic (recognised from the columns)"),
     WECHAT_SHOP: QT_TRANSLATE_NOOP("Categories", "WeChat Shop export"),
     GENERIC: QT_TRANSLATE_NOOP("Categories", "other CSV or Excel file"),
@@ -35,10 +35,10 @@ FORMAT_NAMES: dict[str, str] = {
 def category_text(category: str) -> str:
     """A category as the interface shows it: a known key translated, else as written."""
     source = CATEGORY_NAMES.get(category.strip().lower())
-    return category if source is None else QCoreApplication.translate(CONTEXT, source)
+    return category if source is None else QCoreApplication.translate(CONTEXT, str(source))
 
 
 def format_text(name: str) -> str:
     """An import format's name in the interface language."""
     source = FORMAT_NAMES.get(name)
-    return name if source is None else QCoreApplication.translate(CONTEXT, source)
+    return name if source is None else QCoreApplication.translate(CONTEXT, str(source))
