@@ -31,7 +31,7 @@ from printers.primitives import (
     dot_mm,
     qr_modules,
 )
-from printers.waybill import Waybill
+from printers.waybill import Template, Waybill
 
 LAYOUTS = ("76x130", "100x150", "100x180", "slip")
 SLIP_WIDTH_MM = 80.0
@@ -89,6 +89,10 @@ def build(
     canvas = _Canvas(metrics or TrueTypeMetrics(), dot_mm(dpi))
     if layout == "slip":
         return _slip(canvas, waybill)
+    if waybill.template is not Template.GENERAL:
+        from printers import carrier_layout  # it builds on this module's canvas and areas
+
+        return carrier_layout.build(canvas, waybill, layout)
     return _waybill(canvas, waybill, SIZES[layout])
 
 
@@ -405,7 +409,7 @@ def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
     qr_size = min(h - 2, 24.0 * s)
     text_w = w - qr_size - 3
     c.vrule(x + text_w + 1, y, y + h)
-    c.qr(wb.tracking_number, x + text_w + 2, y + (h - qr_size) / 2, qr_size)
+    c.qr(wb.qr_data, x + text_w + 2, y + (h - qr_size) / 2, qr_size)
     facts = []
     if wb.item_count:
         facts.append(f"共 {wb.item_count} 件")
