@@ -82,6 +82,14 @@ def sort_code(wb: Waybill) -> str:
     return wb.sorting_code or wb.routing_code
 
 
+def qr_content(wb: Waybill) -> str:
+    """The label's QR code: SF's twoDimensionCode on an SF label, else the carrier's
+    content, else the tracking number."""
+    if wb.sf_route is not None and wb.sf_route.two_dimension_code:
+        return wb.sf_route.two_dimension_code
+    return wb.qr_data
+
+
 def _sort(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float):
     """三段码 (or 大头笔) as large as the area allows; a 大头笔 given besides the
     三段码 goes on a smaller line below it."""
@@ -238,7 +246,7 @@ def _sf_codes(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
     """The twoDimensionCode on the left; the mapping codes and the A/E, XB marks right."""
     route = _route(wb)
     qr_size = h - 2
-    c.qr(route.two_dimension_code or wb.qr_data, x + 1, y + 1, qr_size)
+    c.qr(qr_content(wb), x + 1, y + 1, qr_size)
     rx = x + qr_size + 3
     c.vrule(rx - 1, y, y + h)
     rw = w - (rx - x) - 1

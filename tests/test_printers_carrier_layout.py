@@ -200,3 +200,23 @@ def test_route_label_takes_any_values_as_text(data):
     assert route.dest_route_label == ("" if value is None else str(value).strip())
     for position in range(1, 10):
         assert route.shows(position) == (route.print_flag[position - 1 : position] == "1")
+
+
+def _native(wb) -> bytes:
+    return open_printer("escpos+serial:///dev/null", layout="76x130").render(wb).data
+
+
+def test_native_escpos_prints_the_sort_codes_and_package_centre():
+    data = _native(sample_carrier_waybill())
+    for text in ("571-W12-03\n", "杭州西湖\n", "集包地 杭州转运中心 571W\n", "陈** 138****5678"):
+        assert text.encode("gbk") in data
+    assert b"\x1d(k" in data and b"73567696585919" in data
+
+
+def test_native_escpos_prints_sfs_route_label_masked():
+    wb = sample_sf_waybill()
+    data = _native(wb)
+    for text in ("T4 顺丰标快\n", "571WA-Z069-006\n", "H7 1A E XB\n", "寄 小*** 021-****1234"):
+        assert text.encode("gbk") in data
+    assert "小王手作".encode("gbk") not in data
+    assert wb.sf_route.two_dimension_code.encode() in data, "the QR holds SF's code"
