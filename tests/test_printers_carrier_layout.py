@@ -16,9 +16,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_printers_support import decode_raster, pdf_image, pdf_text, read_codes
 
-from printers import PrinterError, open_printer
+from printers import PrinterError, open_printer, tspl
 from printers import layout as layouts
-from printers.primitives import Barcode, TextLine, dot_mm
+from printers.fit import TrueTypeMetrics
+from printers.fonts import PT_MM
+from printers.primitives import Badge, Barcode, Frame, QrCode, TextLine, dot_mm
 from printers.sample import sample_carrier_waybill, sample_sf_waybill, sample_waybill
 from printers.waybill import SfRouteLabel, Template
 
@@ -220,3 +222,39 @@ def test_native_escpos_prints_sfs_route_label_masked():
         assert text.encode("gbk") in data
     assert "小王手作".encode("gbk") not in data
     assert wb.sf_route.two_dimension_code.encode() in data, "the QR holds SF's code"
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("layout", SIZES)
+@pytest.mark.parametrize("kind", ["truetype", "tspl-203", "tspl-300"])
+def test_everything_lies_inside_the_frame(template, layout, kind):
+    """Text measured with the metrics it is drawn with (TrueType, or a TSPL printer's
+    cells) stays inside the printed frame; codes too."""
+    dpi = 300 if kind == "tspl-300" else 203
+    metrics = tspl.metrics(dpi) if kind.startswith("tspl") else TrueTypeMetrics()
+    page = layouts.build(TEMPLATES[template](), layout, dpi, metrics)
+    frame = next(i for i in page.items if isinstance(i, Frame))
+    left, top = frame.x - 1e-6, frame.y - 1e-6
+    right, bottom = frame.x + frame.w + 1e-6, frame.y + frame.h + 1e-6
+    for item in page.items:
+        match item:
+            case TextLine(x=x, y=y, text=text, size_pt=pt):
+                box = (x, y, x + metrics.width_mm(text, pt), y + pt * PT_MM)
+            case Badge(x=x, y=y, w=w, h=h):
+                box = (x, y, x + w, y + h)
+            case Barcode() | QrCode():
+                size = item.width_mm if isinstance(item, Barcode) else item.size_mm
+                height = item.height_mm if isinstance(item, Barcode) else item.size_mm
+                box = (item.x, item.y, item.x + size, item.y + height)
+            case _:
+                continue
+        assert left <= box[0] and box[2] <= right and top <= box[1] and box[3] <= bottom, item
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_codes_scan_at_300_dpi(template):
+    wb = TEMPLATES[template]()
+    job = open_printer("escpos+tcp://127.0.0.1:9100?dpi=300", layout="100x150").render(wb)
+    codes = read_codes(decode_raster(job.data))
+    assert wb.tracking_number in codes.get("Code128", set())
+    assert codes.get("QRCode") == {_expected_qr(wb)}
