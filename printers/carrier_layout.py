@@ -35,6 +35,7 @@ from printers.layout import (
     _stub,
     _tagged,
     marks,
+    parent_text,
     weight_text,
 )
 from printers.primitives import Badge, Frame, Page, TextLine
@@ -343,6 +344,8 @@ def _sf_contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float
         facts.append(f"共 {wb.item_count} 件")
     if wb.weight_g is not None:
         facts.append(f"重量 {weight_text(wb.weight_g)}")
+    if parent_text(wb):
+        facts.append(parent_text(wb))
     if wb.order_number:
         facts.append(f"订单 {wb.order_number}")
     facts_h = 4.2 * s if facts else 0.0

@@ -168,7 +168,7 @@ def _native_waybill(job: NativeJob, wb: Waybill) -> None:
         job.lines(" ".join(f"【{m}】" for m in shown), "marks")
     job.barcode(wb.tracking_number)
     job.style(align="center", bold=True, size=2)
-    job.lines(layout.grouped(wb.tracking_number), "tracking number", size=2)
+    job.lines(layout.tracking_line(wb), "tracking number", size=2)
     if route is not None:
         _native_sf_route(job, wb)
     else:
@@ -192,6 +192,7 @@ def _native_waybill(job: NativeJob, wb: Waybill) -> None:
     if wb.weight_g is not None:
         facts.append(f"重量 {layout.weight_text(wb.weight_g)}")
     job.lines("   ".join(facts), "item count and weight")
+    job.lines(layout.parent_text(wb), "mother waybill number")
     job.lines(f"订单 {wb.order_number}" if wb.order_number else "", "order number")
     job.qr(carrier_layout.qr_content(wb))
     job.style()

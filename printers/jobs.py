@@ -17,6 +17,8 @@ class LabelJob:
     data: bytes
     kind: JobKind
     suggested_name: str
+    parcel: tuple[int, int] = (1, 1)
+    """This label's parcel and the shipment's parcel count (子母单), for printers told it."""
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,12 @@ def open_printer(url: str, layout: str = "76x130", dpi: int | None = None) -> Pr
 
 def _renderer(address: urls.PrinterAddress, layout_name: str, dpi: int):
     if address.language == "wxprint":
-        return lambda wb: _job(_print_info(wb), "wxprint", wb, layout_name)
+        return lambda wb: LabelJob(
+            _print_info(wb),
+            "wxprint",
+            _name(wb, layout_name),
+            (wb.parcel_number, wb.parcel_count),
+        )
     if address.language == "pdf":
         return lambda wb: _job(
             render_pdf.render(layouts.build(wb, layout_name, dpi), title=_name(wb, layout_name)),

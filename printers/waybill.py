@@ -109,6 +109,8 @@ class Waybill:
     (SF's route label), `qr_content` (the carrier's QR content, else the tracking
     number) and `print_info` (WeChat Shop's print data for the print component).
     Any of the first three switches a fixed-size label to its carrier template.
+    A parcel of a multi-parcel shipment (子母单) is `parcel_number` of `parcel_count`,
+    its `parent_tracking` the mother waybill's number.
     """
 
     carrier: str
@@ -134,6 +136,9 @@ class Waybill:
     sf_route: SfRouteLabel | None = None
     qr_content: str = ""
     print_info: str = ""
+    parcel_number: int = 1
+    parcel_count: int = 1
+    parent_tracking: str = ""
 
     @property
     def template(self) -> Template:

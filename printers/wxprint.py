@@ -80,7 +80,8 @@ class WxPrint:
         print_info = job.data.decode("utf-8")
         with self._session() as session:
             name = self._printer_name(session) if self.printer else ""
-            results = session.request("print", self._tasks_command(print_info, name))
+            command = self._tasks_command(print_info, name, job.parcel)
+            results = session.request("print", command)
         self._check_tasks(results, "print")
         return PrintResult()
 
@@ -119,14 +120,16 @@ class WxPrint:
             "Windows, or correct printer=NAME in the printer address.",
         )
 
-    def _tasks_command(self, print_info: str, printer: str) -> dict[str, Any]:
+    def _tasks_command(
+        self, print_info: str, printer: str, parcel: tuple[int, int] = (1, 1)
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "version": "2.0",
             "taskList": [
                 {
                     "taskID": uuid.uuid4().hex,
                     "printInfo": print_info,
-                    "printNum": {"curNum": 1, "sumNum": 1},
+                    "printNum": {"curNum": parcel[0], "sumNum": parcel[1]},
                 }
             ],
         }

@@ -258,3 +258,21 @@ def test_codes_scan_at_300_dpi(template):
     codes = read_codes(decode_raster(job.data))
     assert wb.tracking_number in codes.get("Code128", set())
     assert codes.get("QRCode") == {_expected_qr(wb)}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_child_parcel_of_a_multi_parcel_shipment_says_which_and_its_mother(template):
+    wb = replace(
+        TEMPLATES[template]("SF1023574470228"),
+        parcel_number=2,
+        parcel_count=3,
+        parent_tracking="SF1023574470215",
+    )
+    data = _pdf(wb, "76x130")
+    text = "".join(pdf_text(data).split())
+    assert "SF10235744702282/3" in text
+    assert "母单SF1023574470215" in text
+    assert "SF1023574470228" in read_codes(pdf_image(data, 203)).get("Code128", set())
+    native = _native(wb)
+    assert b"SF10 2357 4470 228 2/3" in native
+    assert "母单 SF1023574470215".encode("gbk") in native

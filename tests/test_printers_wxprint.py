@@ -125,6 +125,12 @@ def test_a_label_other_than_76x130_is_sent_with_its_size(component):
     assert component.received[-1]["printer"] == "_KM_202_NEW_"
 
 
+def test_a_parcel_of_a_multi_parcel_shipment_is_counted(component):
+    wb = replace(_wechat_waybill(), parcel_number=2, parcel_count=3)
+    _printer(component.port).print(wb)
+    assert component.received[-1]["taskList"][0]["printNum"] == {"curNum": 2, "sumNum": 3}
+
+
 def test_without_a_printer_name_the_component_chooses(component):
     _printer(component.port, "timeout=2").print(_wechat_waybill())
     assert component.commands == ["print"]
