@@ -97,6 +97,16 @@ class WxPrint:
         info = answer.get("appInfo")
         return str(info.get("version", "")) if isinstance(info, dict) else ""
 
+    def check(self) -> str:
+        """Whether the component answers and knows the printer, without printing: a
+        sentence for the technician, or PrinterError."""
+        with self._session() as session:
+            info = session.request("getAppInfo", {}).get("appInfo")
+            version = str(info.get("version", "")) if isinstance(info, dict) else ""
+            printer = self._printer_name(session) if self.printer else ""
+        where = f"on printer {printer}" if printer else "on its default printer"
+        return f"The WeChat Shop print component {version} answers and will print {where}."
+
     def preview(self, print_info: str) -> None:
         """Ask the component to show the label on the PC's screen (preview)."""
         with self._session() as session:

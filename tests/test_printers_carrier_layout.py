@@ -23,6 +23,7 @@ from printers.fonts import PT_MM
 from printers.primitives import Badge, Barcode, Frame, QrCode, TextLine, dot_mm
 from printers.sample import sample_carrier_waybill, sample_sf_waybill, sample_waybill
 from printers.waybill import SfRouteLabel, Template
+from station.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SIZES = ["76x130", "100x150", "100x180"]
@@ -276,3 +277,12 @@ def test_child_parcel_of_a_multi_parcel_shipment_says_which_and_its_mother(templ
     native = _native(wb)
     assert b"SF10 2357 4470 228 2/3" in native
     assert "母单 SF1023574470215".encode("gbk") in native
+
+
+@pytest.mark.parametrize("template", ["carrier", "sf"])
+def test_print_test_prints_a_sample_of_each_template(template, tmp_path):
+    url = f"pdf:{tmp_path}"
+    assert main(["print", "test", "--printer", url, "--template", template]) == 0
+    [pdf] = tmp_path.glob("waybill-*.pdf")
+    text = "".join(pdf_text(pdf.read_bytes()).split())
+    assert ("571-W12-03" if template == "carrier" else "571WA-Z069-006") in text

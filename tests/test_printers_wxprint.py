@@ -22,6 +22,7 @@ from printers import PrinterError, open_printer
 from printers.sample import sample_waybill
 from printers.urls import parse
 from printers.wxprint import ComponentPrinter, WxPrint
+from station.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wxprint"
 PRINT_INFO = '{"waybill_id":"73567696585919","delivery_id":"ZTO","content":"eyJhIjoxfQ=="}'
@@ -242,3 +243,19 @@ def test_wxprint_urls():
     with pytest.raises(PrinterError) as err:
         parse("wxprint://127.0.0.1:port")
     assert err.value.code == "bad_url"
+
+
+def test_print_test_checks_the_component_without_printing(component, capsys):
+    url = f"wxprint://127.0.0.1:{component.port}?printer=KM-202(NEW)&timeout=2"
+    assert main(["print", "test", "--printer", url]) == 0
+    out = capsys.readouterr().out
+    assert "1.3.4" in out and "_KM_202_NEW_" in out
+    assert "print" not in component.commands
+
+
+def test_print_test_tells_to_start_the_component(capsys):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert main(["print", "test", "--printer", f"wxprint://127.0.0.1:{port}"]) == 1
+    assert "start the WeChat Shop print component" in capsys.readouterr().err
