@@ -13,7 +13,15 @@ from printers.jobs import LabelJob, PrintResult
 from printers.layout import LAYOUTS
 from printers.printer import Printer, open_printer, preview_image
 from printers.system import SystemPrintService, register_system_printing
-from printers.waybill import ContentLine, Party, Waybill, mask_name, mask_phone
+from printers.waybill import (
+    ContentLine,
+    Party,
+    SfRouteLabel,
+    Template,
+    Waybill,
+    mask_name,
+    mask_phone,
+)
 
 __all__ = [
     "LAYOUTS",
@@ -23,7 +31,9 @@ __all__ = [
     "PrintResult",
     "Printer",
     "PrinterError",
+    "SfRouteLabel",
     "SystemPrintService",
+    "Template",
     "Waybill",
     "mask_name",
     "mask_phone",

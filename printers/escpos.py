@@ -23,7 +23,7 @@ from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image
 
-from printers import code128, layout
+from printers import carrier_layout, code128, layout
 from printers.errors import PrinterError
 from printers.fit import CellMetrics, fit_text
 from printers.primitives import dot_mm
@@ -150,33 +150,42 @@ def native_job(waybill: Waybill, profile: EscposProfile, slip: bool = False) -> 
 
 
 def _native_waybill(job: NativeJob, wb: Waybill) -> None:
+    """The label top to bottom in printer fonts; an e-waybill adds its carrier's sort
+    codes, and SF's privacy label its route label fields and 丰密 masking."""
+    route = wb.sf_route
     job.style(bold=True, size=2)
     job.lines(wb.carrier, "carrier name", size=2)
     job.style()
-    service = layout.header_service(wb)
-    if service:
-        job.lines(service, "service name")
+    if route is not None:
+        job.style(bold=True)
+        job.lines(f"{route.pro_code} {route.pro_name}".strip(), "product code")
+        job.style()
+    else:
+        service = layout.header_service(wb)
+        if service:
+            job.lines(service, "service name")
     shown = layout.marks(wb)
     if shown:
         job.style(bold=True)
         job.lines(" ".join(f"【{m}】" for m in shown), "marks")
     job.barcode(wb.tracking_number)
     job.style(align="center", bold=True, size=2)
-    job.lines(layout.grouped(wb.tracking_number), "tracking number", size=2)
-    if wb.routing_code:
-        job.style(align="center", bold=True, size=3)
-        job.lines(wb.routing_code, "routing code", size=3)
-    if wb.bag_code:
-        job.style(align="center")
-        job.lines(f"集包地 {wb.bag_code}", "bag code")
+    job.lines(layout.tracking_line(wb), "tracking number", size=2)
+    if route is not None:
+        _native_sf_route(job, wb)
+    else:
+        _native_sort_codes(job, wb)
     job.rule()
-    r = wb.shown_recipient
+    r, s = (
+        carrier_layout.sf_parties(wb)
+        if route is not None
+        else (wb.shown_recipient, wb.shown_sender)
+    )
     job.style(bold=True, size=2)
     job.lines(f"收 {r.name} {r.phone}", "recipient's name and phone", size=2)
     job.style(bold=True)
     job.lines(r.address, "recipient's address")
     job.rule()
-    s = wb.shown_sender
     job.lines(f"寄 {s.name} {s.phone}", "sender's name and phone")
     job.lines(s.address, "sender's address")
     job.rule()
@@ -185,13 +194,43 @@ def _native_waybill(job: NativeJob, wb: Waybill) -> None:
     if wb.weight_g is not None:
         facts.append(f"重量 {layout.weight_text(wb.weight_g)}")
     job.lines("   ".join(facts), "item count and weight")
+    job.lines(layout.parent_text(wb), "mother waybill number")
     job.lines(f"订单 {wb.order_number}" if wb.order_number else "", "order number")
-    job.qr(wb.tracking_number)
+    job.qr(carrier_layout.qr_content(wb))
     job.style()
     job.lines("签收人/时间：", "signature line")
     job.lines(
         f"打印 {wb.printed_at:%Y-%m-%d %H:%M}" + ("  补打" if wb.reprint else ""), "print time"
     )
+
+
+def _native_sort_codes(job: NativeJob, wb: Waybill) -> None:
+    """三段码 (else 大头笔) triple size, a 大头笔 given besides it double, then 集包地."""
+    code = carrier_layout.sort_code(wb)
+    if code:
+        job.style(align="center", bold=True, size=3)
+        job.lines(code, "routing code", size=3)
+    if wb.sorting_code and wb.routing_code:
+        job.style(align="center", bold=True, size=2)
+        job.lines(wb.routing_code, "routing code", size=2)
+    centre = wb.package_centre or wb.bag_code
+    if centre:
+        job.style(align="center", bold=bool(wb.package_centre))
+        job.lines(f"集包地 {centre} {wb.package_centre_code}".rstrip(), "bag code")
+
+
+def _native_sf_route(job: NativeJob, wb: Waybill) -> None:
+    """SF's destination route label triple size, the mapping codes and marks double."""
+    route = wb.sf_route
+    assert route is not None
+    job.style(align="center", bold=True, size=3)
+    job.lines(route.dest_route_label or carrier_layout.sort_code(wb), "route label", size=3)
+    flags = [route.ab_flag] if route.ab_flag else []
+    if route.xb_flag == "1":
+        flags.append("XB")
+    codes = " ".join(c for c in (route.coding_mapping, route.coding_mapping_out, *flags) if c)
+    job.style(align="center", bold=True, size=2)
+    job.lines(codes, "mapping codes", size=2)
 
 
 def _native_slip(job: NativeJob, wb: Waybill) -> None:

@@ -32,7 +32,7 @@ from printers.primitives import (
     dot_mm,
     qr_modules,
 )
-from printers.waybill import Waybill
+from printers.waybill import Template, Waybill
 
 LAYOUTS = ("76x130", "100x150", "100x180", "slip")
 SLIP_WIDTH_MM = 80.0
@@ -90,6 +90,10 @@ def build(
     canvas = _Canvas(metrics or TrueTypeMetrics(), dot_mm(dpi))
     if layout == "slip":
         return _slip(canvas, waybill)
+    if waybill.template is not Template.GENERAL:
+        from printers import carrier_layout  # it builds on this module's canvas and areas
+
+        return carrier_layout.build(canvas, waybill, layout)
     return _waybill(canvas, waybill, SIZES[layout])
 
 
@@ -254,6 +258,20 @@ def grouped(tracking: str) -> str:
     return " ".join(tracking[i : i + 4] for i in range(0, len(tracking), 4))
 
 
+def tracking_line(waybill: Waybill) -> str:
+    """The number under the barcode, with 'n/N' for a parcel of a multi-parcel shipment."""
+    line = grouped(waybill.tracking_number)
+    if waybill.parcel_count > 1:
+        line += f"  {waybill.parcel_number}/{waybill.parcel_count}"
+    return line
+
+
+def parent_text(waybill: Waybill) -> str:
+    """'母单 NUMBER' on a child parcel of a multi-parcel shipment, else empty."""
+    parent = waybill.parent_tracking
+    return f"母单 {parent}" if parent and parent != waybill.tracking_number else ""
+
+
 def marks(waybill: Waybill) -> list[str]:
     """The marks a courier must notice: reprint, cold chain, insured value."""
     out = []
@@ -345,7 +363,7 @@ def _code_area(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
     bars_h = h - digits_h - 2.5
     c.barcode(wb.tracking_number, x, y + 1.5, w, bars_h)
     c.text(
-        grouped(wb.tracking_number),
+        tracking_line(wb),
         (x, y + 1.5 + bars_h, w, digits_h),
         13 * s,
         8,
@@ -450,12 +468,14 @@ def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
     qr_size = min(h - 2, 24.0 * s)
     text_w = w - qr_size - 3
     c.vrule(x + text_w + 1, y, y + h)
-    c.qr(wb.tracking_number, x + text_w + 2, y + (h - qr_size) / 2, qr_size)
+    c.qr(wb.qr_data, x + text_w + 2, y + (h - qr_size) / 2, qr_size)
     facts = []
     if wb.item_count:
         facts.append(f"共 {wb.item_count} 件")
     if wb.weight_g is not None:
         facts.append(f"重量 {weight_text(wb.weight_g)}")
+    if parent_text(wb):
+        facts.append(parent_text(wb))
     small_h = 4.2 * s
     order_h = small_h if wb.order_number else 0.0
     facts_h = small_h if facts else 0.0

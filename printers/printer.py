@@ -57,12 +57,19 @@ def open_printer(url: str, layout: str = "76x130", dpi: int | None = None) -> Pr
             "unsupported", f"Printing at {dpi} dpi is not supported; use 203 or 300."
         )
     renderer = _renderer(address, layout, dpi)
-    return Printer(url, layout, renderer, urls.transport(address))
+    return Printer(url, layout, renderer, urls.transport(address, layouts.page_size(layout)))
 
 
 def _renderer(
     address: urls.PrinterAddress, layout_name: str, dpi: int
 ) -> Callable[[Waybill], LabelJob]:
+    if address.language == "wxprint":
+        return lambda wb: LabelJob(
+            _print_info(wb),
+            "wxprint",
+            _name(wb, layout_name),
+            (wb.parcel_number, wb.parcel_count),
+        )
     if address.language == "pdf":
         return lambda wb: _job(
             render_pdf.render(layouts.build(wb, layout_name, dpi), title=_name(wb, layout_name)),
@@ -103,6 +110,18 @@ def _raster(wb: Waybill, layout_name: str, profile: EscposProfile) -> bytes:
             "layout, or set the printer's real width with ?width=MM in its address.",
         )
     return escpos.raster_job(image)
+
+
+def _print_info(wb: Waybill) -> bytes:
+    """What the WeChat Shop print component prints: the e-waybill's own print data."""
+    if not wb.print_info:
+        raise PrinterError(
+            "bad_data",
+            f"The waybill {wb.tracking_number} has no WeChat Shop print data: the WeChat Shop "
+            "print component prints only WeChat Shop e-waybills. Take a WeChat Shop e-waybill "
+            "for this order, or choose another printer for this carrier.",
+        )
+    return wb.print_info.encode("utf-8")
 
 
 def _name(wb: Waybill, layout_name: str) -> str:

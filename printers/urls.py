@@ -7,6 +7,9 @@
     escpos+file:///dev/usb/lp0                ESC/POS written to a device file
     tspl+tcp:// tspl+serial:// tspl+usb:// tspl+file://   the same for TSPL label printers
     system:NAME                               an installed OS printer (desktop app only)
+    wxprint://127.0.0.1:12705?printer=NAME    the WeChat Shop print component (WeChat Shop
+                                              e-waybills only; printer= its name or display
+                                              name, left out: the component's default)
 
 Query options: dpi=203|300, width=MM (printable width), mode=native|raster
 (ESC/POS; serial defaults to native, the rest to raster), timeout=SECONDS.
@@ -70,6 +73,8 @@ def parse(url: str) -> PrinterAddress:
         return PrinterAddress("pdf", "folder", rest)
     if scheme == "system":
         return PrinterAddress("pdf", "system", unquote(rest))
+    if scheme == "wxprint":
+        return _wxprint(url)
     language, plus, link = scheme.partition("+")
     if not plus or language not in LANGUAGES or link not in LINKS:
         raise _bad(f"unknown kind of printer {scheme!r}")
@@ -90,9 +95,21 @@ def parse(url: str) -> PrinterAddress:
     return PrinterAddress(language, link, unquote(parts.path), options)
 
 
-def transport(address: PrinterAddress) -> Transport:
-    """The transport for an address (no I/O happens here)."""
-    timeout = address.float_option("timeout", 5.0 if address.link == "tcp" else 30.0)
+def _wxprint(url: str) -> PrinterAddress:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or 12705
+    except ValueError:
+        raise _bad("the port must be a number, e.g. wxprint://127.0.0.1:12705") from None
+    host = parts.hostname or "127.0.0.1"
+    return PrinterAddress("wxprint", "wxprint", f"{host}:{port}", dict(parse_qsl(parts.query)))
+
+
+def transport(address: PrinterAddress, page_mm: tuple[float, float] | None = None) -> Transport:
+    """The transport for an address (no I/O happens here); `page_mm` is the label's
+    size, for printers told it (the WeChat Shop print component)."""
+    default_timeout = {"tcp": 5.0, "wxprint": 15.0}.get(address.link, 30.0)
+    timeout = address.float_option("timeout", default_timeout)
     match address.link:
         case "folder":
             return PdfFolder(Path(address.target).expanduser())
@@ -104,6 +121,14 @@ def transport(address: PrinterAddress) -> Transport:
         case "serial":
             return Serial(
                 address.target, address.int_option("baud", 9600), address.language, timeout
+            )
+        case "wxprint":
+            # websockets takes a seventh of a second to import: only this printer pays it.
+            from printers.wxprint import STANDARD_SIZE_MM, WxPrint
+
+            host, _, port = address.target.rpartition(":")
+            return WxPrint(
+                host, int(port), address.option("printer", ""), timeout, page_mm or STANDARD_SIZE_MM
             )
         case "usb":
             vendor, _, product = address.target.partition(":")

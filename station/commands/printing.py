@@ -17,8 +17,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from printers import LAYOUTS, PrinterError, open_printer
-from printers.sample import SAMPLE_TRACKING, sample_waybill
+from printers import LAYOUTS, PrinterError, open_printer, urls
+from printers.sample import (
+    SAMPLE_TRACKING,
+    sample_carrier_waybill,
+    sample_sf_waybill,
+    sample_waybill,
+)
 from station.commands.access import add_actor_options
 from station.store.users import Action
 
@@ -41,13 +46,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Print a sample waybill. Printer addresses: pdf:DIR, "
         "escpos+tcp://HOST:9100, escpos+serial:///dev/ttyUSB0?baud=19200, "
         "escpos+usb://VID:PID, escpos+file:///dev/usb/lp0, the same with tspl+, "
-        "system:NAME (desktop app only). Options: ?dpi=203|300, ?width=MM, "
-        "?mode=native|raster (ESC/POS).",
+        "system:NAME (desktop app only), wxprint://127.0.0.1:12705?printer=NAME (the WeChat "
+        "Shop print component: checked, not printed, as it prints only WeChat Shop "
+        "e-waybills). Options: ?dpi=203|300, ?width=MM, ?mode=native|raster (ESC/POS).",
         epilog=__doc__,
     )
     test.add_argument("--printer", required=True, metavar="URL", help="the printer's address")
     test.add_argument("--layout", choices=LAYOUTS, default="76x130", help="label size")
     test.add_argument("--tracking", default=SAMPLE_TRACKING, help="tracking number to print")
+    test.add_argument(
+        "--template",
+        choices=tuple(SAMPLES),
+        default="general",
+        help="general: our own layout; carrier: a carrier's e-waybill (三段码, 集包地); "
+        "sf: SF's privacy label (丰密面单)",
+    )
     test.set_defaults(func=test_command)
     label = commands.add_parser(
         "label",
@@ -74,10 +87,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     pending.set_defaults(func=pending_command)
 
 
+SAMPLES = {"general": sample_waybill, "carrier": sample_carrier_waybill, "sf": sample_sf_waybill}
+
+
 def test_command(args: argparse.Namespace) -> int:
     try:
+        address = urls.parse(args.printer)
+        if address.language == "wxprint":
+            from printers.wxprint import WxPrint
+
+            component = urls.transport(address)
+            assert isinstance(component, WxPrint)
+            print(component.check())
+            return 0
         printer = open_printer(args.printer, layout=args.layout)
-        result = printer.send(printer.render(sample_waybill(args.tracking)))
+        result = printer.send(printer.render(SAMPLES[args.template](args.tracking)))
     except PrinterError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_PRINTER
