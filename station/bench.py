@@ -39,6 +39,7 @@ from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
 from station.store.users import Action, PinLocked, Role, User, check_pin
+from station.waybills.port import NoWaybills, WaybillPort
 
 log = logging.getLogger("station.bench")
 
@@ -93,8 +94,11 @@ class Bench:
         listener: BenchListener | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        waybills: WaybillPort | None = None,
     ):
         self.db = db
+        self.waybills: WaybillPort = waybills or NoWaybills()
+        """E-waybills taken ahead (station.waybills), used before the pool."""
         self.settings = settings
         self.printer = printer
         self.runner = runner or SyncRunner()
@@ -270,6 +274,17 @@ class Bench:
         if refusal is not None:
             return refusal
         assert session.carrier is not None
+        order_no, carrier, service = (
+            session.order.order_no,
+            session.carrier.code,
+            session.order.service,
+        )
+        if self.waybills.ready(self.db, order_no, carrier, service):
+            return self._record(
+                session,
+                from_pool=True,
+                claim=lambda db: self.waybills.claim(db, order_no, carrier, service),
+            )
         if pool.free_count(self.db, session.carrier.code) > 0:
             return self._record(session, from_pool=True)
         return outcome(Tone.WARN, "tracking_needed", carrier=session.carrier.name_zh)
@@ -327,10 +342,15 @@ class Bench:
             return session.note_refusal(self.wall(), "tracking", code, used)
         return self._record(session, from_pool=False)
 
-    def _record(self, session: PackingSession, from_pool: bool) -> Outcome:
+    def _record(
+        self,
+        session: PackingSession,
+        from_pool: bool,
+        claim: Callable[[sqlite_utils.Database], str | None] | None = None,
+    ) -> Outcome:
         try:
             recorded = shipments.record_shipment(
-                self.db, session, self.packer, self.station, from_pool=from_pool
+                self.db, session, self.packer, self.station, from_pool=from_pool, claim=claim
             )
         except shipments.PoolEmpty:
             assert session.carrier is not None
@@ -356,7 +376,7 @@ class Bench:
             "tracking_no": recorded.tracking_no,
             "grams": recorded.weight_g,
         }
-        if from_pool:
+        if from_pool and claim is None:
             left = pool.free_count(self.db, recorded.carrier)
             if left < self.settings["pool.low_warning"]:
                 return outcome(Tone.WARN, "recorded_pool_low", left=left, **facts)
