@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -227,8 +228,21 @@ class Prefetcher:
             summary.pending[request.order_no] = exc.reason
             return
         account = self._account(provider, request.carrier)
+        try:
+            row_id = self._add_requested(provider, request, account, key, digest)
+        except sqlite3.IntegrityError:
+            summary.pending[request.order_no] = "another process is taking its e-waybill"
+            return
+        self._take(provider, request, row_id, key, summary)
+
+    def _add_requested(
+        self, provider: Provider, request: WaybillRequest, account: str, key: str, digest: str
+    ) -> int:
+        """The request's key, committed before the number is asked for. The database
+        refuses a second live row for an order (another bench or process got there
+        first)."""
         with self._db_lock, transaction(self.db):
-            row_id = store.add_requested(
+            return store.add_requested(
                 self.db,
                 request.order_no,
                 request.attempt,
@@ -239,7 +253,6 @@ class Prefetcher:
                 key,
                 digest,
             )
-        self._take(provider, request, row_id, key, summary)
 
     def _account(self, provider: Provider, carrier: str) -> str:
         accounts = getattr(getattr(provider, "config", None), "accounts", {})
