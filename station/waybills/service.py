@@ -40,6 +40,7 @@ from station.waybills.model import (
     Balance,
     Goods,
     Provider,
+    Refusal,
     Refused,
     State,
     Unavailable,
@@ -127,6 +128,10 @@ class Prefetcher:
         self.sender = sender_of(settings)
         self.folder = folder
         self._db_lock = threading.Lock()
+
+    def close(self) -> None:
+        for provider in self.providers:
+            provider.close()  # type: ignore[attr-defined]
 
     # -- choosing --------------------------------------------------------------------
 
@@ -293,7 +298,11 @@ class Prefetcher:
     def _refused(
         self, row_id: int | None, order_no: str, provider: str, exc: Refused, summary: Summary
     ) -> None:
-        """The provider refused: the order is held before anyone packs it."""
+        """The provider refused: the order is held before anyone packs it. Refused
+        credentials are the station's problem, not the order's: it only waits."""
+        if exc.kind is Refusal.CREDENTIALS:
+            summary.pending[order_no] = str(exc)
+            return
         summary.refused[order_no] = str(exc)
         log.warning("order %s: e-waybill refused by %s: %s", order_no, provider, exc)
         reason = Text.of("ewaybill_refused", provider=provider, reason=str(exc))
