@@ -136,17 +136,17 @@ class Prefetcher:
     # -- choosing --------------------------------------------------------------------
 
     def _carrier_for(self, order: Order, router: Router) -> tuple[str, str] | None:
-        if order.carrier:
-            return order.carrier.upper(), order.service
+        """The carrier and service the bench will route the parcel to, decided the same
+        way (the order's own carrier, else the rules) at its expected weight."""
         expected = sum((line.unit_weight_g or 0) * line.quantity for line in order.lines)
         grams = expected + self.settings["weight.packaging_grams"]
         parcel = catalogue.parcel_for(self.db, order, max(grams, 1))
         try:
-            decision = router.for_order("", order.service, parcel)
+            decision = router.for_order(order.carrier, order.service, parcel)
         except NoActiveCarrier as exc:
             log.warning("order %s: no carrier to take an e-waybill for: %s", order.order_no, exc)
             return None
-        return decision.carrier, decision.service
+        return decision.carrier, order.service or decision.service
 
     def _provider_for(self, request: WaybillRequest) -> Provider | None:
         return next((p for p in self.providers if p.serves(request)), None)
