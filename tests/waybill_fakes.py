@@ -48,6 +48,7 @@ class _Faults:
         self.numbers_issued = 0
         self.cancels: dict[str, int] = defaultdict(int)  # number -> cancels carried out
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.times: list[float] = []  # when each call arrived (time.monotonic)
         self.unreachable: set[str] = set()  # receiver counties the carrier does not reach
 
     def fault(self, name: str, *items: Any) -> None:
@@ -107,6 +108,7 @@ class FakeWeChatEwaybill(_Faults):
         name = "account" if path.endswith("/account/get") else path.rsplit("/", 1)[-1]
         with self.lock:
             self.calls.append((name, request))
+            self.times.append(time.monotonic())
             fault = self._next_fault(name)
             if fault == "http500":
                 reply(handler, 500, {"message": "internal"})
@@ -231,6 +233,7 @@ class FakeSf(_Faults):
         service = form.get("serviceCode", "")
         with self.lock:
             self.calls.append((service, form))
+            self.times.append(time.monotonic())
             fault = self._next_fault(service)
             if fault == "http500":
                 reply(handler, 500, {"message": "internal"})
@@ -347,6 +350,7 @@ class FakeKdniao(_Faults):
         kind = form.get("RequestType", "")
         with self.lock:
             self.calls.append((kind, form))
+            self.times.append(time.monotonic())
             fault = self._next_fault(kind)
             if fault == "http500":
                 reply(handler, 500, {"message": "internal"})

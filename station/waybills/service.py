@@ -43,12 +43,14 @@ from station.waybills.model import (
     Refusal,
     Refused,
     State,
+    Taken,
     Unavailable,
     WaybillRequest,
 )
 
 log = logging.getLogger("station.waybills")
 SHOP_SOURCE = "wechat-shop"
+BATCH = 50  # requests whose keys are committed together
 
 
 @dataclass
@@ -178,6 +180,7 @@ class Prefetcher:
             limit = self.settings["ewaybill.prefetch_limit"] or None
         router = catalogue.load_router(self.db, self.folder, self.settings)
         work: dict[str, list[WaybillRequest]] = {}
+        digests: dict[str, str] = {}
         for order_no in self.candidates(order_nos, limit):
             order = order_store.find_order(self.db, order_no)
             if order is None or order.status is not OrderStatus.OPEN or order.shipped:
@@ -196,12 +199,7 @@ class Prefetcher:
                 summary.no_provider.append(order_no)
                 continue
             work.setdefault(provider.name, []).append(request)
-        digests = {}
-        for requests in work.values():
-            for request in requests:
-                order = order_store.find_order(self.db, request.order_no)
-                assert order is not None
-                digests[request.order_no] = address_digest(order)
+            digests[order_no] = address_digest(order)
         with ThreadPoolExecutor(max_workers=max(1, len(work))) as pool:
             for name, requests in work.items():
                 pool.submit(self._run_provider, self.by_name[name], requests, digests, summary)
@@ -214,50 +212,68 @@ class Prefetcher:
         digests: dict[str, str],
         summary: Summary,
     ) -> None:
-        for request in requests:
-            try:
-                self._take_fresh(provider, request, digests[request.order_no], summary)
-            except Exception:
-                log.exception("order %s: taking an e-waybill failed", request.order_no)
-                summary.pending[request.order_no] = "unexpected error (see the log)"
+        """Requests in batches: every key of a batch is committed (one transaction)
+        before its first number is asked for, and the numbers taken are committed
+        together after the batch. A kill in between leaves them 'requested': looked up
+        at the next run, never asked again under a new key."""
+        for first in range(0, len(requests), BATCH):
+            batch = requests[first : first + BATCH]
+            keyed = [(r, k) for r in batch if (k := self._key(provider, r, summary)) is not None]
+            rows = self._add_requested(provider, keyed, digests, summary)
+            taken = []
+            for request, key, row_id in rows:
+                try:
+                    found = self._take(provider, request, row_id, key, summary)
+                except Exception:
+                    log.exception("order %s: taking an e-waybill failed", request.order_no)
+                    summary.pending[request.order_no] = "unexpected error (see the log)"
+                    continue
+                if found is not None:
+                    taken.append((request.order_no, row_id, found))
+            with self._db_lock, transaction(self.db):
+                for _, row_id, found in taken:
+                    store.mark_taken(self.db, row_id, found)
+            summary.taken.extend(order_no for order_no, _, _ in taken)
 
-    def _take_fresh(
-        self, provider: Provider, request: WaybillRequest, digest: str, summary: Summary
-    ) -> None:
+    def _key(self, provider: Provider, request: WaybillRequest, summary: Summary) -> str | None:
         try:
-            key = provider.key(request)
+            return provider.key(request)
         except Refused as exc:
             self._refused(None, request.order_no, provider.name, exc, summary)
-            return
         except Unavailable as exc:
             summary.pending[request.order_no] = exc.reason
-            return
-        account = self._account(provider, request.carrier)
-        try:
-            row_id = self._add_requested(provider, request, account, key, digest)
-        except sqlite3.IntegrityError:
-            summary.pending[request.order_no] = "another process is taking its e-waybill"
-            return
-        self._take(provider, request, row_id, key, summary)
+        return None
 
     def _add_requested(
-        self, provider: Provider, request: WaybillRequest, account: str, key: str, digest: str
-    ) -> int:
-        """The request's key, committed before the number is asked for. The database
+        self,
+        provider: Provider,
+        keyed: list[tuple[WaybillRequest, str]],
+        digests: dict[str, str],
+        summary: Summary,
+    ) -> list[tuple[WaybillRequest, str, int]]:
+        """The requests' keys, committed before any number is asked for. The database
         refuses a second live row for an order (another bench or process got there
-        first)."""
+        first): that order is left to it."""
+        rows = []
         with self._db_lock, transaction(self.db):
-            return store.add_requested(
-                self.db,
-                request.order_no,
-                request.attempt,
-                provider.name,
-                account,
-                request.carrier,
-                request.service,
-                key,
-                digest,
-            )
+            for request, key in keyed:
+                try:
+                    row_id = store.add_requested(
+                        self.db,
+                        request.order_no,
+                        request.attempt,
+                        provider.name,
+                        self._account(provider, request.carrier),
+                        request.carrier,
+                        request.service,
+                        key,
+                        digests[request.order_no],
+                    )
+                except sqlite3.IntegrityError:
+                    summary.pending[request.order_no] = "another process is taking its e-waybill"
+                    continue
+                rows.append((request, key, row_id))
+        return rows
 
     def _account(self, provider: Provider, carrier: str) -> str:
         accounts = getattr(getattr(provider, "config", None), "accounts", {})
@@ -272,7 +288,9 @@ class Prefetcher:
         key: str,
         summary: Summary,
         look_first: bool = False,
-    ) -> None:
+    ) -> Taken | None:
+        """The number under `key` (looked up first after a lost answer), or None when
+        it waits or was refused (the refusal already recorded)."""
         try:
             taken = provider.look_up(key, request) if look_first else None
             if taken is None:
@@ -284,16 +302,13 @@ class Prefetcher:
                         summary.pending[request.order_no] = (
                             f"{exc}; its number is not visible yet: looked up again next time"
                         )
-                        return
         except Refused as exc:
             self._refused(row_id, request.order_no, provider.name, exc, summary)
-            return
+            return None
         except Unavailable as exc:
             summary.pending[request.order_no] = exc.reason
-            return
-        with self._db_lock, transaction(self.db):
-            store.mark_taken(self.db, row_id, taken)
-        summary.taken.append(request.order_no)
+            return None
+        return taken
 
     def _refused(
         self, row_id: int | None, order_no: str, provider: str, exc: Refused, summary: Summary
@@ -321,7 +336,11 @@ class Prefetcher:
                 summary.pending[row.order_no] = f"provider {row.provider} not configured"
                 continue
             request = request_for(order, row.carrier, row.service, row.attempt, self.sender)
-            self._take(provider, request, row.id, row.key, summary, look_first=True)
+            taken = self._take(provider, request, row.id, row.key, summary, look_first=True)
+            if taken is not None:
+                with transaction(self.db):
+                    store.mark_taken(self.db, row.id, taken)
+                summary.taken.append(row.order_no)
 
     # -- cancels ---------------------------------------------------------------------
 
