@@ -48,7 +48,8 @@ def test_prefetch_status_accounts_and_cancel(
         (data_dir / "waybills.toml").write_text(waybills_toml(urls), encoding="utf-8")
         wechat.balance["6635671203"] = 150  # below ewaybill.low_balance (200)
         assert run(data_dir, "prefetch") == 0
-        assert "taken: 2" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "taken: 2" in out and "LOW: shop ZTO 6635671203: 149 left" in out
         assert run(data_dir, "accounts", "--json") == 0
         accounts = json.loads(capsys.readouterr().out)
         zto = next(

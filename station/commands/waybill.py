@@ -126,7 +126,7 @@ def accounts_command(args: argparse.Namespace) -> int:
 def prefetch_command(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit <= 0:
         return _fail("--limit must be a positive number of orders")
-    db, _settings, built, prefetcher = _open(args)
+    db, settings, built, prefetcher = _open(args)
     try:
         if not built.providers:
             problems = "; ".join(built.problems.values())
@@ -136,6 +136,8 @@ def prefetch_command(args: argparse.Namespace) -> int:
             )
         summary = prefetcher.prefetch(args.order, args.limit)
         cancels = prefetcher.run_cancels()
+        found, _ = prefetcher.balances()
+        low = low_balances(found, settings["ewaybill.low_balance"])
     finally:
         built.close()
         db.close()
@@ -148,6 +150,14 @@ def prefetch_command(args: argparse.Namespace) -> int:
         print(f"no provider serves the carrier of order {order_no}")
     for number, what in cancels.items():
         print(f"cancel {number}: {what}")
+    for b in low:
+        log.warning(
+            "e-waybill account %s %s %s low: %s left", b.provider, b.carrier, b.account, b.available
+        )
+        print(
+            f"LOW: {b.provider} {b.carrier} {b.account}: {b.available} left: "
+            "top up with the carrier"
+        )
     waiting = summary.refused or summary.pending or any(w != "cancelled" for w in cancels.values())
     return EXIT_PARTLY if waiting else 0
 
