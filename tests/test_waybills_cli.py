@@ -207,3 +207,27 @@ def test_sigkill_during_cancels_cancels_each_number_once(
         assert len(fake.cancels) == len(fake.issued) == 10
         assert set(fake.cancels.values()) == {1}
     assert {r.state for r in store.rows(db)} == {State.CANCELLED}
+
+
+def test_the_background_pass_takes_numbers_ahead(
+    db: sqlite_utils.Database, data_dir: Path, secrets
+) -> None:
+    from station.settings import Settings
+    from station.waybills.worker import EwaybillThread, run_once
+
+    assert run_once(data_dir, Settings.load(data_dir)) is None  # nothing configured
+    add_order(db, "SF-1", "SF")
+    add_order(db, "YD-1", "YD")
+    with all_servers() as (_wechat, sf, kdn, urls):
+        (data_dir / "waybills.toml").write_text(waybills_toml(urls), encoding="utf-8")
+        thread = EwaybillThread(data_dir, Settings.load(data_dir), interval=60.0)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while thread.passes == 0 and time.monotonic() < deadline:
+                threading.Event().wait(0.01)
+        finally:
+            thread.stop()
+    assert thread.passes >= 1
+    assert sf.numbers_issued == kdn.numbers_issued == 1
+    assert store.live(db, "SF-1").state is State.TAKEN
