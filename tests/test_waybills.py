@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 from pathlib import Path
 
@@ -458,3 +459,23 @@ def test_a_changed_address_cancels_and_takes_a_new_number(
     states = [(r.attempt, r.state) for r in store.rows(db)]
     assert states == [(1, State.CANCELLED), (2, State.TAKEN)]
     assert sf.numbers_issued == 2 and list(sf.cancels.values()) == [1]
+
+
+def test_the_rate_limiter_spaces_calls_to_the_limit_without_bursts() -> None:
+    from station.waybills.ratelimit import RateLimiter
+
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = RateLimiter(500, clock=lambda: now[0], sleep=sleep)  # WeChat: 500 a minute
+    starts = []
+    for _ in range(501):
+        limiter.wait()
+        starts.append(now[0])
+    assert starts[0] == 100.0
+    assert starts[500] - starts[0] == pytest.approx(60.0)  # the 501st call: a minute later
+    assert min(b - a for a, b in itertools.pairwise(starts)) == pytest.approx(0.12)
