@@ -1722,6 +1722,10 @@ station db restore {backup}</translation>
         <translation>已取消</translation>
     </message>
     <message>
+        <source>e-waybill refused by {provider}: {reason}</source>
+        <translation>电子面单被 {provider} 拒绝:{reason}</translation>
+    </message>
+    <message>
         <source>refunded</source>
         <translation>已退款</translation>
     </message>
