@@ -479,3 +479,15 @@ def test_the_rate_limiter_spaces_calls_to_the_limit_without_bursts() -> None:
     assert starts[0] == 100.0
     assert starts[500] - starts[0] == pytest.approx(60.0)  # the 501st call: a minute later
     assert min(b - a for a, b in itertools.pairwise(starts)) == pytest.approx(0.12)
+
+
+def test_kdniaos_html_label_with_the_receiver_in_clear_is_not_kept() -> None:
+    taken = parse_order(
+        {
+            "Order": {"LogisticCode": "430000000000001", "MarkDestination": "杭州"},
+            "PrintTemplate": "<html>李四 13912345678 文三路90号</html>",
+        },
+        "O-1",
+    )
+    assert taken is not None and "PrintTemplate" not in taken.print_data
+    assert "李四" not in json.dumps(taken.print_data, ensure_ascii=False)

@@ -408,15 +408,17 @@ class FakeKdniao(_Faults):
         }
         self.orders[code] = {"order": order, "cancelled": False}
         self.issued[code] = number
-        return {
+        answer = {
             "EBusinessID": self.business_id,
             "Order": order,
             "Success": True,
             "ResultCode": "100",
             "Reason": "成功",
-            "PrintTemplate": f"<html>{number}</html>",
             "UniquerRequestNumber": "5e36e0ae",
         }
+        if data.get("IsReturnPrintTemplate") == 1:
+            answer["PrintTemplate"] = f"<html>{data['Receiver']['Name']} {number}</html>"
+        return answer
 
     def _cancel(self, data: dict[str, Any]) -> dict[str, Any]:
         order = self.orders.get(data.get("OrderCode", ""))

@@ -54,18 +54,20 @@ def _person(a: Address) -> dict[str, str]:
 
 
 def parse_order(document: dict[str, Any], order_code: str) -> Taken | None:
+    """The number and sort codes of a 1007 answer. Its PrintTemplate (an HTML label
+    with the receiver's name and address in clear) is not kept: personal data is
+    stored only encrypted, and the station prints its own layout from the codes."""
     order = document.get("Order") or {}
     number = str(order.get("LogisticCode") or "")
     if not number:
         return None
-    template = document.get("PrintTemplate")
     return Taken(
         waybill_no=number,
         provider_order_id=order_code,
         sort_mark=str(order.get("MarkDestination") or ""),
         sort_code=str(order.get("SortingCode") or ""),
         package_center=str(order.get("PackageName") or ""),
-        print_data={"Order": order, **({"PrintTemplate": template} if template else {})},
+        print_data={"Order": order},
         sub_waybills=tuple(str(s) for s in document.get("SubOrders") or []),
     )
 
@@ -127,7 +129,7 @@ class KdniaoProvider:
             "Receiver": _person(request.receiver),
             "Commodity": [{"GoodsName": g.name, "Goodsquantity": g.count} for g in request.goods],
             "Quantity": request.parcels,
-            "IsReturnPrintTemplate": 1,
+            "IsReturnPrintTemplate": 0,  # our own layout prints; its HTML holds the receiver
         }
         if request.insured_fen:
             data["InsureAmount"] = round(request.insured_fen / 100, 2)

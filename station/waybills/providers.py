@@ -19,7 +19,7 @@ class Built:
 
     def close(self) -> None:
         for provider in self.providers:
-            provider.close()  # type: ignore[attr-defined]
+            provider.close()
 
 
 def build(configs: list[ProviderConfig], secret: Callable[[str], str] = get_secret) -> Built:

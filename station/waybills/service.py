@@ -133,7 +133,7 @@ class Prefetcher:
 
     def close(self) -> None:
         for provider in self.providers:
-            provider.close()  # type: ignore[attr-defined]
+            provider.close()
 
     # -- choosing --------------------------------------------------------------------
 
