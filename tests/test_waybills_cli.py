@@ -80,6 +80,13 @@ def test_bad_input_is_refused_with_exit_code_2(
     assert exit_.value.code == 2
     assert "kind must be one of" in capsys.readouterr().err
     assert run(data_dir, "prefetch", "--limit", "0") == 2
+    (data_dir / "waybills.toml").write_text(
+        '[[providers]]\nname = "sf"\nkind = "sf"\npartner_id = "Q"\nbase_url = "ftp://x"\n'
+        "[providers.accounts.SF]\n"
+    )
+    with pytest.raises(SystemExit):
+        run(data_dir, "accounts")
+    assert "base_url" in capsys.readouterr().err
 
 
 def test_a_printed_number_cannot_be_cancelled_here(

@@ -163,6 +163,8 @@ def _check(provider: ProviderConfig, where: str) -> None:
         raise WaybillConfigError(
             f"{where}: name at least one carrier account ([providers.accounts.CODE])."
         )
+    if provider.base_url and not provider.base_url.startswith(("https://", "http://")):
+        raise WaybillConfigError(f'{where}: base_url must be "https://...".')
     if provider.timeout_seconds <= 0 or provider.rate_per_minute < 0:
         raise WaybillConfigError(f"{where}: timeout_seconds and rate_per_minute must be positive.")
 

@@ -27,7 +27,7 @@ import sqlite_utils
 
 from station.core.model import Order, OrderStatus
 from station.core.problem_texts import Text
-from station.core.routing import NoActiveCarrier, Router
+from station.core.routing import NoActiveCarrier, Router, RulesError
 from station.settings import Settings
 from station.store import catalogue
 from station.store import ewaybills as store
@@ -178,7 +178,11 @@ class Prefetcher:
         self.resume(summary)
         if limit is None and not order_nos:
             limit = self.settings["ewaybill.prefetch_limit"] or None
-        router = catalogue.load_router(self.db, self.folder, self.settings)
+        try:
+            router = catalogue.load_router(self.db, self.folder, self.settings)
+        except RulesError as exc:
+            log.error("routing rules unusable, e-waybills taken by the fallback: %s", exc)
+            router = catalogue.fallback_router(self.db, self.settings)
         work: dict[str, list[WaybillRequest]] = {}
         digests: dict[str, str] = {}
         for order_no in self.candidates(order_nos, limit):
