@@ -174,6 +174,7 @@ def test_wechat_documented_answers_are_read_as_documented() -> None:
             "changed_info": [],
         },
         {"errcode": 10025010, "errmsg": "电子面单订单不存在,请确认面单ID rid: 67ea468"},
+        {"errcode": 0, "errmsg": "ok"},  # notify_print.html 返回示例
     )
     with serving(replay) as url:
         provider = _wechat(url)
@@ -185,11 +186,19 @@ def test_wechat_documented_answers_are_read_as_documented() -> None:
             provider.take(request, "112")
         assert refused.value.kind is Refusal.INVALID and "其他原因" in str(refused.value)
         assert provider.look_up("111", request) is None
+        provider.notify_printed("1212", "xxxx", "ZTO", reprint=False)
         provider.close()
     sent = [body for path, body in replay.requests if "ewaybill" in path]
     assert sent[0]["ec_order_list"][0]["ec_order_id"] == 3704612354559743232
     assert sent[0]["receiver"]["mobile"] == "133****6868"  # as the shop gave it
     assert sent[1]["ewaybill_order_id"] == "111"
+    # notify_print.html 请求示例
+    assert sent[-1] == {
+        "ewaybill_order_id": "1212",
+        "delivery_id": "ZTO",
+        "waybill_id": "xxxx",
+        "re_print": 0,
+    }
 
 
 def test_sf_documented_route_label_answer_is_read() -> None:

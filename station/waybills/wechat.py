@@ -12,6 +12,7 @@ copies under /doc/channels/API/ewaybill/):
 - The receiver is passed as the shop order gives it (masked) with its `ec_order_id`;
   WeChat fills the real data into the print data. Never decrypted here.
 - account/get (`need_balance`) lists accounts with their `available` stock.
+- order/print tells the platform a label printed (`re_print` 0 or 1).
 """
 
 from __future__ import annotations
@@ -169,6 +170,18 @@ class WeChatShopProvider:
         if reply.code == NOT_FOUND:
             return
         self._refuse_unless_ok(reply)
+
+    def notify_printed(self, key: str, waybill_no: str, carrier: str, reprint: bool) -> None:
+        """order/print: tell WeChat a label printed (notify_print.html: ewaybill_order_id,
+        delivery_id, waybill_id, re_print 0 first print / 1 reprint). For the print
+        component backend; printing does not ship the order (delivery/send does)."""
+        payload = {
+            "ewaybill_order_id": key,
+            "delivery_id": carrier,
+            "waybill_id": waybill_no,
+            "re_print": int(reprint),
+        }
+        self._refuse_unless_ok(self._call("order/print", payload, may_apply=False))
 
     def balances(self) -> list[Balance]:
         reply = self._call("account/get", {"need_balance": True}, may_apply=False)
