@@ -110,3 +110,31 @@ def test_prefetch_then_pack_offline_prints_the_prefetched_number(
     shipment = next(bench.db.query("SELECT tracking_no FROM shipments"))
     assert shipment["tracking_no"] == kdn.issued[f"{order_no}-1"]
     assert store.by_number(bench.db, shipment["tracking_no"]).state is State.USED
+
+
+def test_a_voided_shipments_e_waybill_is_cancelled_and_a_new_one_taken(
+    bench: Bench, data_dir: Path
+) -> None:
+    from station.demo import DEMO_SUPERVISOR_PIN
+    from station.store.search import void_shipment
+    from station.store.users import Action, authorize
+
+    order_no = named_carrier_order(bench.db)
+    with all_servers() as (_wechat, _sf, kdn, urls):
+        (data_dir / "waybills.toml").write_text(waybills_toml(urls), encoding="utf-8")
+        built = build(load_providers(data_dir), secret=lambda name: SECRETS[name.split(".")[0]])
+        prefetcher = Prefetcher(bench.db, bench.settings, built.providers, data_dir)
+        try:
+            prefetcher.prefetch([order_no])
+            pack(bench, order_no)
+            shipment = next(bench.db.query("SELECT id, tracking_no FROM shipments"))
+            boss = authorize(bench.db, DEMO_SUPERVISOR_PIN, Action.VOID)
+            void_shipment(bench.db, shipment["id"], boss, "box crushed", "bench-1", repack=True)
+            summary = prefetcher.prefetch()
+            prefetcher.run_cancels()
+        finally:
+            prefetcher.close()
+    assert order_no in summary.cancelled and order_no in summary.taken
+    assert kdn.cancels == {shipment["tracking_no"]: 1}
+    assert store.by_number(bench.db, shipment["tracking_no"]).state is State.CANCELLED
+    assert store.live(bench.db, order_no).attempt == 2

@@ -156,6 +156,22 @@ def queue_cancel(db: sqlite_utils.Database, row_id: int, reason: str) -> None:
     )
 
 
+def queue_voided(db: sqlite_utils.Database) -> list[str]:
+    """Queue the cancel of every used e-waybill whose shipment was voided: a voided
+    label is never printed again, and the repacked parcel gets a new number. Returns
+    the orders. Call inside a transaction."""
+    rows = db.execute(
+        """UPDATE ewaybills SET state = 'cancel_pending', note = 'shipment voided',
+             attempts = 0, next_at = '', updated_at = ?
+           WHERE state = 'used' AND EXISTS (
+             SELECT 1 FROM shipments s WHERE s.order_no = ewaybills.order_no
+               AND s.tracking_no = ewaybills.waybill_no AND s.voided_at IS NOT NULL)
+           RETURNING order_no""",
+        (now_utc(),),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def cancels_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[Row]:
     return [
         _row(r)

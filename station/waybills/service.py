@@ -349,8 +349,10 @@ class Prefetcher:
     # -- cancels ---------------------------------------------------------------------
 
     def reconcile(self) -> list[str]:
-        """Queue the cancel of every live e-waybill whose order may not use it any more."""
-        queued = []
+        """Queue the cancel of every live e-waybill whose order may not use it any more,
+        and of every used one whose shipment was voided."""
+        with transaction(self.db):
+            queued = store.queue_voided(self.db)
         for row in store.rows(self.db, State.TAKEN) + store.rows(self.db, State.REQUESTED):
             order = order_store.find_order(self.db, row.order_no)
             why = ""
