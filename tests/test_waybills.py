@@ -500,3 +500,17 @@ def test_kdniaos_html_label_with_the_receiver_in_clear_is_not_kept() -> None:
     )
     assert taken is not None and "PrintTemplate" not in taken.print_data
     assert "李四" not in json.dumps(taken.print_data, ensure_ascii=False)
+
+
+def test_a_precreate_timeout_takes_nothing_and_the_next_pass_takes_one_number(
+    db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    add_order(db, "3704612354559743232", "ZTO", "wechat-shop")
+    with all_servers() as (wechat, _sf, _kdn, urls):
+        wechat.slow_seconds = 1.0
+        wechat.fault("precreate", "slow")
+        first = prefetcher(db, data_dir, urls, timeout=0.4).prefetch()
+        assert "no answer" in first.pending["3704612354559743232"]
+        assert store.rows(db) == []  # a precreate takes no number: nothing to look up
+        second = prefetcher(db, data_dir, urls, timeout=0.4).prefetch()
+    assert second.taken == ["3704612354559743232"] and wechat.numbers_issued == 1

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from station.core.model import Order, OrderStatus
+from station.core.model import Contact, Order, OrderStatus
 from station.core.problem_texts import Text
 from station.core.routing import NoActiveCarrier, Router, RulesError
 from station.settings import Settings
@@ -68,17 +68,14 @@ def address_digest(order: Order) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _address(contact: object, fallback: Address | None = None) -> Address:
-    if contact is None:
-        assert fallback is not None
-        return fallback
+def _address(contact: Contact) -> Address:
     return Address(
-        name=contact.name,  # type: ignore[attr-defined]
-        mobile=contact.phone,  # type: ignore[attr-defined]
-        province=contact.province,  # type: ignore[attr-defined]
-        city=contact.city,  # type: ignore[attr-defined]
-        county=contact.district,  # type: ignore[attr-defined]
-        address=contact.address,  # type: ignore[attr-defined]
+        name=contact.name,
+        mobile=contact.phone,
+        province=contact.province,
+        city=contact.city,
+        county=contact.district,
+        address=contact.address,
     )
 
 
@@ -103,7 +100,7 @@ def request_for(
         attempt=attempt,
         carrier=carrier,
         service=service,
-        sender=_address(order.sender, sender),
+        sender=_address(order.sender) if order.sender is not None else sender,
         receiver=_address(order.recipient),
         goods=tuple(Goods(line.name, line.quantity) for line in order.lines),
         shop_order_id=order.order_no if order.source == SHOP_SOURCE else "",
