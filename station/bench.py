@@ -58,6 +58,7 @@ from station.store.errors import StorageError, storage_error
 from station.store.integrity import is_damage
 from station.store.users import Action, PinLocked, Role, User, check_pin
 from station.store.wal_watch import WalWatch
+from station.waybills.port import NoWaybills, WaybillPort
 
 log = logging.getLogger("station.bench")
 
@@ -119,8 +120,11 @@ class Bench:
         listener: BenchListener | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        waybills: WaybillPort | None = None,
     ):
         self.db = db
+        self.waybills: WaybillPort = waybills or NoWaybills()
+        """E-waybills taken ahead (station.waybills), used before the pool."""
         self.settings = settings
         self.printer = printer
         self.runner = runner or SyncRunner()
@@ -413,6 +417,17 @@ class Bench:
         if refusal is not None:
             return refusal
         assert session.carrier is not None
+        order_no, carrier, service = (
+            session.order.order_no,
+            session.carrier.code,
+            session.order.service,
+        )
+        if self.waybills.ready(self.db, order_no, carrier, service):
+            return self._record(
+                session,
+                from_pool=True,
+                claim=lambda db: self.waybills.claim(db, order_no, carrier, service),
+            )
         if pool.free_count(self.db, session.carrier.code) > 0:
             return self._record(session, from_pool=True)
         return outcome(Tone.WARN, "tracking_needed", carrier=session.carrier.name_zh)
@@ -509,14 +524,19 @@ class Bench:
             return session.note_refusal(self.wall(), "tracking", code, used)
         return self._record(session, from_pool=False)
 
-    def _record(self, session: PackingSession, from_pool: bool) -> Outcome:
+    def _record(
+        self,
+        session: PackingSession,
+        from_pool: bool,
+        claim: Callable[[sqlite_utils.Database], str | None] | None = None,
+    ) -> Outcome:
         self._retry_at = None
         if self._store_lost():
             assert self.halted is not None
             return self.halted
         try:
             recorded = shipments.record_shipment(
-                self.db, session, self.packer, self.station, from_pool=from_pool
+                self.db, session, self.packer, self.station, from_pool=from_pool, claim=claim
             )
         except (sqlite3.Error, OSError) as exc:
             if isinstance(exc, sqlite3.DatabaseError) and _fatal(exc) is not None:
@@ -565,7 +585,7 @@ class Bench:
                 limit=f"{limit:g}%",
                 **facts,
             )
-        if from_pool:
+        if from_pool and claim is None:
             left = pool.free_count(self.db, recorded.carrier)
             if left < self.settings["pool.low_warning"]:
                 return outcome(Tone.WARN, "recorded_pool_low", left=left, **facts)

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "station.commands.route",
     "station.commands.carriers",
     "station.commands.sync",
+    "station.commands.waybill",
     "station.commands.report",
     "station.commands.users",
     "station.commands.db",

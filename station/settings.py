@@ -99,6 +99,17 @@ OPTIONS: tuple[Option, ...] = (
         "pool.low_warning", 20, "Warn when fewer waybill numbers than this are left for a carrier."
     ),
     Option(
+        "ewaybill.prefetch_limit",
+        0,
+        "E-waybills taken ahead per run (station waybill prefetch): the next N open orders; "
+        "0: every open order.",
+    ),
+    Option(
+        "ewaybill.low_balance",
+        200,
+        "Warn the supervisor when an e-waybill account has fewer numbers than this left.",
+    ),
+    Option(
         "sync.enabled",
         True,
         "Upload shipments to the targets in sync.toml in the background while the bench runs.",

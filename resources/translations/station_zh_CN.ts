@@ -33,10 +33,6 @@ station db restore {backup}</translation>
         <translation>打包工作台</translation>
     </message>
     <message>
-        <source>This version cannot print a command sheet.</source>
-        <translation>此版本无法打印指令条码表。</translation>
-    </message>
-    <message>
         <source>Could not write {path}: {error}</source>
         <translation>无法写入 {path}：{error}</translation>
     </message>
@@ -1954,6 +1950,10 @@ station db restore {backup}</translation>
     <message>
         <source>cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <source>e-waybill refused by {provider}: {reason}</source>
+        <translation>电子面单被 {provider} 拒绝:{reason}</translation>
     </message>
     <message>
         <source>refunded</source>

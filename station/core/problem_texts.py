@@ -56,6 +56,7 @@ TEXTS: dict[str, str] = {
         "intercept it with the carrier"
     ),
     "upstream_cancelled": "cancelled",
+    "ewaybill_refused": "e-waybill refused by {provider}: {reason}",
     "upstream_refunded": "refunded",
     # Row problems of order and product files (station.importers.orders, products, commit).
     "order_no_empty": "order number is empty",

@@ -577,6 +577,61 @@ def _phone_flags(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE order_flags_new RENAME TO order_flags")
 
 
+SCHEMA_EWAYBILLS = """
+-- E-waybills (电子面单) taken ahead for orders (station.waybills): one row per attempt.
+-- 'requested' is committed with the provider's idempotency key before the number is
+-- asked for, so after a crash the row is looked up upstream before anything is asked
+-- again; 'cancel_pending' is the queued cancel request a worker carries out.
+CREATE TABLE ewaybills (
+    id INTEGER PRIMARY KEY,
+    order_no TEXT NOT NULL COLLATE NOCASE,
+    attempt INTEGER NOT NULL,
+    provider TEXT NOT NULL,
+    account TEXT NOT NULL DEFAULT '',
+    carrier TEXT NOT NULL,
+    service TEXT NOT NULL DEFAULT '',
+    idempotency_key TEXT NOT NULL,
+    waybill_no TEXT COLLATE NOCASE,
+    sub_waybills TEXT NOT NULL DEFAULT '[]',
+    sort_mark TEXT NOT NULL DEFAULT '',
+    sort_code TEXT NOT NULL DEFAULT '',
+    package_center TEXT NOT NULL DEFAULT '',
+    print_data TEXT NOT NULL DEFAULT '',
+    address_digest TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL DEFAULT 'requested' CHECK (state IN
+        ('requested', 'taken', 'refused', 'cancel_pending', 'cancelled', 'used')),
+    note TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (order_no, attempt),
+    UNIQUE (provider, idempotency_key)
+);
+-- One live e-waybill per order: never two numbers for one parcel.
+CREATE UNIQUE INDEX ewaybills_live ON ewaybills(order_no) WHERE state IN ('requested', 'taken');
+CREATE UNIQUE INDEX ewaybills_number ON ewaybills(waybill_no) WHERE waybill_no IS NOT NULL;
+CREATE INDEX ewaybills_state ON ewaybills(state, next_at);
+
+-- Balances last read from each provider account (station waybill accounts).
+CREATE TABLE ewaybill_accounts (
+    provider TEXT NOT NULL,
+    account TEXT NOT NULL,
+    carrier TEXT NOT NULL,
+    available INTEGER,
+    checked_at TEXT NOT NULL,
+    PRIMARY KEY (provider, account, carrier)
+) WITHOUT ROWID
+"""
+
+
+def _ewaybills(db: sqlite_utils.Database) -> None:
+    """E-waybills taken ahead per order and the providers' balances (station.waybills)."""
+    for statement in SCHEMA_EWAYBILLS.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -596,4 +651,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _delivery_sent_at,
     _unprinted_labels_index,
     _phone_flags,
+    _ewaybills,
 )

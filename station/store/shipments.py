@@ -4,6 +4,7 @@ upload-queue row, all in one transaction, so a crash leaves all or nothing."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -40,9 +41,11 @@ def record_shipment(
     packer: str,
     station: str,
     from_pool: bool = False,
+    claim: Callable[[sqlite_utils.Database], str | None] | None = None,
 ) -> Recorded:
     """Record a verified, weighed parcel. With `from_pool` the waybill number is
-    claimed from the pool inside the same transaction."""
+    claimed inside the same transaction: by `claim` when given (an e-waybill taken
+    ahead), else from the carrier's pool."""
     assert session.weight is not None and session.carrier is not None
     order = session.order
     recorded_at = now_utc()
@@ -52,7 +55,7 @@ def record_shipment(
         ).fetchone():
             raise AlreadyShipped(order.order_no)
         if from_pool:
-            number = claim_number(db, session.carrier.code)
+            number = claim(db) if claim else claim_number(db, session.carrier.code)
             if number is None:
                 raise PoolEmpty(session.carrier.code)
             session.use_tracking(number, "pool")

@@ -36,6 +36,7 @@ from station.ui.sound import Backend, SoundPlayer
 from station.ui.system_printing import QtSystemPrinting
 from station.ui.tools import StationTools
 from station.ui.translations import install_translators
+from station.waybills.port import PrefetchedWaybills
 
 log = logging.getLogger("station.ui.app")
 
@@ -131,7 +132,7 @@ def build_station(
     printer = open_printer(url, layout=settings["printer.layout"])
     db = open_checked(data_dir / DB_FILE)
     runner = QtRunner()
-    bench = Bench(db, settings, printer, runner)
+    bench = Bench(db, settings, printer, runner, waybills=PrefetchedWaybills())
     sound = SoundPlayer(settings["sound.enabled"], sound_backend)
     window = BenchWindow(bench, sound, url, data_dir, preview_runner=runner)
     detector = ScanDetector(settings["scanner.max_key_gap_ms"], settings["scanner.min_length"])

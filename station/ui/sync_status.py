@@ -35,6 +35,8 @@ from station.sync.config import SYNC_FILE, SyncConfigError, TargetConfig, load_t
 from station.sync.status import TargetStatus, all_status, summary, waiting_locally
 from station.sync.worker import UploaderThread
 from station.ui.texts import pin_locked_text
+from station.waybills.config import WAYBILLS_FILE
+from station.waybills.worker import EwaybillThread
 
 REFRESH_MS = 3000
 STALE_SECONDS = 3600
@@ -319,8 +321,13 @@ class UploaderRunner(QObject):
         self.folder = Path(folder)
         self.settings = settings
         self.thread: UploaderThread | None = None
+        self.ewaybills: EwaybillThread | None = None
+        """E-waybills taken ahead in the background when waybills.toml exists."""
 
     def start(self) -> None:
+        if self.ewaybills is None and (self.folder / WAYBILLS_FILE).exists():
+            self.ewaybills = EwaybillThread(self.folder, self.settings)
+            self.ewaybills.start()
         if not self.settings["sync.enabled"] or self.thread is not None:
             return
         self.thread = UploaderThread(self.folder, self.settings, on_stopped=self.stopped.emit)
@@ -331,6 +338,9 @@ class UploaderRunner(QObject):
             self.thread.wake()
 
     def stop(self) -> None:
+        if self.ewaybills is not None:
+            self.ewaybills.stop()
+            self.ewaybills = None
         if self.thread is not None:
             self.thread.stop()
             self.thread = None

@@ -1,0 +1,435 @@
+"""Taking e-waybills ahead (prefetch), cancelling them, and watching balances.
+
+Prefetch: for each open order without a live e-waybill, predict its carrier (the
+order's own, else the routing rules at its expected weight), build the request and
+take a number from the first provider that serves it. The request's key is
+committed ('requested') before the number is asked for; a requested row found
+later (a timeout, a kill) is looked up before anything is asked again, and asked
+again only under the same key, so a parcel never gets two numbers.
+
+Reconcile: a live e-waybill whose order is no longer open (held, cancelled,
+refunded) or whose address changed is queued for cancel ('cancel_pending'); the
+cancel worker carries the queue out with retries and backoff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from station.core.model import Contact, Order, OrderStatus
+from station.core.problem_texts import Text
+from station.core.routing import NoActiveCarrier, Router, RulesError
+from station.settings import Settings
+from station.store import catalogue
+from station.store import ewaybills as store
+from station.store import orders as order_store
+from station.store.db import now_utc, transaction
+from station.sync.backoff import full_jitter
+from station.waybills.model import (
+    Address,
+    AlreadyExists,
+    Balance,
+    Goods,
+    Provider,
+    Refusal,
+    Refused,
+    State,
+    Taken,
+    Unavailable,
+    WaybillRequest,
+)
+
+log = logging.getLogger("station.waybills")
+SHOP_SOURCE = "wechat-shop"
+BATCH = 50  # requests whose keys are committed together
+
+
+@dataclass
+class Summary:
+    taken: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # order -> why (the order is held)
+    pending: dict[str, str] = field(default_factory=dict)  # order -> why it waits
+    no_provider: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+
+
+def address_digest(order: Order) -> str:
+    r = order.recipient
+    text = "\x1f".join((r.name, r.phone, r.province, r.city, r.district, r.address))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _address(contact: Contact) -> Address:
+    return Address(
+        name=contact.name,
+        mobile=contact.phone,
+        province=contact.province,
+        city=contact.city,
+        county=contact.district,
+        address=contact.address,
+    )
+
+
+def sender_of(settings: Settings) -> Address:
+    return Address(
+        name=settings["sender.name"],
+        mobile=settings["sender.phone"],
+        province="",
+        city="",
+        county="",
+        address=settings["sender.address"],
+    )
+
+
+def request_for(
+    order: Order, carrier: str, service: str, attempt: int, sender: Address
+) -> WaybillRequest:
+    """The request for an order. A WeChat Shop order's receiver is the (masked) one the
+    shop gave; nothing is decrypted."""
+    return WaybillRequest(
+        order_no=order.order_no,
+        attempt=attempt,
+        carrier=carrier,
+        service=service,
+        sender=_address(order.sender) if order.sender is not None else sender,
+        receiver=_address(order.recipient),
+        goods=tuple(Goods(line.name, line.quantity) for line in order.lines),
+        shop_order_id=order.order_no if order.source == SHOP_SOURCE else "",
+        insured_fen=order.order_value_fen if service == "insured" else 0,
+    )
+
+
+class Prefetcher:
+    """Takes, looks up and cancels e-waybills for a database. The providers run in
+    parallel (one thread each, each within its own rate limit); the database is used
+    by one thread at a time."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        settings: Settings,
+        providers: Sequence[Provider],
+        folder: Path | None = None,
+    ):
+        self.db = db
+        self.settings = settings
+        self.providers = list(providers)
+        self.by_name = {p.name: p for p in self.providers}
+        self.sender = sender_of(settings)
+        self.folder = folder
+        self._db_lock = threading.Lock()
+
+    def close(self) -> None:
+        for provider in self.providers:
+            provider.close()
+
+    # -- choosing --------------------------------------------------------------------
+
+    def _carrier_for(self, order: Order, router: Router) -> tuple[str, str] | None:
+        """The carrier and service the bench will route the parcel to, decided the same
+        way (the order's own carrier, else the rules) at its expected weight."""
+        expected = sum((line.unit_weight_g or 0) * line.quantity for line in order.lines)
+        grams = expected + self.settings["weight.packaging_grams"]
+        parcel = catalogue.parcel_for(self.db, order, max(grams, 1))
+        try:
+            decision = router.for_order(order.carrier, order.service, parcel)
+        except NoActiveCarrier as exc:
+            log.warning("order %s: no carrier to take an e-waybill for: %s", order.order_no, exc)
+            return None
+        return decision.carrier, order.service or decision.service
+
+    def _provider_for(self, request: WaybillRequest) -> Provider | None:
+        return next((p for p in self.providers if p.serves(request)), None)
+
+    def candidates(self, order_nos: Sequence[str] | None, limit: int | None) -> list[str]:
+        """Open orders without a live e-waybill or a shipment, oldest first."""
+        if order_nos:
+            return list(order_nos)
+        sql = """SELECT o.order_no FROM orders o
+                 WHERE o.status = 'open'
+                   AND NOT EXISTS (SELECT 1 FROM ewaybills e WHERE e.order_no = o.order_no
+                                   AND e.state IN ('requested', 'taken', 'used'))
+                   AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.order_no = o.order_no
+                                   AND s.voided_at IS NULL)
+                 ORDER BY o.created_at, o.order_no"""
+        params: list[object] = []
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self.db.execute(sql, params)]
+
+    # -- prefetch --------------------------------------------------------------------
+
+    def prefetch(self, order_nos: Sequence[str] | None = None, limit: int | None = None) -> Summary:
+        summary = Summary()
+        summary.cancelled = self.reconcile()
+        self.resume(summary)
+        if limit is None and not order_nos:
+            limit = self.settings["ewaybill.prefetch_limit"] or None
+        try:
+            router = catalogue.load_router(self.db, self.folder, self.settings)
+        except RulesError as exc:
+            log.error("routing rules unusable, e-waybills taken by the fallback: %s", exc)
+            router = catalogue.fallback_router(self.db, self.settings)
+        work: dict[str, list[WaybillRequest]] = {}
+        digests: dict[str, str] = {}
+        for order_no in self.candidates(order_nos, limit):
+            order = order_store.find_order(self.db, order_no)
+            if order is None or order.status is not OrderStatus.OPEN or order.shipped:
+                summary.pending[order_no] = "not an open order"
+                continue
+            if store.live(self.db, order_no) is not None:
+                continue
+            chosen = self._carrier_for(order, router)
+            if chosen is None:
+                summary.no_provider.append(order_no)
+                continue
+            attempt = store.next_attempt(self.db, order_no)
+            request = request_for(order, chosen[0], chosen[1], attempt, self.sender)
+            provider = self._provider_for(request)
+            if provider is None:
+                summary.no_provider.append(order_no)
+                continue
+            work.setdefault(provider.name, []).append(request)
+            digests[order_no] = address_digest(order)
+        with ThreadPoolExecutor(max_workers=max(1, len(work))) as pool:
+            for name, requests in work.items():
+                pool.submit(self._run_provider, self.by_name[name], requests, digests, summary)
+        return summary
+
+    def _run_provider(
+        self,
+        provider: Provider,
+        requests: list[WaybillRequest],
+        digests: dict[str, str],
+        summary: Summary,
+    ) -> None:
+        """Requests in batches: every key of a batch is committed (one transaction)
+        before its first number is asked for, and the numbers taken are committed
+        together after the batch. A kill in between leaves them 'requested': looked up
+        at the next run, never asked again under a new key."""
+        for first in range(0, len(requests), BATCH):
+            batch = requests[first : first + BATCH]
+            keyed = [(r, k) for r in batch if (k := self._key(provider, r, summary)) is not None]
+            rows = self._add_requested(provider, keyed, digests, summary)
+            taken = []
+            for request, key, row_id in rows:
+                try:
+                    found = self._take(provider, request, row_id, key, summary)
+                except Exception:
+                    log.exception("order %s: taking an e-waybill failed", request.order_no)
+                    summary.pending[request.order_no] = "unexpected error (see the log)"
+                    continue
+                if found is not None:
+                    taken.append((request.order_no, row_id, found))
+            with self._db_lock, transaction(self.db):
+                for _, row_id, found in taken:
+                    store.mark_taken(self.db, row_id, found)
+            summary.taken.extend(order_no for order_no, _, _ in taken)
+
+    def _key(self, provider: Provider, request: WaybillRequest, summary: Summary) -> str | None:
+        try:
+            return provider.key(request)
+        except Refused as exc:
+            self._refused(None, request.order_no, provider.name, exc, summary)
+        except Unavailable as exc:
+            summary.pending[request.order_no] = exc.reason
+        return None
+
+    def _add_requested(
+        self,
+        provider: Provider,
+        keyed: list[tuple[WaybillRequest, str]],
+        digests: dict[str, str],
+        summary: Summary,
+    ) -> list[tuple[WaybillRequest, str, int]]:
+        """The requests' keys, committed before any number is asked for. The database
+        refuses a second live row for an order (another bench or process got there
+        first): that order is left to it."""
+        rows = []
+        with self._db_lock, transaction(self.db):
+            for request, key in keyed:
+                try:
+                    row_id = store.add_requested(
+                        self.db,
+                        request.order_no,
+                        request.attempt,
+                        provider.name,
+                        self._account(provider, request.carrier),
+                        request.carrier,
+                        request.service,
+                        key,
+                        digests[request.order_no],
+                    )
+                except sqlite3.IntegrityError:
+                    summary.pending[request.order_no] = "another process is taking its e-waybill"
+                    continue
+                rows.append((request, key, row_id))
+        return rows
+
+    def _account(self, provider: Provider, carrier: str) -> str:
+        accounts = getattr(getattr(provider, "config", None), "accounts", {})
+        account = accounts.get(carrier, {})
+        return account.get("acct_id") or account.get("customer_name") or ""
+
+    def _take(
+        self,
+        provider: Provider,
+        request: WaybillRequest,
+        row_id: int,
+        key: str,
+        summary: Summary,
+        look_first: bool = False,
+    ) -> Taken | None:
+        """The number under `key` (looked up first after a lost answer), or None when
+        it waits or was refused (the refusal already recorded)."""
+        try:
+            taken = provider.look_up(key, request) if look_first else None
+            if taken is None:
+                try:
+                    taken = provider.take(request, key)
+                except AlreadyExists as exc:
+                    taken = provider.look_up(key, request)
+                    if taken is None:
+                        summary.pending[request.order_no] = (
+                            f"{exc}; its number is not visible yet: looked up again next time"
+                        )
+        except Refused as exc:
+            self._refused(row_id, request.order_no, provider.name, exc, summary)
+            return None
+        except Unavailable as exc:
+            summary.pending[request.order_no] = exc.reason
+            return None
+        return taken
+
+    def _refused(
+        self, row_id: int | None, order_no: str, provider: str, exc: Refused, summary: Summary
+    ) -> None:
+        """The provider refused: the order is held before anyone packs it. Refused
+        credentials are the station's problem, not the order's: it only waits."""
+        if exc.kind is Refusal.CREDENTIALS:
+            summary.pending[order_no] = str(exc)
+            return
+        summary.refused[order_no] = str(exc)
+        log.warning("order %s: e-waybill refused by %s: %s", order_no, provider, exc)
+        reason = Text.of("ewaybill_refused", provider=provider, reason=str(exc))
+        with self._db_lock, transaction(self.db):
+            if row_id is not None:
+                store.set_state(self.db, row_id, State.REFUSED, str(exc))
+            order_store.set_status(self.db, order_no, OrderStatus.HOLD, reason)
+
+    def resume(self, summary: Summary) -> None:
+        """Requested rows left by a timeout or a kill: looked up, then asked again under
+        the same key only when upstream holds nothing."""
+        for row in store.rows(self.db, State.REQUESTED):
+            provider = self.by_name.get(row.provider)
+            order = order_store.find_order(self.db, row.order_no)
+            if provider is None or order is None:
+                summary.pending[row.order_no] = f"provider {row.provider} not configured"
+                continue
+            request = request_for(order, row.carrier, row.service, row.attempt, self.sender)
+            taken = self._take(provider, request, row.id, row.key, summary, look_first=True)
+            if taken is not None:
+                with transaction(self.db):
+                    store.mark_taken(self.db, row.id, taken)
+                summary.taken.append(row.order_no)
+
+    # -- cancels ---------------------------------------------------------------------
+
+    def reconcile(self) -> list[str]:
+        """Queue the cancel of every live e-waybill whose order may not use it any more,
+        and of every used one whose shipment was voided."""
+        with transaction(self.db):
+            queued = store.queue_voided(self.db)
+        for row in store.rows(self.db, State.TAKEN) + store.rows(self.db, State.REQUESTED):
+            order = order_store.find_order(self.db, row.order_no)
+            why = ""
+            if order is None:
+                why = "order gone"
+            elif order.status is not OrderStatus.OPEN and order.status is not OrderStatus.SHIPPED:
+                why = f"order {order.status.value}"
+            elif order.status is OrderStatus.SHIPPED:
+                shipped = order.shipped
+                if shipped is not None and shipped.tracking_no.upper() != (row.waybill_no or ""):
+                    why = "order shipped under another waybill"
+            elif row.address_digest and address_digest(order) != row.address_digest:
+                why = "address changed"
+            if why:
+                with transaction(self.db):
+                    store.queue_cancel(self.db, row.id, why)
+                queued.append(row.order_no)
+        return queued
+
+    def run_cancels(self, base: float = 2.0, cap: float = 600.0) -> dict[str, str]:
+        """Carry out the queued cancels that are due; what happened to each number."""
+        done: dict[str, str] = {}
+        for row in store.cancels_due(self.db, now_utc()):
+            provider = self.by_name.get(row.provider)
+            label = row.waybill_no or row.key
+            if provider is None:
+                done[label] = f"provider {row.provider} not configured: still queued"
+                continue
+            try:
+                number = row.waybill_no
+                if number is None:
+                    order = order_store.find_order(self.db, row.order_no)
+                    found = (
+                        provider.look_up(
+                            row.key,
+                            request_for(order, row.carrier, row.service, row.attempt, self.sender),
+                        )
+                        if order is not None
+                        else None
+                    )
+                    number = found.waybill_no if found else None
+                if number is not None:
+                    provider.cancel(row.key, number, row.carrier)
+            except (Unavailable, Refused) as exc:
+                with transaction(self.db):
+                    store.retry_later(
+                        self.db, row.id, full_jitter(row.attempts, base, cap), f"cancel: {exc}"
+                    )
+                done[label] = f"will retry: {exc}"
+                continue
+            with transaction(self.db):
+                store.set_state(self.db, row.id, State.CANCELLED, row.note)
+            done[label] = "cancelled"
+        return done
+
+    def cancel_number(self, waybill_no: str) -> bool:
+        """Queue one number's cancel; False when it is not a live e-waybill here."""
+        row = store.by_number(self.db, waybill_no)
+        if row is None or row.state not in (State.TAKEN, State.REQUESTED):
+            return False
+        with transaction(self.db):
+            store.queue_cancel(self.db, row.id, "cancelled by command")
+        return True
+
+    # -- balances --------------------------------------------------------------------
+
+    def balances(self) -> tuple[list[Balance], dict[str, str]]:
+        """Every provider's balances (saved), and the providers that could not say."""
+        found: list[Balance] = []
+        problems: dict[str, str] = {}
+        for provider in self.providers:
+            try:
+                found.extend(provider.balances())
+            except (Unavailable, Refused) as exc:
+                problems[provider.name] = str(exc)
+        with transaction(self.db):
+            store.save_balances(self.db, found)
+        return found, problems
+
+
+def low_balances(balances: Iterable[Balance], threshold: int) -> list[Balance]:
+    """Accounts whose stock of numbers is below `threshold` (the supervisor is warned)."""
+    return [b for b in balances if b.available is not None and b.available < threshold]

@@ -1,0 +1,212 @@
+"""WeChat Shop e-waybills (微信小店电子面单), `/channels/ec/logistics/ewaybill/biz/...`.
+
+Contract (developers.weixin.qq.com/doc/store/API/ewaybill/: precreate_order,
+create_order, get_order, cancel_order, get_account, notify_print; and the channels
+copies under /doc/channels/API/ewaybill/):
+- order/precreate checks the request and returns a fresh `ewaybill_order_id`
+  (uint64 sent as a string, unique across the platform): our idempotency key.
+- order/create with that id takes the number: `waybill_id`, and `print_info` when a
+  `template_id` is given. Creating again under the same id answers 10025019
+  (电子面单已存在) without the number: recover with order/get (`order_info.waybill_id`).
+  10025005 is a refusal whose reason is in `delivery_error_msg` (地址不可达, 余额不足...).
+- The receiver is passed as the shop order gives it (masked) with its `ec_order_id`;
+  WeChat fills the real data into the print data. Never decrypted here.
+- account/get (`need_balance`) lists accounts with their `available` stock.
+- order/print tells the platform a label printed (`re_print` 0 or 1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from station.sync.http import HttpClient, Unreachable
+from station.sync.outcome import TargetProblem
+from station.sync.wechat_api import Reply, WeChatApi
+from station.sync.wechat_errors import TOKEN
+from station.sync.wechat_token import TokenCache
+from station.waybills.config import ProviderConfig
+from station.waybills.model import (
+    Address,
+    AlreadyExists,
+    Balance,
+    Refusal,
+    Refused,
+    Taken,
+    Unavailable,
+    WaybillRequest,
+)
+from station.waybills.ratelimit import RateLimiter
+
+BIZ = "/channels/ec/logistics/ewaybill/biz"
+EXISTS = 10025019
+NOT_FOUND = 10025010
+REFUSED = 10025005
+TRANSIENT = {-1, 45009, 45011}
+
+
+def refusal_of(message: str) -> Refusal:
+    """The kind of a 取号失败 from its delivery_error_msg."""
+    if any(word in message for word in ("不可达", "超区", "不派送", "无法派送")):
+        return Refusal.UNREACHABLE
+    if any(word in message for word in ("余额", "库存", "单号不足")):
+        return Refusal.BALANCE
+    if any(word in message for word in ("禁", "管控", "停发", "限制")):
+        return Refusal.BLOCKED
+    return Refusal.INVALID
+
+
+def _address(a: Address) -> dict[str, str]:
+    return {
+        "name": a.name,
+        "mobile": a.mobile,
+        "province": a.province,
+        "city": a.city,
+        "county": a.county,
+        "street": a.street,
+        "address": a.address,
+    }
+
+
+class WeChatShopProvider:
+    def __init__(self, config: ProviderConfig, secret: str, limiter: RateLimiter | None = None):
+        self.name = config.name
+        self.config = config
+        self.carriers = config.carriers
+        client = HttpClient(config.url, config.timeout_seconds)
+        self.api = WeChatApi(client, TokenCache(client, config.appid, secret))
+        self.limiter = limiter or RateLimiter(config.rate)
+
+    def serves(self, request: WaybillRequest) -> bool:
+        return bool(request.shop_order_id) and request.carrier in self.carriers
+
+    def _call(self, endpoint: str, payload: dict[str, Any], may_apply: bool) -> Reply:
+        self.limiter.wait()
+        try:
+            reply = self.api.call(f"{BIZ}/{endpoint}", payload)
+        except Unreachable as exc:
+            raise Unavailable(
+                f"WeChat unreachable: {exc.reason}", may_apply and exc.in_doubt
+            ) from exc
+        except TargetProblem as exc:
+            if exc.offline:
+                raise Unavailable(exc.reason, in_doubt=False) from exc
+            raise Refused(Refusal.CREDENTIALS, exc.reason) from exc
+        if reply.code is None:
+            raise Unavailable(f"no usable answer from WeChat (HTTP {reply.status})", may_apply)
+        if reply.code in TOKEN:
+            raise Refused(Refusal.CREDENTIALS, f"WeChat refused the access token: {reply.message}")
+        if reply.code in TRANSIENT:
+            raise Unavailable(f"WeChat is busy ({reply.code} {reply.message})", may_apply)
+        return reply
+
+    def _order(self, request: WaybillRequest) -> dict[str, Any]:
+        account = self.config.accounts[request.carrier]
+        payload: dict[str, Any] = {
+            "delivery_id": request.carrier,
+            "ewaybill_acct_id": account.get("acct_id", ""),
+            "sender": _address(request.sender),
+            "receiver": _address(request.receiver),
+            "ec_order_list": [
+                {
+                    "ec_order_id": int(request.shop_order_id),
+                    "goods_list": [
+                        {
+                            "good_name": g.name,
+                            "good_count": g.count,
+                            **({"product_id": int(g.product_id)} if g.product_id else {}),
+                            **({"sku_id": int(g.sku_id)} if g.sku_id else {}),
+                        }
+                        for g in request.goods
+                    ],
+                }
+            ],
+            "shop_id": self.config.shop_id,
+        }
+        if account.get("site_code"):
+            payload["site_code"] = account["site_code"]
+        return payload
+
+    def key(self, request: WaybillRequest) -> str:
+        reply = self._call("order/precreate", self._order(request), may_apply=False)
+        self._refuse_unless_ok(reply)
+        key = str(reply.data.get("ewaybill_order_id", ""))
+        if not key.isdigit():
+            raise Unavailable("WeChat's precreate answer has no ewaybill_order_id", False)
+        return key
+
+    def take(self, request: WaybillRequest, key: str) -> Taken:
+        payload = {"ewaybill_order_id": key, **self._order(request)}
+        if self.config.template_id:
+            payload["template_id"] = self.config.template_id
+        if request.insured_fen and request.carrier != "SF":
+            yuan = f"{request.insured_fen / 100:.2f}"
+            payload["order_vas_list"] = [{"vas_type": "INSURE", "vas_value": yuan}]
+        reply = self._call("order/create", payload, may_apply=True)
+        if reply.code == EXISTS:
+            raise AlreadyExists(f"WeChat holds e-waybill order {key} already")
+        self._refuse_unless_ok(reply)
+        waybill = str(reply.data.get("waybill_id") or "")
+        if not waybill:
+            raise Unavailable("WeChat's create answer has no waybill_id", in_doubt=True)
+        print_info = reply.data.get("print_info")
+        return Taken(
+            waybill_no=waybill,
+            provider_order_id=key,
+            print_data={"print_info": print_info} if print_info else {},
+        )
+
+    def look_up(self, key: str, request: WaybillRequest) -> Taken | None:
+        reply = self._call("order/get", {"ewaybill_order_id": key}, may_apply=False)
+        if reply.code == NOT_FOUND:
+            return None
+        self._refuse_unless_ok(reply)
+        info = reply.data.get("order_info") or {}
+        waybill = str(info.get("waybill_id") or "")
+        return Taken(waybill_no=waybill, provider_order_id=key) if waybill else None
+
+    def cancel(self, key: str, waybill_no: str, carrier: str) -> None:
+        payload = {"ewaybill_order_id": key, "delivery_id": carrier, "waybill_id": waybill_no}
+        reply = self._call("order/cancel", payload, may_apply=True)
+        if reply.code == NOT_FOUND:
+            return
+        self._refuse_unless_ok(reply)
+
+    def notify_printed(self, key: str, waybill_no: str, carrier: str, reprint: bool) -> None:
+        """order/print: tell WeChat a label printed (notify_print.html: ewaybill_order_id,
+        delivery_id, waybill_id, re_print 0 first print / 1 reprint). For the print
+        component backend; printing does not ship the order (delivery/send does)."""
+        payload = {
+            "ewaybill_order_id": key,
+            "delivery_id": carrier,
+            "waybill_id": waybill_no,
+            "re_print": int(reprint),
+        }
+        self._refuse_unless_ok(self._call("order/print", payload, may_apply=False))
+
+    def balances(self) -> list[Balance]:
+        reply = self._call("account/get", {"need_balance": True}, may_apply=False)
+        self._refuse_unless_ok(reply)
+        found = []
+        for account in reply.data.get("account_list") or []:
+            carrier = str(account.get("delivery_id", ""))
+            available = account.get("available")
+            found.append(
+                Balance(
+                    self.name,
+                    str(account.get("acct_id", "")),
+                    carrier,
+                    int(available) if isinstance(available, int | float) else None,
+                )
+            )
+        return found
+
+    def _refuse_unless_ok(self, reply: Reply) -> None:
+        if reply.code == 0:
+            return
+        if reply.code == REFUSED:
+            detail = str(reply.data.get("delivery_error_msg") or reply.message)
+            raise Refused(refusal_of(detail), f"WeChat e-waybill refused: {detail}")
+        raise Refused(Refusal.INVALID, f"WeChat e-waybill error {reply.code}: {reply.message}")
+
+    def close(self) -> None:
+        self.api.close()
