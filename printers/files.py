@@ -8,6 +8,7 @@ failure the temporary file is removed and the name was never there.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 import time
@@ -24,13 +25,21 @@ STALE_PART_S = 3600.0
 def written_whole(path: Path) -> Iterator[Path]:
     """A temporary path beside `path` for a writer that wants a file name (reportlab,
     csv): when the block ends normally, the file is synced and renamed to `path`
-    (replacing it); when it raises, the temporary file is removed."""
+    (replacing it); when it raises, the temporary file is removed. The file is
+    readable by its owner only (it may hold parts of addresses). A folder that does
+    not exist is a FileNotFoundError naming `path`; something that is there and is
+    not a regular file (a device such as /dev/stdout) is written as it is."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    if path.exists() and not path.is_file():
+        yield path
+        return
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PART_SUFFIX)
     os.close(handle)
     temporary = Path(name)
     try:
         yield temporary
-        os.chmod(temporary, 0o644)
         _sync(temporary)
         os.replace(temporary, path)
     except BaseException:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import argparse
 import errno
-import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
@@ -62,26 +60,6 @@ def bad_input_message(exc: BaseException) -> str | None:
     if isinstance(exc, OSError):
         return str(exc.strerror or exc)
     return None
-
-
-@contextmanager
-def written_whole(path: Path) -> Iterator[Path]:
-    """The path to write an output file `path` through: a temporary file beside it
-    with the same suffix, renamed over `path` once complete and removed on any
-    failure, so a full disk never leaves half a report. The folder must exist (a
-    missing one is an error naming `path`); a device such as /dev/stdout, or
-    anything else that is not a regular file, is written as it is."""
-    if not path.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
-    if path.exists() and not path.is_file():
-        yield path
-        return
-    temporary = path.with_name(f".{path.name}.partial{path.suffix}")
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def folder_and_settings(args: argparse.Namespace) -> tuple[Path, Settings]:

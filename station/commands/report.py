@@ -14,7 +14,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from station.commands.common import open_database, written_whole
+from station.commands.common import open_database
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
 from station.store import catalogue
@@ -77,8 +77,7 @@ def manifest_command(args: argparse.Namespace) -> int:
         manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
     finally:
         db.close()
-    with written_whole(args.out) as path:
-        write_manifest(manifest, path)
+    write_manifest(manifest, args.out)
     kg = manifest.total_weight_g / 1000
     print(
         f"{manifest.carrier} {manifest.title}: {manifest.count} parcels, {kg:.2f} kg -> {args.out}"
@@ -100,7 +99,6 @@ def throughput_command(args: argparse.Namespace) -> int:
         report = dashboard(db, Period.days(first, last))
     finally:
         db.close()
-    with written_whole(args.out) as path:
-        write_throughput(report, path)
+    write_throughput(report, args.out)
     print(f"{first} to {last}: {report.total.parcels} parcels -> {args.out}")
     return 0

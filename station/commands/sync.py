@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from station.commands.access import actor_for, add_actor_options
-from station.commands.common import database_for, open_database, refuse_damaged, written_whole
+from station.commands.common import database_for, open_database, refuse_damaged
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store import deliveries
@@ -167,8 +167,7 @@ def export_command(args: argparse.Namespace) -> int:
     settings = Settings.load(folder)
     db = database_for(folder, writes=False)
     try:
-        with written_whole(args.out) as path:
-            rows = export_csv(db, iso(since.astimezone()), path, settings["sync.csv_columns"])
+        rows = export_csv(db, iso(since.astimezone()), args.out, settings["sync.csv_columns"])
     except ValueError as exc:
         return _fail(str(exc))
     finally:

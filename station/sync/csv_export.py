@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from printers.files import written_whole
 from station.core.carriers import carrier_name
 from station.core.formulas import neutralised_row
 from station.store import catalogue
@@ -50,7 +51,10 @@ def export_csv(db: sqlite_utils.Database, since: str, out: Path, spec: str) -> i
            FROM shipments WHERE voided_at IS NULL AND recorded_at >= ? ORDER BY recorded_at, id""",
         [since],
     ).fetchall()
-    with out.open("w", encoding="utf-8-sig", newline="") as handle:
+    with (
+        written_whole(out) as temporary,
+        temporary.open("w", encoding="utf-8-sig", newline="") as handle,
+    ):
         writer = csv.writer(handle)
         writer.writerow(neutralised_row(header for header, _ in columns))
         for order_no, code, tracking, grams, at, packer, station in rows:
