@@ -289,7 +289,15 @@ def test_carriers_export_import_round_trip(data_dir: Path, tmp_path: Path, capsy
     url = "https://track.example/{carrier}/{tracking_no}"
     carriers_cli(data_dir, "set", "--technician", "YD", "--disable", "--tracking-url", url)
     carriers_cli(
-        data_dir, "set", "KYE", "--name-zh", "跨越速运", "--pattern", r"KY\d{10},?", "--not-wechat"
+        data_dir,
+        "set",
+        "--technician",
+        "KYE",
+        "--name-zh",
+        "跨越速运",
+        "--pattern",
+        r"KY\d{10},?",
+        "--not-wechat",
     )
     carriers_cli(data_dir, "set", "--technician", "JD", "--name-en", 'JD "Logistics", Ltd')
     exported, _ = snapshot(data_dir)

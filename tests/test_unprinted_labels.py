@@ -121,7 +121,10 @@ def test_a_kill_between_record_and_print_is_listed_at_the_next_start_and_printed
 
     listed = pending(data_dir)
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.splitlines()[0].startswith(f"{first}  ZTO ")
+    carrier, tracking = demo_db.execute(
+        "SELECT carrier, tracking_no FROM shipments WHERE order_no = ?", [first]
+    ).fetchone()
+    assert listed.stdout.splitlines()[0].startswith(f"{first}  {carrier} {tracking}  ")
     assert "label pending" in listed.stdout
     assert "2 label(s) not printed" in listed.stdout
     as_json = [json.loads(line) for line in pending(data_dir, "--json").stdout.splitlines()]

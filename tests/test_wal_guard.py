@@ -100,7 +100,7 @@ def _paths(
             save_crash_report(crash_report(sys.exc_info(), data_dir), data_dir)
 
     def scale_settings() -> None:
-        admin = add_user(holder, "guard-admin", Role.ADMIN, "4321")
+        admin = add_user(holder, "guard-admin", Role.ADMIN, "guard-passphrase")
         audit.change_settings(holder, settings, admin, "guard", scale__baud=9600)
 
     return [
@@ -151,7 +151,7 @@ def _cli_commands(data_dir: Path) -> list[tuple[str, ...]]:
     numbers.write_text("\n".join(str(73567696590000 + n) for n in range(20)), encoding="utf-8")
     return [
         ("orders", "import", str(orders)),
-        ("pool", "import", "--carrier", "ZTO", str(numbers)),
+        ("pool", "import", "--technician", "--carrier", "ZTO", str(numbers)),
         ("pool", "status"),
         ("sync", "run", "--once"),
         ("sync", "status"),
@@ -240,8 +240,8 @@ def test_the_database_chosen_as_an_import_file_is_refused_unopened(
         folder = ["--data-dir", str(data_dir)]
         for command in (
             ["orders", "import", str(data_dir / DB_FILE)],
-            ["pool", "import", "--carrier", "ZTO", str(data_dir / DB_FILE)],
-            ["route", "--import-rates", str(data_dir / DB_FILE)],
+            ["pool", "import", "--technician", "--carrier", "ZTO", str(data_dir / DB_FILE)],
+            ["route", "--technician", "--import-rates", str(data_dir / DB_FILE)],
         ):
             assert main([*folder, *command]) == 2
             assert "the station's own database" in capsys.readouterr().out

@@ -28,14 +28,14 @@ def carriers(data_dir: Path, *args: str) -> int:
 def test_carriers_set_refuses_a_code_wechat_does_not_know(
     db: sqlite_utils.Database, data_dir: Path, capsys
 ) -> None:
-    assert carriers(data_dir, "set", *SHUNFENG) == 2
+    assert carriers(data_dir, "set", "--technician", *SHUNFENG) == 2
     out = capsys.readouterr().err
     assert "SHUNFENG is not in WeChat's carrier list" in out and "SF for 顺丰" in out
-    assert carriers(data_dir, "set", *SHUNFENG, "--not-wechat") == 0
+    assert carriers(data_dir, "set", "--technician", *SHUNFENG, "--not-wechat") == 0
     # enabling a disabled carrier is checked again; editing it is not
-    assert carriers(data_dir, "set", "SHUNFENG", "--disable", "--not-wechat") == 0
-    assert carriers(data_dir, "set", "SHUNFENG", "--pattern", r"SF\d{13}") == 0
-    assert carriers(data_dir, "set", "SHUNFENG", "--enable") == 2
+    assert carriers(data_dir, "set", "--technician", "SHUNFENG", "--disable", "--not-wechat") == 0
+    assert carriers(data_dir, "set", "--technician", "SHUNFENG", "--pattern", r"SF\d{13}") == 0
+    assert carriers(data_dir, "set", "--technician", "SHUNFENG", "--enable") == 2
 
 
 def test_the_fetched_list_decides_once_there_is_one(
@@ -43,9 +43,11 @@ def test_the_fetched_list_decides_once_there_is_one(
 ) -> None:
     wechat_carriers.save_list(db, "mini", ["SF", "ZTO", "KYSY"], (), "2026-12-04")
     new = ("KYSY", "--name-zh", "跨越速运", "--pattern", r"KY\d{10}")
-    assert carriers(data_dir, "set", *new) == 0
-    assert carriers(data_dir, "set", "EMS", "--disable") == 0
-    assert carriers(data_dir, "set", "EMS", "--enable") == 2  # documented, but not in the list
+    assert carriers(data_dir, "set", "--technician", *new) == 0
+    assert carriers(data_dir, "set", "--technician", "EMS", "--disable") == 0
+    assert (
+        carriers(data_dir, "set", "--technician", "EMS", "--enable") == 2
+    )  # documented, but not in the list
 
 
 @pytest.fixture
