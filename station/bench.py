@@ -31,6 +31,7 @@ from station.core.reading import Reading, ScaleLink
 from station.core.routing import NoActiveCarrier, Router, RulesError
 from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.weighing import WeightGate, WeightRule
+from station.hub.port import ClaimVerdict, HubPort, NoHub
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
@@ -93,6 +94,7 @@ class Bench:
         listener: BenchListener | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        hub: HubPort | None = None,
     ):
         self.db = db
         self.settings = settings
@@ -101,6 +103,10 @@ class Bench:
         self.listener: BenchListener = listener or _NoListener()
         self.clock = clock
         self.wall = wall
+        self.hub: HubPort = hub or NoHub()
+        self._offline_pending: str | None = None
+        """An order refused because the hub is unreachable and this bench does not
+        hold it: what a supervisor's OVERRIDE would allow."""
         self.rule = WeightRule(
             min_grams=settings["weight.min_grams"],
             tolerance_grams=settings["weight.tolerance_grams"],
@@ -171,6 +177,8 @@ class Bench:
     def override(self, pin: str, reason: str) -> Outcome:
         """A supervisor's PIN and reason for the pending override."""
         session = self.session
+        if session is None and self._offline_pending is not None:
+            return self._tell(self._override_offline(self._offline_pending, pin, reason))
         if session is None or session.phase not in (Phase.VERIFY, Phase.WEIGHT_MISMATCH):
             return self._tell(outcome(Tone.WARN, "override_nothing"))
         try:
@@ -203,6 +211,26 @@ class Bench:
             station=self.station,
         )
 
+    def _override_offline(self, order_no: str, pin: str, reason: str) -> Outcome:
+        """A supervisor lets this bench pack, offline, an order it does not hold."""
+        try:
+            user = check_pin(self.db, pin, Role.SUPERVISOR)
+        except PinLocked as locked:
+            return outcome(Tone.ERROR, "pin_locked", until=f"{locked.until.astimezone():%H:%M}")
+        if user is None:
+            return outcome(Tone.ERROR, "override_denied")
+        audit.record(
+            self.db,
+            Action.OVERRIDE,
+            f"{order_no} hub_offline",
+            actor=user.name,
+            role=user.role,
+            reason=reason,
+            station=self.station,
+        )
+        self.hub.allow_offline(order_no, user.name)
+        return self._start(order_no)
+
     def override_cancelled(self) -> Outcome:
         """The supervisor dialog was closed without a PIN: say so, change nothing."""
         return self._tell(outcome(Tone.INFO, "override_cancelled"))
@@ -210,6 +238,7 @@ class Bench:
     # -- the flow -------------------------------------------------------------
 
     def _start(self, code: str) -> Outcome:
+        self._offline_pending = None
         self._load_catalogue()
         alerts = flag_store.open_alerts(self.db)
         if alerts:
@@ -223,7 +252,7 @@ class Bench:
             if looks_like_tracking(code, self.active.values()):
                 return outcome(Tone.ERROR, "scan_is_tracking", code=code)
             return outcome(Tone.ERROR, "order_unknown", code=code)
-        refusal = _refusal(order)
+        refusal = _refusal(order) or self._claim(order)
         if refusal is not None:
             return refusal
         session = PackingSession(order, self.rule, started_at=self.wall())
@@ -235,6 +264,25 @@ class Bench:
         if session.phase is Phase.WEIGH:
             return self._try_weigh(session) or outcome(Tone.INFO, "weigh_waiting")
         return outcome(Tone.OK, "order_started", order_no=order.order_no)
+
+    def _claim(self, order: Order) -> Outcome | None:
+        """Claim the order at the hub (no hub: always granted); the refusal if another
+        bench holds it, or if the hub is unreachable and this bench does not hold it."""
+        answer = self.hub.claim(order.order_no, self.packer)
+        if answer.may_pack:
+            return None
+        if answer.verdict is ClaimVerdict.HELD_ELSEWHERE:
+            since = f"{answer.since.astimezone():%m-%d %H:%M}" if answer.since else "?"
+            return outcome(
+                Tone.ERROR,
+                "order_claimed_elsewhere",
+                order_no=order.order_no,
+                bench=answer.bench,
+                packer=answer.packer or "-",
+                since=since,
+            )
+        self._offline_pending = order.order_no
+        return outcome(Tone.ERROR, "hub_offline_not_held", order_no=order.order_no)
 
     def _in_session(self, session: PackingSession, code: str) -> Outcome:
         now = self.wall()
@@ -420,6 +468,9 @@ class Bench:
                 return outcome(Tone.ERROR, "reprint_needs_supervisor", tracking_no=last.tracking_no)
             self._pending_print = (last, reprint)
             return outcome(Tone.INFO, "ready")
+        if session is None and command is Command.OVERRIDE and self._offline_pending:
+            self.listener.bench_override_requested("hub_offline")
+            return outcome(Tone.WARN, "override_needed")
         if session is None:
             return outcome(Tone.WARN, "nothing_to_cancel")
         now = self.wall()
@@ -427,6 +478,7 @@ class Bench:
         if command is Command.CANCEL:
             shipments.record_abandoned(self.db, session, self.packer, self.station)
             self.session = None
+            self.hub.release(session.order.order_no)
             return outcome(Tone.WARN, "cancelled", order_no=session.order.order_no)
         if command is Command.HOLD:
             reason = Text.of("hold_at_bench", station=self.station, packer=self.packer)
@@ -434,6 +486,7 @@ class Bench:
                 order_store.set_status(self.db, session.order.order_no, OrderStatus.HOLD, reason)
             shipments.record_abandoned(self.db, session, self.packer, self.station)
             self.session = None
+            self.hub.release(session.order.order_no)
             return outcome(Tone.WARN, "held", order_no=session.order.order_no)
         if command is Command.REWEIGH:
             if not session.reweigh(now):

@@ -151,7 +151,9 @@ OPTIONS: tuple[Option, ...] = (
         50,
         "Waybill numbers per carrier this bench keeps leased from the hub for offline work.",
     ),
-    Option("hub.pull_seconds", 10.0, "How often the bench fetches orders and numbers from the hub."),
+    Option(
+        "hub.pull_seconds", 10.0, "How often the bench fetches orders and numbers from the hub."
+    ),
     Option("backup.daily", True, "Back up the database once a day while the station runs."),
     Option(
         "backup.folder",

@@ -50,6 +50,10 @@ TEXTS: dict[str, str] = {
         "upstream says {status} but the parcel is already label printed ({tracking_no}): "
         "intercept it with the carrier"
     ),
+    # The warehouse hub holds two live shipments for one order (two benches offline).
+    "alert_double_shipment": (
+        "order {order_no} was shipped twice, at the hub: {detail}. Stop both parcels and void one"
+    ),
     "upstream_cancelled": "cancelled",
     "upstream_refunded": "refunded",
     # Row problems of order and product files (station.importers.orders, products, commit).

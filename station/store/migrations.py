@@ -544,6 +544,27 @@ def _delivery_sent_at(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE deliveries SET sent_at = started_at WHERE in_doubt = 1")
 
 
+def _hub_holds(db: sqlite_utils.Database) -> None:
+    """The bench's offline truth about the warehouse hub: the orders it holds there
+    (claimed at a scan, leased by a supervisor, or allowed offline by a supervisor's
+    override), so it keeps packing them while the hub cannot be reached; and the
+    releases (cancel, hold) the hub has not heard of yet."""
+    db.execute(
+        """CREATE TABLE hub_holds (
+               order_no TEXT PRIMARY KEY COLLATE NOCASE,
+               kind TEXT NOT NULL CHECK (kind IN ('claimed', 'leased', 'override')),
+               since TEXT NOT NULL,
+               detail TEXT NOT NULL DEFAULT ''
+           )"""
+    )
+    db.execute(
+        """CREATE TABLE hub_releases (
+               order_no TEXT PRIMARY KEY COLLATE NOCASE,
+               at TEXT NOT NULL
+           )"""
+    )
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -561,4 +582,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _audit_chain,
     _sealed_buyer_notes,
     _delivery_sent_at,
+    _hub_holds,
 )

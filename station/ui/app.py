@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from printers import PrinterError, open_printer, register_system_printing
 from station.bench import Bench
 from station.housekeeping import Housekeeping
+from station.hub.wiring import bench_port
 from station.labels import printer_url
 from station.logs import setup_logging
 from station.paths import resource
@@ -131,7 +132,7 @@ def build_station(
     printer = open_printer(url, layout=settings["printer.layout"])
     db = open_checked(data_dir / DB_FILE)
     runner = QtRunner()
-    bench = Bench(db, settings, printer, runner)
+    bench = Bench(db, settings, printer, runner, hub=bench_port(db, settings))
     sound = SoundPlayer(settings["sound.enabled"], sound_backend)
     window = BenchWindow(bench, sound, url, data_dir, preview_runner=runner)
     detector = ScanDetector(settings["scanner.max_key_gap_ms"], settings["scanner.min_length"])

@@ -1,0 +1,40 @@
+"""The hub's parts for a bench, built from its settings (nothing when `hub.url` is
+empty): the claim port for the Bench, the push target and the puller for the
+uploader."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from station.hub.port import HubPort, NoHub
+from station.settings import Settings
+from station.sync.target import Target
+from station.sync.uploader import Puller
+
+
+def bench_port(db: sqlite_utils.Database, settings: Settings) -> HubPort:
+    url = settings["hub.url"]
+    if not url:
+        return NoHub()
+    from station.hub.link import HubLink
+
+    return HubLink(db, url, settings["station.name"], settings["hub.timeout_seconds"])
+
+
+def uploader_parts(settings: Settings) -> tuple[list[Target], list[Puller]]:
+    url = settings["hub.url"]
+    if not url:
+        return [], []
+    from station.hub.pull import HubPuller
+    from station.hub.push import HubTarget
+
+    target = HubTarget(url, max(10.0, settings["hub.timeout_seconds"]))
+    puller = HubPuller(
+        url,
+        settings["station.name"],
+        settings["hub.timeout_seconds"],
+        settings["hub.numbers_ahead"],
+        settings["hub.pull_seconds"],
+        settings["address.check_words"],
+    )
+    return [target], [puller]
