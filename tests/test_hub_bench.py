@@ -283,3 +283,39 @@ def _as_imported(db: sqlite_utils.Database, order_no: str):
         status=OrderStatus.OPEN,
         hold_reason=None,
     )
+
+
+def test_voiding_one_of_two_shipments_resolves_the_double_at_the_hub(
+    tmp_path: Path, hub_url: str, hub
+) -> None:
+    from station.store.search import void_shipment
+    from station.store.users import sign_in
+
+    one = open_bench(tmp_path / "b1", "bench-1", None)
+    two = open_bench(tmp_path / "b2", "bench-2", None)
+    order_no = open_orders(one.db)[0]
+    assert pack(one, order_no) == pack(two, order_no) == "printed"
+    push(one, hub_url)
+    push(two, hub_url)
+    assert hub.execute("SELECT count(*) FROM attention WHERE resolved_at IS NULL").fetchone()[0]
+    supervisor = sign_in(two.db, "主管 Supervisor", DEMO_SUPERVISOR_PIN)
+    void_shipment(two.db, 1, supervisor, "packed twice", "bench-2")
+    push(two, hub_url)
+    live = hub.execute("SELECT bench FROM shipments WHERE voided_at IS NULL").fetchall()
+    assert live == [("bench-1",)]
+    assert not hub.execute("SELECT count(*) FROM attention WHERE resolved_at IS NULL").fetchone()[0]
+
+
+def test_the_hub_is_not_asked_between_the_order_scan_and_the_label(
+    tmp_path: Path, hub_url: str
+) -> None:
+    bench = open_bench(tmp_path / "b1", "bench-1", hub_url)
+    order_no = open_orders(bench.db)[0]
+    assert bench.scan(order_no).message.key == "order_started"  # claimed at the hub
+    relink(bench, _dead_url())  # the hub goes away after the scan
+    for line in orders.find_order(bench.db, order_no).lines:
+        for _ in range(line.quantity):
+            bench.scan(line.barcodes[0])
+    bench.reading(Reading(Decimal(bench.session.expected_grams), True, at=bench.clock()))
+    assert bench.message.message.key == "printed"
+    assert bench.hub.status.state is HubState.UNKNOWN  # never asked
