@@ -101,6 +101,8 @@ class HubPort(Protocol):
         """A supervisor let this bench pack an order it does not hold, offline."""
         ...
 
+    def close(self) -> None: ...
+
 
 class NoHub:
     """No hub configured: every order may be packed, nothing is told anyone."""
@@ -114,4 +116,7 @@ class NoHub:
         pass
 
     def allow_offline(self, order_no: str, supervisor: str) -> None:
+        pass
+
+    def close(self) -> None:
         pass

@@ -105,6 +105,7 @@ class Station:
         # handled now, while the window and the database are still there.
         QCoreApplication.sendPostedEvents()
         self.bench.set_listener(None)
+        self.bench.hub.close()
         register_system_printing(None)
         self.window.close()
         # Deleted now, on the GUI thread: left to Python's garbage collector, a

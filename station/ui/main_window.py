@@ -29,8 +29,10 @@ from printers import Waybill, preview_image
 from station.bench import Bench
 from station.core.messages import Outcome, Tone
 from station.core.reading import ScaleLink
+from station.hub.port import HubState
 from station.runner import Runner
 from station.ui.banner import MessageBanner
+from station.ui.hub_light import HubLight
 from station.ui.label_preview import LabelPreview, pil_to_qimage
 from station.ui.order_panel import OrderPanel
 from station.ui.override_dialog import OverrideDialog
@@ -286,6 +288,9 @@ class BenchWindow(QMainWindow):
             self.packer_label,
         ):
             bar.addPermanentWidget(label)
+        if self.bench.hub.status.state is not HubState.NONE:
+            self.hub_light = HubLight(self.bench.hub.status)
+            bar.addPermanentWidget(self.hub_light)
         self.set_packer(self.bench.packer)
 
     def set_packer(self, name: str) -> None:
