@@ -92,6 +92,8 @@ class PgServer:
             password_file.write_text(secrets.token_urlsafe(18) + "\n", encoding="utf-8")
             password_file.chmod(0o600)
         owner = _run_as()
+        if owner is not None:  # the server's account must reach its folder (umask 077)
+            shutil.chown(self.folder, owner)
         if self.cluster.exists():
             shutil.rmtree(self.cluster)
         self.cluster.mkdir(mode=0o700)
