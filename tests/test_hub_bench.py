@@ -319,3 +319,18 @@ def test_the_hub_is_not_asked_between_the_order_scan_and_the_label(
     bench.reading(Reading(Decimal(bench.session.expected_grams), True, at=bench.clock()))
     assert bench.message.message.key == "printed"
     assert bench.hub.status.state is HubState.UNKNOWN  # never asked
+
+
+def test_an_order_given_back_offline_is_released_at_the_hub_on_reconnect(
+    tmp_path: Path, hub_url: str, hub
+) -> None:
+    bench = open_bench(tmp_path / "b1", "bench-1", hub_url)
+    order_no = open_orders(bench.db)[0]
+    assert bench.scan(order_no).message.key == "order_started"
+    relink(bench, _dead_url())
+    assert bench.scan("CMD-CANCEL").message.key == "cancelled"
+    assert holds.held(bench.db, order_no) is None
+    assert claims.holder(hub, order_no).bench == "bench-1"  # the hub has not heard yet
+    assert pull(bench, hub_url).endswith("1 releases, 0 alerts")
+    assert claims.holder(hub, order_no) is None
+    assert holds.pending_releases(bench.db) == []
