@@ -61,3 +61,12 @@ def test_a_window_without_a_hub_has_no_light(qtbot, qapp, data_dir: Path, settin
         assert built.window.findChild(HubLight) is None
     finally:
         built.stop()
+
+
+def test_the_override_dialog_asks_for_an_offline_order(qtbot) -> None:
+    from station.ui.override_dialog import OverrideDialog
+
+    dialog = OverrideDialog("hub_offline")
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Supervisor: pack this order while the hub is offline"
+    assert dialog.choices[1] == "Urgent order, the hub is down"

@@ -33,6 +33,11 @@ REASONS: dict[str, tuple[str, ...]] = {
         QT_TRANSLATE_NOOP("OverrideDialog", "Items checked by hand, all correct"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Extra padding for fragile goods"),
     ),
+    # Packing an order this bench does not hold while the warehouse hub is offline.
+    "hub_offline": (
+        QT_TRANSLATE_NOOP("OverrideDialog", "Checked with the floor: no other bench has it"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Urgent order, the hub is down"),
+    ),
 }
 
 
@@ -50,11 +55,12 @@ class OverrideDialog(QDialog):
         self.setMinimumWidth(720)
         self.kind = kind
         self.choices = reason_choices(kind)
-        title = (
-            self.tr("Supervisor: confirm the unscanned item")
-            if kind == "line"
-            else self.tr("Supervisor: accept this weight")
-        )
+        titles = {
+            "line": self.tr("Supervisor: confirm the unscanned item"),
+            "weight": self.tr("Supervisor: accept this weight"),
+            "hub_offline": self.tr("Supervisor: pack this order while the hub is offline"),
+        }
+        title = titles[kind]
         self.setWindowTitle(title)
         heading = QLabel(title, objectName="dialogTitle")
         self.pin_edit = QLineEdit(objectName="pin")
