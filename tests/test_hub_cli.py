@@ -82,6 +82,8 @@ def test_orders_imported_at_the_hub_or_at_a_bench_reach_every_bench(
     other = bench_folder(tmp_path / "b2", hub_url, "bench-2")
     synced = station(other, "sync", "run", "--once")
     assert synced.returncode == 0, synced.stderr
+    status = station(other, "sync", "status")
+    assert "  hub (hub): online, 0 queued" in status.stdout, status.stdout + status.stderr
     db = connect_sqlite(other / DB_FILE)
     try:
         assert {o for o in ("C1", "C3", "C4") if orders.find_order(db, o)} == {"C1", "C3", "C4"}

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+TARGET_NAME = "hub"  # the hub's name among the upload targets
+
 
 class ClaimVerdict(StrEnum):
     GRANTED = "granted"  # the hub gave this bench the order (or it already held it)

@@ -26,6 +26,7 @@ from station.store import deliveries, pool
 from station.store import flags as flag_store
 from station.store.db import transaction
 from station.sync.outcome import TargetProblem
+from station.sync.uploader import LAST_ERROR, ONLINE
 
 log = logging.getLogger("station.hub")
 
@@ -73,6 +74,8 @@ class HubPuller:
             self.status.offline(reason)
             raise TargetProblem(f"hub unreachable: {reason}", in_doubt=False, offline=True) from exc
         self.status.online()
+        # Like an answer to a push: the hub's row in `station sync status` shows it.
+        deliveries.save_state(db, NAME, {ONLINE: "1", LAST_ERROR: ""})
         return summary
 
     def _pull(self, conn: psycopg.Connection, db: sqlite_utils.Database) -> str:

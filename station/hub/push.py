@@ -16,13 +16,14 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from station.hub.db import HubUnreachable, connect, order_key
+from station.hub.port import TARGET_NAME
 from station.store.outbox import RECORDED, VOIDED, Record
 from station.sync.outcome import Outcome, TargetProblem
 from station.sync.target import Sending, not_noted
 
 log = logging.getLogger("station.hub")
 
-NAME = "hub"
+NAME = TARGET_NAME
 DOUBLE_SHIPMENT = "double_shipment"
 
 

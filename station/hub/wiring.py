@@ -4,10 +4,13 @@ uploader."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlite_utils
 
-from station.hub.port import HubPort, NoHub
-from station.settings import Settings
+from station.hub.port import TARGET_NAME, HubPort, NoHub
+from station.settings import Settings, SettingsError
+from station.sync.config import TargetConfig
 from station.sync.target import Target
 from station.sync.uploader import Puller
 
@@ -19,6 +22,16 @@ def bench_port(db: sqlite_utils.Database, settings: Settings) -> HubPort:
     from station.hub.link import HubLink
 
     return HubLink(db, url, settings["station.name"], settings["hub.timeout_seconds"])
+
+
+def hub_targets(folder: Path) -> list[TargetConfig]:
+    """The hub as a sync target, for `station sync status`: none without `hub.url`
+    (or with a settings file that cannot be read: the command names it elsewhere)."""
+    try:
+        url = Settings.load(folder)["hub.url"]
+    except SettingsError:
+        return []
+    return [TargetConfig(name=TARGET_NAME, kind=TARGET_NAME)] if url else []
 
 
 def uploader_parts(settings: Settings) -> tuple[list[Target], list[Puller]]:
