@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlite_utils
 
 from station.hub.port import TARGET_NAME, HubPort, NoHub
-from station.settings import Settings, SettingsError
+from station.settings import SETTINGS_FILE, Settings, SettingsError
 from station.sync.config import TargetConfig
 from station.sync.target import Target
 from station.sync.uploader import Puller
@@ -27,6 +27,8 @@ def bench_port(db: sqlite_utils.Database, settings: Settings) -> HubPort:
 def hub_targets(folder: Path) -> list[TargetConfig]:
     """The hub as a sync target, for `station sync status`: none without `hub.url`
     (or with a settings file that cannot be read: the command names it elsewhere)."""
+    if not (folder / SETTINGS_FILE).exists():  # no settings, no hub (and none written)
+        return []
     try:
         url = Settings.load(folder)["hub.url"]
     except SettingsError:
