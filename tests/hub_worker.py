@@ -3,6 +3,7 @@ stdin (so every process starts together), then does its job and prints JSON.
 
     python tests/hub_worker.py claim URL BENCH ORDER...
     python tests/hub_worker.py numbers URL BENCH CARRIER BLOCK TIMES
+    python tests/hub_worker.py push URL BENCH ORDER...   (one batch, in that order)
 """
 
 from __future__ import annotations
@@ -29,6 +30,18 @@ def main(argv: list[str]) -> int:
             if result.granted_to(bench):
                 won.append(order_no)
         print(json.dumps({"won": won, "seconds": seconds}), flush=True)
+    elif job == "push":
+        from station.hub.push import HubTarget
+        from station.store.outbox import RECORDED, Record
+
+        target = HubTarget(url, 30.0)
+        records = [
+            Record(n, RECORDED, order_no, f"k{n}", _payload(bench, n, order_no), "")
+            for n, order_no in enumerate(rest, start=1)
+        ]
+        outcomes = target.deliver(records, {})
+        target.close()
+        print(json.dumps({"done": sum(o.verdict == "done" for o in outcomes)}), flush=True)
     elif job == "numbers":
         carrier, block, times = rest[0], int(rest[1]), int(rest[2])
         got: list[str] = []
@@ -37,6 +50,18 @@ def main(argv: list[str]) -> int:
         print(json.dumps({"numbers": got}), flush=True)
     conn.close()
     return 0
+
+
+def _payload(bench: str, shipment_id: int, order_no: str) -> dict:
+    return {
+        "station": bench,
+        "shipment_id": shipment_id,
+        "carrier": "ZTO",
+        "tracking_no": f"{bench}-{shipment_id}",
+        "weight_g": 500,
+        "packer": "p",
+        "shipped_at": "2026-12-04T10:00:00.000Z",
+    }
 
 
 if __name__ == "__main__":

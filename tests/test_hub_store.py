@@ -207,3 +207,18 @@ def test_a_connection_dropped_mid_transaction_keeps_nothing_half_done(hub_url: s
     finally:
         bench.close()
         admin.close()
+
+
+def test_benches_pushing_the_same_orders_at_once_both_land_and_each_double_is_noted(
+    hub_url: str,
+) -> None:
+    orders = [f"DUP-{i:03d}" for i in range(60)]
+    results = run_together(
+        ["push", hub_url, "bench-a", *orders], ["push", hub_url, "bench-b", *reversed(orders)]
+    )
+    assert [r["done"] for r in results] == [60, 60]  # no deadlock, no refusal
+    with connect(hub_url) as conn:
+        noted = conn.execute(
+            "SELECT order_no FROM attention WHERE resolved_at IS NULL ORDER BY order_no"
+        ).fetchall()
+    assert [row[0] for row in noted] == orders

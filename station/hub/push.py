@@ -44,6 +44,11 @@ class HubTarget:
         try:
             conn = self._connection()
             with conn.transaction():
+                # One order's shipments are checked one push at a time, so two benches
+                # pushing the same order at once cannot both miss the other's row. The
+                # locks are taken in one order, so two batches never wait on each other.
+                for key in sorted({order_key(r.order_no) for r in records}):
+                    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
                 outcomes = [self._one(conn, record) for record in records]
         except (HubUnreachable, psycopg.OperationalError) as exc:
             self.close()
@@ -53,9 +58,6 @@ class HubTarget:
     def _one(self, conn: psycopg.Connection, record: Record) -> Outcome:
         data = record.payload
         order_no = order_key(record.order_no)
-        # One order's shipments are checked one push at a time, so two benches
-        # pushing the same order at once cannot both miss the other's row.
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [order_no])
         if record.event == RECORDED:
             conn.execute(
                 """INSERT INTO shipments (bench, bench_shipment_id, order_no, carrier,
@@ -101,7 +103,7 @@ class HubTarget:
 
 def note_doubles(conn: psycopg.Connection, order_no: str) -> None:
     """Open an attention item for an order with two or more live shipments; resolve
-    it when a void leaves one. Call holding the order's advisory lock."""
+    it when a void leaves one. Call holding the order's advisory lock (deliver)."""
     live = conn.execute(
         "SELECT bench, tracking_no, packer FROM shipments "
         "WHERE order_no = %s AND voided_at IS NULL ORDER BY id",
