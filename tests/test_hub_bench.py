@@ -91,7 +91,10 @@ def pack(bench: Bench, order_no: str) -> str:
     result = bench.scan(order_no)
     if bench.session is None:
         return result.message.key
-    for line in orders.find_order(bench.db, order_no).lines:
+    lines = orders.find_order(bench.db, order_no).lines
+    if any(not line.barcodes for line in lines):
+        return bench.scan("CMD-CANCEL").message.key  # a product missing from the catalogue
+    for line in lines:
         for _ in range(line.quantity):
             bench.scan(line.barcodes[0])
     grams = bench.session.expected_grams
