@@ -16,6 +16,7 @@ check words) are taken from where that code defines them, so they exist once.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tomllib
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from typing import Any
 from station.core.address import DEFAULT_CHECK_WORDS
 from station.core.bad_input import BadInput
 from station.core.weighing import WeightGate, WeightRule
+
+log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.toml"
 VERSION_KEY = "version"
@@ -345,7 +348,10 @@ class Settings:
                 f"{path} was written by a newer Packing Station (settings version {version}, "
                 f"this one reads up to {SETTINGS_VERSION}). Update the station."
             )
-        values = _flatten(data)
+        upgraded = data
+        for step in UPGRADES[version - 1 :]:
+            upgraded = step(upgraded)
+        values = _flatten(upgraded)
         for key, value in values.items():
             option = _BY_KEY.get(key)
             problem = option.problem(value) if option is not None else None
@@ -355,14 +361,12 @@ class Settings:
                     f"Default: {option.default!r}."
                 )
         if version < SETTINGS_VERSION:
-            upgraded = data
-            for step in UPGRADES[version - 1 :]:
-                upgraded = step(upgraded)
-            if upgraded == data:
-                write_atomically(path, _version_line() + text)
-            else:
-                write_atomically(path, _dumps(upgraded))
-            return cls.load(folder)
+            # Comments survive an upgrade that changes no value.
+            new_text = _version_line() + text if upgraded == data else _dumps(upgraded)
+            try:
+                write_atomically(path, new_text)
+            except SettingsError as exc:
+                log.warning("settings upgraded for this run only: %s", exc)
         return cls(values, path)
 
     def save(self, **changes: Any) -> Settings:

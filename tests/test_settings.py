@@ -188,3 +188,12 @@ def test_defaults_shared_with_the_weight_rule_and_the_address_check_are_theirs()
     assert defaults["weight.min_grams"] == rule.min_grams
     assert defaults["weight.packaging_grams"] == rule.packaging_grams
     assert defaults["address.check_words"] == list(DEFAULT_CHECK_WORDS)
+
+
+def test_an_upgrade_that_cannot_be_saved_still_loads(tmp_path: Path, caplog) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[station]\nname = "east"\n', encoding="utf-8")
+    (tmp_path / ".settings.toml.partial").mkdir()
+    assert Settings.load(tmp_path)["station.name"] == "east"
+    assert "upgraded for this run only" in caplog.text
+    assert "version" not in tomllib.loads(path.read_text(encoding="utf-8"))
