@@ -137,12 +137,7 @@ class Bench:
         self._offline_pending: str | None = None
         """An order refused because the hub is unreachable and this bench does not
         hold it: what a supervisor's OVERRIDE would allow."""
-        self.rule = WeightRule(
-            min_grams=settings["weight.min_grams"],
-            tolerance_grams=settings["weight.tolerance_grams"],
-            tolerance_percent=settings["weight.tolerance_percent"],
-            packaging_grams=settings["weight.packaging_grams"],
-        )
+        self.rule = _weight_rule(settings)
         self.gate = WeightGate(
             min_grams=settings["weight.min_grams"],
             max_age_s=settings["weight.max_age_seconds"],
@@ -181,6 +176,16 @@ class Bench:
     def set_listener(self, listener: BenchListener | None) -> None:
         """Who hears about the bench's results (the window); None: nobody."""
         self.listener = listener or _NoListener()
+
+    def use_settings(self, settings: Settings) -> None:
+        """Settings saved while the bench runs (a dialog's): the weight rule and the
+        scale's thresholds apply from the next order, everything else read from the
+        settings at once. The signed-in packer stays."""
+        self.settings = settings
+        self.rule = _weight_rule(settings)
+        self.gate.min_grams = settings["weight.min_grams"]
+        self.gate.max_age_s = settings["weight.max_age_seconds"]
+        self.station = settings["station.name"]
 
     # -- inputs -------------------------------------------------------------
 
@@ -897,3 +902,12 @@ def _refusal(order: Order) -> Outcome | None:
     if order.status in keys:
         return outcome(Tone.ERROR, keys[order.status], order_no=order.order_no, reason=reason)
     return None
+
+
+def _weight_rule(settings: Settings) -> WeightRule:
+    return WeightRule(
+        min_grams=settings["weight.min_grams"],
+        tolerance_grams=settings["weight.tolerance_grams"],
+        tolerance_percent=settings["weight.tolerance_percent"],
+        packaging_grams=settings["weight.packaging_grams"],
+    )

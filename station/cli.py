@@ -1,7 +1,9 @@
 """The `station` command: opens the bench, or runs a technician's subcommand.
 
 Each subcommand lives in its own module under `station.commands` and exposes
-`register(subparsers)`; the module's parser sets `func(args) -> int` as default.
+`register(subparsers)`; the module's parser sets `func(ctx) -> int` as default, and
+every command is given a `CommandContext` (its arguments, data folder, settings,
+database and actor).
 `run_command` runs it and turns input it cannot use into a message and exit 2.
 """
 

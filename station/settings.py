@@ -1,20 +1,53 @@
-"""Settings: declared once here with type, default and description.
+"""Settings: declared once here with type, default, allowed values and description.
 
 They live in `settings.toml` in the data folder. A missing file is written with
 every default and its description as comments, so the file documents itself;
-unknown keys are kept but warned about, and a wrong type is a clear error.
+unknown keys are kept but warned about, and a wrong type, a value outside its
+choices or its range is a clear error naming the key, the value and what is
+allowed. The file carries a `version`: a file written by an older station is
+upgraded step by step when it is loaded, and saved back. Every save is atomic
+(a temporary file beside it, flushed to disk, renamed over it), so a crash or a
+full disk never leaves half a settings file.
+
+Defaults that code outside the settings also needs (the weight rule, the address
+check words) are taken from where that code defines them, so they exist once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from station.core.address import DEFAULT_CHECK_WORDS
 from station.core.bad_input import BadInput
+from station.core.weighing import WeightGate, WeightRule
+
+log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.toml"
+VERSION_KEY = "version"
+
+_RULE = WeightRule()
+_GATE = WeightGate()
+
+SCALE_PROTOCOLS = (
+    "mt-sics",
+    "toledo-8217",
+    "toledo-continuous",
+    "ad",
+    "xk3190-a9",
+    "xk3190-a12",
+    "regex",
+)
+"""The names of `station.devices.scale.registry` (a test keeps them equal); spelled
+here so that reading the settings does not import the serial port library."""
+LABEL_LAYOUTS = ("76x130", "100x150", "100x180")
 
 
 @dataclass(frozen=True)
@@ -22,11 +55,42 @@ class Option:
     key: str
     default: Any
     description: str
+    choices: tuple[Any, ...] = ()
+    """The only values allowed; empty: any value of the default's type."""
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` is not allowed for this option, or None when it is."""
+        if not _same_type(self.default, value):
+            return f"must be {type(self.default).__name__}"
+        if self.choices and value not in self.choices:
+            return "must be one of " + ", ".join(_toml_value(c) for c in self.choices)
+        if self.minimum is not None and value < self.minimum:
+            return f"must be at least {self.minimum:g}"
+        if self.maximum is not None and value > self.maximum:
+            return f"must be at most {self.maximum:g}"
+        return None
+
+    def allowed(self) -> str:
+        """What the option accepts, in words, for the reference."""
+        if self.choices:
+            return ", ".join(f"`{_toml_value(c)}`" for c in self.choices)
+        if self.minimum is not None and self.maximum is not None:
+            return f"{self.minimum:g} to {self.maximum:g}"
+        if self.minimum is not None:
+            return f"at least {self.minimum:g}"
+        return type(self.default).__name__
 
 
 OPTIONS: tuple[Option, ...] = (
     Option("station.name", "bench-1", "Name of this bench, recorded on every shipment."),
-    Option("station.language", "", "Interface language: zh_CN, en, or empty for the system's."),
+    Option(
+        "station.language",
+        "",
+        "Interface language: zh_CN, en, or empty for the system's.",
+        choices=("", "zh_CN", "en"),
+    ),
     Option("station.packer", "packer", "Packer recorded on shipments until someone signs in."),
     Option(
         "station.require_sign_in",
@@ -42,9 +106,15 @@ OPTIONS: tuple[Option, ...] = (
         "ad",
         "Scale protocol: mt-sics, toledo-8217, toledo-continuous, "
         "ad, xk3190-a9, xk3190-a12 or regex.",
+        choices=SCALE_PROTOCOLS,
     ),
-    Option("scale.baud", 0, "Baud rate; 0 uses the protocol's default."),
-    Option("scale.parity", "", "Parity: N, E or O; empty uses the protocol's default."),
+    Option("scale.baud", 0, "Baud rate; 0 uses the protocol's default.", minimum=0),
+    Option(
+        "scale.parity",
+        "",
+        "Parity: N, E or O; empty uses the protocol's default.",
+        choices=("", "N", "E", "O"),
+    ),
     Option(
         "scale.pattern",
         "",
@@ -56,15 +126,37 @@ OPTIONS: tuple[Option, ...] = (
         "Raise DTR and RTS on the port (some USB-serial adapters keep the scale silent without).",
     ),
     Option("scale.simulate", False, "Use the built-in simulated scale (demo and training)."),
-    Option("weight.min_grams", 20, "Readings below this are 'nothing on the scale'."),
-    Option("weight.tolerance_grams", 50, "Allowed difference from the expected weight, in grams."),
+    Option(
+        "weight.min_grams",
+        _RULE.min_grams,
+        "Readings below this are 'nothing on the scale'.",
+        minimum=0,
+    ),
+    Option(
+        "weight.tolerance_grams",
+        _RULE.tolerance_grams,
+        "Allowed difference from the expected weight, in grams.",
+        minimum=0,
+    ),
     Option(
         "weight.tolerance_percent",
-        5.0,
+        _RULE.tolerance_percent,
         "Allowed difference in percent of the expected weight (the larger of the two wins).",
+        minimum=0,
+        maximum=100,
     ),
-    Option("weight.packaging_grams", 60, "Weight of the carton and filling added to the items."),
-    Option("weight.max_age_seconds", 3.0, "A reading older than this is stale and never used."),
+    Option(
+        "weight.packaging_grams",
+        _RULE.packaging_grams,
+        "Weight of the carton and filling added to the items.",
+        minimum=0,
+    ),
+    Option(
+        "weight.max_age_seconds",
+        _GATE.max_age_s,
+        "A reading older than this is stale and never used.",
+        minimum=0,
+    ),
     Option("carrier.default", "ZTO", "Carrier used when the order names none (WeChat code)."),
     Option(
         "printer.url",
@@ -73,15 +165,25 @@ OPTIONS: tuple[Option, ...] = (
         "escpos+tcp://HOST:9100, escpos+serial:///dev/ttyUSB0?baud=19200, tspl+..., "
         "system:NAME.",
     ),
-    Option("printer.layout", "76x130", "Label layout: 76x130, 100x150 or 100x180."),
-    Option("scanner.max_key_gap_ms", 30, "Keys closer than this are a scan; slower is typing."),
-    Option("scanner.min_length", 3, "Shortest burst of keys taken as a scan."),
+    Option(
+        "printer.layout",
+        "76x130",
+        "Label layout: 76x130, 100x150 or 100x180.",
+        choices=LABEL_LAYOUTS,
+    ),
+    Option(
+        "scanner.max_key_gap_ms",
+        30,
+        "Keys closer than this are a scan; slower is typing.",
+        minimum=1,
+    ),
+    Option("scanner.min_length", 3, "Shortest burst of keys taken as a scan.", minimum=1),
     Option("scanner.serial_port", "", "Serial port of a COM-mode scanner. Empty: none."),
-    Option("scanner.serial_baud", 9600, "Baud rate of a COM-mode scanner."),
+    Option("scanner.serial_baud", 9600, "Baud rate of a COM-mode scanner.", minimum=1),
     Option("sound.enabled", True, "Play a sound for every result."),
     Option(
         "address.check_words",
-        ["部队", "军区", "营区", "酒店", "宾馆"],
+        list(DEFAULT_CHECK_WORDS),
         "Words in an address that call for a second check before shipping (flagged at import).",
     ),
     Option(
@@ -94,9 +196,13 @@ OPTIONS: tuple[Option, ...] = (
         "routing.cost_alert_percent",
         12.0,
         "Alert when the shipping cost exceeds this share of the order value, in percent.",
+        minimum=0,
     ),
     Option(
-        "pool.low_warning", 20, "Warn when fewer waybill numbers than this are left for a carrier."
+        "pool.low_warning",
+        20,
+        "Warn when fewer waybill numbers than this are left for a carrier.",
+        minimum=0,
     ),
     Option(
         "ewaybill.prefetch_limit",
@@ -114,9 +220,19 @@ OPTIONS: tuple[Option, ...] = (
         True,
         "Upload shipments to the targets in sync.toml in the background while the bench runs.",
     ),
-    Option("sync.idle_seconds", 5.0, "How often an idle uploader looks for new shipments."),
-    Option("sync.backoff_base_seconds", 2.0, "First retry waits up to this long (doubling)."),
-    Option("sync.backoff_cap_seconds", 600.0, "Retries never wait longer than this."),
+    Option(
+        "sync.idle_seconds",
+        5.0,
+        "How often an idle uploader looks for new shipments.",
+        minimum=0,
+    ),
+    Option(
+        "sync.backoff_base_seconds",
+        2.0,
+        "First retry waits up to this long (doubling).",
+        minimum=0,
+    ),
+    Option("sync.backoff_cap_seconds", 600.0, "Retries never wait longer than this.", minimum=0),
     Option(
         "sync.csv_columns",
         "订单号=order_no,快递公司=carrier_name,快递单号=tracking_no",
@@ -146,13 +262,20 @@ OPTIONS: tuple[Option, ...] = (
         5,
         "Lock the screen after this many minutes without keyboard, scanner or mouse; "
         "0 never locks.",
+        minimum=0,
     ),
-    Option("dashboard.refresh_seconds", 10, "How often the dashboard refreshes while open."),
+    Option(
+        "dashboard.refresh_seconds",
+        10,
+        "How often the dashboard refreshes while open.",
+        minimum=1,
+    ),
     Option(
         "handover.days",
         3,
         "A courier handover expects the carrier's parcels of this many days that have "
         "not been handed over yet.",
+        minimum=1,
     ),
     Option(
         "hub.url",
@@ -179,28 +302,37 @@ OPTIONS: tuple[Option, ...] = (
         "backups",
         "Folder for backups, relative to the data folder (or absolute, e.g. a USB drive).",
     ),
-    Option("backup.keep", 14, "How many automatic backups to keep; older ones are deleted."),
+    Option(
+        "backup.keep",
+        14,
+        "How many automatic backups to keep; older ones are deleted.",
+        minimum=1,
+    ),
     Option(
         "import.max_file_mb",
         512,
         "Largest order, product, carrier or pool file imported, in MB (a bigger one is "
         "refused before it is read).",
+        minimum=1,
     ),
     Option(
         "import.max_rows",
         2_000_000,
         "Most rows read from an import file (600,000 orders of up to three lines fit).",
+        minimum=1,
     ),
     Option(
         "import.max_unzipped_mb",
         2048,
         "Largest size an XLSX may unpack to, in MB (refuses zip bombs).",
+        minimum=1,
     ),
     Option(
         "privacy.retention_days",
         1095,
         "Erase recipients' names, phones, addresses and notes this many days after shipping "
         "(1095 = 3 years). 0 keeps them forever.",
+        minimum=0,
     ),
 )
 
@@ -229,36 +361,115 @@ class Settings:
 
     @classmethod
     def load(cls, folder: Path) -> Settings:
+        """The folder's settings: written with every default when missing, upgraded
+        (and saved) when an older station wrote them, refused when a value is wrong."""
         path = folder / SETTINGS_FILE
         if not path.exists():
-            path.write_text(default_file_text(), encoding="utf-8")
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            raise SettingsError(f"{path} is not valid TOML ({exc}). Fix or delete it.") from exc
-        except OSError as exc:
-            raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        values = _flatten(data)
+            write_atomically(path, default_file_text())
+        text, data = _read(path)
+        version = data.pop(VERSION_KEY, 1)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            raise SettingsError(
+                f"{path}: {VERSION_KEY} must be a whole number from 1 to {SETTINGS_VERSION}, "
+                f"got {version!r}. Fix or delete it."
+            )
+        if version > SETTINGS_VERSION:
+            raise SettingsError(
+                f"{path} was written by a newer Packing Station (settings version {version}, "
+                f"this one reads up to {SETTINGS_VERSION}). Update the station."
+            )
+        upgraded = data
+        for step in UPGRADES[version - 1 :]:
+            upgraded = step(upgraded)
+        values = _flatten(upgraded)
         for key, value in values.items():
             option = _BY_KEY.get(key)
-            if option is not None and not _same_type(option.default, value):
+            problem = option.problem(value) if option is not None else None
+            if option is not None and problem is not None:
                 raise SettingsError(
-                    f"{path}: {key} must be {type(option.default).__name__}, got {value!r}. "
+                    f"{path}: {key} {problem}, got {_toml_value(value)}. "
                     f"Default: {option.default!r}."
                 )
+        if version < SETTINGS_VERSION:
+            # Comments survive an upgrade that changes no value.
+            new_text = _version_line() + text if upgraded == data else _dumps(upgraded)
+            try:
+                write_atomically(path, new_text)
+            except SettingsError as exc:
+                log.warning("settings upgraded for this run only: %s", exc)
         return cls(values, path)
 
     def save(self, **changes: Any) -> Settings:
-        """Write changed values to the file, keeping its other content."""
-        import tomli_w
-
+        """Write changed values to the file, keeping its other content; a value that
+        is not allowed is refused before anything is written."""
         assert self.path is not None
-        data = tomllib.loads(self.path.read_text(encoding="utf-8"))
-        for key, value in changes.items():
-            section, _, name = key.replace("__", ".").partition(".")
+        dotted = {key.replace("__", "."): value for key, value in changes.items()}
+        for key, value in dotted.items():
+            option = _BY_KEY.get(key)
+            problem = option.problem(value) if option is not None else "is not a setting"
+            if problem is not None:
+                raise SettingsError(f"{key} {problem}, got {value!r}.")
+        _, data = _read(self.path)
+        for key, value in dotted.items():
+            section, _, name = key.partition(".")
             data.setdefault(section, {})[name] = value
-        self.path.write_text(tomli_w.dumps(data), encoding="utf-8")
+        write_atomically(self.path, _dumps(data))
         return Settings.load(self.path.parent)
+
+
+def _from_unversioned(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 (files without a version key) holds the same options as version 2:
+    only the version is added."""
+    return data
+
+
+UPGRADES: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (_from_unversioned,)
+"""UPGRADES[n - 1] turns a version-n file's table (without its version key) into
+version n + 1's. Append a step when an option is renamed, moved or changes unit."""
+SETTINGS_VERSION = len(UPGRADES) + 1
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text, tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise SettingsError(f"{path} is not valid TOML ({exc}). Fix or delete it.") from exc
+    except OSError as exc:
+        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    import tomli_w
+
+    return tomli_w.dumps({VERSION_KEY: SETTINGS_VERSION, **data})
+
+
+def _version_line() -> str:
+    return f"# Format of this file; upgraded by the station.\n{VERSION_KEY} = {SETTINGS_VERSION}\n"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` by `text` whole or not at all: written to a temporary file in
+    the same folder, flushed to disk, then renamed over it (and the folder flushed,
+    so the rename survives a power cut)."""
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise SettingsError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if hasattr(os, "O_DIRECTORY"):
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -298,6 +509,7 @@ def _sections() -> dict[str, list[Option]]:
 def default_file_text() -> str:
     """The settings file with every option at its default, described in comments."""
     lines = ["# Packing Station settings. Every option is shown with its default."]
+    lines.append(_version_line().rstrip("\n"))
     for head, options in _sections().items():
         lines += ["", f"[{head}]"]
         for option in options:
@@ -314,13 +526,28 @@ def settings_reference() -> str:
         "`settings.toml` in the data folder; written with every default on first start.",
         "Generated from `station/settings.py` by `python -m station.settings > docs/settings.md`.",
         "",
-        "| setting | default | meaning |",
-        "| --- | --- | --- |",
+        "The file's `version` key says which format it has; a file from an older station",
+        "is upgraded when it is loaded. A value of the wrong type, outside its choices or",
+        "its range stops the station with a message naming the key and what is allowed.",
+        "",
     ]
-    for option in OPTIONS:
-        default = _toml_value(option.default).replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| `{option.key}` | `{default}` | {option.description} |")
-    return "\n".join(lines) + "\n"
+    for head, options in _sections().items():
+        lines += [
+            f"## [{head}]",
+            "",
+            "| setting | default | allowed | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        for option in options:
+            default = _cell(_toml_value(option.default))
+            allowed = _cell(option.allowed())
+            lines.append(f"| `{option.key}` | `{default}` | {allowed} | {option.description} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 if __name__ == "__main__":

@@ -385,3 +385,18 @@ def test_an_unknown_code_while_weighing_is_called_unknown(bench: Bench) -> None:
     assert bench.scan(orders.find_order(bench.db, order_no).lines[0].sku).message.key == (
         "item_not_expected"
     )
+
+
+def test_settings_saved_while_running_weigh_the_next_order(bench: Bench) -> None:
+    """A heavier carton set while the bench runs: the next order expects it."""
+    first = open_order(bench.db)
+    bench.scan(first)
+    before = bench.session.expected_grams
+    bench.scan("CMD-CANCEL")
+    saved = bench.settings.with_values(
+        weight__packaging_grams=bench.rule.packaging_grams + 140, weight__min_grams=5
+    )
+    bench.use_settings(saved)
+    bench.scan(first)
+    assert bench.session.expected_grams == before + 140
+    assert bench.gate.min_grams == 5 and bench.settings is saved

@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from station.paths import data_dir
-from station.settings import OPTIONS, Settings, SettingsError, default_file_text, settings_reference
+from station.settings import (
+    LABEL_LAYOUTS,
+    OPTIONS,
+    SCALE_PROTOCOLS,
+    SETTINGS_VERSION,
+    Settings,
+    SettingsError,
+    default_file_text,
+    settings_reference,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,3 +104,96 @@ def test_help_lists_every_command() -> None:
         "db",
     ):
         assert f"    {command} " in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[scale]\nprotocol = "mettler"\n',
+            r'scale\.protocol must be one of "mt-sics", .*"regex", '
+            r'got "mettler"',
+        ),
+        ('[printer]\nlayout = "50x50"\n', r'printer\.layout must be one of .*got "50x50"'),
+        (
+            "[weight]\ntolerance_percent = 150\n",
+            r"weight\.tolerance_percent must be at most 100, "
+            r"got 150",
+        ),
+        ("[weight]\nmin_grams = -5\n", r"weight\.min_grams must be at least 0, got -5"),
+        ("[backup]\nkeep = 0\n", r"backup\.keep must be at least 1, got 0"),
+    ],
+)
+def test_a_value_outside_its_choices_or_range_names_key_value_and_what_is_allowed(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    (tmp_path / "settings.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match=message):
+        Settings.load(tmp_path)
+
+
+def test_save_refuses_a_value_that_is_not_allowed_and_writes_nothing(tmp_path: Path) -> None:
+    settings = Settings.load(tmp_path)
+    before = (tmp_path / "settings.toml").read_bytes()
+    with pytest.raises(SettingsError, match=r"scale\.parity must be one of"):
+        settings.save(scale__parity="X")
+    assert (tmp_path / "settings.toml").read_bytes() == before
+
+
+def test_the_choices_are_the_protocols_and_layouts_the_station_knows() -> None:
+    from printers import LAYOUTS
+    from station.devices.scale.registry import NAMES
+
+    assert SCALE_PROTOCOLS == NAMES
+    assert set(LABEL_LAYOUTS) <= set(LAYOUTS)
+
+
+def test_an_unversioned_file_is_upgraded_keeping_its_values_and_comments(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('# my bench\n[station]\nname = "east"\n', encoding="utf-8")
+    settings = Settings.load(tmp_path)
+    assert settings["station.name"] == "east"
+    text = path.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["version"] == SETTINGS_VERSION
+    assert "# my bench" in text
+    assert Settings.load(tmp_path)["station.name"] == "east"
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_file_from_a_newer_station_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "settings.toml").write_text(f"version = {SETTINGS_VERSION + 1}\n")
+    with pytest.raises(SettingsError, match="newer Packing Station"):
+        Settings.load(tmp_path)
+
+
+def test_a_save_that_cannot_be_written_leaves_the_file_whole(tmp_path: Path) -> None:
+    settings = Settings.load(tmp_path)
+    before = (tmp_path / "settings.toml").read_bytes()
+    # The temporary file's name taken by a folder: the write fails before the rename.
+    (tmp_path / ".settings.toml.partial").mkdir()
+    with pytest.raises(SettingsError, match="cannot write"):
+        settings.save(station__name="west")
+    assert (tmp_path / "settings.toml").read_bytes() == before
+    (tmp_path / ".settings.toml.partial").rmdir()
+    assert settings.save(station__name="west")["station.name"] == "west"
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.toml"]
+
+
+def test_defaults_shared_with_the_weight_rule_and_the_address_check_are_theirs() -> None:
+    from station.core.address import DEFAULT_CHECK_WORDS
+    from station.core.weighing import WeightRule
+
+    defaults = Settings({})
+    rule = WeightRule()
+    assert defaults["weight.min_grams"] == rule.min_grams
+    assert defaults["weight.packaging_grams"] == rule.packaging_grams
+    assert defaults["address.check_words"] == list(DEFAULT_CHECK_WORDS)
+
+
+def test_an_upgrade_that_cannot_be_saved_still_loads(tmp_path: Path, caplog) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text('[station]\nname = "east"\n', encoding="utf-8")
+    (tmp_path / ".settings.toml.partial").mkdir()
+    assert Settings.load(tmp_path)["station.name"] == "east"
+    assert "upgraded for this run only" in caplog.text
+    assert "version" not in tomllib.loads(path.read_text(encoding="utf-8"))

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 import test_ui_bench as ui
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station.core.reading import ScaleLink
 from station.devices.scale import ScaleSimulator
@@ -207,3 +207,25 @@ def test_zero_is_explained_not_sent_when_the_protocol_has_none(qtbot, station: S
     qtbot.keyClick(notice, Qt.Key.Key_Escape)
     assert not notice.isVisible()
     assert sim.reading().grams == 480
+
+
+def test_settings_saved_from_the_tools_menu_reach_the_running_bench(
+    qtbot, station: Station
+) -> None:
+    """The dialog as the menu opens it (modal): what it saves is what the bench and the
+    tools hold afterwards, without a restart."""
+    admin = add_user(station.bench.db, "老板", Role.ADMIN, ADMIN_PIN)
+    station.tools.user = admin
+    assert station.bench.settings["scale.dtr_rts"] is True
+
+    def untick_and_save() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ScaleSettingsDialog)
+        dialog.dtr_box.setChecked(False)
+        dialog.save()
+
+    QTimer.singleShot(0, untick_and_save)
+    station.tools.actions["scale_settings"].trigger()
+    assert station.bench.settings["scale.dtr_rts"] is False
+    assert station.tools.settings["scale.dtr_rts"] is False
+    assert Settings.load(station.bench.settings.path.parent)["scale.dtr_rts"] is False

@@ -48,8 +48,8 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from station.commands.access import actor_for, add_actor_options
-from station.commands.common import database_for, folder_and_settings, open_database
+from station.commands.access import add_actor_options
+from station.commands.common import CommandContext
 from station.commands.route import _import_rates
 from station.core.formulas import neutralised_row
 from station.core.rates import RATE_COLUMNS, Rate
@@ -61,7 +61,6 @@ from station.importers.carriers import (
     parse_carriers,
 )
 from station.importers.table import UTF8_BOM, Limits, UnreadableFile, read_table
-from station.paths import data_dir
 from station.store import catalogue, wechat_carriers
 from station.store.users import Action
 
@@ -139,12 +138,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     rates_imp.set_defaults(func=rates_import_command)
 
 
-def list_command(args: argparse.Namespace) -> int:
-    db = open_database(args, writes=False)
-    try:
+def list_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database(writes=False) as db:
         listed = [e for e in catalogue.entries(db).values() if args.all or e.active]
-    finally:
-        db.close()
     if args.json:
         print(json.dumps([e.as_dict() for e in listed], ensure_ascii=False, indent=2))
         return 0
@@ -179,7 +176,8 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
-def set_command(args: argparse.Namespace) -> int:
+def set_command(ctx: CommandContext) -> int:
+    args = ctx.args
     given = {
         name: value
         for name, value in {
@@ -196,10 +194,9 @@ def set_command(args: argparse.Namespace) -> int:
         code = check_code(args.code)
     except BadField as exc:
         return _refuse(f"CODE: {exc.problem}")
-    folder, settings = folder_and_settings(args)
-    db = database_for(folder)
-    try:
-        who = actor_for(args, db, folder, Action.CARRIERS)
+    settings = ctx.settings
+    with ctx.database() as db:
+        who = ctx.actor(db, Action.CARRIERS)
         known = catalogue.entries(db)
         old = known.get(code)
         if old is None and not {"name_zh", "pattern"} <= given.keys():
@@ -232,8 +229,6 @@ def set_command(args: argparse.Namespace) -> int:
             reason="station carriers set",
             station=settings["station.name"],
         )
-    finally:
-        db.close()
     if not changed:
         print(f"{code}: nothing changed (it already is so)")
     elif old is None:
@@ -260,30 +255,29 @@ def _refuse(message: str) -> int:
     return EXIT_UNUSABLE
 
 
-def import_command(args: argparse.Namespace) -> int:
-    folder, settings = folder_and_settings(args)
+def import_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    settings = ctx.settings
     try:
         table = read_table(args.file, Limits.of(settings))
     except UnreadableFile as exc:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
-    db = database_for(folder)
     try:
-        who = actor_for(args, db, folder, Action.CARRIERS)
-        preview = parse_carriers(table, catalogue.entries(db))
-        changed = catalogue.save_entries(
-            db,
-            preview.entries,
-            actor=who.name,
-            role=who.role,
-            reason=f"station carriers import {args.file.name}",
-            station=settings["station.name"],
-        )
+        with ctx.database() as db:
+            who = ctx.actor(db, Action.CARRIERS)
+            preview = parse_carriers(table, catalogue.entries(db))
+            changed = catalogue.save_entries(
+                db,
+                preview.entries,
+                actor=who.name,
+                role=who.role,
+                reason=f"station carriers import {args.file.name}",
+                station=settings["station.name"],
+            )
     except UnreadableFile as exc:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
-    finally:
-        db.close()
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")
     print(f"changed: {len(changed)}" + (f" ({', '.join(changed)})" if changed else ""))
     print(f"unchanged: {len(preview.rows) - len(changed)}")
@@ -295,37 +289,30 @@ def import_command(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if preview.rejected_rows else 0
 
 
-def export_command(args: argparse.Namespace) -> int:
-    db = open_database(args, writes=False)
-    try:
+def export_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database(writes=False) as db:
         entries = list(catalogue.entries(db).values())
-    finally:
-        db.close()
     if not _write(args.file, carriers_csv(entries)):
         return EXIT_UNUSABLE
     print(f"{args.file}: {len(entries)} carriers")
     return 0
 
 
-def rates_export_command(args: argparse.Namespace) -> int:
-    db = open_database(args, writes=False)
-    try:
+def rates_export_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database(writes=False) as db:
         rates = catalogue.rates(db)
-    finally:
-        db.close()
     if not _write(args.file, rates_csv(rates)):
         return EXIT_UNUSABLE
     print(f"{args.file}: {len(rates)} rates")
     return 0
 
 
-def rates_import_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
-    db = database_for(folder)
-    try:
-        return _import_rates(db, args.file, actor_for(args, db, folder, Action.CARRIERS))
-    finally:
-        db.close()
+def rates_import_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database() as db:
+        return _import_rates(db, args.file, ctx.actor(db, Action.CARRIERS))
 
 
 def rates_csv(rates: list[Rate]) -> str:

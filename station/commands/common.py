@@ -7,25 +7,68 @@ import argparse
 import errno
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from station.core.bad_input import BadInput
 from station.paths import data_dir
-from station.settings import Settings, SettingsError
+from station.settings import Settings
 from station.store.backup import configured_backup_folder, latest_backup
 from station.store.crypto import KeyUnavailable
 from station.store.db import DB_FILE, DatabaseTooNew, connect
 from station.store.errors import storage_error
 from station.store.integrity import Verdict, check_file, is_damage, quick_open_check
 
+if TYPE_CHECKING:
+    from station.commands.access import Actor
+    from station.store.users import Action
+
 EXIT_BAD_INPUT = 2
 
 
-def run_command(func: Callable[[argparse.Namespace], int | None], args: argparse.Namespace) -> int:
-    """Run a subcommand; on input it cannot use, print why and return 2.
+class CommandContext:
+    """What every command is given: its arguments, the data folder, the settings
+    (read when first asked for, so a command that needs none runs beside a broken
+    file), the database (a context manager that always closes it) and who runs it."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+
+    @cached_property
+    def folder(self) -> Path:
+        return data_dir(self.args.data_dir)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings.load(self.folder)
+
+    @contextmanager
+    def database(self, writes: bool = True) -> Iterator[sqlite_utils.Database]:
+        """The data folder's database (see `database_for`), closed however the block ends."""
+        db = database_for(self.folder, writes)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def actor(self, db: sqlite_utils.Database, action: Action) -> Actor:
+        """Who runs the command (--as NAME or --technician), allowed to do `action`;
+        else the command ends with the reason and exit code 2."""
+        from station.commands.access import actor_for
+
+        return actor_for(self.args, db, self.folder, action)
+
+
+Command = Callable[[CommandContext], int | None]
+
+
+def run_command(func: Command, args: argparse.Namespace) -> int:
+    """Run a subcommand with its context; on input it cannot use, print why and return 2.
 
     The one place errors become exit code 2: any `BadInput` (an unreadable file,
     a broken mapping, settings, routing or sync file, a data folder that is a
@@ -35,7 +78,7 @@ def run_command(func: Callable[[argparse.Namespace], int | None], args: argparse
     folder where a file belongs). Anything else is a bug and keeps its traceback.
     """
     try:
-        return int(func(args) or 0)
+        return int(func(CommandContext(args)) or 0)
     except (BadInput, OSError, sqlite3.Error, KeyUnavailable, DatabaseTooNew) as exc:
         message = bad_input_message(exc)
         if message is None:
@@ -60,22 +103,6 @@ def bad_input_message(exc: BaseException) -> str | None:
     if isinstance(exc, OSError):
         return str(exc.strerror or exc)
     return None
-
-
-def folder_and_settings(args: argparse.Namespace) -> tuple[Path, Settings]:
-    """The data folder and its settings. A broken settings file ends the command
-    with its message and exit code 2, like any other bad input."""
-    folder = data_dir(args.data_dir)
-    try:
-        return folder, Settings.load(folder)
-    except SettingsError as exc:
-        print(exc, file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT) from exc
-
-
-def open_database(args: argparse.Namespace, writes: bool = True) -> sqlite_utils.Database:
-    """The data folder's database (created and upgraded as needed); see `database_for`."""
-    return database_for(data_dir(args.data_dir), writes)
 
 
 def database_for(folder: Path, writes: bool = True) -> sqlite_utils.Database:

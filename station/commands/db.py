@@ -13,9 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from station.commands.access import technician_name
-from station.commands.common import database_for
+from station.commands.common import CommandContext
 from station.instance_lock import StationRunning
-from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store.audit_chain import check_database as check_audit_chain
 from station.store.backup import (
@@ -74,16 +73,17 @@ def _fail(message: str, code: int = EXIT_FAILED) -> int:
     return code
 
 
-def _settings(folder: Path) -> Settings | None:
+def _settings(ctx: CommandContext) -> Settings | None:
     try:
-        return Settings.load(folder)
+        return ctx.settings
     except SettingsError as exc:
         print(f"station db: {exc}", file=sys.stderr)
         return None
 
 
-def backup_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+def backup_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder = ctx.folder
     try:
         if args.file is not None:
             if args.file.exists():
@@ -95,7 +95,7 @@ def backup_command(args: argparse.Namespace) -> int:
                 )
             made = backup_file(folder / DB_FILE, args.file)
         else:
-            settings = _settings(folder)
+            settings = _settings(ctx)
             if settings is None:
                 return EXIT_FAILED
             target = backup_folder(folder, settings)
@@ -107,11 +107,12 @@ def backup_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def restore_command(args: argparse.Namespace) -> int:
+def restore_command(ctx: CommandContext) -> int:
     """Exit 0 restored and everything since the backup brought back, 1 restored but
     orders wait for a supervisor's check (or it failed), 2 an uploader runs, 3 a
     station runs."""
-    folder = data_dir(args.data_dir)
+    args = ctx.args
+    folder = ctx.folder
     try:
         done = restore(folder, args.file, actor=technician_name())
     except StationRunning as exc:
@@ -165,8 +166,8 @@ def restore_report(report: Report) -> list[str]:
     return lines
 
 
-def check_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+def check_command(ctx: CommandContext) -> int:
+    folder = ctx.folder
     path = folder / DB_FILE
     if not path.exists():
         print(f"No database yet at {path}: nothing to check.")
@@ -189,9 +190,9 @@ def check_command(args: argparse.Namespace) -> int:
     return _fail(message)
 
 
-def purge_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
-    settings = _settings(folder)
+def purge_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    settings = _settings(ctx)
     if settings is None:
         return EXIT_FAILED
     days = settings["privacy.retention_days"]
@@ -199,17 +200,10 @@ def purge_command(args: argparse.Namespace) -> int:
         print("privacy.retention_days is 0: personal data is kept; nothing to erase.")
         return 0
     try:
-        with storage_errors():
-            db = database_for(folder, writes=not args.dry_run)
-    except StorageError as exc:
-        return _fail(str(exc))
-    try:
-        with storage_errors():
+        with storage_errors(), ctx.database(writes=not args.dry_run) as db:
             purged = purge_personal_data(db, days, dry_run=args.dry_run)
     except StorageError as exc:
         return _fail(str(exc))
-    finally:
-        db.close()
     verb = "would be erased" if purged.dry_run else "erased"
     print(
         f"{purged.count} orders shipped or closed before {purged.cutoff} "

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
+from station.commands.common import CommandContext
 from station.demo import DEMO_SUPERVISOR_PIN, seed
 from station.instance_lock import InstanceLock, StationRunning
 from station.paths import APP_NAME, keep_private
@@ -104,7 +105,8 @@ def prepare(folder: Path, orders: int) -> Settings:
 EXIT_RUNNING = 3
 
 
-def run(args: argparse.Namespace) -> int:
+def run(ctx: CommandContext) -> int:
+    args = ctx.args
     folder = demo_folder(args.data_dir)
     try:
         settings = _prepare_unless_running(folder, args.orders)

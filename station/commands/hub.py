@@ -26,7 +26,7 @@ from pathlib import Path
 import psycopg
 
 from station.commands.access import actor_for, add_actor_options
-from station.commands.common import folder_and_settings
+from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
 from station.hub import claims, leases, numbers
 from station.hub import orders as hub_orders
@@ -137,12 +137,9 @@ def _fail(message: str, code: int = EXIT_BAD) -> int:
     return code
 
 
-def _hub(args: argparse.Namespace) -> psycopg.Connection:
+def _hub(ctx: CommandContext) -> psycopg.Connection:
     """The hub named by --url or hub.url, checked; the command ends (exit 2) if not."""
-    url = args.url
-    if not url:
-        _, settings = folder_and_settings(args)
-        url = settings["hub.url"]
+    url = ctx.args.url or ctx.settings["hub.url"]
     if not url:
         raise SystemExit(_fail("no hub: set hub.url in settings.toml, or give --url URL"))
     try:
@@ -157,7 +154,8 @@ def _hub(args: argparse.Namespace) -> psycopg.Connection:
     return conn
 
 
-def init_hub(args: argparse.Namespace) -> int:
+def init_hub(ctx: CommandContext) -> int:
+    args = ctx.args
     try:
         with connect(args.url, 10.0) as conn:
             before, after = migrate(conn)
@@ -171,7 +169,8 @@ def init_hub(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve_hub(args: argparse.Namespace) -> int:
+def serve_hub(ctx: CommandContext) -> int:
+    args = ctx.args
     host, _, port = args.listen.rpartition(":")
     if not host or not port.isdigit():
         return _fail(f"--listen {args.listen!r}: give HOST:PORT, e.g. 0.0.0.0:5432")
@@ -219,7 +218,8 @@ def _lan_address(host: str) -> str:
             return "127.0.0.1"
 
 
-def import_to_hub(args: argparse.Namespace) -> int:
+def import_to_hub(ctx: CommandContext) -> int:
+    args = ctx.args
     try:
         table = read_table(args.file)
         given = load_mapping(args.mapping) if args.mapping else None
@@ -230,7 +230,7 @@ def import_to_hub(args: argparse.Namespace) -> int:
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}, format {mapping.format}")
     changed = 0
     if not args.dry_run:
-        with _hub(args) as conn:
+        with _hub(ctx) as conn:
             changed = hub_orders.put(conn, preview.orders, f"file:{args.file.name}")
     print(f"orders read: {len(preview.orders)}")
     print(f"new or changed at the hub: {changed}")
@@ -242,8 +242,9 @@ def import_to_hub(args: argparse.Namespace) -> int:
     return EXIT_PARTLY if preview.rejected_rows else 0
 
 
-def numbers_to_hub(args: argparse.Namespace) -> int:
-    folder, _ = folder_and_settings(args)
+def numbers_to_hub(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder = ctx.folder
     db = connect_sqlite(folder / DB_FILE)
     try:
         actor_for(args, db, folder, Action.POOL)
@@ -256,7 +257,7 @@ def numbers_to_hub(args: argparse.Namespace) -> int:
             return _fail(f"{args.file}: {exc}")
     finally:
         db.close()
-    with _hub(args) as conn:
+    with _hub(ctx) as conn:
         added = numbers.add(conn, carrier.code, found)
         free = numbers.free_counts(conn).get(carrier.code, 0)
     print(f"{carrier.code}: added {added}, already known {len(found) - added}, free now {free}")
@@ -266,7 +267,8 @@ def numbers_to_hub(args: argparse.Namespace) -> int:
     return EXIT_PARTLY if problems else 0
 
 
-def lease_to_bench(args: argparse.Namespace) -> int:
+def lease_to_bench(ctx: CommandContext) -> int:
+    args = ctx.args
     counts: dict[str, int] = {}
     for item in args.numbers:
         code, _, count = item.partition("=")
@@ -275,13 +277,13 @@ def lease_to_bench(args: argparse.Namespace) -> int:
         counts[code.strip().upper()] = int(count)
     if args.orders < 0:
         return _fail("--orders must be 0 or more")
-    folder, _ = folder_and_settings(args)
+    folder = ctx.folder
     db = connect_sqlite(folder / DB_FILE)
     try:
         who = actor_for(args, db, folder, Action.POOL)
     finally:
         db.close()
-    with _hub(args) as conn:
+    with _hub(ctx) as conn:
         done = leases.lease(conn, args.bench, args.orders, counts, who.name)
     print(f"{args.bench}: leased {len(done.orders)} orders")
     for code, given in done.numbers.items():
@@ -289,15 +291,16 @@ def lease_to_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def take_over(args: argparse.Namespace) -> int:
-    folder, _ = folder_and_settings(args)
+def take_over(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder = ctx.folder
     db = connect_sqlite(folder / DB_FILE)
     try:
         who = actor_for(args, db, folder, Action.OVERRIDE)
     finally:
         db.close()
     stale = dt.timedelta(minutes=args.stale_minutes)
-    with _hub(args) as conn:
+    with _hub(ctx) as conn:
         try:
             old = claims.take_over(conn, args.order_no, args.bench, who.name, args.reason, stale)
         except claims.NoClaim as exc:
@@ -311,8 +314,8 @@ def take_over(args: argparse.Namespace) -> int:
     return 0
 
 
-def hub_status(args: argparse.Namespace) -> int:
-    with _hub(args) as conn:
+def hub_status(ctx: CommandContext) -> int:
+    with _hub(ctx) as conn:
         version_row = conn.execute("SELECT version FROM hub_version").fetchone()
         counts = conn.execute(
             """SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM claims),

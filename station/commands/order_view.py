@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from printers import mask_name, mask_phone
-from station.commands.common import open_database
+from station.commands.common import CommandContext
 from station.core.model import Order, OrderStatus
 from station.logs import mask_personal
 from station.store import flags as flag_store
@@ -49,16 +49,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     show.set_defaults(func=show_order)
 
 
-def list_orders(args: argparse.Namespace) -> int:
-    db = open_database(args)
-    try:
+def list_orders(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database() as db:
         found = [
             order
             for order_no in order_store.order_numbers(db, args.status, args.flagged)
             if (order := order_store.find_order(db, order_no)) is not None
         ]
-    finally:
-        db.close()
     if args.json:
         print(json.dumps([summary(o) for o in found], ensure_ascii=False, indent=1))
         return 0
@@ -75,13 +73,11 @@ def list_orders(args: argparse.Namespace) -> int:
     return 0
 
 
-def show_order(args: argparse.Namespace) -> int:
-    db = open_database(args)
-    try:
+def show_order(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database() as db:
         order = order_store.find_order(db, args.order_no)
         alerts = [] if order is None else alerts_of(db, order.order_no)
-    finally:
-        db.close()
     if order is None:
         print(f"no order {args.order_no}: check the number (station orders list)")
         return EXIT_NOT_FOUND

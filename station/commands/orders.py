@@ -19,14 +19,13 @@ import argparse
 from pathlib import Path
 
 from station.commands import order_view
-from station.commands.access import actor_for, add_actor_options
-from station.commands.common import database_for
+from station.commands.access import add_actor_options
+from station.commands.common import CommandContext
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import OrderPreview, parse_orders
 from station.importers.table import Limits, UnreadableFile, read_table
-from station.paths import data_dir
-from station.settings import Settings, SettingsError
+from station.settings import SettingsError
 from station.store.errors import StorageError, StorageProblem, storage_errors
 from station.store.orders import find_order
 from station.store.salvage import HOLD_KEY, release_restore_hold
@@ -86,10 +85,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     release.set_defaults(func=release_order)
 
 
-def import_orders(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+def import_orders(ctx: CommandContext) -> int:
+    args = ctx.args
     try:
-        settings = Settings.load(folder)
+        settings = ctx.settings
         table = read_table(args.file, Limits.of(settings))
         given = load_mapping(args.mapping) if args.mapping else None
         mapping = choose_mapping(table.headers, ORDERS, args.format, given)
@@ -97,19 +96,21 @@ def import_orders(args: argparse.Namespace) -> int:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
     preview = parse_orders(table, mapping)
-    db = database_for(folder, writes=not args.dry_run)
     try:
-        plan = plan_orders(db, preview, f"file:{args.file.name}", settings["address.check_words"])
-        print(f"{args.file}: {preview.total_rows} rows, {table.encoding}, format {mapping.format}")
-        if not args.dry_run:
-            with storage_errors():
-                apply_plan(db, plan)
+        with ctx.database(writes=not args.dry_run) as db:
+            plan = plan_orders(
+                db, preview, f"file:{args.file.name}", settings["address.check_words"]
+            )
+            print(
+                f"{args.file}: {preview.total_rows} rows, {table.encoding}, format {mapping.format}"
+            )
+            if not args.dry_run:
+                with storage_errors():
+                    apply_plan(db, plan)
     except StorageError as exc:
         print(f"{args.file}: {exc.message} {exc.advice}")
         print("Orders written before this stay imported: run the same import again to finish it.")
         return EXIT_BUSY if exc.problem is StorageProblem.BUSY else EXIT_REJECTED
-    finally:
-        db.close()
     print_plan(plan, dry_run=args.dry_run)
     at_hub = args.dry_run or _to_hub(settings["hub.url"], preview, args.file.name)
     return EXIT_REJECTED if plan.rejected_rows or not at_hub else 0
@@ -151,11 +152,11 @@ def print_plan(plan: ImportPlan, dry_run: bool) -> None:
         print("dry run: nothing was changed")
 
 
-def release_order(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
-    db = database_for(folder)
-    try:
-        who = actor_for(args, db, folder, Action.RELEASE)
+def release_order(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder = ctx.folder
+    with ctx.database() as db:
+        who = ctx.actor(db, Action.RELEASE)
         order = find_order(db, args.order_no)
         if order is None or order.hold_text is None or order.hold_text.key != HOLD_KEY:
             print(f"{args.order_no}: not held after a restore; nothing to release.")
@@ -181,7 +182,5 @@ def release_order(args: argparse.Namespace) -> int:
             )
             return EXIT_REJECTED
         release_restore_hold(db, order.order_no, views, who.name, who.role)
-    finally:
-        db.close()
     print(f"{order.order_no} released for packing by {who.name}.")
     return 0

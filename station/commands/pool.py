@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.commands.access import actor_for, add_actor_options
-from station.commands.common import database_for, folder_and_settings
+from station.commands.access import add_actor_options
+from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
 from station.importers.numbers import read_numbers
 from station.importers.table import Limits, UnreadableFile, read_file
@@ -46,11 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     status.set_defaults(func=pool_status)
 
 
-def import_pool(args: argparse.Namespace) -> int:
-    folder, settings = folder_and_settings(args)
-    db = database_for(folder)
-    try:
-        who = actor_for(args, db, folder, Action.POOL)
+def import_pool(ctx: CommandContext) -> int:
+    args = ctx.args
+    settings = ctx.settings
+    with ctx.database() as db:
+        who = ctx.actor(db, Action.POOL)
         try:
             carrier = catalogue.find_carrier(db, args.carrier)
             data = read_file(args.file, Limits.of(settings).max_bytes)
@@ -74,8 +74,6 @@ def import_pool(args: argparse.Namespace) -> int:
                 detail={"added": added, "already_known": len(numbers) - added},
             )
         free = pool.free_count(db, carrier.code)
-    finally:
-        db.close()
     print(f"{carrier.code}: added {added}, already known {len(numbers) - added}")
     print(f"rejected lines: {len(problems)}")
     for problem in problems:
@@ -85,13 +83,10 @@ def import_pool(args: argparse.Namespace) -> int:
     return EXIT_REJECTED if problems else 0
 
 
-def pool_status(args: argparse.Namespace) -> int:
-    folder, settings = folder_and_settings(args)
-    db = database_for(folder, writes=False)
-    try:
+def pool_status(ctx: CommandContext) -> int:
+    settings = ctx.settings
+    with ctx.database(writes=False) as db:
         counts = pool.free_counts(db)
-    finally:
-        db.close()
     for code, free in counts.items():
         print(f"{code}: {free} free")
         _warn_if_low(code, free, settings["pool.low_warning"])

@@ -25,6 +25,7 @@ from printers.sample import (
     sample_waybill,
 )
 from station.commands.access import add_actor_options
+from station.commands.common import CommandContext
 from station.store.users import Action
 
 if TYPE_CHECKING:
@@ -90,7 +91,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 SAMPLES = {"general": sample_waybill, "carrier": sample_carrier_waybill, "sf": sample_sf_waybill}
 
 
-def test_command(args: argparse.Namespace) -> int:
+def test_command(ctx: CommandContext) -> int:
+    args = ctx.args
     try:
         address = urls.parse(args.printer)
         if address.language == "wxprint":
@@ -109,17 +111,13 @@ def test_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def label_command(args: argparse.Namespace) -> int:
-    from station.commands.access import actor_for
-    from station.commands.common import database_for
+def label_command(ctx: CommandContext) -> int:
+    args = ctx.args
     from station.labels import find_shipment
-    from station.paths import data_dir
-    from station.settings import Settings
 
-    folder = data_dir(args.data_dir)
-    settings = Settings.load(folder)
-    db = database_for(folder)
-    try:
+    folder = ctx.folder
+    settings = ctx.settings
+    with ctx.database() as db:
         shipment = find_shipment(db, args.key)
         if shipment is None:
             print(
@@ -128,10 +126,8 @@ def label_command(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_NOT_FOUND
-        actor = actor_for(args, db, folder, Action.REPRINT)
+        actor = ctx.actor(db, Action.REPRINT)
         return _reprint(db, shipment, settings, folder, args, actor)
-    finally:
-        db.close()
 
 
 def _reprint(
@@ -173,16 +169,12 @@ def _reprint(
     return 0
 
 
-def pending_command(args: argparse.Namespace) -> int:
-    from station.commands.common import database_for
-    from station.paths import data_dir
+def pending_command(ctx: CommandContext) -> int:
+    args = ctx.args
     from station.store.shipments import unprinted
 
-    db = database_for(data_dir(args.data_dir), writes=False)
-    try:
+    with ctx.database(writes=False) as db:
         rows = unprinted(db)
-    finally:
-        db.close()
     for row in rows:
         if args.json:
             print(json.dumps(row, ensure_ascii=False))

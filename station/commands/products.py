@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.commands.common import database_for, folder_and_settings
+from station.commands.common import CommandContext
 from station.importers.mapping import PRODUCTS, MappingError, choose_mapping, load_mapping
 from station.importers.products import parse_products
 from station.importers.table import Limits, UnreadableFile, read_table
@@ -39,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=import_products)
 
 
-def import_products(args: argparse.Namespace) -> int:
-    folder, settings = folder_and_settings(args)
+def import_products(ctx: CommandContext) -> int:
+    args = ctx.args
+    settings = ctx.settings
     try:
         table = read_table(args.file, Limits.of(settings))
         given = load_mapping(args.mapping) if args.mapping else None
@@ -50,11 +51,8 @@ def import_products(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     preview = parse_products(table, mapping)
     if not args.dry_run:
-        db = database_for(folder)
-        try:
+        with ctx.database() as db:
             save_products_in_batches(db, preview.products)
-        finally:
-            db.close()
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")
     print(f"imported: {len(preview.products)}")
     print(f"rejected rows: {preview.rejected_rows}")

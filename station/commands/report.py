@@ -14,7 +14,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from station.commands.common import open_database
+from station.commands.common import CommandContext
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
 from station.store import catalogue
@@ -61,12 +61,12 @@ def _today() -> date:
     return datetime.now().astimezone().date()
 
 
-def manifest_command(args: argparse.Namespace) -> int:
+def manifest_command(ctx: CommandContext) -> int:
+    args = ctx.args
     if args.out.suffix.lower() not in (".pdf", ".csv"):
         print("--out must end in .pdf or .csv", file=sys.stderr)
         return EXIT_USAGE
-    db = open_database(args, writes=False)
-    try:
+    with ctx.database(writes=False) as db:
         known = catalogue.carriers(db, active_only=False)
         if args.carrier.upper() not in known:
             print(
@@ -75,8 +75,6 @@ def manifest_command(args: argparse.Namespace) -> int:
             )
             return EXIT_USAGE
         manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
-    finally:
-        db.close()
     write_manifest(manifest, args.out)
     kg = manifest.total_weight_g / 1000
     print(
@@ -85,7 +83,8 @@ def manifest_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def throughput_command(args: argparse.Namespace) -> int:
+def throughput_command(ctx: CommandContext) -> int:
+    args = ctx.args
     if args.out.suffix.lower() not in (".pdf", ".csv"):
         print("--out must end in .csv or .pdf", file=sys.stderr)
         return EXIT_USAGE
@@ -94,11 +93,8 @@ def throughput_command(args: argparse.Namespace) -> int:
     if last < first:
         print("--to is before --from", file=sys.stderr)
         return EXIT_USAGE
-    db = open_database(args, writes=False)
-    try:
+    with ctx.database(writes=False) as db:
         report = dashboard(db, Period.days(first, last))
-    finally:
-        db.close()
     write_throughput(report, args.out)
     print(f"{first} to {last}: {report.total.parcels} parcels -> {args.out}")
     return 0

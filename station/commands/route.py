@@ -27,8 +27,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from station.commands.access import Actor, actor_for, add_actor_options
-from station.commands.common import database_for, folder_and_settings
+from station.commands.access import Actor, add_actor_options
+from station.commands.common import CommandContext
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
 from station.importers.table import UnreadableFile, decode, read_file
@@ -78,23 +78,19 @@ def _grams(text: str) -> int:
     return grams
 
 
-def route(args: argparse.Namespace) -> int:
+def route(ctx: CommandContext) -> int:
+    args = ctx.args
     if args.order_no is None and args.import_rates is None:
         print("give an ORDER_NO, or --import-rates FILE")
         return EXIT_UNUSABLE
-    folder, settings = folder_and_settings(args)
-    db = database_for(folder, writes=args.import_rates is not None)
-    try:
+    folder, settings = ctx.folder, ctx.settings
+    with ctx.database(writes=args.import_rates is not None) as db:
         code = 0
         if args.import_rates is not None:
-            code = _import_rates(
-                db, args.import_rates, actor_for(args, db, folder, Action.CARRIERS)
-            )
+            code = _import_rates(db, args.import_rates, ctx.actor(db, Action.CARRIERS))
             if code == EXIT_UNUSABLE or args.order_no is None:
                 return code
         return _route_order(db, folder, settings, args) or code
-    finally:
-        db.close()
 
 
 def _route_order(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from station.commands.common import folder_and_settings
+from station.commands.common import CommandContext
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,8 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    folder, settings = folder_and_settings(args)
+def run(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder, settings = ctx.folder, ctx.settings
     from station.ui.app import run_app
 
     return run_app(folder, settings, demo=settings["scale.simulate"], smoke=args.smoke)

@@ -16,6 +16,7 @@ import threading
 import time
 from decimal import Decimal
 
+from station.commands.common import CommandContext
 from station.core.reading import Reading, ScaleLink, WeightState
 from station.devices.scale import (
     NAMES,
@@ -98,7 +99,8 @@ def reading_text(reading: Reading) -> str:
     return f"{weight:>16}  {' '.join(flags):<10}  {reading.raw!r}"
 
 
-def read_command(args: argparse.Namespace) -> int:
+def read_command(ctx: CommandContext) -> int:
+    args = ctx.args
     protocol = _protocol(args)
     if protocol is None:
         return EXIT_BAD_INPUT
@@ -154,7 +156,8 @@ def _print_readings(
         driver.stop()
 
 
-def detect_command(args: argparse.Namespace) -> int:
+def detect_command(ctx: CommandContext) -> int:
+    args = ctx.args
     print(f"trying {len(NAMES) - 1} protocols at {', '.join(map(str, COMMON_BAUDS))} baud...")
     try:
         found = detect(args.port)
@@ -174,7 +177,8 @@ def detect_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def simulate_command(args: argparse.Namespace) -> int:
+def simulate_command(ctx: CommandContext) -> int:
+    args = ctx.args
     protocol = _protocol(args)
     if protocol is None:
         return EXIT_BAD_INPUT

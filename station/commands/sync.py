@@ -27,11 +27,13 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from station.commands.access import actor_for, add_actor_options
-from station.commands.common import database_for, open_database, refuse_damaged
+from station.commands.access import add_actor_options
+from station.commands.common import (
+    CommandContext,
+    refuse_damaged,
+)
 from station.hub.wiring import hub_targets
-from station.paths import data_dir
-from station.settings import Settings, SettingsError
+from station.settings import SettingsError
 from station.store import deliveries
 from station.store.db import iso
 from station.store.users import Action
@@ -102,18 +104,16 @@ def _targets(folder: Path) -> list[sync_config.TargetConfig]:
     return sync_config.load_targets(folder) + hub_targets(folder)
 
 
-def status_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+def status_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder = ctx.folder
     try:
         targets = _targets(folder)
     except sync_config.SyncConfigError as exc:
         return _fail(str(exc))
-    db = database_for(folder, writes=False)
-    try:
+    with ctx.database(writes=False) as db:
         statuses = all_status(db, targets)
         waiting = waiting_locally(db)
-    finally:
-        db.close()
     totals = summary(statuses)
     if args.json:
         facts = {**totals, "set_up": bool(statuses), "waiting_locally": waiting}
@@ -139,10 +139,11 @@ def status_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+def run_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder = ctx.folder
     try:
-        settings = Settings.load(folder)
+        settings = ctx.settings
         _targets(folder)
     except (SettingsError, sync_config.SyncConfigError) as exc:
         return _fail(str(exc))
@@ -160,26 +161,25 @@ def run_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def export_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+def export_command(ctx: CommandContext) -> int:
+    args = ctx.args
     try:
         since = datetime.fromisoformat(args.since)
     except ValueError:
         return _fail(f"--since {args.since!r} is not a date like 2026-11-21")
-    settings = Settings.load(folder)
-    db = database_for(folder, writes=False)
+    settings = ctx.settings
     try:
-        rows = export_csv(db, iso(since.astimezone()), args.out, settings["sync.csv_columns"])
+        with ctx.database(writes=False) as db:
+            rows = export_csv(db, iso(since.astimezone()), args.out, settings["sync.csv_columns"])
     except ValueError as exc:
         return _fail(str(exc))
-    finally:
-        db.close()
     print(f"{rows} shipments written to {args.out}")
     return 0
 
 
-def secret_set_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
+def secret_set_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder = ctx.folder
     try:
         names = [t.name for t in _targets(folder)]
     except sync_config.SyncConfigError as exc:
@@ -189,21 +189,16 @@ def secret_set_command(args: argparse.Namespace) -> int:
     value = getpass.getpass(f"secret for {args.target} (not shown): ").strip()
     if not value:
         return _fail("nothing entered; the secret is unchanged")
-    db = database_for(folder)
-    try:
+    with ctx.database() as db:
         where = set_secret(args.target, value, db)
-    finally:
-        db.close()
     print(f"secret for {args.target} stored in {where}")
     return 0
 
 
-def attention_command(args: argparse.Namespace) -> int:
-    db = open_database(args, writes=False)
-    try:
+def attention_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database(writes=False) as db:
         rows = deliveries.attention(db)
-    finally:
-        db.close()
     for row in rows:
         if args.json:
             print(json.dumps(row.__dict__, ensure_ascii=False))
@@ -212,25 +207,20 @@ def attention_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def retry_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
-    db = database_for(folder)
-    try:
-        actor_for(args, db, folder, Action.UPLOADS)
+def retry_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database() as db:
+        ctx.actor(db, Action.UPLOADS)
         changed = deliveries.retry(db, args.target, args.id)
-    finally:
-        db.close()
     return 0 if changed else _fail(f"record {args.id} does not need attention at {args.target}")
 
 
-def dismiss_command(args: argparse.Namespace) -> int:
-    folder = data_dir(args.data_dir)
-    db = database_for(folder)
+def dismiss_command(ctx: CommandContext) -> int:
+    args = ctx.args
     try:
-        who = actor_for(args, db, folder, Action.UPLOADS)
-        changed = deliveries.dismiss(db, args.target, args.id, who.name, args.reason)
+        with ctx.database() as db:
+            who = ctx.actor(db, Action.UPLOADS)
+            changed = deliveries.dismiss(db, args.target, args.id, who.name, args.reason)
     except ValueError as exc:
         return _fail(str(exc))
-    finally:
-        db.close()
     return 0 if changed else _fail(f"record {args.id} does not need attention at {args.target}")

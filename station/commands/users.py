@@ -28,9 +28,8 @@ import sys
 
 import sqlite_utils
 
-from station.commands.access import Actor, actor_for, add_actor_options
-from station.commands.common import database_for, open_database
-from station.paths import data_dir
+from station.commands.access import Actor, add_actor_options
+from station.commands.common import CommandContext
 from station.store import audit
 from station.store.db import transaction
 from station.store.users import (
@@ -86,64 +85,51 @@ def _ask_pin() -> str | None:
     return pin
 
 
-def _open(args: argparse.Namespace) -> tuple[sqlite_utils.Database, Actor]:
-    folder = data_dir(args.data_dir)
-    db = database_for(folder)
-    try:
-        return db, actor_for(args, db, folder, Action.USERS)
-    except SystemExit:
-        db.close()
-        raise
-
-
-def add_command(args: argparse.Namespace) -> int:
+def add_command(ctx: CommandContext) -> int:
+    args = ctx.args
     check_user_name(args.name)  # a bad name ends the command (exit 2) before any PIN
-    db, actor = _open(args)
-    try:
-        pin = args.pin if args.pin is not None else _ask_pin()
-        if pin is None:
+    with ctx.database() as db:
+        actor = ctx.actor(db, Action.USERS)
+        try:
+            pin = args.pin if args.pin is not None else _ask_pin()
+            if pin is None:
+                return EXIT_REFUSED
+            user = add_user(db, args.name.strip(), Role(args.role), pin)
+            _audit(db, actor, f"add {user.name}", {"role": user.role.value})
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
             return EXIT_REFUSED
-        user = add_user(db, args.name.strip(), Role(args.role), pin)
-        _audit(db, actor, f"add {user.name}", {"role": user.role.value})
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_REFUSED
-    except sqlite3.IntegrityError:
-        print(f"A user named {args.name} already exists.", file=sys.stderr)
-        return EXIT_REFUSED
-    finally:
-        db.close()
+        except sqlite3.IntegrityError:
+            print(f"A user named {args.name} already exists.", file=sys.stderr)
+            return EXIT_REFUSED
     print(f"Added {user.role.value} {user.name}.")
     return 0
 
 
-def set_pin_command(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
-        pin = _ask_pin()
-        if pin is None:
+def set_pin_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database() as db:
+        actor = ctx.actor(db, Action.USERS)
+        try:
+            pin = _ask_pin()
+            if pin is None:
+                return EXIT_REFUSED
+            user = set_pin(db, args.name, pin)
+            if user is None:
+                print(f"No user named {args.name}.", file=sys.stderr)
+                return EXIT_REFUSED
+            _audit(db, actor, f"set-pin {user.name}", {})
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
             return EXIT_REFUSED
-        user = set_pin(db, args.name, pin)
-        if user is None:
-            print(f"No user named {args.name}.", file=sys.stderr)
-            return EXIT_REFUSED
-        _audit(db, actor, f"set-pin {user.name}", {})
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_REFUSED
-    finally:
-        db.close()
     print(f"New PIN for {user.name}.")
     return 0
 
 
-def list_command(args: argparse.Namespace) -> int:
-    db = open_database(args, writes=False)
-    try:
+def list_command(ctx: CommandContext) -> int:
+    with ctx.database(writes=False) as db:
         rows = accounts(db)
         weak = weak_admins(db)
-    finally:
-        db.close()
     print("name\trole\tactive\tcreated_at")
     for account in rows:
         state = "yes" if account.active else "no"
@@ -158,15 +144,14 @@ def list_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def disable_command(args: argparse.Namespace) -> int:
-    db, actor = _open(args)
-    try:
+def disable_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    with ctx.database() as db:
+        actor = ctx.actor(db, Action.USERS)
         if not set_active(db, args.name, False):
             print(f"No user named {args.name}.", file=sys.stderr)
             return EXIT_REFUSED
         _audit(db, actor, f"disable {args.name.strip()}", {})
-    finally:
-        db.close()
     print(f"Disabled {args.name.strip()}.")
     return 0
 

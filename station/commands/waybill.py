@@ -27,9 +27,8 @@ import logging
 import sys
 from typing import Any
 
-from station.commands.common import folder_and_settings
+from station.commands.common import CommandContext, database_for
 from station.store import ewaybills as store
-from station.store.db import DB_FILE, connect
 from station.waybills import config as waybill_config
 from station.waybills.model import State
 from station.waybills.providers import build
@@ -74,22 +73,23 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def _open(args: argparse.Namespace) -> tuple[Any, Any, Any, Any]:
+def _open(ctx: CommandContext) -> tuple[Any, Any, Any, Any]:
     """Database, settings, built providers and the prefetcher; SystemExit(2) on a
     broken waybills.toml."""
-    folder, settings = folder_and_settings(args)
+    folder, settings = ctx.folder, ctx.settings
     try:
         configs = waybill_config.load_providers(folder)
     except waybill_config.WaybillConfigError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from exc
-    db = connect(folder / DB_FILE)
+    db = database_for(folder)
     built = build(configs)
     return db, settings, built, Prefetcher(db, settings, built.providers, folder)
 
 
-def accounts_command(args: argparse.Namespace) -> int:
-    db, settings, built, prefetcher = _open(args)
+def accounts_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    db, settings, built, prefetcher = _open(ctx)
     try:
         found, problems = prefetcher.balances()
         problems = {**built.problems, **problems}
@@ -123,10 +123,11 @@ def accounts_command(args: argparse.Namespace) -> int:
     return EXIT_PARTLY if problems else 0
 
 
-def prefetch_command(args: argparse.Namespace) -> int:
+def prefetch_command(ctx: CommandContext) -> int:
+    args = ctx.args
     if args.limit is not None and args.limit <= 0:
         return _fail("--limit must be a positive number of orders")
-    db, settings, built, prefetcher = _open(args)
+    db, settings, built, prefetcher = _open(ctx)
     try:
         if not built.providers:
             problems = "; ".join(built.problems.values())
@@ -162,8 +163,9 @@ def prefetch_command(args: argparse.Namespace) -> int:
     return EXIT_PARTLY if waiting else 0
 
 
-def cancel_command(args: argparse.Namespace) -> int:
-    db, _settings, built, prefetcher = _open(args)
+def cancel_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    db, _settings, built, prefetcher = _open(ctx)
     try:
         row = store.by_number(db, args.waybill_no)
         if row is None:
@@ -188,9 +190,10 @@ def cancel_command(args: argparse.Namespace) -> int:
     return EXIT_PARTLY
 
 
-def status_command(args: argparse.Namespace) -> int:
-    folder, settings = folder_and_settings(args)
-    db = connect(folder / DB_FILE)
+def status_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder, settings = ctx.folder, ctx.settings
+    db = database_for(folder)
     try:
         counts = store.counts(db)
         queued = [
@@ -230,8 +233,9 @@ def status_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def secret_set_command(args: argparse.Namespace) -> int:
-    folder, _ = folder_and_settings(args)
+def secret_set_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    folder = ctx.folder
     try:
         names = [p.name for p in waybill_config.load_providers(folder)]
     except waybill_config.WaybillConfigError as exc:

@@ -78,18 +78,6 @@ def verify(conn: sqlite3.Connection, cipher: FieldCipher) -> tuple[int, ChainBre
     return count, None
 
 
-def chain_existing(conn: sqlite3.Connection, cipher: FieldCipher) -> int:
-    """Give every row of an unchained log its hash, oldest first (the migration that
-    introduced the chain; the caller has lifted the no-update trigger)."""
-    previous = ""
-    changes = []
-    for *row, _ in list(rows(conn)):
-        previous = link(cipher, previous, row)
-        changes.append((previous, row[0]))
-    conn.executemany("UPDATE audit SET hash = ? WHERE id = ?", changes)
-    return len(changes)
-
-
 def check_database(path: Path) -> str | None:
     """`station db check`'s look at the audit log of the database at `path` (read
     only, with the key of its data folder): None when the chain verifies, else the

@@ -7,8 +7,11 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-SCHEMA_1 = """
-CREATE TABLE products (
+from station.store.crypto import KeyUnavailable, cipher_for
+from station.store.migration_steps import routing_seed, sealing_v1
+
+SCHEMA_1 = [
+    """CREATE TABLE products (
     sku TEXT PRIMARY KEY COLLATE NOCASE,
     name TEXT NOT NULL,
     weight_g INTEGER CHECK (weight_g IS NULL OR weight_g >= 0),
@@ -17,14 +20,13 @@ CREATE TABLE products (
     declared_value_fen INTEGER,
     image TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
-);
-CREATE TABLE product_barcodes (
+)""",
+    """CREATE TABLE product_barcodes (
     barcode TEXT PRIMARY KEY COLLATE NOCASE,
     sku TEXT NOT NULL REFERENCES products(sku) ON DELETE CASCADE
-);
-CREATE INDEX product_barcodes_sku ON product_barcodes(sku);
-
-CREATE TABLE orders (
+)""",
+    "CREATE INDEX product_barcodes_sku ON product_barcodes(sku)",
+    """CREATE TABLE orders (
     order_no TEXT PRIMARY KEY COLLATE NOCASE,
     pick_code TEXT COLLATE NOCASE,
     status TEXT NOT NULL DEFAULT 'open'
@@ -46,19 +48,17 @@ CREATE TABLE orders (
     order_value_fen INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
-CREATE UNIQUE INDEX orders_pick_code ON orders(pick_code) WHERE pick_code IS NOT NULL;
-
-CREATE TABLE order_lines (
+)""",
+    "CREATE UNIQUE INDEX orders_pick_code ON orders(pick_code) WHERE pick_code IS NOT NULL",
+    """CREATE TABLE order_lines (
     order_no TEXT NOT NULL REFERENCES orders(order_no) ON DELETE CASCADE,
     line_no INTEGER NOT NULL,
     sku TEXT NOT NULL COLLATE NOCASE,
     name TEXT NOT NULL,
     quantity INTEGER NOT NULL CHECK (quantity > 0),
     PRIMARY KEY (order_no, line_no)
-) WITHOUT ROWID;
-
-CREATE TABLE shipments (
+) WITHOUT ROWID""",
+    """CREATE TABLE shipments (
     id INTEGER PRIMARY KEY,
     order_no TEXT NOT NULL REFERENCES orders(order_no) COLLATE NOCASE,
     carrier TEXT NOT NULL,
@@ -81,13 +81,12 @@ CREATE TABLE shipments (
     voided_at TEXT,
     voided_by TEXT,
     void_reason TEXT
-);
--- The same order must never get two live shipments by accident.
-CREATE UNIQUE INDEX shipments_live_order ON shipments(order_no) WHERE voided_at IS NULL;
-CREATE UNIQUE INDEX shipments_live_tracking ON shipments(tracking_no) WHERE voided_at IS NULL;
-CREATE INDEX shipments_recorded ON shipments(recorded_at);
-
-CREATE TABLE scan_events (
+)""",
+    """-- The same order must never get two live shipments by accident.
+CREATE UNIQUE INDEX shipments_live_order ON shipments(order_no) WHERE voided_at IS NULL""",
+    "CREATE UNIQUE INDEX shipments_live_tracking ON shipments(tracking_no) WHERE voided_at IS NULL",
+    "CREATE INDEX shipments_recorded ON shipments(recorded_at)",
+    """CREATE TABLE scan_events (
     id INTEGER PRIMARY KEY,
     shipment_id INTEGER REFERENCES shipments(id),
     order_no TEXT,
@@ -98,11 +97,10 @@ CREATE TABLE scan_events (
     detail TEXT NOT NULL DEFAULT '',
     station TEXT NOT NULL,
     packer TEXT NOT NULL
-);
-CREATE INDEX scan_events_shipment ON scan_events(shipment_id);
-CREATE INDEX scan_events_at ON scan_events(at);
-
-CREATE TABLE overrides (
+)""",
+    "CREATE INDEX scan_events_shipment ON scan_events(shipment_id)",
+    "CREATE INDEX scan_events_at ON scan_events(at)",
+    """CREATE TABLE overrides (
     id INTEGER PRIMARY KEY,
     shipment_id INTEGER REFERENCES shipments(id),
     order_no TEXT NOT NULL,
@@ -112,9 +110,8 @@ CREATE TABLE overrides (
     supervisor TEXT NOT NULL,
     reason TEXT NOT NULL,
     station TEXT NOT NULL
-);
-
-CREATE TABLE outbox (
+)""",
+    """CREATE TABLE outbox (
     id INTEGER PRIMARY KEY,
     event TEXT NOT NULL,
     shipment_id INTEGER REFERENCES shipments(id),
@@ -123,38 +120,34 @@ CREATE TABLE outbox (
     payload TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'attention')),
     created_at TEXT NOT NULL
-);
-CREATE INDEX outbox_state ON outbox(state, id);
-
-CREATE TABLE tracking_pool (
+)""",
+    "CREATE INDEX outbox_state ON outbox(state, id)",
+    """CREATE TABLE tracking_pool (
     tracking_no TEXT PRIMARY KEY COLLATE NOCASE,
     carrier TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'free' CHECK (state IN ('free', 'used', 'void')),
     shipment_id INTEGER REFERENCES shipments(id),
     imported_at TEXT NOT NULL,
     used_at TEXT
-);
-CREATE INDEX tracking_pool_free ON tracking_pool(carrier, state, tracking_no);
-
-CREATE TABLE users (
+)""",
+    "CREATE INDEX tracking_pool_free ON tracking_pool(carrier, state, tracking_no)",
+    """CREATE TABLE users (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
     role TEXT NOT NULL CHECK (role IN ('packer', 'supervisor', 'admin')),
     pin_hash TEXT NOT NULL,
     active INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL
-);
-"""
+)""",
+]
 
 
 def _schema_1(db: sqlite_utils.Database) -> None:
-    for statement in SCHEMA_1.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    _run(db, SCHEMA_1)
 
 
-SCHEMA_DELIVERIES = """
--- One delivery state per upload-queue record per sync target. 'sending' is written
+SCHEMA_DELIVERIES = [
+    """-- One delivery state per upload-queue record per sync target. 'sending' is written
 -- and committed before a request leaves, so after a crash the record is known to
 -- be in doubt and its target checks upstream before sending it again.
 CREATE TABLE deliveries (
@@ -171,34 +164,30 @@ CREATE TABLE deliveries (
     dismissed_by TEXT,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (target, outbox_id)
-) WITHOUT ROWID;
-CREATE INDEX deliveries_queue ON deliveries(target, state, outbox_id);
-CREATE INDEX deliveries_outbox ON deliveries(outbox_id);
-
--- Small per-target values the uploader keeps across restarts (queue cursor,
+) WITHOUT ROWID""",
+    "CREATE INDEX deliveries_queue ON deliveries(target, state, outbox_id)",
+    "CREATE INDEX deliveries_outbox ON deliveries(outbox_id)",
+    """-- Small per-target values the uploader keeps across restarts (queue cursor,
 -- last upload_time, order-pull watermark, last success and error).
 CREATE TABLE sync_state (
     target TEXT NOT NULL,
     key TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (target, key)
-) WITHOUT ROWID;
-
--- What an upstream knows an order by (payer openid, transaction id, the shop's
+) WITHOUT ROWID""",
+    """-- What an upstream knows an order by (payer openid, transaction id, the shop's
 -- product and sku ids), as JSON, saved when orders are pulled or imported.
 CREATE TABLE order_refs (
     order_no TEXT PRIMARY KEY COLLATE NOCASE,
     upstream TEXT NOT NULL,
     data TEXT NOT NULL,
     updated_at TEXT NOT NULL
-);
-"""
+)""",
+]
 
 
 def _deliveries(db: sqlite_utils.Database) -> None:
-    for statement in SCHEMA_DELIVERIES.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run(db, SCHEMA_DELIVERIES)
 
 
 SCHEMA_AUDIT_HANDOVER_REPORTS = [
@@ -259,8 +248,7 @@ SCHEMA_AUDIT_HANDOVER_REPORTS = [
 
 
 def _audit_handover_reports(db: sqlite_utils.Database) -> None:
-    for statement in SCHEMA_AUDIT_HANDOVER_REPORTS:
-        db.execute(statement)
+    _run(db, SCHEMA_AUDIT_HANDOVER_REPORTS)
 
 
 SCHEMA_IMPORT_ROUTING = [
@@ -318,34 +306,14 @@ SCHEMA_IMPORT_ROUTING = [
 
 
 def _import_routing(db: sqlite_utils.Database) -> None:
-    from station.core.carriers import CARRIERS
-    from station.core.rates import DEFAULT_RATES
-
-    for statement in SCHEMA_IMPORT_ROUTING:
-        db.execute(statement)
+    """The carrier catalogue and rate tables, seeded with the step's own frozen copy."""
+    _run(db, SCHEMA_IMPORT_ROUTING)
     db.conn.executemany(
         "INSERT INTO carriers (code, name_zh, name_en, pattern, services, tracking_url) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (c.code, c.name_zh, c.name_en, c.pattern, " ".join(c.services), c.tracking_url)
-            for c in CARRIERS.values()
-        ],
+        routing_seed.CARRIERS,
     )
-    db.conn.executemany(
-        "INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                r.carrier,
-                r.service,
-                r.zone,
-                " ".join(r.provinces),
-                r.first_weight_g,
-                r.first_fen,
-                r.extra_fen_per_kg,
-            )
-            for r in DEFAULT_RATES
-        ],
-    )
+    db.conn.executemany("INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)", routing_seed.RATES)
 
 
 def _weight_samples(db: sqlite_utils.Database) -> None:
@@ -365,8 +333,6 @@ def _weight_samples(db: sqlite_utils.Database) -> None:
 def _privacy_at_rest(db: sqlite_utils.Database) -> None:
     """Recipients' names, phones and addresses encrypted (station.store.crypto); the
     phone's last four digits kept in clear and the name as a keyed fingerprint, for search."""
-    from station.store.crypto import encrypt_existing
-
     db.execute(
         """CREATE TABLE privacy_key (
             id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -380,7 +346,30 @@ def _privacy_at_rest(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX orders_name_index ON orders(name_index)")
     # Overwrite the plaintext being replaced instead of leaving it in free space.
     db.execute("PRAGMA secure_delete = ON")
-    encrypt_existing(db)
+    key = _folder_key(db)
+    rows = db.execute(
+        "SELECT order_no, recipient_name, recipient_phone, address FROM orders "
+        "WHERE recipient_name NOT LIKE 'enc1:%' OR recipient_phone NOT LIKE 'enc1:%' "
+        "OR address NOT LIKE 'enc1:%'"
+    ).fetchall()
+    columns = ("recipient_name", "recipient_phone", "address")
+    db.conn.executemany(
+        "UPDATE orders SET recipient_name = ?, recipient_phone = ?, address = ?, "
+        "phone_last4 = COALESCE(?, phone_last4), name_index = ? WHERE order_no = ?",
+        [
+            (
+                *(
+                    value if sealing_v1.is_sealed(value) else sealing_v1.seal(key, column, value)
+                    for column, value in zip(columns, values, strict=True)
+                ),
+                None if sealing_v1.is_sealed(values[1]) else sealing_v1.phone_last4(values[1]),
+                sealing_v1.name_index(key, sealing_v1.reveal(key, "recipient_name", values[0])),
+                order_no,
+            )
+            for order_no, *values in rows
+            if any(v and not sealing_v1.is_sealed(v) for v in values)
+        ],
+    )
 
 
 def _shipping_cost(db: sqlite_utils.Database) -> None:
@@ -406,9 +395,6 @@ def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
     Without the data folder's key (it is restored later) all are erased. The check
     reads the fingerprints of a time range, so they are indexed by order time (the old
     index by fingerprint made it read all of them)."""
-    from station.store.crypto import KeyUnavailable, cipher_for, reveal
-    from station.store.orders import dedupe_key
-
     db.execute("DROP INDEX IF EXISTS orders_dedupe_key")
     db.execute(
         "CREATE INDEX IF NOT EXISTS orders_recent_dedupe ON orders(ordered_at) "
@@ -430,7 +416,7 @@ def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
     if not recent:
         return
     try:
-        cipher = cipher_for(db)
+        key = _folder_key(db)
     except KeyUnavailable:
         db.execute("UPDATE orders SET dedupe_key = '' WHERE dedupe_key != ''")
         return
@@ -444,11 +430,11 @@ def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
         "UPDATE orders SET dedupe_key = ? WHERE order_no = ?",
         [
             (
-                dedupe_key(
-                    cipher,
-                    reveal(db, "recipient_name", name),
-                    reveal(db, "recipient_phone", phone),
-                    reveal(db, "address", address),
+                sealing_v1.dedupe_key(
+                    key,
+                    sealing_v1.reveal(key, "recipient_name", name),
+                    sealing_v1.reveal(key, "recipient_phone", phone),
+                    sealing_v1.reveal(key, "address", address),
                     items.get(order_no.upper(), ()),
                 ),
                 order_no,
@@ -501,12 +487,15 @@ def _audit_chain(db: sqlite_utils.Database) -> None:
     """Audit rows get a keyed hash chain (station.store.audit_chain), existing rows
     chained now in id order; an INSERT that would replace a row is refused (REPLACE
     deletes without firing the delete trigger)."""
-    from station.store.audit_chain import chain_existing
-    from station.store.crypto import cipher_for
-
     db.execute("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
     db.execute("DROP TRIGGER audit_no_update")
-    chain_existing(db.conn, cipher_for(db))
+    key = _folder_key(db)
+    previous = ""
+    hashes = []
+    for row in db.execute(f"SELECT {', '.join(sealing_v1.AUDIT_COLUMNS)} FROM audit ORDER BY id"):
+        previous = sealing_v1.audit_link(key, previous, row)
+        hashes.append((previous, row[0]))
+    db.conn.executemany("UPDATE audit SET hash = ? WHERE id = ?", hashes)
     db.execute(
         """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
            BEGIN SELECT RAISE(ABORT, 'the audit log cannot be changed'); END"""
@@ -523,12 +512,18 @@ def _sealed_buyer_notes(db: sqlite_utils.Database) -> None:
     they often hold a phone number or an address. The plaintext they replace is
     overwritten (secure_delete); opening the database checkpoints the WAL after a
     migration, so none lingers there either."""
-    from station.store.crypto import encrypt_existing_notes
-
     secure = db.execute("PRAGMA secure_delete").fetchone()[0]
     db.execute("PRAGMA secure_delete = ON")
     try:
-        encrypt_existing_notes(db)
+        key = _folder_key(db)
+        notes = db.execute(
+            "SELECT order_no, buyer_note FROM orders "
+            "WHERE buyer_note != '' AND buyer_note NOT LIKE 'enc1:%'"
+        ).fetchall()
+        db.conn.executemany(
+            "UPDATE orders SET buyer_note = ? WHERE order_no = ?",
+            [(sealing_v1.seal(key, "buyer_note", note), order_no) for order_no, note in notes],
+        )
     finally:
         db.execute(f"PRAGMA secure_delete = {int(secure)}")
 
@@ -577,8 +572,21 @@ def _phone_flags(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE order_flags_new RENAME TO order_flags")
 
 
-SCHEMA_EWAYBILLS = """
--- E-waybills (电子面单) taken ahead for orders (station.waybills): one row per attempt.
+def _run(db: sqlite_utils.Database, statements: list[str]) -> None:
+    """Run a step's statements, in order."""
+    for statement in statements:
+        db.execute(statement)
+
+
+def _folder_key(db: sqlite_utils.Database) -> bytes:
+    """The data folder's key (found, or made for a database that has none): where keys
+    are kept is the station's business today, not the step's, so this is the one
+    thing a step asks the live code for. What a step computes with it is frozen."""
+    return cipher_for(db).key
+
+
+SCHEMA_EWAYBILLS = [
+    """-- E-waybills (电子面单) taken ahead for orders (station.waybills): one row per attempt.
 -- 'requested' is committed with the provider's idempotency key before the number is
 -- asked for, so after a crash the row is looked up upstream before anything is asked
 -- again; 'cancel_pending' is the queued cancel request a worker carries out.
@@ -607,13 +615,13 @@ CREATE TABLE ewaybills (
     updated_at TEXT NOT NULL,
     UNIQUE (order_no, attempt),
     UNIQUE (provider, idempotency_key)
-);
--- One live e-waybill per order: never two numbers for one parcel.
-CREATE UNIQUE INDEX ewaybills_live ON ewaybills(order_no) WHERE state IN ('requested', 'taken');
-CREATE UNIQUE INDEX ewaybills_number ON ewaybills(waybill_no) WHERE waybill_no IS NOT NULL;
-CREATE INDEX ewaybills_state ON ewaybills(state, next_at);
-
--- Balances last read from each provider account (station waybill accounts).
+)""",
+    """-- One live e-waybill per order: never two numbers for one parcel.
+CREATE UNIQUE INDEX ewaybills_live ON ewaybills(order_no) WHERE state IN ('requested', 'taken')""",
+    """CREATE UNIQUE INDEX ewaybills_number ON ewaybills(waybill_no)
+       WHERE waybill_no IS NOT NULL""",
+    """CREATE INDEX ewaybills_state ON ewaybills(state, next_at)""",
+    """-- Balances last read from each provider account (station waybill accounts).
 CREATE TABLE ewaybill_accounts (
     provider TEXT NOT NULL,
     account TEXT NOT NULL,
@@ -621,15 +629,13 @@ CREATE TABLE ewaybill_accounts (
     available INTEGER,
     checked_at TEXT NOT NULL,
     PRIMARY KEY (provider, account, carrier)
-) WITHOUT ROWID
-"""
+) WITHOUT ROWID""",
+]
 
 
 def _ewaybills(db: sqlite_utils.Database) -> None:
     """E-waybills taken ahead per order and the providers' balances (station.waybills)."""
-    for statement in SCHEMA_EWAYBILLS.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    _run(db, SCHEMA_EWAYBILLS)
 
 
 def _hub_holds(db: sqlite_utils.Database) -> None:

@@ -177,7 +177,12 @@ class StationTools(QObject):
         )
         _run_modal(dialog)
         if dialog.saved is not None:
-            self.settings = dialog.saved
+            self.settings_changed(dialog.saved)
+
+    def settings_changed(self, settings: Settings) -> None:
+        """Settings a dialog saved reach the running station: these tools and the bench."""
+        self.settings = settings
+        self.window.bench.use_settings(settings)
 
     # -- the running scale -------------------------------------------------------
 

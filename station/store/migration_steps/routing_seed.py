@@ -1,0 +1,73 @@
+"""The carrier catalogue and rate tables seeded by the `_import_routing` step
+(released with 43a0a44, "Orders import, addresses, carrier catalogue, rates and
+routing rules"), as rows of its `carriers` and `rates` tables. Frozen: never edit."""
+
+from __future__ import annotations
+
+CARRIERS: tuple[tuple[str, str, str, str, str, str], ...] = (
+    ("SF", "顺丰速运", "SF Express", "SF\\d{12,13}", "standard express cold_chain insured", ""),
+    ("ZTO", "中通快递", "ZTO Express", "\\d{12,15}", "standard insured", ""),
+    ("YTO", "圆通速递", "YTO Express", "YT\\d{13}", "standard insured", ""),
+    ("STO", "申通快递", "STO Express", "(77|43)\\d{10,13}", "standard insured", ""),
+    ("YD", "韵达速递", "Yunda Express", "[34]\\d{14}|5\\d{12}", "standard insured", ""),
+    ("JTSD", "极兔速递", "J&T Express", "JT\\d{12,13}", "standard insured", ""),
+    (
+        "JD",
+        "京东物流",
+        "JD Logistics",
+        "JD[0-9A-Z]{2}\\d{11,12}",
+        "standard express cold_chain insured",
+        "",
+    ),
+    ("DBL", "德邦快递", "Deppon Express", "(DPK)?\\d{9,15}", "standard insured", ""),
+    (
+        "YZPY",
+        "邮政快递包裹",
+        "China Post",
+        "\\d{13}|[A-Z]{2}\\d{9}[A-Z]{2}",
+        "standard insured",
+        "",
+    ),
+    ("EMS", "EMS", "EMS", "[159]\\d{12}|[A-Z]{2}\\d{9}[A-Z]{2}", "standard express insured", ""),
+)
+
+RATES: tuple[tuple[str, str, str, str, int, int, int], ...] = (
+    ("SF", "standard", "*", "*", 1000, 1300, 400),
+    ("SF", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 2300, 1400),
+    ("SF", "express", "*", "*", 1000, 1800, 600),
+    ("SF", "express", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 2800, 1600),
+    ("SF", "cold_chain", "*", "*", 1000, 2500, 800),
+    ("SF", "cold_chain", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 3800, 2000),
+    ("SF", "insured", "*", "*", 1000, 1500, 400),
+    ("SF", "insured", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 2500, 1400),
+    ("ZTO", "standard", "*", "*", 1000, 500, 100),
+    ("ZTO", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1200, 800),
+    ("ZTO", "insured", "*", "*", 1000, 700, 100),
+    ("ZTO", "insured", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1400, 800),
+    ("YTO", "standard", "*", "*", 1000, 550, 100),
+    ("YTO", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1300, 800),
+    ("STO", "standard", "*", "*", 1000, 550, 100),
+    ("STO", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1300, 800),
+    ("YD", "standard", "*", "*", 1000, 520, 100),
+    ("YD", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1250, 800),
+    ("JTSD", "standard", "*", "*", 1000, 530, 120),
+    ("JTSD", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1300, 800),
+    ("JD", "standard", "*", "*", 1000, 900, 300),
+    ("JD", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1800, 1000),
+    ("JD", "express", "*", "*", 1000, 1200, 400),
+    ("JD", "express", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 2200, 1200),
+    ("JD", "cold_chain", "*", "*", 1000, 2300, 700),
+    ("JD", "cold_chain", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 3600, 1800),
+    ("JD", "insured", "*", "*", 1000, 1100, 300),
+    ("JD", "insured", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 2000, 1000),
+    ("DBL", "standard", "*", "*", 1000, 800, 200),
+    ("DBL", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1600, 800),
+    ("YZPY", "standard", "*", "*", 1000, 700, 200),
+    ("YZPY", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1200, 800),
+    ("YZPY", "insured", "*", "*", 1000, 900, 200),
+    ("YZPY", "insured", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1400, 800),
+    ("EMS", "standard", "*", "*", 1000, 1100, 400),
+    ("EMS", "standard", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 1500, 800),
+    ("EMS", "express", "*", "*", 1000, 1500, 500),
+    ("EMS", "express", "remote", "新疆 西藏 青海 内蒙古 宁夏 甘肃", 1000, 2000, 900),
+)
