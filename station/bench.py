@@ -47,7 +47,7 @@ from station.core.routing import (
 from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
-from station.labels import waybill_for
+from station.labels import printed_ewaybill, waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
 from station.store import audit, catalogue, pool, search, shipments, wechat_carriers
@@ -623,6 +623,7 @@ class Bench:
             self.settings,
             reprint,
             carriers=self.carriers,
+            ewaybill=printed_ewaybill(self.db, last.order.order_no, last.tracking_no),
         )
         try:
             job = self.printer.render(waybill)
