@@ -21,6 +21,9 @@ out and reported):
   stays done and is never sent again;
 - the waybill pool: every number used or voided in the replaced file, or named by
   any shipment, queue record or scan read from it, is used in the restored one;
+- e-waybills taken, used or queued for cancel since the backup (table `ewaybills`,
+  matched by provider and idempotency key): a number taken after the backup is
+  never asked for again, printed as what it is, and a queued cancel is still sent;
 - audit entries, order references (payer openid...), per-target sync values (a
   WeChat upload_time only grows).
 
@@ -72,6 +75,7 @@ _STAMPS = (
     ("audit", "at"),
     ("order_refs", "updated_at"),
     ("scan_events", "at"),
+    ("ewaybills", "updated_at"),
 )
 
 
@@ -290,6 +294,7 @@ class _Merge:
         self._sync_state()
         self._order_refs()
         self._pool()
+        self._ewaybills()
         self._audit()
         self._hold_unrestored()
 
@@ -636,6 +641,41 @@ class _Merge:
                 (stamp, number),
             ).rowcount
         self.report.pool_marked = marked
+
+    def _ewaybills(self) -> None:
+        """E-waybill rows changed since the backup, in id order (a cancel queued for an
+        order's first number comes before its second number is inserted). A row the
+        backup holds under the same provider and key takes the replaced file's state;
+        one it lacks is inserted (under a new id when the backup used its id)."""
+        columns = self._common("ewaybills")
+        if not {"provider", "idempotency_key", "updated_at"} <= set(columns):
+            return
+        added = 0
+        late = "updated_at >= ? OR id > ?"
+        for row in self.read.rows(
+            "ewaybills", columns, late, [self.since, self._max_id("ewaybills")]
+        ):
+            mine = self.db.execute(
+                "SELECT id, updated_at FROM ewaybills WHERE provider = ? AND idempotency_key = ?",
+                [row["provider"], row["idempotency_key"]],
+            ).fetchone()
+            if mine is None:
+                if self._exists("ewaybills", "id", row["id"]):
+                    row = {k: v for k, v in row.items() if k != "id"}
+                added += self._insert("ewaybills", row)
+            elif row["updated_at"] > mine[1]:
+                changes = {k: v for k, v in row.items() if k != "id"}
+                try:
+                    self.db.execute(
+                        f"UPDATE ewaybills SET {', '.join(f'{k} = ?' for k in changes)} "
+                        "WHERE id = ?",
+                        [*changes.values(), mine[0]],
+                    )
+                except sqlite3.IntegrityError as exc:
+                    self.report.problems.append(f"ewaybills: a row was not brought back ({exc})")
+                    continue
+                added += 1
+        self._count("ewaybills", added)
 
     def _audit(self) -> None:
         columns = self._common("audit")
