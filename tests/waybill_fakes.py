@@ -362,6 +362,8 @@ class FakeKdniao(_Faults):
 
     def __init__(self, business_id: str = "1237100", app_key: str = "kdn-app-key"):
         super().__init__()
+        self.picked_up: set[str] = set()  # numbers the courier took: cancel refused
+        self.refused_cancels = 0
         self.business_id, self.app_key = business_id, app_key
         self.orders: dict[str, dict[str, Any]] = {}
 
@@ -438,6 +440,9 @@ class FakeKdniao(_Faults):
             return {"Success": False, "ResultCode": "105", "Reason": "单号不存在"}
         if order["cancelled"]:
             return {"Success": False, "ResultCode": "105", "Reason": "单号已取消"}
+        if order["order"]["LogisticCode"] in self.picked_up:
+            self.refused_cancels += 1
+            return {"Success": False, "ResultCode": "105", "Reason": "快件已揽收,不能取消"}
         order["cancelled"] = True
         self.cancels[order["order"]["LogisticCode"]] += 1
         return {
