@@ -377,6 +377,8 @@ def test_restore_brings_back_the_e_waybills_taken_and_cancels_queued_after_the_b
         backup = backup_file(data_dir / DB_FILE, tmp_path / "backup.db")
         assert before.prefetch([second[0]]).taken == [second[0]]
         assert before.cancel_number(kdn.issued[f"{first[0]}-1"])
+        with transaction(demo_db):  # its label printed through WeChat's print component
+            ewaybills.queue_print_notice(demo_db, kdn.issued[f"{second[0]}-1"], 1)
         before.close()
         demo_db.close()
         issued = kdn.numbers_issued
@@ -390,8 +392,10 @@ def test_restore_brings_back_the_e_waybills_taken_and_cancels_queued_after_the_b
         finally:
             after.close()
         kept = ewaybills.live(db, second[0])
+        notices = ewaybills.print_notices_due(db, now_utc())
         db.close()
     assert kdn.numbers_issued == issued
     assert kept is not None and kept.waybill_no == kdn.issued[f"{second[0]}-1"]
     assert kept.state is State.TAKEN
     assert kdn.cancels == {kdn.issued[f"{first[0]}-1"]: 1}
+    assert [(n.waybill.waybill_no, n.print_no) for n in notices] == [(kept.waybill_no, 1)]

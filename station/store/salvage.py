@@ -24,6 +24,8 @@ out and reported):
 - e-waybills taken, used or queued for cancel since the backup (table `ewaybills`,
   matched by provider and idempotency key): a number taken after the backup is
   never asked for again, printed as what it is, and a queued cancel is still sent;
+  with them the WeChat print notices queued or sent since (`ewaybill_print_notices`):
+  none is forgotten, none sent again;
 - audit entries, order references (payer openid...), per-target sync values (a
   WeChat upload_time only grows).
 
@@ -295,6 +297,7 @@ class _Merge:
         self._order_refs()
         self._pool()
         self._ewaybills()
+        self._print_notices()
         self._audit()
         self._hold_unrestored()
 
@@ -676,6 +679,52 @@ class _Merge:
                     continue
                 added += 1
         self._count("ewaybills", added)
+
+    def _print_notices(self) -> None:
+        columns = self._common("ewaybill_print_notices")
+        if not {"ewaybill_id", "print_no", "sent_at"} <= set(columns):
+            return
+        added = 0
+        late = "id > ? OR sent_at >= ?"
+        newest = self._max_id("ewaybill_print_notices")
+        for row in self.read.rows("ewaybill_print_notices", columns, late, [newest, self.since]):
+            ewaybill = self._restored_ewaybill(row["ewaybill_id"])
+            if ewaybill is None:
+                self.report.problems.append(
+                    f"ewaybill_print_notices: the e-waybill of notice {row['id']} is not here"
+                )
+                continue
+            row = {k: v for k, v in row.items() if k != "id"} | {"ewaybill_id": ewaybill}
+            mine = self.db.execute(
+                "SELECT sent_at FROM ewaybill_print_notices WHERE ewaybill_id = ? AND print_no = ?",
+                [ewaybill, row["print_no"]],
+            ).fetchone()
+            if mine is None:
+                added += self._insert("ewaybill_print_notices", row)
+            elif mine[0] is None and row["sent_at"]:
+                self.db.execute(
+                    "UPDATE ewaybill_print_notices SET sent_at = ? "
+                    "WHERE ewaybill_id = ? AND print_no = ?",
+                    [row["sent_at"], ewaybill, row["print_no"]],
+                )
+                added += 1
+        self._count("ewaybill_print_notices", added)
+
+    def _restored_ewaybill(self, replaced_id: int) -> int | None:
+        """The restored id of the replaced file's e-waybill `replaced_id` (the same
+        provider and key; ids can differ when a late row was inserted under a new id)."""
+        try:
+            found = self.read.conn.execute(
+                "SELECT provider, idempotency_key FROM ewaybills WHERE id = ?", [replaced_id]
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        if found is None:
+            return None
+        mine = self.db.execute(
+            "SELECT id FROM ewaybills WHERE provider = ? AND idempotency_key = ?", list(found)
+        ).fetchone()
+        return mine[0] if mine else None
 
     def _audit(self) -> None:
         columns = self._common("audit")
