@@ -47,6 +47,7 @@ from station.core.routing import (
 from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
+from station.hub.port import ClaimVerdict, HubPort, NoHub
 from station.labels import printed_ewaybill, waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
@@ -121,6 +122,7 @@ class Bench:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
         waybills: WaybillPort | None = None,
+        hub: HubPort | None = None,
     ):
         self.db = db
         self.waybills: WaybillPort = waybills or NoWaybills()
@@ -131,6 +133,10 @@ class Bench:
         self.listener: BenchListener = listener or _NoListener()
         self.clock = clock
         self.wall = wall
+        self.hub: HubPort = hub or NoHub()
+        self._offline_pending: str | None = None
+        """An order refused because the hub is unreachable and this bench does not
+        hold it: what a supervisor's OVERRIDE would allow."""
         self.rule = WeightRule(
             min_grams=settings["weight.min_grams"],
             tolerance_grams=settings["weight.tolerance_grams"],
@@ -277,6 +283,8 @@ class Bench:
 
     def _override(self, pin: str, reason: str) -> Outcome:
         session = self.session
+        if session is None and self._offline_pending is not None:
+            return self._override_offline(self._offline_pending, pin, reason)
         overridable = (Phase.CONFIRM, Phase.VERIFY, Phase.WEIGHT_MISMATCH)
         if session is None or session.phase not in overridable:
             return outcome(Tone.WARN, "override_nothing")
@@ -334,6 +342,23 @@ class Bench:
             station=self.station,
         )
 
+    def _override_offline(self, order_no: str, pin: str, reason: str) -> Outcome:
+        """A supervisor lets this bench pack, offline, an order it does not hold."""
+        user = self._supervisor(pin)
+        if isinstance(user, Outcome):
+            return user
+        audit.record(
+            self.db,
+            Action.OVERRIDE,
+            f"{order_no} hub_offline",
+            actor=user.name,
+            role=user.role,
+            reason=reason,
+            station=self.station,
+        )
+        self.hub.allow_offline(order_no, user.name)
+        return self._start(order_no)
+
     def override_cancelled(self) -> Outcome:
         """The supervisor dialog was closed without a PIN: say so, change nothing."""
         return self._tell(outcome(Tone.INFO, "override_cancelled"))
@@ -341,6 +366,7 @@ class Bench:
     # -- the flow -------------------------------------------------------------
 
     def _start(self, code: str) -> Outcome:
+        self._offline_pending = None
         self._load_catalogue()
         alerts = flag_store.open_alerts(self.db)
         if alerts:
@@ -354,7 +380,7 @@ class Bench:
             if looks_like_tracking(code, self.active.values()):
                 return outcome(Tone.ERROR, "scan_is_tracking", code=code)
             return outcome(Tone.ERROR, "order_unknown", code=code)
-        refusal = _refusal(order)
+        refusal = _refusal(order) or self._claim(order)
         if refusal is not None:
             return refusal
         session = PackingSession(order, self.rule, started_at=self.wall())
@@ -371,6 +397,25 @@ class Bench:
         if session.phase is Phase.WEIGH:
             return self._try_weigh(session) or outcome(Tone.INFO, "weigh_waiting")
         return outcome(Tone.OK, "order_started", order_no=order.order_no)
+
+    def _claim(self, order: Order) -> Outcome | None:
+        """Claim the order at the hub (no hub: always granted); the refusal if another
+        bench holds it, or if the hub is unreachable and this bench does not hold it."""
+        answer = self.hub.claim(order.order_no, self.packer)
+        if answer.may_pack:
+            return None
+        if answer.verdict is ClaimVerdict.HELD_ELSEWHERE:
+            since = f"{answer.since.astimezone():%m-%d %H:%M}" if answer.since else "?"
+            return outcome(
+                Tone.ERROR,
+                "order_claimed_elsewhere",
+                order_no=order.order_no,
+                bench=answer.bench,
+                packer=answer.packer or "-",
+                since=since,
+            )
+        self._offline_pending = order.order_no
+        return outcome(Tone.ERROR, "hub_offline_not_held", order_no=order.order_no)
 
     def _in_session(self, session: PackingSession, code: str) -> Outcome:
         now = self.wall()
@@ -692,6 +737,9 @@ class Bench:
                 return outcome(Tone.ERROR, "reprint_needs_supervisor", tracking_no=last.tracking_no)
             self._pending_print = (last, reprint)
             return outcome(Tone.INFO, "ready")
+        if session is None and command is Command.OVERRIDE and self._offline_pending:
+            self.listener.bench_override_requested("hub_offline")
+            return outcome(Tone.WARN, "override_needed")
         if session is None:
             return outcome(Tone.WARN, "nothing_to_cancel")
         now = self.wall()
@@ -704,6 +752,7 @@ class Bench:
             self._saving(
                 lambda: shipments.record_abandoned(self.db, session, self.packer, self.station)
             )
+            self.hub.release(session.order.order_no)
             return outcome(Tone.WARN, "cancelled", order_no=session.order.order_no)
         if command is Command.HOLD:
             reason = Text.of("hold_at_bench", station=self.station, packer=self.packer)
@@ -712,6 +761,7 @@ class Bench:
             shipments.record_abandoned(self.db, session, self.packer, self.station)
             self.session, self.routed = None, None
             self._retry_at = None
+            self.hub.release(session.order.order_no)
             return outcome(Tone.WARN, "held", order_no=session.order.order_no)
         if command is Command.REWEIGH:
             if not session.reweigh(now):

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "station.commands.report",
     "station.commands.users",
     "station.commands.db",
+    "station.commands.hub",
 )
 
 

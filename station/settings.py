@@ -154,6 +154,25 @@ OPTIONS: tuple[Option, ...] = (
         "A courier handover expects the carrier's parcels of this many days that have "
         "not been handed over yet.",
     ),
+    Option(
+        "hub.url",
+        "",
+        "The warehouse hub shared by every bench: postgresql://USER:PASSWORD@HOST:5432/station "
+        "(add ?sslmode=require for TLS). Empty: this bench works alone.",
+    ),
+    Option(
+        "hub.timeout_seconds",
+        3.0,
+        "Longest wait for the hub when an order is scanned; past it the bench works offline.",
+    ),
+    Option(
+        "hub.numbers_ahead",
+        50,
+        "Waybill numbers per carrier this bench keeps leased from the hub for offline work.",
+    ),
+    Option(
+        "hub.pull_seconds", 10.0, "How often the bench fetches orders and numbers from the hub."
+    ),
     Option("backup.daily", True, "Back up the database once a day while the station runs."),
     Option(
         "backup.folder",

@@ -20,6 +20,9 @@ from hypothesis import settings as hypothesis_settings
 from station.settings import Settings
 from station.store.db import DB_FILE, connect
 
+# A real PostgreSQL for the hub tests: pg_admin_url, pg_url, hub_url.
+pytest_plugins = ("pg_server",)
+
 # CI explores the same examples every run, so a red build is the change's doing;
 # a developer's runs keep exploring new ones and find what CI would not.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)

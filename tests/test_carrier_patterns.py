@@ -67,7 +67,7 @@ def test_set_refuses_patterns_re2_cannot_run_naming_pattern_and_reason(
         (r"\d{1001}", "repetition"),
         ("7" * (MAX_PATTERN_LENGTH + 1), f"more than the {MAX_PATTERN_LENGTH} allowed"),
     ):
-        assert carriers_cli(data_dir, "set", "ZTO", "--pattern", pattern) == 2
+        assert carriers_cli(data_dir, "set", "--technician", "ZTO", "--pattern", pattern) == 2
         err = capsys.readouterr().err
         assert pattern[:40] in err and reason in err and "Nothing was changed" in err
     db = connect(data_dir / DB_FILE)
@@ -82,7 +82,7 @@ def test_import_refuses_the_row_with_a_backreference_and_keeps_the_others(
 ) -> None:
     sheet = tmp_path / "carriers.csv"
     sheet.write_text("code,pattern\nZTO,(\\d)\\1+\nSF,SF\\d{12}\nSTO,(\\d+)+Z\n")
-    assert carriers_cli(data_dir, "import", str(sheet)) == 1
+    assert carriers_cli(data_dir, "import", "--technician", str(sheet)) == 1
     out = capsys.readouterr().out
     assert "line 2" in out and "back-references" in out and "rejected rows: 1" in out
     db = connect(data_dir / DB_FILE)

@@ -96,7 +96,21 @@ def test_manifest_export_and_throughput_neutralise_names_and_order_numbers(
     noon = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
     for n, text in enumerate(HOSTILE):
         make_shipment(db, noon, packer=text, station=text, order_no=f"{text}{n}", weight_g=400)
-    assert main(["--data-dir", str(data_dir), "carriers", "set", "ZTO", "--name-zh", "=1+2"]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(data_dir),
+                "carriers",
+                "set",
+                "--technician",
+                "ZTO",
+                "--name-zh",
+                "=1+2",
+            ]
+        )
+        == 0
+    )
     outs = {
         "manifest": tmp_path / "m.csv",
         "throughput": tmp_path / "t.csv",

@@ -82,7 +82,7 @@ for name, file in (
             "XLSX",
         )
     CASES[f"{name}: pool import"] = lambda d, t, file=file: (
-        ["pool", "import", "--carrier", "ZTO", fixture(file)],
+        ["pool", "import", "--technician", "--carrier", "ZTO", fixture(file)],
         "XLSX",
     )
 
@@ -100,7 +100,7 @@ def _(d: Path, t: Path) -> tuple[list[str], str]:
 
 @case("pool from /dev/zero")
 def _(d: Path, t: Path) -> tuple[list[str], str]:
-    return ["pool", "import", "--carrier", "ZTO", "/dev/zero"], "not a regular file"
+    return ["pool", "import", "--technician", "--carrier", "ZTO", "/dev/zero"], "not a regular file"
 
 
 @case("orders from a FIFO")
@@ -116,7 +116,7 @@ def _(d: Path, t: Path) -> tuple[list[str], str]:
 
 @case("rates from a folder")
 def _(d: Path, t: Path) -> tuple[list[str], str]:
-    return ["carriers", "rates", "import", str(t)], "a folder, not a file"
+    return ["carriers", "rates", "import", "--technician", str(t)], "a folder, not a file"
 
 
 @case("orders file over import.max_file_mb")
@@ -213,7 +213,13 @@ def _(d: Path, t: Path) -> tuple[list[str], str]:
 
 @case("rates without their columns")
 def _(d: Path, t: Path) -> tuple[list[str], str]:
-    return ["carriers", "rates", "import", fixture("rates_missing_columns.csv")], "missing"
+    return [
+        "carriers",
+        "rates",
+        "import",
+        "--technician",
+        fixture("rates_missing_columns.csv"),
+    ], "missing"
 
 
 @case("a data folder whose key is missing")
@@ -234,12 +240,19 @@ def _(d: Path, t: Path) -> tuple[list[str], str]:
 
 @case("carrier pattern with a back-reference")
 def _(d: Path, t: Path) -> tuple[list[str], str]:
-    return ["carriers", "set", "ZTO", "--pattern", r"(\d)\1+"], "back-references"
+    return ["carriers", "set", "--technician", "ZTO", "--pattern", r"(\d)\1+"], "back-references"
 
 
 @case("carrier pattern over 200 characters")
 def _(d: Path, t: Path) -> tuple[list[str], str]:
-    return ["carriers", "set", "ZTO", "--pattern", "7" * 201], "more than the 200 allowed"
+    return [
+        "carriers",
+        "set",
+        "--technician",
+        "ZTO",
+        "--pattern",
+        "7" * 201,
+    ], "more than the 200 allowed"
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -286,8 +299,8 @@ def full_disk(tmp_path: Path) -> Iterator[Path]:
     [
         ["run", "--smoke"],
         ["orders", "import", "{orders}"],
-        ["carriers", "set", "ZTO", "--name-en", "Z"],
-        ["users", "add", "--name", "li", "--role", "packer", "--pin", "5555"],
+        ["carriers", "set", "--technician", "ZTO", "--name-en", "Z"],
+        ["users", "add", "--technician", "--name", "li", "--role", "packer", "--pin", "5555"],
     ],
     ids=lambda args: " ".join(args[:2]),
 )

@@ -29,7 +29,18 @@ def station(data_dir: Path, *args: str) -> int:
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 100_000, "li\nsi", "\x1b[2Jboss"])
 def test_users_add_refuses_blank_huge_and_control_names(data_dir: Path, name: str, capsys) -> None:
-    code = station(data_dir, "users", "add", "--name", name, "--role", "packer", "--pin", "5555")
+    code = station(
+        data_dir,
+        "users",
+        "add",
+        "--technician",
+        "--name",
+        name,
+        "--role",
+        "packer",
+        "--pin",
+        "5555",
+    )
     assert code == 2
     assert "user name" in capsys.readouterr().err
     db = connect(data_dir / DB_FILE)
@@ -132,6 +143,6 @@ def test_a_pool_line_over_the_csv_field_limit_is_a_row_problem(
 ) -> None:
     """It was `field larger than field limit` and a traceback."""
     file = long_pool_line(tmp_path)
-    assert station(data_dir, "pool", "import", "--carrier", "ZTO", str(file)) == 1
+    assert station(data_dir, "pool", "import", "--technician", "--carrier", "ZTO", str(file)) == 1
     out = capsys.readouterr().out
     assert "added 1" in out and "line 1: 300000 characters: longer than any waybill" in out

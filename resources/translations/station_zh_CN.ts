@@ -433,6 +433,21 @@ station db restore {backup}</translation>
     </message>
 </context>
 <context>
+    <name>HubLight</name>
+    <message>
+        <source>Hub: online</source>
+        <translation>仓库中心：在线</translation>
+    </message>
+    <message>
+        <source>Hub: offline since {time}; packing orders held here</source>
+        <translation>仓库中心：自 {time} 起离线；仅打包本工位持有的订单</translation>
+    </message>
+    <message>
+        <source>Hub: not reached yet</source>
+        <translation>仓库中心：尚未连接</translation>
+    </message>
+</context>
+<context>
     <name>ImportActions</name>
     <message>
         <source>new</source>
@@ -758,6 +773,14 @@ station db restore {backup}</translation>
         <translation>快递公司可以送达此地址</translation>
     </message>
     <message>
+        <source>Checked with the floor: no other bench has it</source>
+        <translation>已与现场确认：没有其他工位在打包此订单</translation>
+    </message>
+    <message>
+        <source>Urgent order, the hub is down</source>
+        <translation>加急订单，仓库中心无法连接</translation>
+    </message>
+    <message>
         <source>Supervisor: confirm the unscanned item</source>
         <translation>主管：确认未扫描的商品</translation>
     </message>
@@ -768,6 +791,10 @@ station db restore {backup}</translation>
     <message>
         <source>Supervisor: confirm the flagged address</source>
         <translation>主管：确认有警告的地址</translation>
+    </message>
+    <message>
+        <source>Supervisor: pack this order while the hub is offline</source>
+        <translation>主管：仓库中心离线时打包此订单</translation>
     </message>
     <message>
         <source>Supervisor PIN, then Enter</source>
@@ -1589,6 +1616,14 @@ station db restore {backup}</translation>
         <translation>请先完成订单 {order_no}，或扫描“取消”。</translation>
     </message>
     <message>
+        <source>Order {order_no} is being packed at {bench} by {packer} since {since}. Do not pack it here.</source>
+        <translation>订单 {order_no} 正在 {bench} 由 {packer} 打包（自 {since} 起）。请勿在此打包。</translation>
+    </message>
+    <message>
+        <source>The warehouse hub cannot be reached and order {order_no} is not held by this bench. Pack an order leased here, or scan OVERRIDE for a supervisor.</source>
+        <translation>无法连接仓库中心，且订单 {order_no} 不属于本工位。请打包分配给本工位的订单，或扫描 OVERRIDE 请主管授权。</translation>
+    </message>
+    <message>
         <source>{code} is a product. Scan the order first.</source>
         <translation>{code} 是商品条码。请先扫描订单。</translation>
     </message>
@@ -1962,6 +1997,10 @@ station db restore {backup}</translation>
     <message>
         <source>upstream says {status} but the parcel is already label printed ({tracking_no}): intercept it with the carrier</source>
         <translation>上游状态为“{status}”，但面单已打印（{tracking_no}）：请联系快递公司拦截</translation>
+    </message>
+    <message>
+        <source>order {order_no} was shipped twice, at the hub: {detail}. Stop both parcels and void one</source>
+        <translation>订单 {order_no} 在仓库中心有两次发货：{detail}。请拦下两个包裹并作废其中一个</translation>
     </message>
     <message>
         <source>cancelled</source>

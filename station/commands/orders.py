@@ -23,7 +23,7 @@ from station.commands.access import actor_for, add_actor_options
 from station.commands.common import database_for
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
-from station.importers.orders import parse_orders
+from station.importers.orders import OrderPreview, parse_orders
 from station.importers.table import Limits, UnreadableFile, read_table
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
@@ -111,7 +111,28 @@ def import_orders(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print_plan(plan, dry_run=args.dry_run)
-    return EXIT_REJECTED if plan.rejected_rows else 0
+    at_hub = args.dry_run or _to_hub(settings["hub.url"], preview, args.file.name)
+    return EXIT_REJECTED if plan.rejected_rows or not at_hub else 0
+
+
+def _to_hub(url: str, preview: OrderPreview, name: str) -> bool:
+    """With a hub, the imported orders land there too, for every bench. False when
+    the hub could not take them (they are imported here all the same)."""
+    if not url:
+        return True
+    import psycopg
+
+    from station.hub import orders as hub_orders
+    from station.hub.db import HubUnreachable, connect
+
+    try:
+        with connect(url) as conn:
+            changed = hub_orders.put(conn, preview.orders, f"file:{name}")
+    except (HubUnreachable, psycopg.Error) as exc:
+        print(f"hub: not reached ({exc}); import the file at the hub later (station hub import)")
+        return False
+    print(f"hub: {changed} orders new or changed")
+    return True
 
 
 def print_plan(plan: ImportPlan, dry_run: bool) -> None:

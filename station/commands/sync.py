@@ -29,6 +29,7 @@ from pathlib import Path
 
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import database_for, open_database, refuse_damaged
+from station.hub.wiring import hub_targets
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store import deliveries
@@ -97,7 +98,8 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
 
 
 def _targets(folder: Path) -> list[sync_config.TargetConfig]:
-    return sync_config.load_targets(folder)
+    """The targets in sync.toml, and the hub's when `hub.url` is set."""
+    return sync_config.load_targets(folder) + hub_targets(folder)
 
 
 def status_command(args: argparse.Namespace) -> int:

@@ -35,6 +35,14 @@ TEXTS: dict[str, str] = {
     "order_cancelled": "Order {order_no} was cancelled: {reason}. Do not pack it.",
     "order_refunded": "Order {order_no} was refunded: {reason}. Do not pack it.",
     "order_busy": "Finish order {order_no} first, or scan CANCEL.",
+    "order_claimed_elsewhere": (
+        "Order {order_no} is being packed at {bench} by {packer} since {since}. "
+        "Do not pack it here."
+    ),
+    "hub_offline_not_held": (
+        "The warehouse hub cannot be reached and order {order_no} is not held by this "
+        "bench. Pack an order leased here, or scan OVERRIDE for a supervisor."
+    ),
     "scan_is_product": "{code} is a product. Scan the order first.",
     "scan_is_tracking": "{code} looks like a waybill number. Scan the order first.",
     "item_ok": "{name}: {scanned} of {quantity}.",

@@ -55,6 +55,10 @@ TEXTS: dict[str, str] = {
         "upstream says {status} but the parcel is already label printed ({tracking_no}): "
         "intercept it with the carrier"
     ),
+    # The warehouse hub holds two live shipments for one order (two benches offline).
+    "alert_double_shipment": (
+        "order {order_no} was shipped twice, at the hub: {detail}. Stop both parcels and void one"
+    ),
     "upstream_cancelled": "cancelled",
     "ewaybill_refused": "e-waybill refused by {provider}: {reason}",
     "upstream_refunded": "refunded",

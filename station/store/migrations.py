@@ -632,6 +632,27 @@ def _ewaybills(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+def _hub_holds(db: sqlite_utils.Database) -> None:
+    """The bench's offline truth about the warehouse hub: the orders it holds there
+    (claimed at a scan, leased by a supervisor, or allowed offline by a supervisor's
+    override), so it keeps packing them while the hub cannot be reached; and the
+    releases (cancel, hold) the hub has not heard of yet."""
+    db.execute(
+        """CREATE TABLE hub_holds (
+               order_no TEXT PRIMARY KEY COLLATE NOCASE,
+               kind TEXT NOT NULL CHECK (kind IN ('claimed', 'leased', 'override')),
+               since TEXT NOT NULL,
+               detail TEXT NOT NULL DEFAULT ''
+           )"""
+    )
+    db.execute(
+        """CREATE TABLE hub_releases (
+               order_no TEXT PRIMARY KEY COLLATE NOCASE,
+               at TEXT NOT NULL
+           )"""
+    )
+
+
 def _ewaybill_print_notices(db: sqlite_utils.Database) -> None:
     """WeChat Shop's print-success notices (order/print) still to send, one per print of
     an e-waybill through the print component (station.waybills)."""
@@ -680,6 +701,7 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _unprinted_labels_index,
     _phone_flags,
     _ewaybills,
+    _hub_holds,
     _ewaybill_print_notices,
     _ewaybill_attention,
 )

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from station.hub.wiring import uploader_parts
 from station.settings import Settings
 from station.store import deliveries
 from station.store.db import DB_FILE, connect
@@ -35,6 +36,9 @@ def open_uploader(folder: Path, settings: Settings, db_path: Path | None = None)
     """
     db = connect(db_path or folder / DB_FILE)
     built = build(db, load_targets(folder), check_words=settings["address.check_words"])
+    hub_targets, hub_pullers = uploader_parts(settings)
+    built.targets += hub_targets
+    built.pullers += hub_pullers
     for name, reason in built.problems.items():
         deliveries.save_state(db, name, {LAST_ERROR: reason, ONLINE: "0"})
     backoff = Backoff(settings["sync.backoff_base_seconds"], settings["sync.backoff_cap_seconds"])

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from printers import PrinterError, open_printer, register_system_printing
 from station.bench import Bench
 from station.housekeeping import Housekeeping
+from station.hub.wiring import bench_port
 from station.labels import printer_url
 from station.logs import setup_logging
 from station.paths import resource
@@ -105,6 +106,7 @@ class Station:
         # handled now, while the window and the database are still there.
         QCoreApplication.sendPostedEvents()
         self.bench.set_listener(None)
+        self.bench.hub.close()
         register_system_printing(None)
         self.window.close()
         # Deleted now, on the GUI thread: left to Python's garbage collector, a
@@ -132,7 +134,9 @@ def build_station(
     printer = open_printer(url, layout=settings["printer.layout"])
     db = open_checked(data_dir / DB_FILE)
     runner = QtRunner()
-    bench = Bench(db, settings, printer, runner, waybills=PrefetchedWaybills())
+    bench = Bench(
+        db, settings, printer, runner, waybills=PrefetchedWaybills(), hub=bench_port(db, settings)
+    )
     sound = SoundPlayer(settings["sound.enabled"], sound_backend)
     window = BenchWindow(bench, sound, url, data_dir, preview_runner=runner)
     detector = ScanDetector(settings["scanner.max_key_gap_ms"], settings["scanner.min_length"])

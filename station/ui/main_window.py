@@ -30,8 +30,10 @@ from station.bench import Bench
 from station.core.messages import Outcome, Tone, outcome
 from station.core.reading import ScaleLink
 from station.core.session import Phase
+from station.hub.port import HubState
 from station.runner import Runner
 from station.ui.banner import MessageBanner
+from station.ui.hub_light import HubLight
 from station.ui.label_preview import LabelPreview, pil_to_qimage
 from station.ui.order_panel import OrderPanel
 from station.ui.override_dialog import OverrideDialog
@@ -301,6 +303,9 @@ class BenchWindow(QMainWindow):
             self.packer_label,
         ):
             bar.addPermanentWidget(label)
+        if self.bench.hub.status.state is not HubState.NONE:
+            self.hub_light = HubLight(self.bench.hub.status)
+            bar.addPermanentWidget(self.hub_light)
         self.set_packer(self.bench.packer)
 
     def set_packer(self, name: str) -> None:

@@ -41,6 +41,11 @@ REASONS: dict[str, tuple[str, ...]] = {
         QT_TRANSLATE_NOOP("OverrideDialog", "Regular customer, address known"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Carrier accepts this address"),
     ),
+    # Packing an order this bench does not hold while the warehouse hub is offline.
+    "hub_offline": (
+        QT_TRANSLATE_NOOP("OverrideDialog", "Checked with the floor: no other bench has it"),
+        QT_TRANSLATE_NOOP("OverrideDialog", "Urgent order, the hub is down"),
+    ),
 }
 
 
@@ -69,6 +74,7 @@ class OverrideDialog(QDialog):
             "line": self.tr("Supervisor: confirm the unscanned item"),
             "weight": self.tr("Supervisor: accept this weight"),
             "flags": self.tr("Supervisor: confirm the flagged address"),
+            "hub_offline": self.tr("Supervisor: pack this order while the hub is offline"),
         }
         title = titles[kind]
         self.setWindowTitle(title)
