@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bench.common import Result, p95_ms
 from station.core.model import Contact
+from station.labels import ewaybill_fields, printed_ewaybill
 from station.settings import Settings
 from station.store import ewaybills as store
 from station.store import orders as order_store
@@ -82,6 +83,18 @@ def _claims(db) -> list[float]:
     return samples
 
 
+def _label_data(db) -> list[float]:
+    """Milliseconds the e-waybill adds to building the label: its row read back by
+    number and turned into the label's fields (every print and reprint does this)."""
+    samples = []
+    for row in store.rows(db, State.USED)[:500]:
+        begin = time.perf_counter()
+        found = printed_ewaybill(db, row.order_no, row.waybill_no or "")
+        assert found is not None and ewaybill_fields(found)
+        samples.append((time.perf_counter() - begin) * 1000)
+    return samples
+
+
 def run() -> list[Result]:
     with tempfile.TemporaryDirectory() as scratch, all_servers() as (wechat, sf, kdn, urls):
         folder = Path(scratch)
@@ -96,6 +109,7 @@ def run() -> list[Result]:
         seconds = time.perf_counter() - start
         prefetcher.close()
         claims = _claims(db)
+        label_data = _label_data(db)
         db.close()
         taken = len(summary.taken)
         assert taken == ORDERS, (taken, list(summary.pending.items())[:3])
@@ -112,6 +126,9 @@ def run() -> list[Result]:
     ]
     results.append(
         Result(14, "prefetched number: check + claim at the scale, p95", p95_ms(claims), "ms", "-")
+    )
+    results.append(
+        Result(14, "e-waybill label fields read back, p95", p95_ms(label_data), "ms", "-")
     )
     for name, (calls, limit) in busiest.items():
         results.append(

@@ -48,7 +48,7 @@ from station.core.session import PackingSession, Phase, ScanEvent
 from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
 from station.hub.port import ClaimVerdict, HubPort, NoHub
-from station.labels import waybill_for
+from station.labels import printed_ewaybill, waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
 from station.store import audit, catalogue, pool, search, shipments, wechat_carriers
@@ -673,6 +673,7 @@ class Bench:
             self.settings,
             reprint,
             carriers=self.carriers,
+            ewaybill=printed_ewaybill(self.db, last.order.order_no, last.tracking_no),
         )
         try:
             job = self.printer.render(waybill)
@@ -681,14 +682,18 @@ class Bench:
             return
         self.runner.submit(
             lambda: self.printer.send(job),
-            lambda result: self._printed(last, waybill, result, reprint),
+            lambda result: self._printed(last, waybill, result, reprint, job.kind),
             lambda exc: self._print_failed(last, exc),
         )
 
-    def _printed(self, last: LastShipment, waybill: Waybill, result: Any, reprint: bool) -> None:
+    def _printed(
+        self, last: LastShipment, waybill: Waybill, result: Any, reprint: bool, kind: str = ""
+    ) -> None:
         # When the disk refuses to note the print, the label is out all the same and the
         # shipment stays listed as not printed: that errs on the side of printing again.
         count = self._saving(lambda: shipments.mark_printed(self.db, last.shipment_id))
+        if kind == "wxprint" and isinstance(count, int):  # WeChat is told, by the worker
+            self._saving(lambda: self.waybills.printed(self.db, last.tracking_no, count))
         self.listener.bench_label_printed(last.shipment_id, waybill, result)
         if reprint and isinstance(count, int):
             self._tell(outcome(Tone.OK, "reprinted", tracking_no=last.tracking_no, count=count - 1))

@@ -6,14 +6,16 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
-from printers import ContentLine, Party, Printer, Waybill, open_printer
+from printers import ContentLine, Party, Printer, SfRouteLabel, Waybill, open_printer
 from station.core.carriers import SERVICE_NAMES_ZH, Carrier, Service, carrier_name
 from station.core.model import Order
 from station.settings import Settings
 from station.store import catalogue
+from station.store import ewaybills as ewaybill_store
 from station.store.orders import find_order
 
 COLD_CHAIN_CATEGORIES = frozenset({"fresh", "frozen", "生鲜", "冷冻"})
@@ -28,9 +30,12 @@ def waybill_for(
     reprint: bool = False,
     *,
     carriers: Mapping[str, Carrier],
+    ewaybill: ewaybill_store.Row | None = None,
 ) -> Waybill:
     """The waybill of a shipment; the carrier's name comes from `carriers`, the
-    catalogue (`catalogue.carriers(db, active_only=False)`), by code."""
+    catalogue (`catalogue.carriers(db, active_only=False)`), by code. `ewaybill` is
+    the e-waybill the number was taken as (`printed_ewaybill`): its sort codes and
+    print data choose the carrier's template, SF's privacy label or WeChat's print data."""
     recipient = order.recipient
     sender = None
     if order.sender is not None:
@@ -51,7 +56,44 @@ def waybill_for(
         order_number=order.order_no,
         printed_at=dt.datetime.now().astimezone(),
         reprint=reprint,
+        **(ewaybill_fields(ewaybill) if ewaybill is not None else {}),
     )
+
+
+def printed_ewaybill(
+    db: sqlite_utils.Database, order_no: str, tracking_no: str
+) -> ewaybill_store.Row | None:
+    """The e-waybill a shipment's number was taken as, None for a pool or scanned
+    number. Database only: the label never waits for the network."""
+    row = ewaybill_store.by_number(db, tracking_no)
+    if row is None or row.order_no.casefold() != order_no.casefold():
+        return None
+    return row
+
+
+def ewaybill_fields(row: ewaybill_store.Row) -> dict[str, Any]:
+    """The label fields an e-waybill gives (`Waybill`'s e-waybill fields), from what
+    its provider returned: SF's routeLabelData (丰密面单), WeChat Shop's print_info,
+    an aggregator's 大头笔 / 三段码 / 集包地 (KDNiao's MarkDestination, SortingCode,
+    PackageName and PackageCode)."""
+    data = row.print_data
+    route = data.get("routeLabelData")
+    if isinstance(route, Mapping):
+        return {"sf_route": SfRouteLabel.from_route_label_data(route)}
+    fields: dict[str, Any] = {}
+    if isinstance(data.get("print_info"), str):
+        fields["print_info"] = data["print_info"]
+    order = data.get("Order")
+    package_code = order.get("PackageCode") if isinstance(order, Mapping) else None
+    if row.sort_code:
+        fields["sorting_code"] = row.sort_code
+    if row.sort_mark:
+        fields["routing_code"] = row.sort_mark
+    if row.package_center:
+        fields["package_centre"] = row.package_center
+    if package_code:
+        fields["package_centre_code"] = str(package_code)
+    return fields
 
 
 def insured_value(order: Order) -> Decimal | None:
@@ -105,4 +147,5 @@ def shipment_waybill(db: sqlite_utils.Database, shipment: dict, settings: Settin
         settings,
         reprint=shipment["print_count"] > 0,
         carriers=catalogue.carriers(db, active_only=False),
+        ewaybill=printed_ewaybill(db, shipment["order_no"], shipment["tracking_no"]),
     )

@@ -344,3 +344,58 @@ def test_a_shipment_voided_after_the_backup_comes_back_voided_and_is_not_held(
     db.close()
     assert voided_at is not None and pool_state != "free"
     assert order.hold_text is not None and order.hold_text.key == "hold_voided"
+
+
+def test_restore_brings_back_the_e_waybills_taken_and_cancels_queued_after_the_backup(
+    demo_db: sqlite_utils.Database, data_dir: Path, settings: Settings, tmp_path: Path
+) -> None:
+    """A number taken after the backup stays the order's (nothing is asked for it again)
+    and a cancel queued after the backup is still carried out, once."""
+    from waybill_fakes import SECRETS, all_servers, waybills_toml
+
+    from station.store import ewaybills
+    from station.waybills.config import load_providers
+    from station.waybills.model import State
+    from station.waybills.providers import build
+    from station.waybills.service import Prefetcher
+
+    first, second = demo_db.execute(
+        "SELECT order_no FROM orders WHERE status = 'open' AND carrier = 'ZTO' "
+        "ORDER BY order_no LIMIT 2"
+    ).fetchall()
+    with all_servers() as (_wechat, _sf, kdn, urls):
+        (data_dir / "waybills.toml").write_text(waybills_toml(urls), encoding="utf-8")
+
+        def prefetcher(db: sqlite_utils.Database) -> Prefetcher:
+            secret = lambda name: SECRETS[name.split(".")[0]]  # noqa: E731
+            return Prefetcher(
+                db, settings, build(load_providers(data_dir), secret).providers, data_dir
+            )
+
+        before = prefetcher(demo_db)
+        assert before.prefetch([first[0]]).taken == [first[0]]
+        backup = backup_file(data_dir / DB_FILE, tmp_path / "backup.db")
+        assert before.prefetch([second[0]]).taken == [second[0]]
+        assert before.cancel_number(kdn.issued[f"{first[0]}-1"])
+        with transaction(demo_db):  # its label printed through WeChat's print component
+            ewaybills.queue_print_notice(demo_db, kdn.issued[f"{second[0]}-1"], 1)
+        before.close()
+        demo_db.close()
+        issued = kdn.numbers_issued
+
+        restore(data_dir, backup)
+        db = connect(data_dir / DB_FILE)
+        after = prefetcher(db)
+        try:
+            assert after.prefetch([second[0]]).taken == []
+            assert after.run_cancels() == {kdn.issued[f"{first[0]}-1"]: "cancelled"}
+        finally:
+            after.close()
+        kept = ewaybills.live(db, second[0])
+        notices = ewaybills.print_notices_due(db, now_utc())
+        db.close()
+    assert kdn.numbers_issued == issued
+    assert kept is not None and kept.waybill_no == kdn.issued[f"{second[0]}-1"]
+    assert kept.state is State.TAKEN
+    assert kdn.cancels == {kdn.issued[f"{first[0]}-1"]: 1}
+    assert [(n.waybill.waybill_no, n.print_no) for n in notices] == [(kept.waybill_no, 1)]

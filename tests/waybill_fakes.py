@@ -80,11 +80,11 @@ class _Faults:
 class FakeWeChatEwaybill(_Faults):
     """/channels/ec/logistics/ewaybill/biz/... as developers.weixin.qq.com documents it
     (doc/store/API/ewaybill/precreate_order, create_order, get_order, cancel_order,
-    get_account): precreate answers a fresh uint64 `ewaybill_order_id`; create under an
-    id already used answers 10025019 "电子面单已存在" without the number; 10025005 with
-    `delivery_error_msg` for a refusal; order/get 10025010 for an unknown id; tokens
-    from /cgi-bin/stable_token (40001 for a stale one). `balance` is each account's
-    `available` stock, spent by each number issued."""
+    get_account, notify_print): precreate answers a fresh uint64 `ewaybill_order_id`;
+    create under an id already used answers 10025019 "电子面单已存在" without the
+    number; 10025005 with `delivery_error_msg` for a refusal; order/get 10025010 for
+    an unknown id; tokens from /cgi-bin/stable_token (40001 for a stale one).
+    `balance` is each account's `available` stock, spent by each number issued."""
 
     def __init__(self, appid: str = "wxshop", secret: str = "s3cret"):
         super().__init__()
@@ -96,6 +96,7 @@ class FakeWeChatEwaybill(_Faults):
         self.orders: dict[str, dict[str, Any]] = {}
         self.balance: dict[str, int] = defaultdict(lambda: 1_000_000)
         self.hidden_gets = 0  # order/get answers 10025010 this many times for a fresh id
+        self.printed: list[dict[str, Any]] = []  # order/print notices accepted
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         no_delay(handler)
@@ -204,6 +205,17 @@ class FakeWeChatEwaybill(_Faults):
         if order["status"] != 2:
             order["status"] = 2
             self.cancels[order["waybill_id"]] += 1
+        return {"errcode": 0, "errmsg": "ok"}
+
+    def _print(self, request: dict[str, Any]) -> dict[str, Any]:
+        """order/print (notify_print): ewaybill_order_id, delivery_id, waybill_id and
+        re_print (0 or 1) of a number this shop took; answers errcode 0."""
+        order = self.orders.get(request.get("ewaybill_order_id", ""))
+        if order is None or order["waybill_id"] != request.get("waybill_id"):
+            return {"errcode": 10025010, "errmsg": "电子面单不存在 rid: 8"}
+        if request.get("re_print") not in (0, 1) or not request.get("delivery_id"):
+            return {"errcode": 47001, "errmsg": "data format error rid: 9"}
+        self.printed.append(request)
         return {"errcode": 0, "errmsg": "ok"}
 
     def _account(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -350,6 +362,8 @@ class FakeKdniao(_Faults):
 
     def __init__(self, business_id: str = "1237100", app_key: str = "kdn-app-key"):
         super().__init__()
+        self.picked_up: set[str] = set()  # numbers the courier took: cancel refused
+        self.refused_cancels = 0
         self.business_id, self.app_key = business_id, app_key
         self.orders: dict[str, dict[str, Any]] = {}
 
@@ -426,6 +440,9 @@ class FakeKdniao(_Faults):
             return {"Success": False, "ResultCode": "105", "Reason": "单号不存在"}
         if order["cancelled"]:
             return {"Success": False, "ResultCode": "105", "Reason": "单号已取消"}
+        if order["order"]["LogisticCode"] in self.picked_up:
+            self.refused_cancels += 1
+            return {"Success": False, "ResultCode": "105", "Reason": "快件已揽收,不能取消"}
         order["cancelled"] = True
         self.cancels[order["order"]["LogisticCode"]] += 1
         return {

@@ -298,6 +298,22 @@ station db restore {backup}</translation>
         <translation>{carrier} {tracking_no}：运费 {cost} 元，占订单金额 {value} 元的 {share}</translation>
     </message>
     <message>
+        <source>E-waybill cancel refused</source>
+        <translation>电子面单取消被拒</translation>
+    </message>
+    <message>
+        <source>{waybill_no} ({provider}): {reason}. Settle it with the carrier, then station waybill cancel {waybill_no} to try again.</source>
+        <translation>{waybill_no}（{provider}）：{reason}。请与快递公司处理后，用 station waybill cancel {waybill_no} 重试。</translation>
+    </message>
+    <message>
+        <source>E-waybill balance low</source>
+        <translation>电子面单余额不足</translation>
+    </message>
+    <message>
+        <source>{provider} {carrier} account {account}: {available} numbers left</source>
+        <translation>{provider} {carrier} 账号 {account}：剩余 {available} 单</translation>
+    </message>
+    <message>
         <source>&amp;Exceptions ({count})</source>
         <translation>异常(&amp;E)（{count}）</translation>
     </message>

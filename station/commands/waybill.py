@@ -175,8 +175,8 @@ def cancel_command(ctx: CommandContext) -> int:
             return _fail(
                 f"{args.waybill_no} is printed on a recorded shipment: void the shipment instead"
             )
-        if row.state in (State.TAKEN, State.REQUESTED):
-            prefetcher.cancel_number(args.waybill_no)
+        if row.state in (State.TAKEN, State.REQUESTED) or row.attention:
+            prefetcher.cancel_number(args.waybill_no)  # a refused one is tried again
         done = prefetcher.run_cancels().get(row.waybill_no or row.key)
         state = store.by_number(db, args.waybill_no)
     finally:
@@ -205,7 +205,18 @@ def status_command(ctx: CommandContext) -> int:
                 "attempts": r.attempts,
             }
             for r in store.rows(db, State.CANCEL_PENDING)
+            if not r.attention
         ]
+        attention = [
+            {
+                "waybill_no": r.waybill_no,
+                "order_no": r.order_no,
+                "provider": r.provider,
+                "reason": r.attention,
+            }
+            for r in store.needing_attention(db)
+        ]
+        notices = store.print_notices_waiting(db)
         threshold = settings["ewaybill.low_balance"]
         low = [
             b
@@ -217,7 +228,13 @@ def status_command(ctx: CommandContext) -> int:
     if args.json:
         print(
             json.dumps(
-                {"providers": counts, "cancel_queue": queued, "low_balance": low},
+                {
+                    "providers": counts,
+                    "cancel_queue": queued,
+                    "attention": attention,
+                    "print_notices_waiting": notices,
+                    "low_balance": low,
+                },
                 ensure_ascii=False,
             )
         )
@@ -228,6 +245,14 @@ def status_command(ctx: CommandContext) -> int:
         print(f"{provider}: " + ", ".join(f"{s} {n}" for s, n in states.items()))
     for q in queued:
         print(f"cancel queued: {q['waybill_no'] or '?'} (order {q['order_no']}): {q['reason']}")
+    for a in attention:
+        print(
+            f"NEEDS A PERSON: {a['waybill_no']} (order {a['order_no']}): {a['reason']}; "
+            f"settle it with the carrier, then `station waybill cancel {a['waybill_no']}` "
+            "tries again"
+        )
+    if notices:
+        print(f"print notices to send to WeChat: {notices}")
     for b in low:
         print(f"LOW: {b['provider']} {b['carrier']} {b['account']}: {b['available']} left")
     return 0

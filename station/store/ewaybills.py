@@ -40,11 +40,12 @@ class Row:
     address_digest: str
     note: str
     attempts: int
+    attention: str = ""  # why a person must act (a cancel refused for good)
 
 
 COLUMNS = """id, order_no, attempt, provider, carrier, service, idempotency_key, waybill_no,
     state, sort_mark, sort_code, package_center, print_data, sub_waybills, address_digest,
-    note, attempts"""
+    note, attempts, attention"""
 
 
 def _row(r: tuple) -> Row:
@@ -66,6 +67,7 @@ def _row(r: tuple) -> Row:
         address_digest=r[14],
         note=r[15],
         attempts=r[16],
+        attention=r[17],
     )
 
 
@@ -153,7 +155,8 @@ def queue_cancel(db: sqlite_utils.Database, row_id: int, reason: str) -> None:
     moves to cancel_pending). Call inside a transaction."""
     db.execute(
         """UPDATE ewaybills SET state = 'cancel_pending', note = ?, attempts = 0,
-             next_at = '', updated_at = ? WHERE id = ? AND state IN ('requested', 'taken')""",
+             next_at = '', attention = '', updated_at = ?
+           WHERE id = ? AND state IN ('requested', 'taken')""",
         (reason, now_utc(), row_id),
     )
 
@@ -179,7 +182,7 @@ def cancels_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[R
         _row(r)
         for r in db.execute(
             f"""SELECT {COLUMNS} FROM ewaybills WHERE state = 'cancel_pending' AND next_at <= ?
-                ORDER BY id LIMIT ?""",
+                AND attention = '' ORDER BY id LIMIT ?""",
             [now, limit],
         )
     ]
@@ -192,6 +195,104 @@ def retry_later(db: sqlite_utils.Database, row_id: int, seconds: float, note: st
            WHERE id = ?""",
         (later, note, now_utc(), row_id),
     )
+
+
+def give_up_cancel(db: sqlite_utils.Database, row_id: int, why: str) -> None:
+    """The carrier refused the cancel for good: no more tries, a person must act
+    (`needing_attention`). Call inside a transaction."""
+    db.execute(
+        """UPDATE ewaybills SET attempts = attempts + 1, attention = ?, note = ?, updated_at = ?
+           WHERE id = ?""",
+        (why, why, now_utc(), row_id),
+    )
+
+
+def retry_cancel(db: sqlite_utils.Database, row_id: int) -> bool:
+    """A person asks to try a given-up cancel again. Call inside a transaction."""
+    return (
+        db.execute(
+            """UPDATE ewaybills SET attention = '', attempts = 0, next_at = '', updated_at = ?
+               WHERE id = ? AND state = 'cancel_pending' AND attention != ''""",
+            (now_utc(), row_id),
+        ).rowcount
+        == 1
+    )
+
+
+def needing_attention(db: sqlite_utils.Database) -> list[Row]:
+    """E-waybills a person must deal with: cancels the carrier refused for good."""
+    return [
+        _row(r)
+        for r in db.execute(
+            f"SELECT {COLUMNS} FROM ewaybills WHERE attention != '' ORDER BY updated_at, id"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class PrintNotice:
+    """A print of an e-waybill through WeChat's print component, to report (order/print)."""
+
+    id: int
+    print_no: int  # the shipment's print count: 1 is the first print, more a reprint
+    attempts: int
+    waybill: Row
+
+    @property
+    def reprint(self) -> bool:
+        return self.print_no > 1
+
+
+def queue_print_notice(db: sqlite_utils.Database, waybill_no: str, print_no: int) -> bool:
+    """Queue the notice of the `print_no`th print of an e-waybill (once: the same print
+    queued again is ignored); False when the number is no e-waybill. Call inside a
+    transaction."""
+    return (
+        db.execute(
+            """INSERT INTO ewaybill_print_notices (ewaybill_id, print_no, created_at)
+               SELECT id, ?, ? FROM ewaybills WHERE waybill_no = ?
+               ON CONFLICT (ewaybill_id, print_no) DO NOTHING""",
+            (print_no, now_utc(), waybill_no.strip()),
+        ).rowcount
+        == 1
+    )
+
+
+def print_notices_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[PrintNotice]:
+    found = db.execute(
+        """SELECT n.id, n.print_no, n.attempts, n.ewaybill_id FROM ewaybill_print_notices n
+           WHERE n.sent_at IS NULL AND n.next_at <= ? ORDER BY n.id LIMIT ?""",
+        [now, limit],
+    ).fetchall()
+    notices = []
+    for notice_id, print_no, attempts, ewaybill_id in found:
+        row = db.execute(f"SELECT {COLUMNS} FROM ewaybills WHERE id = ?", [ewaybill_id]).fetchone()
+        notices.append(PrintNotice(notice_id, print_no, attempts, _row(row)))
+    return notices
+
+
+def print_notice_sent(db: sqlite_utils.Database, notice_id: int) -> None:
+    db.execute(
+        "UPDATE ewaybill_print_notices SET sent_at = ?, note = '' WHERE id = ?",
+        (now_utc(), notice_id),
+    )
+
+
+def print_notice_later(
+    db: sqlite_utils.Database, notice_id: int, seconds: float, note: str
+) -> None:
+    later = iso(datetime.now(UTC) + timedelta(seconds=seconds))
+    db.execute(
+        """UPDATE ewaybill_print_notices SET attempts = attempts + 1, next_at = ?, note = ?
+           WHERE id = ?""",
+        (later, note, notice_id),
+    )
+
+
+def print_notices_waiting(db: sqlite_utils.Database) -> int:
+    return db.execute(
+        "SELECT count(*) FROM ewaybill_print_notices WHERE sent_at IS NULL"
+    ).fetchone()[0]
 
 
 def claim_for_shipment(

@@ -1,6 +1,8 @@
 """What a supervisor must look at that no scan at the bench settles: flagged orders
-nobody has confirmed for a day, and parcels whose shipping cost ran over the share
-of the order value the settings allow (`routing.cost_alert_percent`)."""
+nobody has confirmed for a day, parcels whose shipping cost ran over the share
+of the order value the settings allow (`routing.cost_alert_percent`), e-waybill
+cancels the carrier refused for good, and e-waybill accounts running low
+(`ewaybill.low_balance`)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlite_utils
 
+from station.store import ewaybills
 from station.store.db import iso
 
 STALE_FLAG_HOURS = 24
@@ -66,3 +69,39 @@ def costly_shipments(
     order's value."""
     params = {"start": start, "end": end, "percent": percent}
     return [CostlyShipment(*row) for row in db.execute(_COSTLY, params)]
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedCancel:
+    """An e-waybill whose cancel the carrier refused for good (parcel already picked
+    up...): the number may still be billed or in use; someone must settle it with the
+    carrier, then retry (`station waybill cancel NO`) or leave it."""
+
+    order_no: str
+    waybill_no: str
+    provider: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LowBalance:
+    provider: str
+    account: str
+    carrier: str
+    available: int
+
+
+def refused_cancels(db: sqlite_utils.Database) -> list[RefusedCancel]:
+    return [
+        RefusedCancel(r.order_no, r.waybill_no or "", r.provider, r.attention)
+        for r in ewaybills.needing_attention(db)
+    ]
+
+
+def low_balances(db: sqlite_utils.Database, threshold: int) -> list[LowBalance]:
+    """E-waybill accounts whose last known stock is below `threshold`."""
+    return [
+        LowBalance(b["provider"], b["account"], b["carrier"], b["available"])
+        for b in ewaybills.balances(db)
+        if b["available"] is not None and b["available"] < threshold
+    ]

@@ -659,6 +659,34 @@ def _hub_holds(db: sqlite_utils.Database) -> None:
     )
 
 
+def _ewaybill_print_notices(db: sqlite_utils.Database) -> None:
+    """WeChat Shop's print-success notices (order/print) still to send, one per print of
+    an e-waybill through the print component (station.waybills)."""
+    db.execute(
+        """CREATE TABLE ewaybill_print_notices (
+            id INTEGER PRIMARY KEY,
+            ewaybill_id INTEGER NOT NULL REFERENCES ewaybills(id),
+            print_no INTEGER NOT NULL,
+            sent_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (ewaybill_id, print_no)
+        )"""
+    )
+    db.execute(
+        "CREATE INDEX ewaybill_print_notices_due ON ewaybill_print_notices(next_at) "
+        "WHERE sent_at IS NULL"
+    )
+
+
+def _ewaybill_attention(db: sqlite_utils.Database) -> None:
+    """Why an e-waybill needs a person (a cancel the carrier refused for good); a queued
+    cancel with a reason here is no longer tried."""
+    db.execute("ALTER TABLE ewaybills ADD COLUMN attention TEXT NOT NULL DEFAULT ''")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -680,4 +708,6 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _phone_flags,
     _ewaybills,
     _hub_holds,
+    _ewaybill_print_notices,
+    _ewaybill_attention,
 )

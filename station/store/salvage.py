@@ -21,6 +21,11 @@ out and reported):
   stays done and is never sent again;
 - the waybill pool: every number used or voided in the replaced file, or named by
   any shipment, queue record or scan read from it, is used in the restored one;
+- e-waybills taken, used or queued for cancel since the backup (table `ewaybills`,
+  matched by provider and idempotency key): a number taken after the backup is
+  never asked for again, printed as what it is, and a queued cancel is still sent;
+  with them the WeChat print notices queued or sent since (`ewaybill_print_notices`):
+  none is forgotten, none sent again;
 - audit entries, order references (payer openid...), per-target sync values (a
   WeChat upload_time only grows).
 
@@ -72,6 +77,7 @@ _STAMPS = (
     ("audit", "at"),
     ("order_refs", "updated_at"),
     ("scan_events", "at"),
+    ("ewaybills", "updated_at"),
 )
 
 
@@ -290,6 +296,8 @@ class _Merge:
         self._sync_state()
         self._order_refs()
         self._pool()
+        self._ewaybills()
+        self._print_notices()
         self._audit()
         self._hold_unrestored()
 
@@ -636,6 +644,87 @@ class _Merge:
                 (stamp, number),
             ).rowcount
         self.report.pool_marked = marked
+
+    def _ewaybills(self) -> None:
+        """E-waybill rows changed since the backup, in id order (a cancel queued for an
+        order's first number comes before its second number is inserted). A row the
+        backup holds under the same provider and key takes the replaced file's state;
+        one it lacks is inserted (under a new id when the backup used its id)."""
+        columns = self._common("ewaybills")
+        if not {"provider", "idempotency_key", "updated_at"} <= set(columns):
+            return
+        added = 0
+        late = "updated_at >= ? OR id > ?"
+        for row in self.read.rows(
+            "ewaybills", columns, late, [self.since, self._max_id("ewaybills")]
+        ):
+            mine = self.db.execute(
+                "SELECT id, updated_at FROM ewaybills WHERE provider = ? AND idempotency_key = ?",
+                [row["provider"], row["idempotency_key"]],
+            ).fetchone()
+            if mine is None:
+                if self._exists("ewaybills", "id", row["id"]):
+                    row = {k: v for k, v in row.items() if k != "id"}
+                added += self._insert("ewaybills", row)
+            elif row["updated_at"] > mine[1]:
+                changes = {k: v for k, v in row.items() if k != "id"}
+                try:
+                    self.db.execute(
+                        f"UPDATE ewaybills SET {', '.join(f'{k} = ?' for k in changes)} "
+                        "WHERE id = ?",
+                        [*changes.values(), mine[0]],
+                    )
+                except sqlite3.IntegrityError as exc:
+                    self.report.problems.append(f"ewaybills: a row was not brought back ({exc})")
+                    continue
+                added += 1
+        self._count("ewaybills", added)
+
+    def _print_notices(self) -> None:
+        columns = self._common("ewaybill_print_notices")
+        if not {"ewaybill_id", "print_no", "sent_at"} <= set(columns):
+            return
+        added = 0
+        late = "id > ? OR sent_at >= ?"
+        newest = self._max_id("ewaybill_print_notices")
+        for row in self.read.rows("ewaybill_print_notices", columns, late, [newest, self.since]):
+            ewaybill = self._restored_ewaybill(row["ewaybill_id"])
+            if ewaybill is None:
+                self.report.problems.append(
+                    f"ewaybill_print_notices: the e-waybill of notice {row['id']} is not here"
+                )
+                continue
+            row = {k: v for k, v in row.items() if k != "id"} | {"ewaybill_id": ewaybill}
+            mine = self.db.execute(
+                "SELECT sent_at FROM ewaybill_print_notices WHERE ewaybill_id = ? AND print_no = ?",
+                [ewaybill, row["print_no"]],
+            ).fetchone()
+            if mine is None:
+                added += self._insert("ewaybill_print_notices", row)
+            elif mine[0] is None and row["sent_at"]:
+                self.db.execute(
+                    "UPDATE ewaybill_print_notices SET sent_at = ? "
+                    "WHERE ewaybill_id = ? AND print_no = ?",
+                    [row["sent_at"], ewaybill, row["print_no"]],
+                )
+                added += 1
+        self._count("ewaybill_print_notices", added)
+
+    def _restored_ewaybill(self, replaced_id: int) -> int | None:
+        """The restored id of the replaced file's e-waybill `replaced_id` (the same
+        provider and key; ids can differ when a late row was inserted under a new id)."""
+        try:
+            found = self.read.conn.execute(
+                "SELECT provider, idempotency_key FROM ewaybills WHERE id = ?", [replaced_id]
+            ).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        if found is None:
+            return None
+        mine = self.db.execute(
+            "SELECT id FROM ewaybills WHERE provider = ? AND idempotency_key = ?", list(found)
+        ).fetchone()
+        return mine[0] if mine else None
 
     def _audit(self) -> None:
         columns = self._common("audit")

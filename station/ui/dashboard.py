@@ -31,7 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from station.core.routing import percent
-from station.store.exceptions import costly_shipments, stale_flagged
+from station.store.exceptions import (
+    costly_shipments,
+    low_balances,
+    refused_cancels,
+    stale_flagged,
+)
 from station.store.reports import Dashboard, Figures, Period, dashboard
 from station.ui.sync_status import not_set_up_text, uploads_set_up
 from station.ui.tables import fit_columns
@@ -63,10 +68,13 @@ class DashboardWidget(QWidget):
         refresh_seconds: int = 10,
         sync_folder: Path | None = None,
         cost_alert_percent: float = 12.0,
+        low_balance: int = 200,
     ):
-        """`sync_folder`: where sync.toml is (default: the database's folder)."""
+        """`sync_folder`: where sync.toml is (default: the database's folder);
+        `low_balance`: the e-waybill stock below which an account is listed."""
         super().__init__(parent)
         self.cost_alert_percent = cost_alert_percent
+        self.low_balance = low_balance
         self.setObjectName("dashboard")
         self.db_path = Path(db_path)
         self.sync_folder = sync_folder or Path(db_path).parent
@@ -216,7 +224,8 @@ class DashboardWidget(QWidget):
 
     def _fill_exceptions(self, db: sqlite_utils.Database) -> None:
         """Flagged orders unconfirmed for 24 h (whatever the period), then the period's
-        parcels over the shipping-cost limit."""
+        parcels over the shipping-cost limit, then e-waybill cancels refused for good and
+        e-waybill accounts running low (whatever the period)."""
         limit = self.cost_alert_percent
         rows = [
             (self.tr("Flagged, unconfirmed for 24 h"), s.order_no, s.flags)
@@ -235,6 +244,30 @@ class DashboardWidget(QWidget):
                 ),
             )
             for c in costly_shipments(db, *self.period().bounds(), limit)
+        ]
+        rows += [
+            (
+                self.tr("E-waybill cancel refused"),
+                r.order_no,
+                self.tr(
+                    "{waybill_no} ({provider}): {reason}. Settle it with the carrier, then "
+                    "station waybill cancel {waybill_no} to try again."
+                ).format(waybill_no=r.waybill_no, provider=r.provider, reason=r.reason),
+            )
+            for r in refused_cancels(db)
+        ]
+        rows += [
+            (
+                self.tr("E-waybill balance low"),
+                "",
+                self.tr("{provider} {carrier} account {account}: {available} numbers left").format(
+                    provider=b.provider,
+                    carrier=b.carrier,
+                    account=b.account,
+                    available=b.available,
+                ),
+            )
+            for b in low_balances(db, self.low_balance)
         ]
         self.exceptions.setRowCount(len(rows))
         for row, cells in enumerate(rows):

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from printers import PrinterError, mask_name, mask_phone
 from station.bench import LabelPrinter
 from station.core.times import local_time
-from station.labels import waybill_for
+from station.labels import printed_ewaybill, waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
 from station.store import catalogue, orders, shipments
@@ -206,6 +206,7 @@ class SearchDialog(QDialog):
             self.settings,
             reprint=True,
             carriers=catalogue.carriers(self.db, active_only=False),
+            ewaybill=printed_ewaybill(self.db, found.order_no, found.tracking_no),
         )
         try:
             job = self.printer.render(waybill)

@@ -136,6 +136,7 @@ class StationTools(QObject):
                 self.settings["dashboard.refresh_seconds"],
                 sync_folder=self.settings.path.parent if self.settings.path else None,
                 cost_alert_percent=self.settings["routing.cost_alert_percent"],
+                low_balance=self.settings["ewaybill.low_balance"],
             )
             QVBoxLayout(dialog).addWidget(widget)
             self.dashboard, self.dashboard_widget = dialog, widget

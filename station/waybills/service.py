@@ -9,7 +9,15 @@ again only under the same key, so a parcel never gets two numbers.
 
 Reconcile: a live e-waybill whose order is no longer open (held, cancelled,
 refunded) or whose address changed is queued for cancel ('cancel_pending'); the
-cancel worker carries the queue out with retries and backoff.
+cancel worker carries the queue out with retries and backoff. A cancel the provider
+refuses (parcel already picked up, number unknown to the carrier...) is tried
+CANCEL_REFUSALS times in all, then left for a person ('attention': `station waybill
+status`, the dashboard's Exceptions tab); one that cannot reach the provider is
+retried for as long as it takes.
+
+Print notices: each print of a WeChat Shop e-waybill through the print component is
+queued in the shipment's database (`ewaybill_print_notices`) and reported with
+order/print by the same worker, once, whenever the network allows.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from station.waybills.model import (
 log = logging.getLogger("station.waybills")
 SHOP_SOURCE = "wechat-shop"
 BATCH = 50  # requests whose keys are committed together
+CANCEL_REFUSALS = 5  # refused cancels before one is left for a person
 
 
 @dataclass
@@ -393,7 +402,10 @@ class Prefetcher:
                     number = found.waybill_no if found else None
                 if number is not None:
                     provider.cancel(row.key, number, row.carrier)
-            except (Unavailable, Refused) as exc:
+            except Refused as exc:
+                done[label] = self._cancel_refused(row, exc, base, cap)
+                continue
+            except Unavailable as exc:
                 with transaction(self.db):
                     store.retry_later(
                         self.db, row.id, full_jitter(row.attempts, base, cap), f"cancel: {exc}"
@@ -405,9 +417,53 @@ class Prefetcher:
             done[label] = "cancelled"
         return done
 
+    def _cancel_refused(self, row: store.Row, exc: Refused, base: float, cap: float) -> str:
+        """Retry a refused cancel a few times (a refusal can be a passing state upstream),
+        then leave it to a person."""
+        why = f"cancel refused: {exc}"
+        with transaction(self.db):
+            if row.attempts + 1 >= CANCEL_REFUSALS:
+                store.give_up_cancel(self.db, row.id, why)
+            else:
+                store.retry_later(self.db, row.id, full_jitter(row.attempts, base, cap), why)
+        if row.attempts + 1 >= CANCEL_REFUSALS:
+            log.error(
+                "e-waybill %s of order %s: %s; needs a person", row.waybill_no, row.order_no, why
+            )
+            return f"needs a person: {why}"
+        return f"will retry: {why}"
+
+    def run_print_notices(self, base: float = 2.0, cap: float = 600.0) -> dict[str, str]:
+        """Tell WeChat of the prints through its print component (order/print), each
+        once; a notice that cannot be sent now waits for the next pass."""
+        done: dict[str, str] = {}
+        for notice in store.print_notices_due(self.db, now_utc()):
+            row = notice.waybill
+            label = f"{row.waybill_no} print {notice.print_no}"
+            notify = getattr(self.by_name.get(row.provider), "notify_printed", None)
+            if notify is None:
+                done[label] = f"provider {row.provider} cannot be told: still queued"
+                continue
+            try:
+                notify(row.key, row.waybill_no, row.carrier, notice.reprint)
+            except (Unavailable, Refused) as exc:
+                with transaction(self.db):
+                    store.print_notice_later(
+                        self.db, notice.id, full_jitter(notice.attempts, base, cap), str(exc)
+                    )
+                done[label] = f"will retry: {exc}"
+                continue
+            with transaction(self.db):
+                store.print_notice_sent(self.db, notice.id)
+            done[label] = "sent"
+        return done
+
     def cancel_number(self, waybill_no: str) -> bool:
         """Queue one number's cancel; False when it is not a live e-waybill here."""
         row = store.by_number(self.db, waybill_no)
+        if row is not None and row.attention:
+            with transaction(self.db):
+                return store.retry_cancel(self.db, row.id)
         if row is None or row.state not in (State.TAKEN, State.REQUESTED):
             return False
         with transaction(self.db):

@@ -36,6 +36,7 @@ def run_once(folder: Path, settings: Settings) -> Summary | None:
     try:
         summary = prefetcher.prefetch()
         prefetcher.run_cancels()
+        prefetcher.run_print_notices()
         found, problems = prefetcher.balances()
     finally:
         prefetcher.close()
