@@ -27,17 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from printers import PrinterError, mask_name, mask_phone
-from station.bench import LabelPrinter
+from printers import mask_name, mask_phone
+from station.app.reprint import LabelPrinter, Reprint, Reprinted, ReprintRefused
 from station.core.times import local_time
-from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
-from station.store import catalogue, orders, shipments
 from station.store.search import (
     Found,
     VoidError,
-    audit_reprint,
     find_shipments,
     void_shipment,
 )
@@ -87,9 +84,7 @@ class SearchDialog(QDialog):
         self.setObjectName("searchDialog")
         self.setWindowTitle(self.tr("Find a shipment"))
         self.db = db
-        self.settings = settings
-        self.printer = printer
-        self.runner = runner or SyncRunner()
+        self.reprints = Reprint(db, settings, printer, runner or SyncRunner())
         self.station = settings["station.name"]
         self.results: list[Found] = []
         self.query_edit = QLineEdit(objectName="searchQuery")
@@ -187,53 +182,33 @@ class SearchDialog(QDialog):
             self.status.setText(self.tr("Pick a shipment that is not voided."))
             return False
         try:
-            audit_reprint(
-                self.db, found, authorize(self.db, pin, Action.REPRINT), reason, self.station
-            )
+            signer = self.reprints.supervisor(pin)
+            self.reprints.supervised(found.shipment_id, signer, reason, self._reprinted)
         except PinLocked as locked:
             self.status.setText(pin_locked_text(locked))
             return False
         except PermissionDenied:
             self.status.setText(self.tr("Wrong PIN or not a supervisor. Nothing was printed."))
             return False
-        order = orders.find_order(self.db, found.order_no)
-        assert order is not None
-        waybill = waybill_for(
-            order,
-            found.carrier,
-            found.tracking_no,
-            found.weight_g,
-            self.settings,
-            reprint=True,
-            carriers=catalogue.carriers(self.db, active_only=False),
-        )
-        try:
-            job = self.printer.render(waybill)
-        except PrinterError as exc:
-            self._print_failed(found, exc)
+        except ReprintRefused as refused:
+            self.status.setText(str(refused))
             return False
-        self.runner.submit(
-            lambda: self.printer.send(job),
-            lambda _result: self._printed(found),
-            lambda exc: self._print_failed(found, exc),
-        )
         return True
 
-    def _printed(self, found: Found) -> None:
-        count = shipments.mark_printed(self.db, found.shipment_id)
-        self.status.setText(
-            self.tr("Label reprinted for {tracking_no} (printed {count} times).").format(
-                tracking_no=found.tracking_no, count=count
+    def _reprinted(self, reprinted: Reprinted) -> None:
+        if reprinted.printed:
+            self.status.setText(
+                self.tr("Label reprinted for {tracking_no} (printed {count} times).").format(
+                    tracking_no=reprinted.tracking_no, count=reprinted.count
+                )
             )
-        )
-        self.search(self.query_edit.text() or found.tracking_no)
-
-    def _print_failed(self, found: Found, exc: BaseException) -> None:
-        self.status.setText(
-            self.tr("Label for {tracking_no} NOT printed: {reason}").format(
-                tracking_no=found.tracking_no, reason=str(exc)
+            self.search(self.query_edit.text() or reprinted.tracking_no)
+        else:
+            self.status.setText(
+                self.tr("Label for {tracking_no} NOT printed: {reason}").format(
+                    tracking_no=reprinted.tracking_no, reason=reprinted.error
+                )
             )
-        )
 
     def void_selected(self, pin: str, reason: str, repack: bool) -> bool:
         found = self.selected()
