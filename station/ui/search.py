@@ -28,17 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from printers import mask_name, mask_phone
+from station.app.permissions import PermissionDenied, PinLocked
 from station.app.reprint import LabelPrinter, Reprint, Reprinted, ReprintRefused
+from station.app.search import Found, Search
+from station.app.void import Void, VoidRefused
 from station.core.times import local_time
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
-from station.store.search import (
-    Found,
-    VoidError,
-    find_shipments,
-    void_shipment,
-)
-from station.store.users import Action, PermissionDenied, PinLocked, User, authorize
 from station.ui.tables import fit_columns
 from station.ui.texts import pin_locked_text
 
@@ -83,9 +79,9 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("searchDialog")
         self.setWindowTitle(self.tr("Find a shipment"))
-        self.db = db
+        self.finder = Search(db)
         self.reprints = Reprint(db, settings, printer, runner or SyncRunner())
-        self.station = settings["station.name"]
+        self.voids = Void(db, settings)
         self.results: list[Found] = []
         self.query_edit = QLineEdit(objectName="searchQuery")
         self.query_edit.setPlaceholderText(
@@ -137,7 +133,7 @@ class SearchDialog(QDialog):
         self.search(code)
 
     def search(self, text: str) -> list[Found]:
-        self.results = find_shipments(self.db, text)
+        self.results = self.finder.find(text)
         self.table.setRowCount(len(self.results))
         for row, found in enumerate(self.results):
             self._fill_row(row, found)
@@ -215,27 +211,25 @@ class SearchDialog(QDialog):
         if found is None:
             return False
         try:
-            user: User | None = authorize(self.db, pin, Action.VOID)
+            voided = self.voids.void(found.shipment_id, self.voids.supervisor(pin), reason, repack)
         except PinLocked as locked:
             self.status.setText(pin_locked_text(locked))
             return False
-        try:
-            void_shipment(self.db, found.shipment_id, user, reason, self.station, repack=repack)
         except PermissionDenied:
             self.status.setText(self.tr("Wrong PIN or not a supervisor. Nothing was voided."))
             return False
-        except (VoidError, ValueError) as exc:
+        except VoidRefused as exc:
             self.status.setText(str(exc))
             return False
-        self.search(self.query_edit.text() or found.tracking_no)
+        self.search(self.query_edit.text() or voided.tracking_no)
         done = self.tr("{tracking_no} voided; its waybill number will not be used again.")
         then = (
             self.tr("Order {order_no} is open again: pack it anew.")
-            if repack
+            if voided.repack
             else self.tr("Order {order_no} stays shipped: no new parcel.")
         )
         self.status.setText(
-            " ".join((done, then)).format(tracking_no=found.tracking_no, order_no=found.order_no)
+            " ".join((done, then)).format(tracking_no=voided.tracking_no, order_no=voided.order_no)
         )
         return True
 
