@@ -14,11 +14,10 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from station.app.handover import Handovers, UnknownCarrier
 from station.commands.common import open_database, written_whole
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
-from station.store import catalogue
-from station.store.handover import manifest_for_day
 from station.store.reports import Period, dashboard
 
 EXIT_USAGE = 2
@@ -67,14 +66,11 @@ def manifest_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     db = open_database(args, writes=False)
     try:
-        known = catalogue.carriers(db, active_only=False)
-        if args.carrier.upper() not in known:
-            print(
-                f"unknown carrier {args.carrier!r}: give one of {', '.join(known)}",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
-        manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
+        handovers = Handovers(db, args.station)
+        manifest = handovers.day_manifest(args.carrier, args.date, args.station)
+    except UnknownCarrier as unknown:
+        print(unknown, file=sys.stderr)
+        return EXIT_USAGE
     finally:
         db.close()
     with written_whole(args.out) as path:
