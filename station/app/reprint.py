@@ -20,11 +20,12 @@ from typing import Any, Protocol
 import sqlite_utils
 
 from printers import PrinterError
+from station.app.permissions import Signer, signer_for
 from station.labels import shipment_waybill
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
 from station.store import audit, shipments
-from station.store.users import Action, PermissionDenied, authorize, role_of
+from station.store.users import Action, role_of
 
 log = logging.getLogger("station.app.reprint")
 
@@ -32,15 +33,6 @@ log = logging.getLogger("station.app.reprint")
 class LabelPrinter(Protocol):
     def render(self, waybill: Any) -> Any: ...
     def send(self, job: Any) -> Any: ...
-
-
-class Signer(Protocol):
-    """Who allows a reprint, as the audit log names them (a `User` or a CLI actor)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def role(self) -> str: ...
 
 
 class ReprintRefused(ValueError):
@@ -82,10 +74,7 @@ class Reprint:
 
     def supervisor(self, pin: str) -> Signer:
         """The supervisor whose PIN this is; PermissionDenied (or PinLocked) if none."""
-        user = authorize(self.db, pin, Action.REPRINT)
-        if user is None:
-            raise PermissionDenied(None, Action.REPRINT)
-        return user
+        return signer_for(self.db, pin, Action.REPRINT)
 
     def packer_may(self, shipment_id: int, packer: str) -> bool:
         """May the bench's packer reprint its last label? Once only: while it was

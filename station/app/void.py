@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from station.app.permissions import signer_for
 from station.settings import Settings
 from station.store.search import VoidError, void_shipment
-from station.store.users import Action, PermissionDenied, User, authorize
+from station.store.users import Action, User
 
 
 class VoidRefused(ValueError):
@@ -38,10 +39,7 @@ class Void:
 
     def supervisor(self, pin: str) -> User:
         """The supervisor whose PIN this is; PermissionDenied (or PinLocked) if none."""
-        user = authorize(self.db, pin, Action.VOID)
-        if user is None:
-            raise PermissionDenied(None, Action.VOID)
-        return user
+        return signer_for(self.db, pin, Action.VOID)
 
     def void(self, shipment_id: int, user: User, reason: str, repack: bool) -> Voided:
         """Void the shipment on `user`'s authority; VoidRefused says why not, and

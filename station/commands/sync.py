@@ -26,19 +26,22 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from station.app.sync_status import SyncStatus
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import database_for, open_database, refuse_damaged, written_whole
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
-from station.store import deliveries
 from station.store.db import iso
 from station.store.users import Action
 from station.sync import config as sync_config
 from station.sync.csv_export import export_csv
 from station.sync.secrets import set_secret
-from station.sync.status import all_status, summary, waiting_locally
 from station.sync.worker import AnotherUploader, run_foreground
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 EXIT_BAD_INPUT, EXIT_BUSY = 2, 3
 
@@ -96,37 +99,43 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
     return code
 
 
+def _uploads(db: sqlite_utils.Database, folder: Path) -> SyncStatus:
+    """The sync status use case, naming this station in the audit log."""
+    try:
+        station = Settings.load(folder)["station.name"]
+    except SettingsError:
+        station = ""
+    return SyncStatus(db, folder, station)
+
+
 def _targets(folder: Path) -> list[sync_config.TargetConfig]:
     return sync_config.load_targets(folder)
 
 
 def status_command(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
-    try:
-        targets = _targets(folder)
-    except sync_config.SyncConfigError as exc:
-        return _fail(str(exc))
     db = database_for(folder, writes=False)
     try:
-        statuses = all_status(db, targets)
-        waiting = waiting_locally(db)
+        status = SyncStatus(db, folder).status()
     finally:
         db.close()
-    totals = summary(statuses)
+    if status.config_error:
+        return _fail(status.config_error)
     if args.json:
-        facts = {**totals, "set_up": bool(statuses), "waiting_locally": waiting}
-        print(json.dumps({**facts, "targets": [s.as_json() for s in statuses]}, ensure_ascii=False))
+        print(json.dumps(status.as_json(), ensure_ascii=False))
         return 0
-    if not statuses:
+    if not status.set_up:
+        waiting = status.waiting_locally
         print(sync_config.NOT_SET_UP.format(path=folder / sync_config.SYNC_FILE, waiting=waiting))
         return 0
+    totals = status.totals
     print(
         f"{'online' if totals['online'] else 'OFFLINE'}: {totals['queued']} queued, "
         f"{totals['in_flight']} in flight, {totals['needs_attention']} need attention; "
         f"oldest queued {totals['oldest_queued_at'] or '-'}, "
         f"last success {totals['last_success_at'] or '-'}"
     )
-    for s in statuses:
+    for s in status.targets:
         state = {True: "online", False: "offline", None: "not tried"}[s.online]
         print(
             f"  {s.name} ({s.kind}): {state}, {s.queued} queued, {s.in_flight} in flight, "
@@ -200,7 +209,7 @@ def secret_set_command(args: argparse.Namespace) -> int:
 def attention_command(args: argparse.Namespace) -> int:
     db = open_database(args, writes=False)
     try:
-        rows = deliveries.attention(db)
+        rows = SyncStatus(db, data_dir(args.data_dir)).attention()
     finally:
         db.close()
     for row in rows:
@@ -215,8 +224,8 @@ def retry_command(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     db = database_for(folder)
     try:
-        actor_for(args, db, folder, Action.UPLOADS)
-        changed = deliveries.retry(db, args.target, args.id)
+        who = actor_for(args, db, folder, Action.UPLOADS)
+        changed = _uploads(db, folder).retry(args.target, args.id, who)
     finally:
         db.close()
     return 0 if changed else _fail(f"record {args.id} does not need attention at {args.target}")
@@ -227,7 +236,7 @@ def dismiss_command(args: argparse.Namespace) -> int:
     db = database_for(folder)
     try:
         who = actor_for(args, db, folder, Action.UPLOADS)
-        changed = deliveries.dismiss(db, args.target, args.id, who.name, args.reason)
+        changed = _uploads(db, folder).dismiss(args.target, args.id, who, args.reason)
     except ValueError as exc:
         return _fail(str(exc))
     finally:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import sqlite_utils
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.app.sync_status import SyncStatus, UploadStatus
 from station.core.routing import percent
 from station.store.exceptions import costly_shipments, stale_flagged
 from station.store.reports import Dashboard, Figures, Period, dashboard
-from station.ui.sync_status import not_set_up_text, uploads_set_up
+from station.ui.sync_status import not_set_up_text
 from station.ui.tables import fit_columns
 
 _TODAY, _YESTERDAY, _WEEK, _CUSTOM = range(4)
@@ -181,6 +182,7 @@ class DashboardWidget(QWidget):
         # between refreshes, and none is left when it is dropped without a close.
         with read_only(self.db_path) as db:
             report = dashboard(db, self.period())
+            uploads = SyncStatus(db, self.sync_folder).status()
             self._fill_exceptions(db)
         self.report = report
         total = report.total
@@ -201,18 +203,23 @@ class DashboardWidget(QWidget):
                 voids=_count_rate(total.voids, total.rate(total.voids)),
             )
         )
-        if uploads_set_up(self.sync_folder):
-            self.queue.setText(
-                self.tr(
-                    "Upload queue: {queued} waiting, {attention} need attention, {done} done"
-                ).format(**report.outbox)
-            )
-        else:
-            self.queue.setText(not_set_up_text(self.sync_folder, report.outbox["queued"]))
+        self.queue.setText(self._upload_line(uploads, report))
         self._fill_figures(self.stations, report.stations)
         self._fill_figures(self.packers, report.packers)
         self._fill_carriers(report)
         self._draw_chart(report)
+
+    def _upload_line(self, uploads: UploadStatus, report: Dashboard) -> str:
+        """As the status light says it: sync.toml wrong, no target set up, else the
+        queue's rows (waiting and needing attention now, done in the period)."""
+        if uploads.config_error:
+            wrong = QCoreApplication.translate("SyncStatusWidget", "Upload settings wrong")
+            return f"{wrong}: {uploads.config_error}"
+        if not uploads.set_up:
+            return not_set_up_text(self.sync_folder, uploads.waiting_locally)
+        return self.tr(
+            "Upload queue: {queued} waiting, {attention} need attention, {done} done"
+        ).format(**report.outbox)
 
     def _fill_exceptions(self, db: sqlite_utils.Database) -> None:
         """Flagged orders unconfirmed for 24 h (whatever the period), then the period's
