@@ -1,7 +1,7 @@
 """What a use case raises when a PIN does not allow an action, for the adapters
 to tell the user: the role is not enough (`PermissionDenied`), or PIN entry is
-locked after too many wrong PINs (`PinLocked`, with `until`). The sign-in and
-permissions use case belongs here."""
+locked after too many wrong PINs (`PinLocked`, with `until`); and who signed
+(`User`, `Signer`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sqlite_utils
 
 from station.store.users import Action, PermissionDenied, PinLocked, User, authorize
 
-__all__ = ["PermissionDenied", "PinLocked", "Signer", "signer_for"]
+__all__ = ["PermissionDenied", "PinLocked", "Signer", "User", "signer_for"]
 
 
 class Signer(Protocol):
