@@ -12,7 +12,7 @@ tables, recorded with each shipment) against the order value.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.app.reports import Dashboard, Exceptions, Figures, Period, Reports
 from station.app.sync_status import SyncStatus, UploadStatus
 from station.core.routing import percent
-from station.store.exceptions import costly_shipments, stale_flagged
-from station.store.reports import Dashboard, Figures, Period, dashboard
 from station.ui.sync_status import not_set_up_text
 from station.ui.tables import fit_columns
 
@@ -181,9 +180,11 @@ class DashboardWidget(QWidget):
         # A connection per refresh, closed at once: the widget holds none open
         # between refreshes, and none is left when it is dropped without a close.
         with read_only(self.db_path) as db:
-            report = dashboard(db, self.period())
+            reports = Reports(db, self.cost_alert_percent)
+            report = reports.dashboard(self.period())
             uploads = SyncStatus(db, self.sync_folder).status()
-            self._fill_exceptions(db)
+            exceptions = reports.exceptions(self.period())
+        self._fill_exceptions(exceptions)
         self.report = report
         total = report.total
         self.summary.setText(
@@ -221,13 +222,13 @@ class DashboardWidget(QWidget):
             "Upload queue: {queued} waiting, {attention} need attention, {done} done"
         ).format(**report.outbox)
 
-    def _fill_exceptions(self, db: sqlite_utils.Database) -> None:
+    def _fill_exceptions(self, exceptions: Exceptions) -> None:
         """Flagged orders unconfirmed for 24 h (whatever the period), then the period's
         parcels over the shipping-cost limit."""
-        limit = self.cost_alert_percent
+        limit = exceptions.cost_alert_percent
         rows = [
             (self.tr("Flagged, unconfirmed for 24 h"), s.order_no, s.flags)
-            for s in stale_flagged(db, datetime.now(UTC))
+            for s in exceptions.stale_flagged
         ]
         rows += [
             (
@@ -241,7 +242,7 @@ class DashboardWidget(QWidget):
                     value=f"{c.order_value_fen / 100:,.2f}",
                 ),
             )
-            for c in costly_shipments(db, *self.period().bounds(), limit)
+            for c in exceptions.costly
         ]
         self.exceptions.setRowCount(len(rows))
         for row, cells in enumerate(rows):
