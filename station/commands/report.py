@@ -15,10 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 from station.app.handover import Handovers, UnknownCarrier
+from station.app.reports import Period, Reports
 from station.commands.common import open_database, written_whole
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
-from station.store.reports import Period, dashboard
 
 EXIT_USAGE = 2
 
@@ -93,7 +93,7 @@ def throughput_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     db = open_database(args, writes=False)
     try:
-        report = dashboard(db, Period.days(first, last))
+        report = Reports(db).dashboard(Period.days(first, last))
     finally:
         db.close()
     with written_whole(args.out) as path:
