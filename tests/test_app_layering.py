@@ -38,7 +38,7 @@ def test_the_application_layer_imports_no_qt_and_no_ui() -> None:
 
 def test_the_windows_that_moved_to_use_cases_do_not_import_the_store() -> None:
     graph = import_graph().edges(ROOT / "station" / "ui")
-    moved = ("search", "handover", "signin", "lock", "texts", "dashboard")
+    moved = ("search", "handover", "signin", "lock", "texts", "dashboard", "products_view")
     assert {name: graph[name] for name in moved if graph[name]} == {}
     assert graph["sync_status"] == {"station.store.db"}  # its own connection, no more
 
