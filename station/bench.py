@@ -30,6 +30,7 @@ from typing import Any, Protocol, TypeVar
 import sqlite_utils
 
 from printers import PrinterError, Waybill
+from station.app.reprint import Reprint
 from station.core.carriers import Carrier, carrier_name, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
@@ -51,7 +52,7 @@ from station.hub.port import ClaimVerdict, HubPort, NoHub
 from station.labels import printed_ewaybill, waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
-from station.store import audit, catalogue, pool, search, shipments, wechat_carriers
+from station.store import audit, catalogue, pool, shipments, wechat_carriers
 from station.store import flags as flag_store
 from station.store import orders as order_store
 from station.store.db import transaction
@@ -130,6 +131,7 @@ class Bench:
         self.settings = settings
         self.printer = printer
         self.runner = runner or SyncRunner()
+        self.reprints = Reprint(db, settings, printer, self.runner)
         self.listener: BenchListener = listener or _NoListener()
         self.clock = clock
         self.wall = wall
@@ -736,9 +738,7 @@ class Bench:
                     last_order_no=last.order.order_no,
                 )
             reprint = self._was_printed(last.shipment_id)
-            if reprint and not search.allow_packer_reprint(
-                self.db, last.shipment_id, self.packer, self.station
-            ):
+            if reprint and not self.reprints.packer_may(last.shipment_id, self.packer):
                 return outcome(Tone.ERROR, "reprint_needs_supervisor", tracking_no=last.tracking_no)
             self._pending_print = (last, reprint)
             return outcome(Tone.INFO, "ready")

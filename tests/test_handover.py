@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 import sqlite_utils
 
+from station.app.handover import Handovers
 from station.core.handover import Handover, Parcel, Unexpected
 from station.store import handover as store
 from tests.shipments_factory import make_shipment
@@ -53,7 +54,7 @@ def parcels(db: sqlite_utils.Database) -> list[str]:
 def test_a_handover_with_one_missing_and_one_extra_is_recorded(
     db: sqlite_utils.Database, parcels: list[str]
 ) -> None:
-    handover = store.start(db, "zto", days=1)
+    handover = Handovers(db, "bench-1", days=1).start("zto")
     assert sorted(handover.expected) == sorted(parcels)
     handover.scan(parcels[0], datetime.now().astimezone())
     handover.scan(parcels[1], datetime.now().astimezone())
@@ -70,7 +71,7 @@ def test_a_handover_with_one_missing_and_one_extra_is_recorded(
     ).fetchone()
     assert row == ("ZTO", 3, 2, 1, 1, "courier Liu")
     # only the missing parcel is still expected at the next pickup
-    assert list(store.start(db, "ZTO", days=1).expected) == [parcels[2]]
+    assert list(Handovers(db, "bench-1", days=1).start("ZTO").expected) == [parcels[2]]
 
 
 def test_the_dialog_is_driven_by_scans_and_warns_before_finishing(

@@ -142,3 +142,27 @@ def test_labels_name_carrier_and_service_in_chinese(demo_db, settings: Settings)
     )
     assert (waybill.carrier, waybill.service) == ("顺丰速运", "冷链")
     assert waybill_for(order, "XYZ", "1", 900, settings, carriers=known).carrier == "XYZ"
+
+
+def test_a_voided_shipment_named_by_its_id_is_not_printed_nor_audited(
+    demo_db, settings: Settings, data_dir: Path
+) -> None:
+    """As in the window's search: a voided shipment's label is never printed again."""
+    from station.store.search import void_shipment
+    from station.store.users import authorize
+
+    ship_one(demo_db, settings, data_dir)
+    shipment_id = demo_db.execute("SELECT id FROM shipments").fetchone()[0]
+    boss = authorize(demo_db, DEMO_SUPERVISOR_PIN, Action.VOID)
+    void_shipment(demo_db, shipment_id, boss, "label torn", "bench-1")
+    out = station(
+        data_dir,
+        "print",
+        "label",
+        str(shipment_id),
+        "--printer",
+        f"pdf:{data_dir / 'again'}",
+        "--technician",
+    )
+    assert out.returncode == 2 and "voided" in out.stderr
+    assert not (data_dir / "again").exists() and audit.entries(demo_db, Action.REPRINT) == []

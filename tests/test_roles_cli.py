@@ -182,6 +182,8 @@ def test_dismissing_an_upload_needs_a_supervisor_who_is_recorded(people: Path, m
     row = db.execute("SELECT state, dismissed_by FROM deliveries WHERE outbox_id = ?", [first])
     assert row.fetchone() == ("dismissed", "wang")
     db.close()
+    [entry] = audited(people, Action.UPLOADS)
+    assert (entry.actor, entry.role, entry.reason) == ("wang", "supervisor", "refunded")
 
 
 def test_list_warns_about_an_admin_pin_from_before_the_rule(people: Path, capsys) -> None:

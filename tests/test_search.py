@@ -125,3 +125,26 @@ def test_the_dialog_masks_names_shows_local_times_and_enter_only_searches(
     for column in (0, 1, 5):  # order number, waybill, time: never cut
         text = dialog.table.item(0, column).text()
         assert dialog.table.columnWidth(column) > metrics.horizontalAdvance(text), text
+
+
+def test_a_failed_reprint_from_the_dialog_is_recorded_on_the_shipment(
+    qtbot, db: sqlite_utils.Database, made, settings: Settings
+) -> None:
+    """As at the bench and on the command line: the label shows as failed, with why."""
+    import socket
+
+    from station.ui.search import SearchDialog
+
+    add_user(db, "wang", Role.SUPERVISOR, "2222")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dialog = SearchDialog(db, settings, open_printer(f"escpos+tcp://127.0.0.1:{port}"))
+    qtbot.addWidget(dialog)
+    dialog.search(made[0].tracking_no)
+    assert dialog.reprint_selected("2222", "label torn")
+    assert "NOT printed" in dialog.status.text()
+    error = db.execute(
+        "SELECT label_error FROM shipments WHERE id = ?", [made[0].shipment_id]
+    ).fetchone()[0]
+    assert error and error in dialog.status.text()

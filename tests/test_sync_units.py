@@ -16,10 +16,10 @@ from station.cli import main
 from station.core.carriers import CARRIERS
 from station.core.model import Contact
 from station.settings import Settings
-from station.store import deliveries
+from station.store import audit, deliveries
 from station.store.db import DB_FILE, transaction
 from station.store.orders import NewLine, save_order
-from station.store.users import Role, add_user
+from station.store.users import Action, Role, add_user
 from station.sync.backoff import full_jitter
 from station.sync.config import SyncConfigError, load_targets
 from station.sync.csv_export import parse_columns
@@ -182,6 +182,8 @@ def test_status_light_and_dialog(qtbot, db: sqlite_utils.Database, data_dir: Pat
     assert dialog.attention_table.rowCount() == 0
     row = db.execute("SELECT state, dismissed_by FROM deliveries WHERE outbox_id = ?", [first])
     assert row.fetchone() == ("dismissed", "boss")
+    [entry] = audit.entries(db, Action.UPLOADS)
+    assert (entry.actor, entry.reason) == ("boss", "cancelled by the buyer")
     widget.close()
 
 

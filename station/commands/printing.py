@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from printers import LAYOUTS, PrinterError, open_printer, urls
 from printers.sample import (
@@ -31,6 +31,7 @@ from station.store.users import Action
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from printers import Printer, Waybill
     from station.commands.access import Actor
     from station.settings import Settings
 
@@ -138,35 +139,48 @@ def _reprint(
     args: argparse.Namespace,
     actor: Actor,
 ) -> int:
-    """Audit the reprint as the window's search does, then print it."""
-    from station.labels import open_configured_printer, shipment_waybill
-    from station.store import audit
-    from station.store.shipments import mark_print_failed, mark_printed
+    """Reprint through the same use case as the window's search and the bench."""
+    from station.app.reprint import Reprint, Reprinted, ReprintRefused
 
-    audit.record(
-        db,
-        Action.REPRINT,
-        shipment["tracking_no"],
-        actor=actor.name,
-        role=actor.role,
-        reason=args.reason or "station print label",
-        station=settings["station.name"],
-        detail={"shipment_id": shipment["id"], "print_count": shipment["print_count"]},
-    )
+    outcome: list[Reprinted] = []
+    printer = _ConfiguredPrinter(settings, folder, args.printer)
     try:
-        printer = open_configured_printer(settings, folder, args.printer)
-        result = printer.send(printer.render(shipment_waybill(db, shipment, settings)))
-    except PrinterError as exc:
-        mark_print_failed(db, shipment["id"], exc.message)
-        print(exc.message, file=sys.stderr)
+        Reprint(db, settings, printer).supervised(
+            shipment["id"], actor, args.reason or "station print label", outcome.append
+        )
+    except ReprintRefused as refused:
+        print(str(refused), file=sys.stderr)
+        return 2
+    [reprinted] = outcome
+    if not reprinted.printed:
+        print(reprinted.error, file=sys.stderr)
         return EXIT_PRINTER
-    count = mark_printed(db, shipment["id"])
-    where = f" to {result.path}" if result.path else ""
+    path = getattr(reprinted.result, "path", None)
+    where = f" to {path}" if path else ""
     print(
-        f"Printed the label of {shipment['order_no']} ({shipment['tracking_no']}){where}; "
-        f"printed {count} time(s)."
+        f"Printed the label of {reprinted.order_no} ({reprinted.tracking_no}){where}; "
+        f"printed {reprinted.count} time(s)."
     )
     return 0
+
+
+class _ConfiguredPrinter:
+    """The settings' printer, opened when the label is rendered, so that a printer that
+    cannot be opened is a failed print, recorded as one, like any other."""
+
+    def __init__(self, settings: Settings, folder: Path, url: str | None):
+        self.settings, self.folder, self.url = settings, folder, url
+        self._printer: Printer | None = None
+
+    def render(self, waybill: Waybill) -> Any:
+        from station.labels import open_configured_printer
+
+        self._printer = open_configured_printer(self.settings, self.folder, self.url)
+        return self._printer.render(waybill)
+
+    def send(self, job: Any) -> Any:
+        assert self._printer is not None, "render opens the printer"
+        return self._printer.send(job)
 
 
 def pending_command(ctx: CommandContext) -> int:

@@ -14,12 +14,11 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from station.app.handover import Handovers, UnknownCarrier
+from station.app.reports import Period, Reports
 from station.commands.common import CommandContext
 from station.reporting.manifest import write_manifest
 from station.reporting.throughput import write_throughput
-from station.store import catalogue
-from station.store.handover import manifest_for_day
-from station.store.reports import Period, dashboard
 
 EXIT_USAGE = 2
 
@@ -67,14 +66,13 @@ def manifest_command(ctx: CommandContext) -> int:
         print("--out must end in .pdf or .csv", file=sys.stderr)
         return EXIT_USAGE
     with ctx.database(writes=False) as db:
-        known = catalogue.carriers(db, active_only=False)
-        if args.carrier.upper() not in known:
-            print(
-                f"unknown carrier {args.carrier!r}: give one of {', '.join(known)}",
-                file=sys.stderr,
+        try:
+            manifest = Handovers(db, args.station).day_manifest(
+                args.carrier, args.date, args.station
             )
+        except UnknownCarrier as unknown:
+            print(unknown, file=sys.stderr)
             return EXIT_USAGE
-        manifest = manifest_for_day(db, args.carrier, args.date or _today(), args.station)
     write_manifest(manifest, args.out)
     kg = manifest.total_weight_g / 1000
     print(
@@ -94,7 +92,7 @@ def throughput_command(ctx: CommandContext) -> int:
         print("--to is before --from", file=sys.stderr)
         return EXIT_USAGE
     with ctx.database(writes=False) as db:
-        report = dashboard(db, Period.days(first, last))
+        report = Reports(db).dashboard(Period.days(first, last))
     write_throughput(report, args.out)
     print(f"{first} to {last}: {report.total.parcels} parcels -> {args.out}")
     return 0

@@ -26,22 +26,22 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from station.app.sync_status import SyncStatus
 from station.commands.access import add_actor_options
-from station.commands.common import (
-    CommandContext,
-    refuse_damaged,
-)
+from station.commands.common import CommandContext, refuse_damaged
 from station.hub.wiring import hub_targets
 from station.settings import SettingsError
-from station.store import deliveries
 from station.store.db import iso
 from station.store.users import Action
 from station.sync import config as sync_config
 from station.sync.csv_export import export_csv
 from station.sync.secrets import set_secret
-from station.sync.status import all_status, summary, waiting_locally
 from station.sync.worker import AnotherUploader, run_foreground
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 EXIT_BAD_INPUT, EXIT_BUSY = 2, 3
 
@@ -99,6 +99,15 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
     return code
 
 
+def _uploads(db: sqlite_utils.Database, ctx: CommandContext) -> SyncStatus:
+    """The sync status use case, naming this station in the audit log."""
+    try:
+        station = ctx.settings["station.name"]
+    except SettingsError:
+        station = ""
+    return SyncStatus(db, ctx.folder, station)
+
+
 def _targets(folder: Path) -> list[sync_config.TargetConfig]:
     """The targets in sync.toml, and the hub's when `hub.url` is set."""
     return sync_config.load_targets(folder) + hub_targets(folder)
@@ -107,28 +116,25 @@ def _targets(folder: Path) -> list[sync_config.TargetConfig]:
 def status_command(ctx: CommandContext) -> int:
     args = ctx.args
     folder = ctx.folder
-    try:
-        targets = _targets(folder)
-    except sync_config.SyncConfigError as exc:
-        return _fail(str(exc))
     with ctx.database(writes=False) as db:
-        statuses = all_status(db, targets)
-        waiting = waiting_locally(db)
-    totals = summary(statuses)
+        status = SyncStatus(db, folder).status()
+    if status.config_error:
+        return _fail(status.config_error)
     if args.json:
-        facts = {**totals, "set_up": bool(statuses), "waiting_locally": waiting}
-        print(json.dumps({**facts, "targets": [s.as_json() for s in statuses]}, ensure_ascii=False))
+        print(json.dumps(status.as_json(), ensure_ascii=False))
         return 0
-    if not statuses:
+    if not status.set_up:
+        waiting = status.waiting_locally
         print(sync_config.NOT_SET_UP.format(path=folder / sync_config.SYNC_FILE, waiting=waiting))
         return 0
+    totals = status.totals
     print(
         f"{'online' if totals['online'] else 'OFFLINE'}: {totals['queued']} queued, "
         f"{totals['in_flight']} in flight, {totals['needs_attention']} need attention; "
         f"oldest queued {totals['oldest_queued_at'] or '-'}, "
         f"last success {totals['last_success_at'] or '-'}"
     )
-    for s in statuses:
+    for s in status.targets:
         state = {True: "online", False: "offline", None: "not tried"}[s.online]
         print(
             f"  {s.name} ({s.kind}): {state}, {s.queued} queued, {s.in_flight} in flight, "
@@ -198,7 +204,7 @@ def secret_set_command(ctx: CommandContext) -> int:
 def attention_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database(writes=False) as db:
-        rows = deliveries.attention(db)
+        rows = SyncStatus(db, ctx.folder).attention()
     for row in rows:
         if args.json:
             print(json.dumps(row.__dict__, ensure_ascii=False))
@@ -210,8 +216,8 @@ def attention_command(ctx: CommandContext) -> int:
 def retry_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
-        ctx.actor(db, Action.UPLOADS)
-        changed = deliveries.retry(db, args.target, args.id)
+        who = ctx.actor(db, Action.UPLOADS)
+        changed = _uploads(db, ctx).retry(args.target, args.id, who)
     return 0 if changed else _fail(f"record {args.id} does not need attention at {args.target}")
 
 
@@ -220,7 +226,7 @@ def dismiss_command(ctx: CommandContext) -> int:
     try:
         with ctx.database() as db:
             who = ctx.actor(db, Action.UPLOADS)
-            changed = deliveries.dismiss(db, args.target, args.id, who.name, args.reason)
+            changed = _uploads(db, ctx).dismiss(args.target, args.id, who, args.reason)
     except ValueError as exc:
         return _fail(str(exc))
     return 0 if changed else _fail(f"record {args.id} does not need attention at {args.target}")

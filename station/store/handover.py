@@ -83,16 +83,6 @@ def find_parcel(db: sqlite_utils.Database, tracking_no: str) -> Parcel | None:
     return found[0] if found else None
 
 
-def start(db: sqlite_utils.Database, carrier: str, days: int) -> Handover:
-    """A handover of one carrier's pending parcels, looking up strays in `db`."""
-    return Handover(
-        carrier.upper(),
-        pending_parcels(db, carrier, days),
-        datetime.now().astimezone(),
-        lambda code: find_parcel(db, code),
-    )
-
-
 def save(
     db: sqlite_utils.Database, handover: Handover, station: str, signed_by: str, courier: str
 ) -> int:

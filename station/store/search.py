@@ -1,4 +1,4 @@
-"""Search and fix: finding shipments, voiding them, and who may reprint a label.
+"""Search and fix: finding shipments and voiding them.
 
 Every fix is checked against the user's role and written to the audit log in
 the same transaction as the change itself.
@@ -18,7 +18,7 @@ from station.store import orders as order_store
 from station.store.crypto import name_index, reveal
 from station.store.db import now_utc, transaction
 from station.store.outbox import VOIDED
-from station.store.users import Action, User, require, role_of
+from station.store.users import Action, User, require
 
 _FOUND = """
 WITH hits(id) AS (
@@ -160,41 +160,3 @@ def void_shipment(
                 stamp,
             ),
         )
-
-
-def allow_packer_reprint(
-    db: sqlite_utils.Database, shipment_id: int, packer: str, station: str
-) -> bool:
-    """May the bench's packer reprint its last label? Once only: while it was printed
-    at most once. When allowed, the reprint is audited."""
-    row = db.execute("SELECT print_count, tracking_no FROM shipments WHERE id = ?", [shipment_id])
-    print_count, tracking_no = row.fetchone()
-    if print_count > 1:
-        return False
-    audit.record(
-        db,
-        Action.REPRINT_LAST,
-        tracking_no,
-        actor=packer,
-        role=role_of(db, packer),
-        station=station,
-        detail={"shipment_id": shipment_id, "print_count": print_count},
-    )
-    return True
-
-
-def audit_reprint(
-    db: sqlite_utils.Database, found: Found, user: User | None, reason: str, station: str
-) -> None:
-    """Check and log a reprint from search, which needs a supervisor."""
-    user = require(user, Action.REPRINT)
-    audit.record(
-        db,
-        Action.REPRINT,
-        found.tracking_no,
-        actor=user.name,
-        role=user.role,
-        reason=reason,
-        station=station,
-        detail={"shipment_id": found.shipment_id, "print_count": found.print_count},
-    )

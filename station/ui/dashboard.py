@@ -12,12 +12,12 @@ tables, recorded with each shipment) against the order value.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyqtgraph as pg
 import sqlite_utils
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QCoreApplication, QDate, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -30,15 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.app.reports import Dashboard, Exceptions, Figures, Period, Reports
+from station.app.sync_status import SyncStatus, UploadStatus
 from station.core.routing import percent
-from station.store.exceptions import (
-    costly_shipments,
-    low_balances,
-    refused_cancels,
-    stale_flagged,
-)
-from station.store.reports import Dashboard, Figures, Period, dashboard
-from station.ui.sync_status import not_set_up_text, uploads_set_up
+from station.ui.sync_status import not_set_up_text
 from station.ui.tables import fit_columns
 
 _TODAY, _YESTERDAY, _WEEK, _CUSTOM = range(4)
@@ -188,8 +183,11 @@ class DashboardWidget(QWidget):
         # A connection per refresh, closed at once: the widget holds none open
         # between refreshes, and none is left when it is dropped without a close.
         with read_only(self.db_path) as db:
-            report = dashboard(db, self.period())
-            self._fill_exceptions(db)
+            reports = Reports(db, self.cost_alert_percent, low_balance=self.low_balance)
+            report = reports.dashboard(self.period())
+            uploads = SyncStatus(db, self.sync_folder).status()
+            exceptions = reports.exceptions(self.period())
+        self._fill_exceptions(exceptions)
         self.report = report
         total = report.total
         self.summary.setText(
@@ -209,27 +207,32 @@ class DashboardWidget(QWidget):
                 voids=_count_rate(total.voids, total.rate(total.voids)),
             )
         )
-        if uploads_set_up(self.sync_folder):
-            self.queue.setText(
-                self.tr(
-                    "Upload queue: {queued} waiting, {attention} need attention, {done} done"
-                ).format(**report.outbox)
-            )
-        else:
-            self.queue.setText(not_set_up_text(self.sync_folder, report.outbox["queued"]))
+        self.queue.setText(self._upload_line(uploads, report))
         self._fill_figures(self.stations, report.stations)
         self._fill_figures(self.packers, report.packers)
         self._fill_carriers(report)
         self._draw_chart(report)
 
-    def _fill_exceptions(self, db: sqlite_utils.Database) -> None:
+    def _upload_line(self, uploads: UploadStatus, report: Dashboard) -> str:
+        """As the status light says it: sync.toml wrong, no target set up, else the
+        queue's rows (waiting and needing attention now, done in the period)."""
+        if uploads.config_error:
+            wrong = QCoreApplication.translate("SyncStatusWidget", "Upload settings wrong")
+            return f"{wrong}: {uploads.config_error}"
+        if not uploads.set_up:
+            return not_set_up_text(self.sync_folder, uploads.waiting_locally)
+        return self.tr(
+            "Upload queue: {queued} waiting, {attention} need attention, {done} done"
+        ).format(**report.outbox)
+
+    def _fill_exceptions(self, exceptions: Exceptions) -> None:
         """Flagged orders unconfirmed for 24 h (whatever the period), then the period's
         parcels over the shipping-cost limit, then e-waybill cancels refused for good and
         e-waybill accounts running low (whatever the period)."""
-        limit = self.cost_alert_percent
+        limit = exceptions.cost_alert_percent
         rows = [
             (self.tr("Flagged, unconfirmed for 24 h"), s.order_no, s.flags)
-            for s in stale_flagged(db, datetime.now(UTC))
+            for s in exceptions.stale_flagged
         ]
         rows += [
             (
@@ -243,7 +246,7 @@ class DashboardWidget(QWidget):
                     value=f"{c.order_value_fen / 100:,.2f}",
                 ),
             )
-            for c in costly_shipments(db, *self.period().bounds(), limit)
+            for c in exceptions.costly
         ]
         rows += [
             (
@@ -254,7 +257,7 @@ class DashboardWidget(QWidget):
                     "station waybill cancel {waybill_no} to try again."
                 ).format(waybill_no=r.waybill_no, provider=r.provider, reason=r.reason),
             )
-            for r in refused_cancels(db)
+            for r in exceptions.refused_cancels
         ]
         rows += [
             (
@@ -267,7 +270,7 @@ class DashboardWidget(QWidget):
                     available=b.available,
                 ),
             )
-            for b in low_balances(db, self.low_balance)
+            for b in exceptions.low_balances
         ]
         self.exceptions.setRowCount(len(rows))
         for row, cells in enumerate(rows):

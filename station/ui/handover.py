@@ -30,11 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.core.carriers import CARRIERS
+from station.app.handover import Handovers
 from station.core.handover import Handover, Unexpected
 from station.reporting.manifest import write_manifest
-from station.store import catalogue
-from station.store import handover as store
 from station.ui.screen_fit import fitted
 from station.ui.texts import TONE_COLOURS, message_text
 
@@ -54,26 +52,16 @@ class HandoverDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("handoverDialog")
         self.setWindowTitle(self.tr("Courier handover"))
-        self.db = db
-        self.station = station
-        self.days = days
+        self.handovers = Handovers(db, station, days)
         self.signed_by = signed_by
         self.handover: Handover | None = None
         self.saved_id: int | None = None
         self.carrier_box = QComboBox(objectName="handoverCarrier")
-        # The carriers whose couriers have the most parcels waiting come first, then
-        # active ones in the usual order (SF, ZTO, YTO ...), added ones after.
-        waiting = store.pending_counts(db, days)
-        entries = catalogue.entries(db)
-        usual = {code: n for n, code in enumerate(CARRIERS)}
-
-        def rank(code: str) -> tuple[int, bool, int, str]:
-            return (-waiting.get(code, 0), not entries[code].active, usual.get(code, 99), code)
-
-        for code in sorted(entries, key=rank):
-            label = f"{entries[code].carrier.name_zh} {code}"
-            count = waiting.get(code, 0)
-            self.carrier_box.addItem(f"{label} ({count})" if count else label, code)
+        for choice in self.handovers.choices():
+            label = f"{choice.name_zh} {choice.code}"
+            self.carrier_box.addItem(
+                f"{label} ({choice.waiting})" if choice.waiting else label, choice.code
+            )
         self.start_button = QPushButton(self.tr("&Start"), objectName="handoverStart")
         self.start_button.clicked.connect(self.start)
         self.courier_edit = QLineEdit(objectName="handoverCourier")
@@ -122,7 +110,7 @@ class HandoverDialog(QDialog):
 
     def start(self) -> None:
         """Begin a handover of the chosen carrier's pending parcels."""
-        self.handover = store.start(self.db, self.carrier_box.currentData(), self.days)
+        self.handover = self.handovers.start(self.carrier_box.currentData())
         self.saved_id = None
         self.carrier_box.setEnabled(False)
         self.start_button.setEnabled(False)
@@ -222,8 +210,8 @@ class HandoverDialog(QDialog):
     def finish(self) -> int:
         """Record the handover as it stands; returns its id."""
         assert self.handover is not None
-        self.saved_id = store.save(
-            self.db, self.handover, self.station, self.signed_by, self.courier_edit.text().strip()
+        self.saved_id = self.handovers.finish(
+            self.handover, self.signed_by, self.courier_edit.text()
         )
         self.scan_edit.setEnabled(False)
         self.finish_button.setEnabled(False)
@@ -239,12 +227,8 @@ class HandoverDialog(QDialog):
 
     def save_manifest(self, path: Path) -> Path:
         assert self.handover is not None
-        manifest = store.manifest_for_handover(
-            self.db,
-            self.handover,
-            self.station,
-            courier=self.courier_edit.text().strip(),
-            shipper=self.signed_by,
+        manifest = self.handovers.manifest(
+            self.handover, courier=self.courier_edit.text(), shipper=self.signed_by
         )
         return write_manifest(manifest, path)
 

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.app.products import ProductWeight, ProductWeights
 from station.core.weighing import WeightRule
-from station.store.products import ProductWeight, product_weights
 from station.ui.categories import category_text
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -44,9 +44,9 @@ Index = QModelIndex | QPersistentModelIndex
 class ProductWeightModel(QAbstractTableModel):
     """One row per product; numbers sort as numbers, a missing weight as the lowest."""
 
-    def __init__(self, rule: WeightRule, parent: QObject | None = None):
+    def __init__(self, weights: ProductWeights, parent: QObject | None = None):
         super().__init__(parent)
-        self.rule = rule
+        self.weights = weights
         self.rows: list[ProductWeight] = []
         self.headers = (
             self.tr("SKU"),
@@ -82,20 +82,13 @@ class ProductWeightModel(QAbstractTableModel):
             return self._text(row, column)
         if role == SORT_ROLE:
             return self._sort_key(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 6 and self.suspicious(row):
+        if role == Qt.ItemDataRole.ForegroundRole and column == 6 and self.weights.suspicious(row):
             return QBrush(WARN)
         if role == Qt.ItemDataRole.ToolTipRole and column == 5 and row.samples:
             return self.tr("Learned from %n single-item parcel(s)", "", row.samples)
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def suspicious(self, row: ProductWeight) -> bool:
-        """The learned weight is outside the tolerance around the catalogue weight."""
-        if row.weight_g is None or row.learned_weight_g is None:
-            return False
-        low, high = self.rule.bounds(row.weight_g)
-        return not low <= row.learned_weight_g <= high
 
     def _text(self, row: ProductWeight, column: int) -> str:
         if column == 0:
@@ -138,8 +131,8 @@ class ProductsView(QDialog):
         self.setObjectName("productsView")
         self.setWindowTitle(self.tr("Products and weights"))
         self.resize(1100, 650)
-        self.db = db
-        self.model = ProductWeightModel(rule, self)
+        self.weights = ProductWeights(db, rule)
+        self.model = ProductWeightModel(self.weights, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(-1)
@@ -183,7 +176,7 @@ class ProductsView(QDialog):
         self.search.setFocus()
 
     def reload(self) -> None:
-        self.model.load(product_weights(self.db))
+        self.model.load(self.weights.rows())
         self._show_count()
 
     def sort_by(self, column: int) -> None:

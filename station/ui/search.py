@@ -27,21 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from printers import PrinterError, mask_name, mask_phone
-from station.bench import LabelPrinter
+from printers import mask_name, mask_phone
+from station.app.permissions import PermissionDenied, PinLocked
+from station.app.reprint import LabelPrinter, Reprint, Reprinted, ReprintRefused
+from station.app.search import Found, Search
+from station.app.void import Void, VoidRefused
 from station.core.times import local_time
-from station.labels import printed_ewaybill, waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
-from station.store import catalogue, orders, shipments
-from station.store.search import (
-    Found,
-    VoidError,
-    audit_reprint,
-    find_shipments,
-    void_shipment,
-)
-from station.store.users import Action, PermissionDenied, PinLocked, User, authorize
 from station.ui.tables import fit_columns
 from station.ui.texts import pin_locked_text
 
@@ -86,11 +79,9 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("searchDialog")
         self.setWindowTitle(self.tr("Find a shipment"))
-        self.db = db
-        self.settings = settings
-        self.printer = printer
-        self.runner = runner or SyncRunner()
-        self.station = settings["station.name"]
+        self.finder = Search(db)
+        self.reprints = Reprint(db, settings, printer, runner or SyncRunner())
+        self.voids = Void(db, settings)
         self.results: list[Found] = []
         self.query_edit = QLineEdit(objectName="searchQuery")
         self.query_edit.setPlaceholderText(
@@ -142,7 +133,7 @@ class SearchDialog(QDialog):
         self.search(code)
 
     def search(self, text: str) -> list[Found]:
-        self.results = find_shipments(self.db, text)
+        self.results = self.finder.find(text)
         self.table.setRowCount(len(self.results))
         for row, found in enumerate(self.results):
             self._fill_row(row, found)
@@ -187,81 +178,58 @@ class SearchDialog(QDialog):
             self.status.setText(self.tr("Pick a shipment that is not voided."))
             return False
         try:
-            audit_reprint(
-                self.db, found, authorize(self.db, pin, Action.REPRINT), reason, self.station
-            )
+            signer = self.reprints.supervisor(pin)
+            self.reprints.supervised(found.shipment_id, signer, reason, self._reprinted)
         except PinLocked as locked:
             self.status.setText(pin_locked_text(locked))
             return False
         except PermissionDenied:
             self.status.setText(self.tr("Wrong PIN or not a supervisor. Nothing was printed."))
             return False
-        order = orders.find_order(self.db, found.order_no)
-        assert order is not None
-        waybill = waybill_for(
-            order,
-            found.carrier,
-            found.tracking_no,
-            found.weight_g,
-            self.settings,
-            reprint=True,
-            carriers=catalogue.carriers(self.db, active_only=False),
-            ewaybill=printed_ewaybill(self.db, found.order_no, found.tracking_no),
-        )
-        try:
-            job = self.printer.render(waybill)
-        except PrinterError as exc:
-            self._print_failed(found, exc)
+        except ReprintRefused as refused:
+            self.status.setText(str(refused))
             return False
-        self.runner.submit(
-            lambda: self.printer.send(job),
-            lambda _result: self._printed(found),
-            lambda exc: self._print_failed(found, exc),
-        )
         return True
 
-    def _printed(self, found: Found) -> None:
-        count = shipments.mark_printed(self.db, found.shipment_id)
-        self.status.setText(
-            self.tr("Label reprinted for {tracking_no} (printed {count} times).").format(
-                tracking_no=found.tracking_no, count=count
+    def _reprinted(self, reprinted: Reprinted) -> None:
+        if reprinted.printed:
+            self.status.setText(
+                self.tr("Label reprinted for {tracking_no} (printed {count} times).").format(
+                    tracking_no=reprinted.tracking_no, count=reprinted.count
+                )
             )
-        )
-        self.search(self.query_edit.text() or found.tracking_no)
-
-    def _print_failed(self, found: Found, exc: BaseException) -> None:
-        self.status.setText(
-            self.tr("Label for {tracking_no} NOT printed: {reason}").format(
-                tracking_no=found.tracking_no, reason=str(exc)
+            self.search(self.query_edit.text() or reprinted.tracking_no)
+        else:
+            self.status.setText(
+                self.tr("Label for {tracking_no} NOT printed: {reason}").format(
+                    tracking_no=reprinted.tracking_no, reason=reprinted.error
+                )
             )
-        )
 
     def void_selected(self, pin: str, reason: str, repack: bool) -> bool:
         found = self.selected()
         if found is None:
             return False
         try:
-            user: User | None = authorize(self.db, pin, Action.VOID)
+            voided = self.voids.void(found.shipment_id, self.voids.supervisor(pin), reason, repack)
         except PinLocked as locked:
             self.status.setText(pin_locked_text(locked))
             return False
-        try:
-            void_shipment(self.db, found.shipment_id, user, reason, self.station, repack=repack)
         except PermissionDenied:
             self.status.setText(self.tr("Wrong PIN or not a supervisor. Nothing was voided."))
             return False
-        except (VoidError, ValueError) as exc:
+        except VoidRefused as exc:
             self.status.setText(str(exc))
             return False
-        self.search(self.query_edit.text() or found.tracking_no)
+        self.search(self.query_edit.text() or voided.tracking_no)
         done = self.tr("{tracking_no} voided; its waybill number will not be used again.")
         then = (
             self.tr("Order {order_no} is open again: pack it anew.")
-            if repack
+            if voided.repack
             else self.tr("Order {order_no} stays shipped: no new parcel.")
         )
         self.status.setText(
-            " ".join((done, then)).format(tracking_no=found.tracking_no, order_no=found.order_no)
+            " ".join((done, then)).format(tracking_no=voided.tracking_no, order_no=voided.order_no)
         )
         return True
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.store import audit
-from station.store.users import Action, PinLocked, User, accounts, sign_in
+from station.app.permissions import PinLocked, User
+from station.app.signin import SignIn
 from station.ui.texts import pin_locked_text
 
 
@@ -32,7 +32,7 @@ class PinForm(QWidget):
 
     def __init__(self, db: sqlite_utils.Database, parent: QWidget | None = None):
         super().__init__(parent)
-        self.db = db
+        self.signing = SignIn(db)
         self.name_box = QComboBox(objectName="userName")
         self.name_box.setEditable(True)
         self.name_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -52,7 +52,7 @@ class PinForm(QWidget):
     def reload(self, name: str = "") -> None:
         """Fill the names of the active users, preselecting `name`."""
         self.name_box.clear()
-        self.name_box.addItems([a.name for a in accounts(self.db, active_only=True)])
+        self.name_box.addItems(self.signing.names())
         self.name_box.setEditText(name)
         self.pin_edit.clear()
         self.error.clear()
@@ -65,7 +65,7 @@ class PinForm(QWidget):
 
     def submit(self) -> User | None:
         try:
-            user = sign_in(self.db, self.name_box.currentText(), self.pin_edit.text())
+            user = self.signing.sign_in(self.name_box.currentText(), self.pin_edit.text())
         except PinLocked as locked:
             self.error.setText(pin_locked_text(locked))
             self.pin_edit.clear()
@@ -75,7 +75,6 @@ class PinForm(QWidget):
             self.error.setText(self.tr("Wrong name or PIN, or the user is disabled."))
             self.pin_edit.setFocus()
             return None
-        audit.record(self.db, Action.SIGN_IN, user.name, actor=user.name, role=user.role)
         self.error.clear()
         self.signed_in.emit(user)
         return user

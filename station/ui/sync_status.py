@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
@@ -27,20 +26,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.app.permissions import PermissionDenied, PinLocked, Signer
+from station.app.sync_status import Light, SyncStatus
 from station.settings import Settings
-from station.store import deliveries
 from station.store.db import connect
-from station.store.users import PinLocked, Role, check_pin
-from station.sync.config import SYNC_FILE, SyncConfigError, TargetConfig, load_targets
-from station.sync.status import TargetStatus, all_status, summary, waiting_locally
+from station.sync.config import SYNC_FILE
 from station.sync.worker import UploaderThread
 from station.ui.texts import pin_locked_text
 from station.waybills.config import WAYBILLS_FILE
 from station.waybills.worker import EwaybillThread
 
 REFRESH_MS = 3000
-STALE_SECONDS = 3600
-COLOURS = {"ok": "#1b873f", "warn": "#f2a900", "error": "#c62828", "off": "#9e9e9e"}
+COLOURS = {
+    Light.OK: "#1b873f",
+    Light.WARN: "#f2a900",
+    Light.ERROR: "#c62828",
+    Light.OFF: "#9e9e9e",
+}
 
 
 def age_text(iso_time: str | None, now: datetime | None = None) -> str:
@@ -55,18 +57,6 @@ def age_text(iso_time: str | None, now: datetime | None = None) -> str:
     return f"{seconds} s"
 
 
-def light(totals: dict, statuses: list[TargetStatus]) -> str:
-    """The light's colour: red offline or failing, amber needs attention or a stale
-    queue, green all flowing, grey nothing configured."""
-    if not statuses:
-        return "off"
-    if not totals["online"] or any(s.last_error for s in statuses):
-        return "error"
-    oldest = totals["oldest_queued_at"]
-    stale = oldest is not None and age_seconds(oldest) > STALE_SECONDS
-    return "warn" if totals["needs_attention"] or stale else "ok"
-
-
 def not_set_up_text(folder: Path, waiting: int) -> str:
     """Said by the status light, its dialog and the dashboard when no upload target is
     set up (the CLI says the same: station.sync.config.NOT_SET_UP)."""
@@ -78,19 +68,6 @@ def not_set_up_text(folder: Path, waiting: int) -> str:
     ).format(path=folder / SYNC_FILE, waiting=waiting)
 
 
-def uploads_set_up(folder: Path) -> bool:
-    """Does sync.toml name an enabled target (a broken file counts: it says so itself)?"""
-    try:
-        return any(t.enabled for t in load_targets(folder))
-    except SyncConfigError:
-        return True
-
-
-def age_seconds(iso_time: str) -> float:
-    then = datetime.fromisoformat(iso_time.replace("Z", "+00:00"))
-    return (datetime.now(UTC) - then).total_seconds()
-
-
 class SyncStatusWidget(QWidget):
     """Status-bar light: online/offline, queued, oldest queued age, last success.
     A click opens the per-target dialog."""
@@ -100,7 +77,8 @@ class SyncStatusWidget(QWidget):
         self.setObjectName("syncStatus")
         self.db_path = Path(db_path)
         self.folder = settings.path.parent if settings.path else self.db_path.parent
-        self._db: sqlite_utils.Database | None = None
+        self.station: str = settings["station.name"]
+        self._uploads: SyncStatus | None = None
         self.dot = QLabel("●", objectName="syncDot")
         self.text = QLabel(objectName="syncText")
         layout = QHBoxLayout(self)
@@ -108,31 +86,27 @@ class SyncStatusWidget(QWidget):
         layout.addWidget(self.dot)
         layout.addWidget(self.text)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.colour = "off"
+        self.colour = Light.OFF
         self.timer = QTimer(self, interval=REFRESH_MS, timeout=self.refresh)
         self.timer.start()
         self.refresh()
 
-    def db(self) -> sqlite_utils.Database:
-        if self._db is None:
-            self._db = connect(self.db_path)
-        return self._db
-
-    def targets(self) -> list[TargetConfig]:
-        return load_targets(self.folder)
+    def uploads(self) -> SyncStatus:
+        """The use case on this light's own connection, opened at the first look."""
+        if self._uploads is None:
+            self._uploads = SyncStatus(connect(self.db_path), self.folder, self.station)
+        return self._uploads
 
     def refresh(self) -> None:
-        try:
-            statuses = all_status(self.db(), self.targets())
-        except SyncConfigError as exc:
-            self._show("error", self.tr("Upload settings wrong"), str(exc))
+        status = self.uploads().status()
+        if status.config_error:
+            self._show(Light.ERROR, self.tr("Upload settings wrong"), status.config_error)
             return
-        totals = summary(statuses)
-        self.colour = light(totals, statuses)
-        if not statuses:
-            how = not_set_up_text(self.folder, waiting_locally(self.db()))
-            self._show("off", self.tr("Upload: not set up"), how)
+        if not status.set_up:
+            how = not_set_up_text(self.folder, status.waiting_locally)
+            self._show(Light.OFF, self.tr("Upload: not set up"), how)
             return
+        totals = status.totals
         state = self.tr("online") if totals["online"] else self.tr("offline")
         text = self.tr("{state} · {queued} queued · oldest {age} · last sent {last}").format(
             state=state,
@@ -142,10 +116,10 @@ class SyncStatusWidget(QWidget):
         )
         if totals["needs_attention"]:
             text += " · " + self.tr("{n} need attention").format(n=totals["needs_attention"])
-        errors = "\n".join(f"{s.name}: {s.last_error}" for s in statuses if s.last_error)
-        self._show(self.colour, text, errors)
+        errors = "\n".join(f"{s.name}: {s.last_error}" for s in status.targets if s.last_error)
+        self._show(status.light, text, errors)
 
-    def _show(self, colour: str, text: str, tip: str) -> None:
+    def _show(self, colour: Light, text: str, tip: str) -> None:
         self.colour = colour
         self.dot.setStyleSheet(f"color: {COLOURS[colour]};")
         self.text.setText(text)
@@ -156,16 +130,16 @@ class SyncStatusWidget(QWidget):
             self.open_dialog()
 
     def open_dialog(self) -> SyncDialog:
-        dialog = SyncDialog(self.db(), self.targets(), self, folder=self.folder)
+        dialog = SyncDialog(self.uploads(), self)
         dialog.finished.connect(self.refresh)
         dialog.open()
         return dialog
 
     def closeEvent(self, event) -> None:
         self.timer.stop()
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        if self._uploads is not None:
+            self._uploads.db.close()
+            self._uploads = None
         super().closeEvent(event)
 
 
@@ -173,20 +147,11 @@ class SyncDialog(QDialog):
     """Per-target state and the needs-attention list; a supervisor (PIN) retries a
     record after fixing its cause, or dismisses it with a reason."""
 
-    def __init__(
-        self,
-        db: sqlite_utils.Database,
-        targets: list[TargetConfig],
-        parent: QWidget | None = None,
-        folder: Path | None = None,
-    ):
-        """`folder`: where sync.toml is (named when no target is set up)."""
+    def __init__(self, uploads: SyncStatus, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("syncDialog")
-        self.folder = folder
         self.setWindowTitle(self.tr("Uploads"))
-        self.db = db
-        self.configs = targets
+        self.uploads = uploads
         self.targets_table = QTableWidget(0, 7, objectName="syncTargets")
         self.targets_table.setHorizontalHeaderLabels(
             [
@@ -237,14 +202,14 @@ class SyncDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        statuses = all_status(self.db, self.configs)
-        if statuses or self.folder is None:
-            self.not_set_up.hide()
-        else:
-            self.not_set_up.setText(not_set_up_text(self.folder, waiting_locally(self.db)))
-            self.not_set_up.show()
-        self.targets_table.setRowCount(len(statuses))
-        for row, s in enumerate(statuses):
+        status = self.uploads.status()
+        if status.config_error:
+            self.not_set_up.setText(status.config_error)
+        elif not status.set_up:
+            self.not_set_up.setText(not_set_up_text(self.uploads.folder, status.waiting_locally))
+        self.not_set_up.setVisible(bool(status.config_error) or not status.set_up)
+        self.targets_table.setRowCount(len(status.targets))
+        for row, s in enumerate(status.targets):
             state = {True: self.tr("online"), False: self.tr("offline"), None: "-"}[s.online]
             values = [
                 f"{s.name} ({s.kind})",
@@ -257,7 +222,7 @@ class SyncDialog(QDialog):
             ]
             for column, value in enumerate(values):
                 self.targets_table.setItem(row, column, QTableWidgetItem(value))
-        rows = deliveries.attention(self.db)
+        rows = self.uploads.attention()
         self.attention_table.setRowCount(len(rows))
         for row, a in enumerate(rows):
             values = [str(a.outbox_id), a.target, a.order_no, a.tracking_no, a.note]
@@ -272,22 +237,23 @@ class SyncDialog(QDialog):
             self.attention_table.item(row, 0).text()
         )
 
-    def _supervisor(self) -> str | None:
+    def _supervisor(self) -> Signer | None:
         try:
-            user = check_pin(self.db, self.pin.text(), Role.SUPERVISOR)
+            return self.uploads.supervisor(self.pin.text())
         except PinLocked as locked:
             self.feedback.setText(pin_locked_text(locked))
-            return None
-        if user is None:
+        except PermissionDenied:
             self.feedback.setText(self.tr("Wrong PIN or not a supervisor."))
-            return None
-        return user.name
+        return None
 
     def retry_selected(self) -> bool:
         chosen = self.selected()
-        if chosen is None or self._supervisor() is None:
+        if chosen is None:
             return False
-        done = deliveries.retry(self.db, *chosen)
+        supervisor = self._supervisor()
+        if supervisor is None:
+            return False
+        done = self.uploads.retry(*chosen, supervisor)
         self.feedback.setText(self.tr("Queued again.") if done else self.tr("Nothing to retry."))
         self.reload()
         return done
@@ -302,7 +268,7 @@ class SyncDialog(QDialog):
         supervisor = self._supervisor()
         if supervisor is None:
             return False
-        done = deliveries.dismiss(self.db, *chosen, supervisor, self.reason.text())
+        done = self.uploads.dismiss(*chosen, supervisor, self.reason.text())
         self.feedback.setText(self.tr("Dismissed.") if done else self.tr("Nothing to dismiss."))
         self.reload()
         return done

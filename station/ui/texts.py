@@ -8,12 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from station.app.permissions import PinLocked
 from station.core import problem_texts
 from station.core.messages import TEXTS, Message, Tone
 from station.core.model import Order
 from station.core.problem_texts import LIST_SEPARATOR, Shown, Text
 from station.importers.mapping import FIELDS
-from station.store.users import PinLocked
 
 MESSAGES_CONTEXT = "messages"
 PROBLEMS_CONTEXT = "problems"
