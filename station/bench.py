@@ -44,7 +44,7 @@ from station.core.routing import (
     cost_share,
     percent,
 )
-from station.core.session import PackingSession, Phase, ScanEvent
+from station.core.session import PackingSession, Phase, ScanKind
 from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
 from station.labels import waybill_for
@@ -377,9 +377,11 @@ class Bench:
             other = order_store.find_order(self.db, code)
             if other is not None and other.order_no != session.order.order_no:
                 busy = outcome(Tone.ERROR, "order_busy", order_no=session.order.order_no)
-                return session.note_refusal(now, "order", code, busy)
+                return session.note_refusal(now, ScanKind.ORDER, code, busy)
         if session.phase is Phase.WEIGHT_MISMATCH:
-            return session.note_refusal(now, "item", code, outcome(Tone.ERROR, "override_needed"))
+            return session.note_refusal(
+                now, ScanKind.ITEM, code, outcome(Tone.ERROR, "override_needed")
+            )
         product = None if in_order else order_store.find_product(self.db, code)
         known = in_order or product is not None
         name = product.name if product is not None else ""
@@ -504,9 +506,8 @@ class Bench:
             return refusal
         holder = pool.is_used(self.db, session.tracking_no)
         if holder is not None:
-            session.phase = Phase.TRACKING
             used = outcome(Tone.ERROR, "tracking_used", code=code, order_no=holder)
-            return session.note_refusal(self.wall(), "tracking", code, used)
+            return session.refuse_tracking(self.wall(), code, used)
         return self._record(session, from_pool=False)
 
     def _record(self, session: PackingSession, from_pool: bool) -> Outcome:
@@ -587,8 +588,7 @@ class Bench:
         """Try again to record a weighed parcel whose recording was refused: with the
         waybill scanned for it, else as after its weight (a pool number or a scan)."""
         self._retry_at = None
-        if session.tracking_source == "scanned":
-            session.use_tracking(session.tracking_no, "scanned")
+        if session.record_again():
             return self._record(session, from_pool=False)
         return self._after_weight(session) or outcome(Tone.INFO, "weigh_waiting")
 
@@ -670,7 +670,7 @@ class Bench:
         if session is None:
             return outcome(Tone.WARN, "nothing_to_cancel")
         now = self.wall()
-        session.events.append(ScanEvent(now, "command", command.value, "ok"))
+        session.note_command(now, command.value)
         if command is Command.CANCEL:
             self.session, self.routed = None, None
             self._retry_at = None

@@ -11,7 +11,7 @@ import sqlite_utils
 from printers.waybill import mask_phone
 from station.core.learning import sample_from_parcel
 from station.core.model import OrderStatus
-from station.core.session import PackingSession, Phase
+from station.core.session import PackingSession, Phase, TrackingSource
 from station.store.db import iso, now_utc, transaction
 from station.store.learning import add_sample
 from station.store.pool import claim_number
@@ -51,13 +51,7 @@ def record_shipment(
             "SELECT 1 FROM shipments WHERE order_no = ? AND voided_at IS NULL", [order.order_no]
         ).fetchone():
             raise AlreadyShipped(order.order_no)
-        if from_pool:
-            number = claim_number(db, session.carrier.code)
-            if number is None:
-                raise PoolEmpty(session.carrier.code)
-            session.use_tracking(number, "pool")
-        if session.phase is not Phase.READY:
-            raise RuntimeError(f"record_shipment() in phase {session.phase}")
+        tracking_no, source = _waybill(db, session, from_pool)
         cursor = db.execute(
             """INSERT INTO shipments (order_no, carrier, service, tracking_no, tracking_source,
                  weight_g, expected_weight_g, packer, station, started_at, verified_at,
@@ -67,8 +61,8 @@ def record_shipment(
                 order.order_no,
                 session.carrier.code,
                 order.service,
-                session.tracking_no,
-                session.tracking_source,
+                tracking_no,
+                source,
                 session.weight.grams,
                 session.weight.expected,
                 packer,
@@ -84,7 +78,7 @@ def record_shipment(
         if from_pool:
             db.execute(
                 "UPDATE tracking_pool SET shipment_id = ? WHERE tracking_no = ?",
-                (shipment_id, session.tracking_no),
+                (shipment_id, tracking_no),
             )
         db.execute(
             "UPDATE orders SET status = ?, updated_at = ? WHERE order_no = ?",
@@ -115,9 +109,10 @@ def record_shipment(
             (
                 shipment_id,
                 order.order_no,
-                f"ship:{order.order_no}:{session.tracking_no}",
+                f"ship:{order.order_no}:{tracking_no}",
                 json.dumps(
-                    _payload(session, shipment_id, recorded_at, packer, station), ensure_ascii=False
+                    _payload(session, tracking_no, shipment_id, recorded_at, packer, station),
+                    ensure_ascii=False,
                 ),
                 recorded_at,
             ),
@@ -126,9 +121,27 @@ def record_shipment(
         shipment_id,
         order.order_no,
         session.carrier.code,
-        session.tracking_no,
+        tracking_no,
         session.weight.grams,
     )
+
+
+def _waybill(
+    db: sqlite_utils.Database, session: PackingSession, from_pool: bool
+) -> tuple[str, TrackingSource]:
+    """The shipment's waybill number and its source: the one scanned into the session
+    (READY), or one claimed from the pool (the session still waiting in TRACKING)."""
+    assert session.carrier is not None
+    if not from_pool:
+        if session.phase is not Phase.READY:
+            raise RuntimeError(f"record_shipment() in phase {session.phase}")
+        return session.tracking_no, session.tracking_source
+    if session.phase is not Phase.TRACKING:
+        raise RuntimeError(f"record_shipment(from_pool=True) in phase {session.phase}")
+    number = claim_number(db, session.carrier.code)
+    if number is None:
+        raise PoolEmpty(session.carrier.code)
+    return number, TrackingSource.POOL
 
 
 def _learn_weight(db: sqlite_utils.Database, session: PackingSession, shipment_id: int) -> None:
@@ -183,7 +196,12 @@ def _insert_events(
 
 
 def _payload(
-    session: PackingSession, shipment_id: int, recorded_at: str, packer: str, station: str
+    session: PackingSession,
+    tracking_no: str,
+    shipment_id: int,
+    recorded_at: str,
+    packer: str,
+    station: str,
 ) -> dict:
     order = session.order
     assert session.carrier is not None and session.weight is not None
@@ -192,7 +210,7 @@ def _payload(
         "order_no": order.order_no,
         "source": order.source,
         "carrier": session.carrier.code,
-        "tracking_no": session.tracking_no,
+        "tracking_no": tracking_no,
         "weight_g": session.weight.grams,
         "shipped_at": recorded_at,
         "station": station,
