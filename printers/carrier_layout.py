@@ -39,7 +39,8 @@ from printers.layout import (
     weight_text,
 )
 from printers.primitives import Badge, Frame, Page, TextLine
-from printers.waybill import Party, SfRouteLabel, Template, Waybill, mask_name, mask_phone
+from printers.waybill import Party, SfRouteLabel, Template, Waybill
+from station.core.masking import mask_name, mask_phone
 
 Area = Callable[[_Canvas, Waybill, float, float, float, float, float], None]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from printers.waybill import mask_phone
 from station.core.learning import sample_from_parcel
+from station.core.masking import mask_phone
 from station.core.model import OrderStatus
 from station.core.session import PackingSession, Phase, TrackingSource
 from station.store.db import iso, now_utc, transaction

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from printers import PrinterError, mask_name, mask_phone
+from printers import PrinterError
 from station.bench import LabelPrinter
+from station.core.masking import mask_name, mask_phone
 from station.core.times import local_time
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
