@@ -34,6 +34,7 @@ from station.core.carriers import Carrier, carrier_name, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
+from station.core.permissions import Action, Role, User
 from station.core.problem_texts import Shown, Text
 from station.core.reading import Reading, ScaleLink
 from station.core.routing import (
@@ -56,7 +57,7 @@ from station.store import orders as order_store
 from station.store.db import transaction
 from station.store.errors import StorageError, storage_error
 from station.store.integrity import is_damage
-from station.store.users import Action, PinLocked, Role, User, check_pin
+from station.store.users import PinLocked, check_pin
 from station.store.wal_watch import WalWatch
 
 log = logging.getLogger("station.bench")

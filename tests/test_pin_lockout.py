@@ -10,6 +10,8 @@ import pytest
 import sqlite_utils
 from PySide6.QtCore import Qt
 
+from station.core.permissions import Action as UserAction
+from station.core.permissions import Role
 from station.demo import DEMO_SUPERVISOR_PIN
 from station.settings import Settings
 from station.store import audit
@@ -18,7 +20,6 @@ from station.store.users import (
     PIN_LOCK,
     PIN_TRIES,
     PinLocked,
-    Role,
     add_user,
     authorize,
     check_pin,
@@ -27,7 +28,6 @@ from station.store.users import (
     sign_in,
     weak_admins,
 )
-from station.store.users import Action as UserAction
 from station.ui.signin import SignInDialog
 from tests.bench_helpers import weighed_bench
 

@@ -13,9 +13,10 @@ from test_sync_fakes import add_records, write_sync_toml
 
 from station.cli import main
 from station.commands.access import PIN_ENV
+from station.core.permissions import Action, Role
 from station.store import audit, catalogue, deliveries, pool
 from station.store.db import DB_FILE, connect
-from station.store.users import PIN_TRIES, Action, Role, add_user, sign_in
+from station.store.users import PIN_TRIES, add_user, sign_in
 
 ADMIN, ADMIN_PIN = "boss", "25802580"
 

@@ -21,12 +21,13 @@ from test_sync_fakes import (
     write_sync_toml,
 )
 
+from station.core.permissions import Role, User
 from station.settings import Settings
 from station.store import deliveries
 from station.store.db import now_utc, transaction
 from station.store.outbox import RECORDED, VOIDED
 from station.store.search import void_shipment
-from station.store.users import Role, User, add_user
+from station.store.users import add_user
 from station.sync.secrets import set_secret
 from station.sync.voids import NOT_SENT
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from station.commands import order_view
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import database_for
+from station.core.permissions import Action
 from station.importers.commit import ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import parse_orders
@@ -30,7 +31,6 @@ from station.settings import Settings, SettingsError
 from station.store.errors import StorageError, StorageProblem, storage_errors
 from station.store.orders import find_order
 from station.store.salvage import HOLD_KEY, release_restore_hold
-from station.store.users import Action
 from station.sync.config import SYNC_FILE, SyncConfigError
 from station.sync.upstream import check_order
 

@@ -25,7 +25,7 @@ from printers.sample import (
     sample_waybill,
 )
 from station.commands.access import add_actor_options
-from station.store.users import Action
+from station.core.permissions import Action
 
 if TYPE_CHECKING:
     import sqlite_utils

@@ -29,11 +29,11 @@ from pathlib import Path
 
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import database_for, open_database, refuse_damaged, written_whole
+from station.core.permissions import Action
 from station.paths import data_dir
 from station.settings import Settings, SettingsError
 from station.store import deliveries
 from station.store.db import iso
-from station.store.users import Action
 from station.sync import config as sync_config
 from station.sync.csv_export import export_csv
 from station.sync.secrets import set_secret

@@ -16,11 +16,11 @@ from typing import Any
 
 import sqlite_utils
 
+from station.core.permissions import Action, User, require
 from station.settings import Settings
 from station.store import audit_chain
 from station.store.crypto import cipher_for
 from station.store.db import now_utc, transaction
-from station.store.users import Action, User, require
 
 
 @dataclass(frozen=True)

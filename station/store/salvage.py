@@ -47,12 +47,12 @@ from typing import Any
 import sqlite_utils
 
 from station.core.model import OrderStatus
+from station.core.permissions import Action
 from station.core.problem_texts import Text
 from station.store import deliveries, outbox
 from station.store.audit import append as audit_append
 from station.store.db import now_utc, transaction
 from station.store.orders import set_status
-from station.store.users import Action
 
 HOLD_KEY = "hold_shipped_after_backup"
 AUDIT_ACTION = "db_restore"

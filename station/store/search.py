@@ -12,13 +12,14 @@ from dataclasses import dataclass, replace
 import sqlite_utils
 
 from station.core.model import OrderStatus
+from station.core.permissions import Action, User, require
 from station.core.problem_texts import Text
 from station.store import audit
 from station.store import orders as order_store
 from station.store.crypto import name_index, reveal
 from station.store.db import now_utc, transaction
 from station.store.outbox import VOIDED
-from station.store.users import Action, User, require, role_of
+from station.store.users import role_of
 
 _FOUND = """
 WITH hits(id) AS (

@@ -12,7 +12,7 @@ import sqlite_utils
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
 
-from station.store.users import User
+from station.core.permissions import User
 from station.ui.signin import PinForm
 
 _ACTIVITY = frozenset(

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from printers import PrinterError
 from station.bench import LabelPrinter
 from station.core.masking import mask_name, mask_phone
+from station.core.permissions import Action, PermissionDenied, User
 from station.core.times import local_time
 from station.labels import waybill_for
 from station.runner import Runner, SyncRunner
@@ -42,7 +43,7 @@ from station.store.search import (
     find_shipments,
     void_shipment,
 )
-from station.store.users import Action, PermissionDenied, PinLocked, User, authorize
+from station.store.users import PinLocked, authorize
 from station.ui.tables import fit_columns
 from station.ui.texts import pin_locked_text
 

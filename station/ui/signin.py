@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.core.permissions import Action, User
 from station.store import audit
-from station.store.users import Action, PinLocked, User, accounts, sign_in
+from station.store.users import PinLocked, accounts, sign_in
 from station.ui.texts import pin_locked_text
 
 

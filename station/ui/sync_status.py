@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.core.permissions import Role
 from station.settings import Settings
 from station.store import deliveries
 from station.store.db import connect
-from station.store.users import PinLocked, Role, check_pin
+from station.store.users import PinLocked, check_pin
 from station.sync.config import SYNC_FILE, SyncConfigError, TargetConfig, load_targets
 from station.sync.status import TargetStatus, all_status, summary, waiting_locally
 from station.sync.worker import UploaderThread

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from printers import Printer
 from station.core.messages import RECORDED_KEYS, Outcome
+from station.core.permissions import User
 from station.runner import Runner
 from station.settings import Settings
 from station.store.db import DB_FILE
-from station.store.users import User
 from station.ui.buyer_notice import copy_buyer_notice
 from station.ui.lock import IdleWatcher, LockScreen
 from station.ui.main_window import BenchWindow
