@@ -434,14 +434,14 @@ def test_routing_never_picks_a_disabled_carrier_and_route_explains(
 def test_a_rule_whose_service_no_active_carrier_offers_falls_through(
     db: sqlite_utils.Database, data_dir: Path, settings
 ) -> None:
-    from station.core.routing import Parcel
+    from station.core.routing import ParcelFacts
 
     (data_dir / "routing.toml").write_text(
         '[[rule]]\nname = "all SF cold"\ncarrier = "SF"\nservice = "cold_chain"\n'
         '[[rule]]\nname = "else cheapest"\nservice = "standard"\n',
         encoding="utf-8",
     )
-    parcel = Parcel("X1", "广东省", (), 10_000, 10_000, 800)
+    parcel = ParcelFacts("X1", "广东省", (), 10_000, 10_000, 800)
     assert catalogue.load_router(db, data_dir, settings).route(parcel).carrier == "SF"
     carriers_cli(data_dir, "set", "--technician", "SF", "--disable")
     carriers_cli(data_dir, "set", "--technician", "JD", "--disable")

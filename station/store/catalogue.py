@@ -20,7 +20,7 @@ from station.core.rates import Rate, RateTable
 from station.core.routing import (
     DEFAULT_RULES_TOML,
     RULES_FILE,
-    Parcel,
+    ParcelFacts,
     Router,
     Rule,
     RulesError,
@@ -305,7 +305,7 @@ def _router(db: sqlite_utils.Database, rules: Sequence[Rule], settings: Settings
     )
 
 
-def parcel_for(db: sqlite_utils.Database, order: Order, weight_g: int) -> Parcel:
+def parcel_for(db: sqlite_utils.Database, order: Order, weight_g: int) -> ParcelFacts:
     """Routing facts of an order: declared value from the catalogue where known,
     else the order's value."""
     declared = 0
@@ -317,7 +317,7 @@ def parcel_for(db: sqlite_utils.Database, order: Order, weight_g: int) -> Parcel
             declared = order.order_value_fen
             break
         declared += row[0] * line.quantity
-    return Parcel(
+    return ParcelFacts(
         order_no=order.order_no,
         province=order.recipient.province,
         categories=order.categories,
