@@ -46,6 +46,7 @@ from typing import Any
 
 import sqlite_utils
 
+from station.core.events import EventKind
 from station.core.model import OrderStatus
 from station.core.permissions import Action
 from station.core.problem_texts import Text
@@ -488,7 +489,7 @@ class _Merge:
             tracking = str(payload.get("tracking_no", "")).upper()
             if tracking:
                 self.numbers.add(tracking)
-            if row.get("event") == outbox.RECORDED and payload.get("shipment_id") not in (
+            if row.get("event") == EventKind.RECORDED and payload.get("shipment_id") not in (
                 self.read_shipments
             ):
                 self._witness(

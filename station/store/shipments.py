@@ -3,15 +3,16 @@ upload-queue row, all in one transaction, so a crash leaves all or nothing."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from station.core.events import ShipmentRecorded, ShippedItem
 from station.core.learning import sample_from_parcel
 from station.core.masking import mask_phone
 from station.core.model import OrderStatus
 from station.core.session import PackingSession, Phase, TrackingSource
+from station.store import outbox
 from station.store.db import iso, now_utc, transaction
 from station.store.learning import add_sample
 from station.store.pool import claim_number
@@ -103,19 +104,8 @@ def record_shipment(
             ],
         )
         _learn_weight(db, session, shipment_id)
-        db.execute(
-            """INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload,
-                 created_at) VALUES ('shipment.recorded', ?, ?, ?, ?, ?)""",
-            (
-                shipment_id,
-                order.order_no,
-                f"ship:{order.order_no}:{tracking_no}",
-                json.dumps(
-                    _payload(session, tracking_no, shipment_id, recorded_at, packer, station),
-                    ensure_ascii=False,
-                ),
-                recorded_at,
-            ),
+        outbox.enqueue(
+            db, _recorded_event(session, tracking_no, shipment_id, recorded_at, packer, station)
         )
     return Recorded(
         shipment_id,
@@ -195,31 +185,29 @@ def _insert_events(
     )
 
 
-def _payload(
+def _recorded_event(
     session: PackingSession,
     tracking_no: str,
     shipment_id: int,
     recorded_at: str,
     packer: str,
     station: str,
-) -> dict:
+) -> ShipmentRecorded:
     order = session.order
     assert session.carrier is not None and session.weight is not None
-    return {
-        "shipment_id": shipment_id,
-        "order_no": order.order_no,
-        "source": order.source,
-        "carrier": session.carrier.code,
-        "tracking_no": tracking_no,
-        "weight_g": session.weight.grams,
-        "shipped_at": recorded_at,
-        "station": station,
-        "packer": packer,
-        "receiver_contact": mask_phone(order.recipient.phone),
-        "items": [
-            {"sku": line.sku, "name": line.name, "quantity": line.quantity} for line in order.lines
-        ],
-    }
+    return ShipmentRecorded(
+        shipment_id=shipment_id,
+        order_no=order.order_no,
+        source=order.source,
+        carrier=session.carrier.code,
+        tracking_no=tracking_no,
+        weight_g=session.weight.grams,
+        shipped_at=recorded_at,
+        station=station,
+        packer=packer,
+        receiver_contact=mask_phone(order.recipient.phone),
+        items=tuple(ShippedItem(line.sku, line.name, line.quantity) for line in order.lines),
+    )
 
 
 def mark_printed(db: sqlite_utils.Database, shipment_id: int) -> int:

@@ -16,8 +16,9 @@ from collections.abc import Container
 
 import sqlite_utils
 
+from station.core.events import EventKind
 from station.store import deliveries
-from station.store.outbox import RECORDED, VOIDED, Record
+from station.store.outbox import Record
 from station.sync.outcome import UploadResult, Verdict
 
 NOT_SENT = "voided before upload: not sent"
@@ -30,7 +31,7 @@ def settle(
     settled: dict[int, UploadResult] = {}
     for record in records:
         tracking = record.payload.get("tracking_no", "")
-        if record.event == RECORDED and record.shipment_voided:
+        if record.event == EventKind.RECORDED and record.shipment_voided:
             if record.id in in_doubt:
                 settled[record.id] = UploadResult.attention(
                     f"waybill {tracking} was voided, but an earlier upload attempt may have "
@@ -38,7 +39,7 @@ def settle(
                 )
             else:
                 settled[record.id] = UploadResult.done(NOT_SENT)
-        elif record.event == VOIDED:
+        elif record.event == EventKind.VOIDED:
             if deliveries.reached_upstream(db, target, record.payload.get("shipment_id")):
                 settled[record.id] = UploadResult.attention(
                     f"waybill {tracking} was voided after WeChat got it: packed again, the "
@@ -57,12 +58,16 @@ def after_delivery(
     for a person is done."""
     for record, outcome in zip(records, outcomes, strict=True):
         if (
-            record.event == RECORDED
+            record.event == EventKind.RECORDED
             and record.voided_waybills
             and outcome.verdict is Verdict.DONE
             and not record.shipment_voided
         ):
             tracking = record.payload.get("tracking_no", "")
             deliveries.close_attention(
-                db, target, VOIDED, record.order_no, f"replaced in WeChat by waybill {tracking}"
+                db,
+                target,
+                EventKind.VOIDED,
+                record.order_no,
+                f"replaced in WeChat by waybill {tracking}",
             )
