@@ -22,7 +22,7 @@ from station.commands import order_view
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import database_for
 from station.core.permissions import Action
-from station.importers.commit import ImportPlan, apply_plan, plan_orders
+from station.importers.commit import ImportAction, ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import parse_orders
 from station.importers.table import Limits, UnreadableFile, read_table
@@ -115,9 +115,9 @@ def import_orders(args: argparse.Namespace) -> int:
 
 
 def print_plan(plan: ImportPlan, dry_run: bool) -> None:
-    print(f"imported: {plan.count('new')}")
-    print(f"updated: {plan.count('update')}")
-    print(f"unchanged shipped: {plan.count('shipped')}")
+    print(f"imported: {plan.count(ImportAction.NEW)}")
+    print(f"updated: {plan.count(ImportAction.UPDATE)}")
+    print(f"unchanged shipped: {plan.count(ImportAction.SHIPPED)}")
     print(f"rejected rows: {plan.rejected_rows}")
     print(f"flagged orders: {plan.flagged}")
     for problem in plan.problems[:SHOWN_PROBLEMS]:
