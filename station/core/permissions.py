@@ -38,6 +38,18 @@ class Action(StrEnum):
     RELEASE = "release_restore_hold"
 
 
+class AuditEvent(StrEnum):
+    """What else the audit log records, under this name: things that happened, not
+    actions someone's role allowed."""
+
+    PIN_LOCKED = "pin.locked"
+    DB_RESTORE = "db_restore"
+    PRIVACY_PURGE = "privacy.purge"
+    # A catalogue change, per carrier or rate table.
+    CARRIER = "carrier"
+    RATES = "rates"
+
+
 NEEDED: dict[Action, Role] = {
     Action.SIGN_IN: Role.PACKER,
     Action.OVERRIDE: Role.SUPERVISOR,

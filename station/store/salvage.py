@@ -48,7 +48,7 @@ import sqlite_utils
 
 from station.core.events import EventKind
 from station.core.model import OrderStatus
-from station.core.permissions import Action
+from station.core.permissions import Action, AuditEvent
 from station.core.problem_texts import Text
 from station.store import deliveries, outbox
 from station.store.audit import append as audit_append
@@ -56,7 +56,6 @@ from station.store.db import now_utc, transaction
 from station.store.orders import set_status
 
 HOLD_KEY = "hold_shipped_after_backup"
-AUDIT_ACTION = "db_restore"
 _MIN_KEY = -(2**63)
 _MAX_STEP = 2**62
 
@@ -229,7 +228,7 @@ def _audit_restore(
 ) -> None:
     audit_append(
         db,
-        AUDIT_ACTION,
+        AuditEvent.DB_RESTORE,
         backup_name,
         actor=actor,
         station=station,

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from station.core.permissions import NEEDED, Action, Role, User, check_user_name, pin_problem
+from station.core.permissions import (
+    NEEDED,
+    Action,
+    AuditEvent,
+    Role,
+    User,
+    check_user_name,
+    pin_problem,
+)
 from station.store import audit
 from station.store.db import iso, now_utc, transaction
 
@@ -206,7 +214,7 @@ def _note_failures(db: sqlite_utils.Database, accounts: list[str], now: dt.datet
                 locked.append(until)
                 audit.append(
                     db,
-                    "pin.locked",
+                    AuditEvent.PIN_LOCKED,
                     who,
                     actor=who,
                     reason=f"{PIN_TRIES} wrong PINs",
