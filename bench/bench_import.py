@@ -24,7 +24,7 @@ from bench.bigdb import big_db, working_copy
 from bench.common import Result, p95_ms, time_calls
 from station.core.carriers import CARRIERS
 from station.core.rates import DEFAULT_RATES, RateTable
-from station.core.routing import DEFAULT_RULES_TOML, Parcel, Router, parse_rules
+from station.core.routing import DEFAULT_RULES_TOML, ParcelFacts, Router, parse_rules
 from station.importers.commit import apply_plan, plan_orders
 from station.importers.mapping import ORDERS, Mapping, choose_mapping
 from station.importers.orders import parse_orders
@@ -131,7 +131,7 @@ def routing_samples(folder: Path) -> tuple[list[float], list[float], list[float]
     router = Router(parse_rules(DEFAULT_RULES_TOML), RateTable(DEFAULT_RATES), CARRIERS, "ZTO")
     rng = random.Random(7)
     parcels = [
-        Parcel(
+        ParcelFacts(
             f"WX{n}",
             rng.choice(PLACES)[0],
             (rng.choice(("fresh", "clothing", "food", "fragile")),),

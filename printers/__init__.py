@@ -1,6 +1,6 @@
 """Waybill and packing-slip printing: PDF, ESC/POS (native and raster) and TSPL.
 
-Qt-free and independent of the station package. The bench calls:
+Qt-free; of the station package it uses only station.core (the masking rules). The bench calls:
 
     printer = open_printer("escpos+tcp://192.168.1.50:9100", layout="76x130")
     job = printer.render(waybill)      # pure CPU; PrinterError('no_fit') if it cannot fit
@@ -19,8 +19,6 @@ from printers.waybill import (
     SfRouteLabel,
     Template,
     Waybill,
-    mask_name,
-    mask_phone,
 )
 
 __all__ = [
@@ -35,8 +33,6 @@ __all__ = [
     "SystemPrintService",
     "Template",
     "Waybill",
-    "mask_name",
-    "mask_phone",
     "open_printer",
     "preview_image",
     "register_system_printing",

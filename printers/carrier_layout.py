@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from printers.fonts import PT_MM
 from printers.layout import (
+    Align,
+    VAlign,
     _badge_size,
     _Canvas,
     _code_area,
@@ -39,7 +41,8 @@ from printers.layout import (
     weight_text,
 )
 from printers.primitives import Badge, Frame, Page, TextLine
-from printers.waybill import Party, SfRouteLabel, Template, Waybill, mask_name, mask_phone
+from printers.waybill import Party, SfRouteLabel, Template, Waybill
+from station.core.masking import mask_name, mask_phone
 
 Area = Callable[[_Canvas, Waybill, float, float, float, float, float], None]
 
@@ -103,8 +106,8 @@ def _sort(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: fl
         14,
         "sort code",
         bold=True,
-        align="center",
-        valign="middle",
+        align=Align.CENTER,
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
     if second:
@@ -115,8 +118,8 @@ def _sort(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: fl
             8,
             "routing code",
             bold=True,
-            align="center",
-            valign="middle",
+            align=Align.CENTER,
+            valign=VAlign.MIDDLE,
             max_lines=1,
         )
 
@@ -145,7 +148,7 @@ def _package_centre(
         7,
         "package centre",
         bold=True,
-        valign="middle",
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
     if code_w:
@@ -156,8 +159,8 @@ def _package_centre(
             7,
             "package centre code",
             bold=True,
-            align="right",
-            valign="middle",
+            align=Align.RIGHT,
+            valign=VAlign.MIDDLE,
             max_lines=1,
         )
 
@@ -203,7 +206,7 @@ def _sf_header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
         8,
         "carrier name",
         bold=True,
-        valign="middle",
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
     box_w = 0.0
@@ -220,8 +223,8 @@ def _sf_header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
         10 * s,
         6,
         "product name",
-        align="right",
-        valign="middle",
+        align=Align.RIGHT,
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
     if shown:
@@ -239,8 +242,8 @@ def _sf_route(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
         14,
         "destination route label",
         bold=True,
-        align="center",
-        valign="middle",
+        align=Align.CENTER,
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
 
@@ -267,8 +270,8 @@ def _sf_codes(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
         12,
         "inbound mapping code",
         bold=True,
-        align="center",
-        valign="middle",
+        align=Align.CENTER,
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
     c.text(
@@ -278,8 +281,8 @@ def _sf_codes(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
         8,
         "outbound mapping code",
         bold=True,
-        align="center",
-        valign="middle",
+        align=Align.CENTER,
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
     if flags:

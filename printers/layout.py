@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from printers import code128
 from printers.errors import PrinterError
@@ -33,6 +34,23 @@ from printers.primitives import (
     qr_modules,
 )
 from printers.waybill import Template, Waybill
+
+
+class Align(StrEnum):
+    """Where a line of text sits across its box."""
+
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+class VAlign(StrEnum):
+    """Where a block of text sits down its box."""
+
+    TOP = "top"
+    MIDDLE = "middle"
+    BOTTOM = "bottom"
+
 
 LAYOUTS = ("76x130", "100x150", "100x180", "slip")
 SLIP_WIDTH_MM = 80.0
@@ -170,8 +188,8 @@ class _Canvas:
         what: str,
         *,
         bold: bool = False,
-        align: str = "left",
-        valign: str = "top",
+        align: Align = Align.LEFT,
+        valign: VAlign = VAlign.TOP,
         max_lines: int | None = None,
     ) -> FittedText | None:
         """Fit text into box (x, y, w, h) and place its lines; nothing for empty text."""
@@ -191,14 +209,14 @@ class _Canvas:
         w: float,
         *,
         bold: bool = False,
-        align: str = "left",
+        align: Align = Align.LEFT,
         white: bool = False,
     ) -> None:
         size_mm = fitted.size_pt * PT_MM
         pad = (fitted.line_mm - size_mm) / 2
         for i, line in enumerate(fitted.lines):
             width = self.metrics.width_mm(line, fitted.size_pt)
-            dx = {"left": 0.0, "center": (w - width) / 2, "right": w - width}[align]
+            dx = {Align.LEFT: 0.0, Align.CENTER: (w - width) / 2, Align.RIGHT: w - width}[align]
             self.items.append(
                 TextLine(x + dx, top + pad + i * fitted.line_mm, line, fitted.size_pt, bold, white)
             )
@@ -249,8 +267,9 @@ class _Canvas:
         self.items.append(Rule(x, y1, x, y2, width))
 
 
-def _vertical_offset(valign: str, box_h: float, text_h: float) -> float:
-    return {"top": 0.0, "middle": (box_h - text_h) / 2, "bottom": box_h - text_h}[valign]
+def _vertical_offset(valign: VAlign, box_h: float, text_h: float) -> float:
+    offsets = {VAlign.TOP: 0.0, VAlign.MIDDLE: (box_h - text_h) / 2, VAlign.BOTTOM: box_h - text_h}
+    return offsets[valign]
 
 
 def grouped(tracking: str) -> str:
@@ -333,11 +352,11 @@ def _header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: 
         8,
         "carrier name",
         bold=True,
-        valign="middle",
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
     right = (x + left_w, y + 0.5, w - left_w - 1, h / 2 - 0.5)
-    c.text(header_service(wb), right, 10 * s, 6, "service name", align="right", max_lines=1)
+    c.text(header_service(wb), right, 10 * s, 6, "service name", align=Align.RIGHT, max_lines=1)
     shown = marks(wb)
     if shown:
         badge_h = h / 2 - 1
@@ -369,8 +388,8 @@ def _code_area(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
         8,
         "tracking number",
         bold=True,
-        align="center",
-        valign="middle",
+        align=Align.CENTER,
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
 
@@ -384,8 +403,8 @@ def _destination(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float
         12,
         "routing code",
         bold=True,
-        align="center",
-        valign="middle",
+        align=Align.CENTER,
+        valign=VAlign.MIDDLE,
         max_lines=2,
     )
     if wb.bag_code:
@@ -395,8 +414,8 @@ def _destination(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float
             9 * s,
             6,
             "bag code",
-            align="center",
-            valign="middle",
+            align=Align.CENTER,
+            valign=VAlign.MIDDLE,
             max_lines=1,
         )
 
@@ -521,7 +540,7 @@ def _signature(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
         7 * s,
         5.5,
         "print time",
-        align="right",
+        align=Align.RIGHT,
         max_lines=1,
     )
     c.text(
@@ -530,7 +549,7 @@ def _signature(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
         6.5 * s,
         5,
         "delivery notice",
-        valign="middle",
+        valign=VAlign.MIDDLE,
         max_lines=1,
     )
 
@@ -545,7 +564,7 @@ def _stub(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: fl
         10,
         7,
         "tracking number",
-        align="center",
+        align=Align.CENTER,
         max_lines=1,
     )
     rx, rw = x + left_w + 1, w - left_w - 2
@@ -565,7 +584,7 @@ def _stub(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: fl
         6,
         "carrier name",
         max_lines=1,
-        valign="middle",
+        valign=VAlign.MIDDLE,
     )
 
 
@@ -581,7 +600,7 @@ def _slip(c: _Canvas, wb: Waybill) -> Page:
         10,
         "slip title",
         bold=True,
-        align="center",
+        align=Align.CENTER,
         max_lines=1,
     )
     y += fitted.height_mm + 1 if fitted else 0
@@ -607,7 +626,7 @@ def _slip(c: _Canvas, wb: Waybill) -> Page:
         7,
         "column title",
         bold=True,
-        align="right",
+        align=Align.RIGHT,
         max_lines=1,
     )
     y += 5.5
@@ -620,7 +639,7 @@ def _slip(c: _Canvas, wb: Waybill) -> Page:
             10,
             7,
             "quantity",
-            align="right",
+            align=Align.RIGHT,
             max_lines=1,
         )
         y += used + 0.8

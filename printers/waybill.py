@@ -1,17 +1,19 @@
 """The waybill as data, independent of any printer or layout.
 
-Personal data is masked here, once, so that no renderer can forget it: GB/T
-41833-2022 asks for the recipient's name and phone to be hidden on the label.
+Personal data is masked here, once, so that no renderer can forget it (the rules are
+station.core.masking's, shared with the log): GB/T 41833-2022 asks for the recipient's
+name and phone to be hidden on the label.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+
+from station.core.masking import mask_name, mask_phone
 
 
 @dataclass(frozen=True)
@@ -179,52 +181,3 @@ class Waybill:
             line.name if line.quantity == 1 else f"{line.name}×{line.quantity}"
             for line in self.contents
         )
-
-
-def mask_name(name: str) -> str:
-    """Keep the first character and star the rest: '张三' -> '张*', '陈小明' -> '陈**'.
-
-    A one-character name still gets a star so its length is not given away.
-    """
-    name = name.strip()
-    if not name:
-        return ""
-    rest = [c for c in name[1:] if not c.isspace()]
-    return name[0] + "*" * max(1, len(rest))
-
-
-_MOBILE = re.compile(r"^(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?:[-#转](\d{1,6}))?$")
-
-
-def mask_phone(phone: str) -> str:
-    """Hide the middle of a phone number, keeping the last four digits.
-
-    Mobiles keep the first three digits: '13812345678' -> '138****5678' (a
-    carrier's privacy-number extension such as '-1234' stays visible, it is needed
-    to call). Landlines keep the area code: '021-12341234' -> '021-****1234'.
-    Anything else keeps only its last four digits.
-    """
-    phone = phone.strip()
-    mobile = _MOBILE.match(phone)
-    if mobile:
-        head, _, tail, ext = mobile.groups()
-        return f"{head}****{tail}" + (f"-{ext}" if ext else "")
-    parts = re.split(r"([- ])", phone)
-    if len(parts) >= 3 and re.fullmatch(r"0\d{2,3}", parts[0]):
-        area, sep, local = parts[0], parts[1], "".join(parts[2:])
-        return area + sep + _keep_last_digits(local, 4)
-    return _keep_last_digits(phone, 4)
-
-
-def _keep_last_digits(text: str, keep: int) -> str:
-    """Replace every digit but the last `keep` with '*', leaving separators."""
-    total = sum(c.isdigit() for c in text)
-    out = []
-    seen = 0
-    for c in text:
-        if c.isdigit():
-            seen += 1
-            out.append(c if seen > total - keep else "*")
-        else:
-            out.append(c)
-    return "".join(out)

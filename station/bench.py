@@ -35,6 +35,7 @@ from station.core.carriers import Carrier, carrier_name, looks_like_tracking
 from station.core.commands import Command, is_command, parse_command
 from station.core.messages import Outcome, Tone, outcome
 from station.core.model import Order, OrderStatus
+from station.core.permissions import Action, Role, User
 from station.core.problem_texts import Shown, Text
 from station.core.reading import Reading, ScaleLink
 from station.core.routing import (
@@ -45,7 +46,7 @@ from station.core.routing import (
     cost_share,
     percent,
 )
-from station.core.session import PackingSession, Phase, ScanEvent
+from station.core.session import PackingSession, Phase, ScanKind
 from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
 from station.hub.port import ClaimVerdict, HubPort, NoHub
@@ -58,7 +59,7 @@ from station.store import orders as order_store
 from station.store.db import transaction
 from station.store.errors import StorageError, storage_error
 from station.store.integrity import is_damage
-from station.store.users import Action, PinLocked, Role, User, check_pin
+from station.store.users import PinLocked, check_pin
 from station.store.wal_watch import WalWatch
 from station.waybills.port import NoWaybills, WaybillPort
 
@@ -433,9 +434,11 @@ class Bench:
             other = order_store.find_order(self.db, code)
             if other is not None and other.order_no != session.order.order_no:
                 busy = outcome(Tone.ERROR, "order_busy", order_no=session.order.order_no)
-                return session.note_refusal(now, "order", code, busy)
+                return session.note_refusal(now, ScanKind.ORDER, code, busy)
         if session.phase is Phase.WEIGHT_MISMATCH:
-            return session.note_refusal(now, "item", code, outcome(Tone.ERROR, "override_needed"))
+            return session.note_refusal(
+                now, ScanKind.ITEM, code, outcome(Tone.ERROR, "override_needed")
+            )
         product = None if in_order else order_store.find_product(self.db, code)
         known = in_order or product is not None
         name = product.name if product is not None else ""
@@ -571,9 +574,8 @@ class Bench:
             return refusal
         holder = pool.is_used(self.db, session.tracking_no)
         if holder is not None:
-            session.phase = Phase.TRACKING
             used = outcome(Tone.ERROR, "tracking_used", code=code, order_no=holder)
-            return session.note_refusal(self.wall(), "tracking", code, used)
+            return session.refuse_tracking(self.wall(), code, used)
         return self._record(session, from_pool=False)
 
     def _record(
@@ -659,8 +661,7 @@ class Bench:
         """Try again to record a weighed parcel whose recording was refused: with the
         waybill scanned for it, else as after its weight (a pool number or a scan)."""
         self._retry_at = None
-        if session.tracking_source == "scanned":
-            session.use_tracking(session.tracking_no, "scanned")
+        if session.record_again():
             return self._record(session, from_pool=False)
         return self._after_weight(session) or outcome(Tone.INFO, "weigh_waiting")
 
@@ -748,7 +749,7 @@ class Bench:
         if session is None:
             return outcome(Tone.WARN, "nothing_to_cancel")
         now = self.wall()
-        session.events.append(ScanEvent(now, "command", command.value, "ok"))
+        session.note_command(now, command.value)
         if command is Command.CANCEL:
             self.session, self.routed = None, None
             self._retry_at = None

@@ -14,7 +14,8 @@ from pathlib import Path
 from types import TracebackType
 
 from station import __version__
-from station.logs import LOG_FOLDER, last_lines, mask_personal
+from station.core.masking import mask_personal
+from station.logs import LOG_FOLDER, last_lines
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 

@@ -15,12 +15,13 @@ import sqlite_utils
 
 from station.core.address import AddressInput
 from station.core.model import OrderStatus, Product
+from station.core.permissions import Role
 from station.importers.commit import check_and_store
 from station.importers.orders import ImportedOrder, ImportLine
 from station.store.db import transaction
 from station.store.orders import save_products
 from station.store.pool import add_numbers
-from station.store.users import Role, add_user
+from station.store.users import add_user
 
 DEMO_SUPERVISOR_PIN = "1234"
 DEMO_PACKER_PIN = "0000"

@@ -14,9 +14,10 @@ import sqlite_utils
 
 from printers import open_printer
 from station.app.reprint import Reprint, Reprinted, ReprintRefused
+from station.core.permissions import Action, PermissionDenied, Role
 from station.settings import Settings
 from station.store import audit
-from station.store.users import Action, PermissionDenied, Role, add_user
+from station.store.users import add_user
 from tests.shipments_factory import make_shipment
 
 

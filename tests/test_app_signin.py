@@ -8,8 +8,9 @@ import sqlite_utils
 
 from station.app.permissions import PinLocked
 from station.app.signin import SignIn
+from station.core.permissions import Action, Role
 from station.store import audit
-from station.store.users import PIN_TRIES, Action, Role, add_user, set_active
+from station.store.users import PIN_TRIES, add_user, set_active
 
 
 def test_an_active_user_signs_in_with_their_pin_and_it_is_audited(

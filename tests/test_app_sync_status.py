@@ -10,8 +10,9 @@ import pytest
 import sqlite_utils
 
 from station.app.sync_status import Light, SyncStatus
+from station.core.permissions import Action, PermissionDenied, Role
 from station.store import audit, deliveries
-from station.store.users import Action, PermissionDenied, Role, add_user
+from station.store.users import add_user
 from station.sync.uploader import ONLINE
 from tests.test_sync_fakes import add_records, write_sync_toml
 

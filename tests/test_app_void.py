@@ -9,9 +9,10 @@ import pytest
 
 from station.app.search import Search
 from station.app.void import Void, Voided, VoidRefused
+from station.core.permissions import Action, PermissionDenied, Role
 from station.settings import Settings
 from station.store import audit
-from station.store.users import Action, PermissionDenied, Role, add_user
+from station.store.users import add_user
 from tests.shipments_factory import make_shipment
 
 

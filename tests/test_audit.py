@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from station.core.permissions import Action, Role
 from station.demo import DEMO_SUPERVISOR_PIN
 from station.settings import Settings
 from station.store import audit
 from station.store.db import transaction
 from station.store.search import void_shipment
-from station.store.users import Action, Role, add_user
+from station.store.users import add_user
 from tests.bench_helpers import weighed_bench
 from tests.shipments_factory import make_shipment
 

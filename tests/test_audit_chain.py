@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from station.cli import main
+from station.core.permissions import Action
 from station.store import audit, migrations
 from station.store.audit_chain import check_database
 from station.store.db import DB_FILE, connect
-from station.store.users import Action
 from tests.test_ui_problem_texts import database_before
 
 

@@ -355,6 +355,26 @@ def test_a_voided_preprinted_waybill_is_refused_when_scanned_again(bench: Bench)
     assert bench.session is not None
 
 
+def test_a_refused_used_waybill_is_not_shown_as_the_parcels_waybill(bench: Bench) -> None:
+    """The screen shows the session's waybill: a number refused as already used must not
+    stay there, and the next pre-printed waybill scanned is the one recorded."""
+    bench.db.execute("DELETE FROM tracking_pool WHERE carrier = 'ZTO'")
+    first, second = open_order(bench.db), open_order(bench.db, skip=1)
+    bench.scan(first)
+    scan_all_items(bench, first)
+    put(bench, bench.session.expected_grams)
+    bench.scan("73561234599999")
+    put(bench, 0)
+    bench.scan(second)
+    scan_all_items(bench, second)
+    put(bench, bench.session.expected_grams)
+    assert bench.scan("73561234599999").message.key == "tracking_used"
+    assert bench.session is not None
+    assert (bench.session.tracking_no, bench.session.tracking_source) == ("", "")
+    assert bench.scan("73561234599998").message.key == "recorded"
+    assert bench.last is not None and bench.last.tracking_no == "73561234599998"
+
+
 def test_parcel_taken_off_and_put_back_after_a_wrong_weight_is_a_reweigh(bench: Bench) -> None:
     """After a refused weight, a fresh stable weight once the scale went back to zero is
     weighed again; the same parcel nudged is not (the message names REWEIGH)."""

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from station.cli import main
 from station.core.carriers import CARRIERS
+from station.core.permissions import AuditEvent
 from station.importers.table import UTF8_BOM
 from station.store import audit, catalogue
 from station.store.db import DB_FILE, connect
@@ -124,7 +125,7 @@ def test_set_changes_only_what_is_given_and_audits_each_change(data_dir: Path, c
     assert carriers_cli(data_dir, "set", "--technician", "KYE", *new) == 0
     assert "KYE: added 跨越速运" in capsys.readouterr().out
 
-    entries = audited(data_dir, catalogue.CARRIER_ACTION)
+    entries = audited(data_dir, AuditEvent.CARRIER)
     assert [e.subject for e in entries] == ["ZTO", "ZTO", "ZTO", "ZTO", "KYE"]
     assert entries[0].detail == {
         "old": {"pattern": r"\d{12,15}", "tracking_url": ""},
@@ -171,7 +172,7 @@ def test_bad_input_exits_2_and_changes_nothing(
     err = capsys.readouterr().err
     assert message in err and "Nothing was changed." in err
     assert snapshot(data_dir) == before
-    assert audited(data_dir, catalogue.CARRIER_ACTION) == []
+    assert audited(data_dir, AuditEvent.CARRIER) == []
 
 
 def test_enable_and_disable_together_is_refused(data_dir: Path, capsys) -> None:
@@ -220,7 +221,7 @@ def test_import_lands_good_rows_once_and_lists_problems(
     assert not after["DBL"].active
     for code in ("SF", "YD", "JD", "YTO"):
         assert after[code] == before[code]
-    assert [e.subject for e in audited(data_dir, catalogue.CARRIER_ACTION)] == [
+    assert [e.subject for e in audited(data_dir, AuditEvent.CARRIER)] == [
         "ZTO",
         "KYE",
         "DBL",
@@ -229,7 +230,7 @@ def test_import_lands_good_rows_once_and_lists_problems(
     assert carriers_cli(data_dir, "import", "--technician", str(file)) == 1
     assert "changed: 0\nunchanged: 3\n" in capsys.readouterr().out
     assert snapshot(data_dir)[0] == after
-    assert len(audited(data_dir, catalogue.CARRIER_ACTION)) == 3
+    assert len(audited(data_dir, AuditEvent.CARRIER)) == 3
 
 
 def test_gbk_file_with_chinese_headers_and_only_some_columns(
@@ -358,7 +359,7 @@ def test_rates_export_import_round_trip(data_dir: Path, tmp_path: Path, capsys) 
     assert carriers_cli(data_dir, "rates", "import", "--technician", str(file)) == 0
     assert snapshot(data_dir)[1] == exported
 
-    subjects = [e.subject for e in audited(data_dir, catalogue.RATES_ACTION)]
+    subjects = [e.subject for e in audited(data_dir, AuditEvent.RATES)]
     # in.csv; changed.csv; the export put back (the re-import changed nothing)
     assert subjects == ["KYE express", "KYE express", "SF standard", "KYE express", "SF standard"]
 
@@ -442,14 +443,14 @@ def test_routing_never_picks_a_disabled_carrier_and_route_explains(
 def test_a_rule_whose_service_no_active_carrier_offers_falls_through(
     db: sqlite_utils.Database, data_dir: Path, settings
 ) -> None:
-    from station.core.routing import Parcel
+    from station.core.routing import ParcelFacts
 
     (data_dir / "routing.toml").write_text(
         '[[rule]]\nname = "all SF cold"\ncarrier = "SF"\nservice = "cold_chain"\n'
         '[[rule]]\nname = "else cheapest"\nservice = "standard"\n',
         encoding="utf-8",
     )
-    parcel = Parcel("X1", "广东省", (), 10_000, 10_000, 800)
+    parcel = ParcelFacts("X1", "广东省", (), 10_000, 10_000, 800)
     assert catalogue.load_router(db, data_dir, settings).route(parcel).carrier == "SF"
     carriers_cli(data_dir, "set", "--technician", "SF", "--disable")
     carriers_cli(data_dir, "set", "--technician", "JD", "--disable")

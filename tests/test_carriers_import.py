@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from station.core.carriers import Carrier, Service
+from station.core.permissions import AuditEvent
 from station.importers.carriers import COLUMNS, carriers_csv, parse_carriers
 from station.importers.table import UnreadableFile, table_from_bytes
 from station.store import audit, catalogue
@@ -99,7 +100,7 @@ def test_every_good_row_lands_exactly_once(made, encoding: str) -> None:
             preview = parse_carriers(table_from_bytes(out.getvalue().encode(encoding)), before)
             changed = catalogue.save_entries(db, preview.entries, actor="test")
             after = catalogue.entries(db)
-            logged = [e.subject for e in audit.entries(db, catalogue.CARRIER_ACTION)]
+            logged = [e.subject for e in audit.entries(db, AuditEvent.CARRIER)]
         finally:
             db.close()
 

@@ -149,7 +149,8 @@ def test_a_new_carrier_prints_its_name_not_its_code(
 def test_a_reprint_from_search_prints_the_catalogue_name(
     qtbot, db: sqlite_utils.Database, settings: Settings, data_dir: Path, tmp_path: Path
 ) -> None:
-    from station.store.users import Role, add_user
+    from station.core.permissions import Role
+    from station.store.users import add_user
     from station.ui.search import SearchDialog
     from tests.shipments_factory import make_shipment
 

@@ -8,13 +8,13 @@ import pytest
 import sqlite_utils
 
 from station.app.handover import Handovers
-from station.core.handover import Handover, Parcel, Unexpected
+from station.core.handover import Handover, ShippedParcel, Unexpected
 from station.store import handover as store
 from tests.shipments_factory import make_shipment
 
 
-def _parcel(n: int, carrier: str = "ZTO", voided: bool = False) -> Parcel:
-    return Parcel(f"7300{n:010d}", f"T{n}", carrier, 500, "", voided=voided)
+def _parcel(n: int, carrier: str = "ZTO", voided: bool = False) -> ShippedParcel:
+    return ShippedParcel(f"7300{n:010d}", f"T{n}", carrier, 500, "", voided=voided)
 
 
 def test_core_flags_missing_and_unexpected_parcels() -> None:

@@ -31,7 +31,7 @@ from station.core.model import OrderStatus
 from station.core.reading import Reading, ScaleLink
 from station.core.session import Phase
 from station.demo import seed
-from station.importers.commit import apply_plan, plan_orders
+from station.importers.commit import ImportAction, apply_plan, plan_orders
 from station.importers.mapping import ORDERS, choose_mapping
 from station.importers.orders import parse_orders
 from station.importers.table import read_table
@@ -240,7 +240,11 @@ def test_orders_the_bench_shipped_or_held_after_the_plan_are_left_as_the_bench_l
     )
     table = read_table(file)
     plan = plan_orders(demo_db, parse_orders(table, choose_mapping(table.headers, ORDERS)), "t")
-    assert [p.action for p in plan.orders] == ["update", "update", "new"]
+    assert [p.action for p in plan.orders] == [
+        ImportAction.UPDATE,
+        ImportAction.UPDATE,
+        ImportAction.NEW,
+    ]
     shipped_lines = orders.find_order(demo_db, shipped_no[0]).lines
 
     bench_db = connect(data_dir / DB_FILE)  # the bench, on its own connection, meanwhile

@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from station import __version__
+from station.core.masking import mask_personal
 from station.crash import crash_report, save_crash_report
-from station.logs import last_lines, log_file, mask_personal, setup_logging, stop_logging
+from station.logs import last_lines, log_file, setup_logging, stop_logging
 
 PHONE = "13812345678"
 ADDRESS = "广东省深圳市南山区科技园南区 8 栋 1 楼"

@@ -10,6 +10,8 @@ import pytest
 import sqlite_utils
 from PySide6.QtCore import Qt
 
+from station.core.permissions import Action as UserAction
+from station.core.permissions import AuditEvent, Role
 from station.demo import DEMO_SUPERVISOR_PIN
 from station.settings import Settings
 from station.store import audit
@@ -18,7 +20,6 @@ from station.store.users import (
     PIN_LOCK,
     PIN_TRIES,
     PinLocked,
-    Role,
     add_user,
     authorize,
     check_pin,
@@ -27,7 +28,6 @@ from station.store.users import (
     sign_in,
     weak_admins,
 )
-from station.store.users import Action as UserAction
 from station.ui.signin import SignInDialog
 from tests.bench_helpers import weighed_bench
 
@@ -55,7 +55,7 @@ def test_the_fifth_wrong_pin_locks_the_prompt_even_for_the_right_pin(db, people)
     assert locked.value.until == T0 + dt.timedelta(minutes=1) + PIN_LOCK
     with pytest.raises(PinLocked):
         authorize(db, "2222", UserAction.VOID, now=T0 + dt.timedelta(minutes=3))
-    [entry] = audit.entries(db, "pin.locked")
+    [entry] = audit.entries(db, AuditEvent.PIN_LOCKED)
     assert entry.subject == "wang" and str(PIN_TRIES) in entry.reason
 
 
@@ -103,7 +103,7 @@ def test_a_supervisor_cannot_reset_the_count_of_guesses_at_the_admin_pin(db, peo
         authorize(db, next(guesses), UserAction.SETTINGS, now=moment)
     with pytest.raises(PinLocked):
         authorize(db, ADMIN_PIN, UserAction.SETTINGS, now=moment + dt.timedelta(seconds=1))
-    [entry] = audit.entries(db, "pin.locked")
+    [entry] = audit.entries(db, AuditEvent.PIN_LOCKED)
     assert entry.subject == "zhao"
     # The supervisor's own account was never guessed at: it still works.
     assert check_pin(db, "2222", Role.SUPERVISOR, now=moment).name == "wang"
@@ -118,7 +118,7 @@ def test_a_wrong_pin_at_a_supervisor_prompt_counts_against_every_account_it_coul
     _guess(db, PIN_TRIES - 1, T0)
     with pytest.raises(PinLocked):
         check_pin(db, "9999", Role.SUPERVISOR, now=T0 + dt.timedelta(minutes=1))
-    assert sorted(e.subject for e in audit.entries(db, "pin.locked")) == ["wang", "zhao"]
+    assert sorted(e.subject for e in audit.entries(db, AuditEvent.PIN_LOCKED)) == ["wang", "zhao"]
     with pytest.raises(PinLocked):
         sign_in(db, "zhao", ADMIN_PIN, now=T0 + dt.timedelta(minutes=2))
     # A packer's sign-in is no PIN of theirs: it is not locked.

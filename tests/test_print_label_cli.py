@@ -11,11 +11,11 @@ from pathlib import Path
 
 from printers import open_printer
 from station.bench import Bench
+from station.core.permissions import Action
 from station.core.reading import Reading, ScaleLink
 from station.demo import DEMO_PACKER_PIN, DEMO_SUPERVISOR_PIN
 from station.settings import Settings
 from station.store import audit, orders
-from station.store.users import Action
 
 SUPERVISOR = ("--as", "主管 Supervisor")
 

@@ -5,7 +5,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from printers import ContentLine, Party, Waybill, mask_name, mask_phone
+from printers import ContentLine, Party, Waybill
+from station.core.masking import mask_name, mask_phone
 
 STATION = Party("小王手作", "021-12341234", "上海市浦东新区碧波路690号")
 BUYER = Party("张三", "13812345678", "杭州市西湖区文三路478号")

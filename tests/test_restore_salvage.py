@@ -321,8 +321,9 @@ def test_without_an_upstream_to_ask_a_release_needs_unchecked(
 def test_a_shipment_voided_after_the_backup_comes_back_voided_and_is_not_held(
     scenario: dict, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from station.core.permissions import Action
     from station.store.search import void_shipment
-    from station.store.users import Action, authorize
+    from station.store.users import authorize
 
     voided = scenario["late"][0]
     db = connect(data_dir / DB_FILE)

@@ -13,12 +13,13 @@ from shipments_factory import make_shipment
 
 from station.cli import main
 from station.core.model import Contact, OrderStatus
+from station.core.permissions import AuditEvent
 from station.settings import Settings
 from station.store.crypto import PERSONAL_COLUMNS, reveal
 from station.store.db import DB_FILE, iso, transaction
 from station.store.orders import NewLine, find_order, save_order
 from station.store.outbox import save_ref
-from station.store.retention import PURGE_ACTION, purge_expired, purge_personal_data
+from station.store.retention import purge_expired, purge_personal_data
 
 NOW = datetime(2029, 6, 1, 12, 0, tzinfo=UTC)
 OLD = NOW - timedelta(days=4 * 365)
@@ -127,7 +128,7 @@ def test_derived_data_goes_too(db: sqlite_utils.Database) -> None:
     assert db.execute("SELECT count(*) FROM order_flags").fetchone()[0] == 0
     payload = json.loads(db.execute("SELECT payload FROM outbox").fetchone()[0])
     assert payload == {"receiver_contact": "", "tracking_no": old.tracking_no}
-    entry = next(db.query("SELECT * FROM audit WHERE action = ?", [PURGE_ACTION]))
+    entry = next(db.query("SELECT * FROM audit WHERE action = ?", [AuditEvent.PRIVACY_PURGE.value]))
     assert json.loads(entry["detail"])["orders"] == 1
 
 

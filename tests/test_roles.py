@@ -9,19 +9,11 @@ import pytest
 import sqlite_utils
 
 from station.bench import Bench
+from station.core.permissions import Action, PermissionDenied, Role
 from station.settings import Settings
 from station.store import audit
 from station.store.search import void_shipment
-from station.store.users import (
-    Action,
-    PermissionDenied,
-    Role,
-    accounts,
-    add_user,
-    authorize,
-    set_active,
-    sign_in,
-)
+from station.store.users import accounts, add_user, authorize, set_active, sign_in
 from tests.bench_helpers import weighed_bench
 from tests.shipments_factory import make_shipment
 

@@ -13,9 +13,10 @@ from test_sync_fakes import add_records, write_sync_toml
 
 from station.cli import main
 from station.commands.access import PIN_ENV
+from station.core.permissions import Action, AuditEvent, Role
 from station.store import audit, catalogue, deliveries, pool
 from station.store.db import DB_FILE, connect
-from station.store.users import PIN_TRIES, Action, Role, add_user, sign_in
+from station.store.users import PIN_TRIES, add_user, sign_in
 
 ADMIN, ADMIN_PIN = "boss", "25802580"
 
@@ -118,7 +119,7 @@ def test_wrong_pins_on_the_command_line_lock_the_account(people: Path, capsys, m
     capsys.readouterr()
     assert users(people, "disable", "--name", "li", "--as", ADMIN) == 2
     assert "Too many wrong PINs" in capsys.readouterr().err
-    assert [e.subject for e in audited(people, "pin.locked")] == [ADMIN]
+    assert [e.subject for e in audited(people, AuditEvent.PIN_LOCKED)] == [ADMIN]
 
 
 def test_the_first_admin_is_added_by_the_technician_and_audited_so(data_dir: Path) -> None:
@@ -156,7 +157,7 @@ def test_carriers_and_pools_need_a_supervisor(people: Path, tmp_path: Path, monk
     db = connect(people / DB_FILE)
     assert not catalogue.entries(db)["SF"].active and pool.free_count(db, "SF") == 2
     db.close()
-    [carrier] = audited(people, catalogue.CARRIER_ACTION)
+    [carrier] = audited(people, AuditEvent.CARRIER)
     [added] = audited(people, Action.POOL)
     assert (carrier.actor, carrier.role) == ("wang", "supervisor")
     assert (added.actor, added.subject, added.detail["added"]) == ("wang", "SF", 2)

@@ -6,8 +6,9 @@ import pytest
 import sqlite_utils
 from PySide6.QtCore import Qt
 
+from station.core.permissions import Action, Role
 from station.store import audit
-from station.store.users import Action, Role, add_user, set_active
+from station.store.users import add_user, set_active
 from station.ui.lock import IdleWatcher, LockScreen
 from station.ui.signin import SignInDialog
 

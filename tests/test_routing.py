@@ -9,7 +9,7 @@ from station.core.rates import DEFAULT_RATES, Rate, RateTable, parse_rates_csv
 from station.core.routing import (
     DEFAULT_RULES_TOML,
     NoActiveCarrier,
-    Parcel,
+    ParcelFacts,
     Router,
     RulesError,
     parse_rules,
@@ -38,7 +38,7 @@ service = "standard"
 """
 
 
-def parcel(**changes: object) -> Parcel:
+def parcel(**changes: object) -> ParcelFacts:
     values = {
         "order_no": "WX1",
         "province": "广东省",
@@ -47,7 +47,7 @@ def parcel(**changes: object) -> Parcel:
         "order_value_fen": 10_000,
         "weight_g": 800,
     } | changes
-    return Parcel(**values)  # type: ignore[arg-type]
+    return ParcelFacts(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -271,6 +271,6 @@ def test_rates_csv_with_zones_and_row_problems() -> None:
 
 def test_an_order_naming_no_carrier_is_routed_by_the_rules() -> None:
     router = Router(parse_rules(DEFAULT_RULES_TOML), RateTable(DEFAULT_RATES), CARRIERS, "ZTO")
-    parcel = Parcel("WX1", "浙江", ("fresh",), 5_000, 5_000, 800)
+    parcel = ParcelFacts("WX1", "浙江", ("fresh",), 5_000, 5_000, 800)
     assert router.for_order("", "", parcel) == router.route(parcel)
     assert router.for_order("yto", "", parcel) == router.named("YTO", "", parcel)

@@ -9,11 +9,12 @@ import pytest
 import sqlite_utils
 
 from printers import open_printer
+from station.core.permissions import Action, Role
 from station.settings import Settings
 from station.store import audit, pool
 from station.store.db import transaction
 from station.store.search import VoidError, find_shipments, void_shipment
-from station.store.users import Action, Role, add_user
+from station.store.users import add_user
 from tests.shipments_factory import make_shipment
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from station.core.carriers import carrier
-from station.core.messages import Tone
+from station.core.messages import Tone, outcome
 from station.core.model import Contact, Order, OrderLine, OrderStatus
-from station.core.session import PackingSession, Phase
+from station.core.session import PackingSession, Phase, ScanKind, ScanResult, TrackingSource
 from station.core.weighing import WeightRule
 
 T0 = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
@@ -136,6 +136,47 @@ def test_scanned_waybill_is_validated_against_the_carrier_pattern() -> None:
     assert session.tracking_no == "SF1023574470215"
     assert session.tracking_source == "scanned"
     assert session.phase is Phase.READY
+
+
+def test_a_waybill_refused_by_the_bench_is_forgotten_and_another_is_awaited() -> None:
+    session = _verified(TEA)
+    session.weigh(350, at(5))
+    session.assign_carrier(carrier("SF"))
+    assert session.scan_tracking("SF1023574470215", at(6)) is None
+    used = outcome(Tone.ERROR, "tracking_used", code="SF1023574470215", order_no="WX0")
+    assert session.refuse_tracking(at(7), "SF1023574470215", used) is used
+    assert (session.phase, session.tracking_no, session.tracking_source) == (
+        Phase.TRACKING,
+        "",
+        TrackingSource.NONE,
+    )
+    last = session.events[-1]
+    assert (last.kind, last.result, last.detail) == (
+        ScanKind.TRACKING,
+        ScanResult.REFUSED,
+        "tracking_used",
+    )
+    assert not session.record_again()
+
+
+def test_a_failed_recording_keeps_a_scanned_waybill_for_the_next_try() -> None:
+    session = _verified(TEA)
+    session.weigh(350, at(5))
+    session.assign_carrier(carrier("SF"))
+    assert session.scan_tracking("SF1023574470215", at(6)) is None
+    session.record_failed(at(7), outcome(Tone.ERROR, "record_disk_full", order_no="WX1"))
+    assert (session.phase, session.tracking_no) == (Phase.TRACKING, "SF1023574470215")
+    assert session.record_again()
+    assert session.phase is Phase.READY
+
+
+def test_callers_cannot_change_the_sessions_state_from_outside() -> None:
+    session = _verified(TEA)
+    with pytest.raises(AttributeError):
+        session.phase = Phase.READY  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        session.events.append(session.events[0])  # type: ignore[attr-defined]
+    assert not hasattr(session, "use_tracking")
 
 
 def test_items_are_not_accepted_after_verification() -> None:

@@ -80,7 +80,7 @@ def _ready_session(
     session.weigh(session.expected_grams or 500, NOW)
     session.assign_carrier(carrier("ZTO"))
     if tracking:
-        session.use_tracking(tracking, "scanned")
+        assert session.scan_tracking(tracking, NOW) is None
     return session
 
 

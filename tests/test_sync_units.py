@@ -15,11 +15,12 @@ from test_sync_fakes import MemoryKeyring, WebhookReceiver, add_records, serving
 from station.cli import main
 from station.core.carriers import CARRIERS
 from station.core.model import Contact
+from station.core.permissions import Action, Role
 from station.settings import Settings
 from station.store import audit, deliveries
 from station.store.db import DB_FILE, transaction
 from station.store.orders import NewLine, save_order
-from station.store.users import Action, Role, add_user
+from station.store.users import add_user
 from station.sync.backoff import full_jitter
 from station.sync.config import SyncConfigError, load_targets
 from station.sync.csv_export import parse_columns

@@ -21,12 +21,13 @@ from test_sync_fakes import (
     write_sync_toml,
 )
 
+from station.core.events import EventKind
+from station.core.permissions import Role, User
 from station.settings import Settings
 from station.store import deliveries
 from station.store.db import now_utc, transaction
-from station.store.outbox import RECORDED, VOIDED
 from station.store.search import void_shipment
-from station.store.users import Role, User, add_user
+from station.store.users import add_user
 from station.sync.secrets import set_secret
 from station.sync.voids import NOT_SENT
 
@@ -83,7 +84,7 @@ def queue_upload(
             "INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (
-                RECORDED,
+                EventKind.RECORDED,
                 shipment_id,
                 order_no,
                 f"ship:{order_no}:{tracking}",
@@ -145,10 +146,13 @@ def test_voided_before_upload_never_reaches_wechat_and_the_log_hears_both(
     with opened_uploader(data_dir, fast) as uploader:
         uploader.drain()
     assert fake.uploads(made.order_no) == 0
-    assert delivery(db, "mini", RECORDED, made.order_no) == ("done", NOT_SENT)
-    assert delivery(db, "mini", VOIDED, made.order_no)[0] == "done"
-    assert events(log) == [(RECORDED, made.tracking_no), (VOIDED, made.tracking_no)]
-    voided = next(r["data"] for r in log.stored.values() if r["event"] == VOIDED)
+    assert delivery(db, "mini", EventKind.RECORDED, made.order_no) == ("done", NOT_SENT)
+    assert delivery(db, "mini", EventKind.VOIDED, made.order_no)[0] == "done"
+    assert events(log) == [
+        (EventKind.RECORDED, made.tracking_no),
+        (EventKind.VOIDED, made.tracking_no),
+    ]
+    voided = next(r["data"] for r in log.stored.values() if r["event"] == EventKind.VOIDED)
     assert voided["reason"] == "wrong item packed" and voided["repack"] is True
     assert voided["voided_by"] == "wang" and voided["shipment_id"] == made.shipment_id
 
@@ -168,12 +172,12 @@ def test_voided_after_wechat_got_it_waits_for_a_person_to_correct_it_there(
         void_shipment(db, made.shipment_id, boss, "parcel lost at the bench", "bench-1")
         uploader.drain()
     assert fake.uploads(made.order_no) == 1
-    state, note = delivery(db, "mini", VOIDED, made.order_no)
+    state, note = delivery(db, "mini", EventKind.VOIDED, made.order_no)
     assert state == "attention"
     assert made.tracking_no in note and "WeChat back office" in note
     (waiting,) = deliveries.attention(db, "mini")
     assert (waiting.order_no, waiting.tracking_no) == (made.order_no, made.tracking_no)
-    assert delivery(db, "erp", VOIDED, made.order_no)[0] == "done"
+    assert delivery(db, "erp", EventKind.VOIDED, made.order_no)[0] == "done"
 
 
 def test_an_interrupted_upload_of_a_since_voided_waybill_goes_to_a_person(
@@ -193,7 +197,7 @@ def test_an_interrupted_upload_of_a_since_voided_waybill_goes_to_a_person(
     with opened_uploader(data_dir, fast) as uploader:
         uploader.drain()
     assert fake.uploads(made.order_no) == 0
-    state, note = delivery(db, "mini", RECORDED, made.order_no)
+    state, note = delivery(db, "mini", EventKind.RECORDED, made.order_no)
     assert state == "attention" and "may have reached WeChat" in note
 
 
@@ -210,13 +214,13 @@ def test_the_repacked_waybill_replaces_the_voided_one_with_the_single_re_ship(
         uploader.drain()
         void_shipment(db, made.shipment_id, boss, "label smudged", "bench-1", repack=True)
         uploader.drain()
-        assert delivery(db, "mini", VOIDED, made.order_no)[0] == "attention"
+        assert delivery(db, "mini", EventKind.VOIDED, made.order_no)[0] == "attention"
         packed_again(db, made, "7399000000001")
         uploader.drain()
     wechat = fake.orders[made.order_no]
     assert wechat["shipping_list"] == [{"tracking_no": "7399000000001", "express_company": "ZTO"}]
     assert wechat["reships"] == 1
-    state, note = delivery(db, "mini", VOIDED, made.order_no)
+    state, note = delivery(db, "mini", EventKind.VOIDED, made.order_no)
     assert state == "done" and "7399000000001" in note
     assert deliveries.attention(db, "mini") == []
 
@@ -242,7 +246,7 @@ def test_a_replacement_wechat_refuses_waits_for_a_person(
         "WHERE d.target = 'mini' AND o.idempotency_key LIKE '%7399000000002'"
     ).fetchone()
     assert new_record[0] == "attention" and "WeChat back office" in new_record[1]
-    assert delivery(db, "mini", VOIDED, made.order_no)[0] == "attention"
+    assert delivery(db, "mini", EventKind.VOIDED, made.order_no)[0] == "attention"
 
 
 def test_the_shop_corrects_a_voided_waybill_with_deliveryinfo_update(
@@ -266,7 +270,7 @@ def test_the_shop_corrects_a_voided_waybill_with_deliveryinfo_update(
     assert (order["sends"], order["updates"]) == (1, 1)
     parcels = order["order_detail"]["delivery_info"]["delivery_product_info"]
     assert [p["waybill_id"] for p in parcels] == ["7399000000003"]
-    assert delivery(db, "shop", VOIDED, made.order_no)[0] == "done"
+    assert delivery(db, "shop", EventKind.VOIDED, made.order_no)[0] == "done"
     assert deliveries.attention(db, "shop") == []
 
 

@@ -18,12 +18,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from station.core.messages import Tone
 from station.core.model import Contact, OrderStatus, Product
+from station.core.permissions import Role
 from station.core.session import Phase
 from station.settings import Settings
 from station.store.db import DB_FILE, connect
 from station.store.orders import NewLine, save_order, save_products
 from station.store.pool import add_numbers
-from station.store.users import Role, add_user
+from station.store.users import add_user
 from station.ui.app import Station, build_station
 
 SUPERVISOR_PIN = "2468"

@@ -18,6 +18,7 @@ from test_ui_bench import Sounds, scan
 from test_ui_import import cell, run
 
 from station.core.model import Contact, Product
+from station.core.permissions import Role
 from station.importers.commit import apply_plan, plan_orders
 from station.importers.mapping import wechat_shop_mapping
 from station.importers.orders import parse_orders
@@ -27,7 +28,7 @@ from station.store import migrations
 from station.store.db import DB_FILE, connect
 from station.store.orders import NewLine, save_order, save_products
 from station.store.search import void_shipment
-from station.store.users import Role, add_user
+from station.store.users import add_user
 from station.ui.app import Station, build_station
 from station.ui.import_dialog import PREVIEW, READ, ImportDialog
 from station.ui.translations import install_translators

@@ -11,11 +11,12 @@ import test_ui_bench as ui
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from station.core.permissions import Action, Role
 from station.core.reading import ScaleLink
 from station.devices.scale import ScaleSimulator
 from station.settings import Settings
 from station.store import audit
-from station.store.users import Action, Role, add_user
+from station.store.users import add_user
 from station.ui.app import Station
 from station.ui.scale_settings import ScaleSettingsDialog
 

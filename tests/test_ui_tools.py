@@ -10,7 +10,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from station.core.messages import Tone
-from station.store.users import Role, add_user
+from station.core.permissions import Role
+from station.store.users import add_user
 from station.ui.app import Station
 
 station = ui.station

@@ -23,6 +23,7 @@ import sqlite_utils
 from multiprocess import fresh_value, station, wal_identity
 
 from station.cli import main
+from station.core.permissions import Role
 from station.crash import crash_report, save_crash_report
 from station.demo import seed
 from station.housekeeping import Housekeeping
@@ -39,7 +40,7 @@ from station.store.integrity import (
 from station.store.reports import Period, dashboard
 from station.store.retention import purge_expired
 from station.store.search import find_shipments
-from station.store.users import Role, add_user
+from station.store.users import add_user
 
 ROOT = Path(__file__).resolve().parent.parent
 ORDERS_CSV = (

@@ -117,9 +117,10 @@ def test_prefetch_then_pack_offline_prints_the_prefetched_number(
 def test_a_voided_shipments_e_waybill_is_cancelled_and_a_new_one_taken(
     bench: Bench, data_dir: Path
 ) -> None:
+    from station.core.permissions import Action
     from station.demo import DEMO_SUPERVISOR_PIN
     from station.store.search import void_shipment
-    from station.store.users import Action, authorize
+    from station.store.users import authorize
 
     order_no = named_carrier_order(bench.db)
     with all_servers() as (_wechat, _sf, kdn, urls):

@@ -9,7 +9,8 @@ from typing import Protocol
 
 import sqlite_utils
 
-from station.store.users import Action, PermissionDenied, PinLocked, User, authorize
+from station.core.permissions import Action, PermissionDenied, User
+from station.store.users import PinLocked, authorize
 
 __all__ = ["PermissionDenied", "PinLocked", "Signer", "User", "signer_for"]
 

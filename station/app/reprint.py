@@ -21,11 +21,12 @@ import sqlite_utils
 
 from printers import PrinterError
 from station.app.permissions import Signer, signer_for
+from station.core.permissions import Action
 from station.labels import shipment_waybill
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
 from station.store import audit, shipments
-from station.store.users import Action, role_of
+from station.store.users import role_of
 
 log = logging.getLogger("station.app.reprint")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from station.core.permissions import Action, User
 from station.store import audit
-from station.store.users import Action, User, accounts, sign_in
+from station.store.users import accounts, sign_in
 
 
 class SignIn:

@@ -16,10 +16,10 @@ from typing import Any
 import sqlite_utils
 
 from station.app.permissions import Signer, signer_for
+from station.core.permissions import Action, User
 from station.hub.wiring import hub_targets
 from station.store import audit, deliveries
 from station.store.deliveries import Attention
-from station.store.users import Action, User
 from station.sync.config import SyncConfigError, load_targets
 from station.sync.status import TargetStatus, all_status, summary, waiting_locally
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from station.app.permissions import signer_for
+from station.core.permissions import Action, User
 from station.settings import Settings
 from station.store.search import VoidError, void_shipment
-from station.store.users import Action, User
 
 
 class VoidRefused(ValueError):

@@ -29,8 +29,9 @@ from typing import NoReturn
 import sqlite_utils
 
 from station.commands.common import EXIT_BAD_INPUT
+from station.core.permissions import NEEDED, Action, PermissionDenied, with_article
 from station.store.db import DB_FILE
-from station.store.users import NEEDED, Action, PermissionDenied, PinLocked, sign_in, with_article
+from station.store.users import PinLocked, sign_in
 
 PIN_ENV = "STATION_PIN"
 TECHNICIAN_ROLE = "technician"

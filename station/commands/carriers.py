@@ -52,6 +52,7 @@ from station.commands.access import add_actor_options
 from station.commands.common import CommandContext
 from station.commands.route import _import_rates
 from station.core.formulas import neutralised_row
+from station.core.permissions import Action
 from station.core.rates import RATE_COLUMNS, Rate
 from station.importers.carriers import (
     BadField,
@@ -62,7 +63,6 @@ from station.importers.carriers import (
 )
 from station.importers.table import UTF8_BOM, Limits, UnreadableFile, read_table
 from station.store import catalogue, wechat_carriers
-from station.store.users import Action
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 _OPTIONS = {

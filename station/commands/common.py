@@ -26,7 +26,7 @@ from station.store.integrity import Verdict, check_file, is_damage, quick_open_c
 
 if TYPE_CHECKING:
     from station.commands.access import Actor
-    from station.store.users import Action
+    from station.core.permissions import Action
 
 EXIT_BAD_INPUT = 2
 

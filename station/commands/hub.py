@@ -28,6 +28,7 @@ import psycopg
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
+from station.core.permissions import Action
 from station.hub import claims, leases, numbers
 from station.hub import orders as hub_orders
 from station.hub.db import HubUnreachable, connect
@@ -42,7 +43,6 @@ from station.paths import data_dir
 from station.store import catalogue
 from station.store.db import DB_FILE
 from station.store.db import connect as connect_sqlite
-from station.store.users import Action
 
 EXIT_PARTLY, EXIT_BAD, EXIT_NOT_STALE, EXIT_NOT_FOUND = 1, 2, 3, 4
 SERVE_HELP = """\

@@ -13,10 +13,9 @@ from typing import Any
 
 import sqlite_utils
 
-from printers import mask_name, mask_phone
 from station.commands.common import CommandContext
+from station.core.masking import mask_name, mask_personal, mask_phone
 from station.core.model import Order, OrderStatus
-from station.logs import mask_personal
 from station.store import flags as flag_store
 from station.store import orders as order_store
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from station.commands import order_view
 from station.commands.access import add_actor_options
 from station.commands.common import CommandContext
-from station.importers.commit import ImportPlan, apply_plan, plan_orders
+from station.core.permissions import Action
+from station.importers.commit import ImportAction, ImportPlan, apply_plan, plan_orders
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
 from station.importers.orders import OrderPreview, parse_orders
 from station.importers.table import Limits, UnreadableFile, read_table
@@ -29,7 +30,6 @@ from station.settings import SettingsError
 from station.store.errors import StorageError, StorageProblem, storage_errors
 from station.store.orders import find_order
 from station.store.salvage import HOLD_KEY, release_restore_hold
-from station.store.users import Action
 from station.sync.config import SYNC_FILE, SyncConfigError
 from station.sync.upstream import check_order
 
@@ -137,9 +137,9 @@ def _to_hub(url: str, preview: OrderPreview, name: str) -> bool:
 
 
 def print_plan(plan: ImportPlan, dry_run: bool) -> None:
-    print(f"imported: {plan.count('new')}")
-    print(f"updated: {plan.count('update')}")
-    print(f"unchanged shipped: {plan.count('shipped')}")
+    print(f"imported: {plan.count(ImportAction.NEW)}")
+    print(f"updated: {plan.count(ImportAction.UPDATE)}")
+    print(f"unchanged shipped: {plan.count(ImportAction.SHIPPED)}")
     print(f"rejected rows: {plan.rejected_rows}")
     print(f"flagged orders: {plan.flagged}")
     for problem in plan.problems[:SHOWN_PROBLEMS]:

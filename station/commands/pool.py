@@ -21,10 +21,10 @@ from pathlib import Path
 from station.commands.access import add_actor_options
 from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
+from station.core.permissions import Action
 from station.importers.numbers import read_numbers
 from station.importers.table import Limits, UnreadableFile, read_file
 from station.store import audit, catalogue, pool
-from station.store.users import Action
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 

@@ -26,7 +26,7 @@ from printers.sample import (
 )
 from station.commands.access import add_actor_options
 from station.commands.common import CommandContext
-from station.store.users import Action
+from station.core.permissions import Action
 
 if TYPE_CHECKING:
     import sqlite_utils

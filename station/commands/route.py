@@ -29,13 +29,13 @@ import sqlite_utils
 
 from station.commands.access import Actor, add_actor_options
 from station.commands.common import CommandContext
+from station.core.permissions import Action
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
 from station.importers.table import UnreadableFile, decode, read_file
 from station.settings import Settings
 from station.store import catalogue
 from station.store import orders as order_store
-from station.store.users import Action
 
 EXIT_UNUSABLE = 2
 

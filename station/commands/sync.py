@@ -30,11 +30,14 @@ from typing import TYPE_CHECKING
 
 from station.app.sync_status import SyncStatus
 from station.commands.access import add_actor_options
-from station.commands.common import CommandContext, refuse_damaged
+from station.commands.common import (
+    CommandContext,
+    refuse_damaged,
+)
+from station.core.permissions import Action
 from station.hub.wiring import hub_targets
 from station.settings import SettingsError
 from station.store.db import iso
-from station.store.users import Action
 from station.sync import config as sync_config
 from station.sync.csv_export import export_csv
 from station.sync.secrets import set_secret

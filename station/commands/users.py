@@ -30,19 +30,10 @@ import sqlite_utils
 
 from station.commands.access import Actor, add_actor_options
 from station.commands.common import CommandContext
+from station.core.permissions import ADMIN_SECRET_MIN, Action, Role, check_user_name
 from station.store import audit
 from station.store.db import transaction
-from station.store.users import (
-    ADMIN_SECRET_MIN,
-    Action,
-    Role,
-    accounts,
-    add_user,
-    check_user_name,
-    set_active,
-    set_pin,
-    weak_admins,
-)
+from station.store.users import accounts, add_user, set_active, set_pin, weak_admins
 
 EXIT_REFUSED = 1
 

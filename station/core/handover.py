@@ -16,7 +16,7 @@ from station.core.messages import Outcome, Tone, outcome
 
 
 @dataclass(frozen=True, slots=True)
-class Parcel:
+class ShippedParcel:
     """One recorded shipment as a courier sees it."""
 
     tracking_no: str
@@ -38,7 +38,7 @@ class Manifest:
     carrier: str
     title: str
     station: str
-    parcels: tuple[Parcel, ...]
+    parcels: tuple[ShippedParcel, ...]
     carrier_name_zh: str = ""
     carrier_name_en: str = ""
     courier: str = ""
@@ -69,7 +69,7 @@ class Stray:
     tracking_no: str
     why: Unexpected
     at: datetime
-    parcel: Parcel | None
+    parcel: ShippedParcel | None
 
 
 def normalise(code: str) -> str:
@@ -82,9 +82,9 @@ class Handover:
     def __init__(
         self,
         carrier: str,
-        expected: Iterable[Parcel],
+        expected: Iterable[ShippedParcel],
         started_at: datetime,
-        lookup: Callable[[str], Parcel | None],
+        lookup: Callable[[str], ShippedParcel | None],
     ):
         self.carrier = carrier
         self.started_at = started_at
@@ -94,11 +94,11 @@ class Handover:
         self._lookup = lookup
 
     @property
-    def missing(self) -> list[Parcel]:
+    def missing(self) -> list[ShippedParcel]:
         return [p for code, p in self.expected.items() if code not in self.scanned]
 
     @property
-    def in_bag(self) -> list[Parcel]:
+    def in_bag(self) -> list[ShippedParcel]:
         return [self.expected[code] for code in self.scanned]
 
     @property
@@ -137,7 +137,7 @@ class Handover:
         return found is not None
 
 
-def _why_unexpected(parcel: Parcel | None, carrier: str) -> Unexpected:
+def _why_unexpected(parcel: ShippedParcel | None, carrier: str) -> Unexpected:
     if parcel is None:
         return Unexpected.UNKNOWN
     if parcel.voided:

@@ -89,7 +89,7 @@ class NoActiveCarrier(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Parcel:
+class ParcelFacts:
     """What routing looks at. Values in fen and grams."""
 
     order_no: str
@@ -113,7 +113,7 @@ class Rule:
     provinces: tuple[str, ...] = ()
     weight_above_g: int | None = None
 
-    def reasons(self, parcel: Parcel) -> list[str] | None:
+    def reasons(self, parcel: ParcelFacts) -> list[str] | None:
         """Why each condition holds, or None when one does not."""
         reasons: list[str] = []
         if self.categories:
@@ -170,7 +170,7 @@ class Decision:
         }
 
 
-def _goods_word(words: Sequence[str], parcel: Parcel) -> str | None:
+def _goods_word(words: Sequence[str], parcel: ParcelFacts) -> str | None:
     """Why a goods-words condition holds (the first category, then product name,
     holding one of the words; case ignored), or None."""
     for kind, texts in (("category", parcel.categories), ("product", parcel.names)):
@@ -282,7 +282,7 @@ class Router:
             ),
         )
 
-    def route(self, parcel: Parcel) -> Decision:
+    def route(self, parcel: ParcelFacts) -> Decision:
         """The first rule that matches and finds an active carrier decides; rules that
         matched but found none stay in the explanation. Raises NoActiveCarrier."""
         skipped: list[str] = []
@@ -300,11 +300,11 @@ class Router:
             )
         return self._default(parcel, "; ".join([*skipped, "no rule decided"]))
 
-    def for_order(self, carrier: str, service: str, parcel: Parcel) -> Decision:
+    def for_order(self, carrier: str, service: str, parcel: ParcelFacts) -> Decision:
         """An order's decision: the carrier it names (`named`), else the rules."""
         return self.named(carrier, service, parcel) if carrier else self.route(parcel)
 
-    def named(self, carrier: str, service: str, parcel: Parcel) -> Decision:
+    def named(self, carrier: str, service: str, parcel: ParcelFacts) -> Decision:
         """The order names its carrier: keep it, with its cost for the record. A carrier
         that is not active is passed over: the order is routed as if it named none.
         Raises NoActiveCarrier."""
@@ -322,7 +322,7 @@ class Router:
             ),
         )
 
-    def _default(self, parcel: Parcel, why: str) -> Decision:
+    def _default(self, parcel: ParcelFacts, why: str) -> Decision:
         """No rule decided: the default carrier, or when it is not active the cheapest
         active standard carrier (the first by code when none has a rate)."""
         code = self.default_carrier
@@ -348,7 +348,7 @@ class Router:
             why += f": {pick} instead (no active carrier has a standard rate here)"
         return self._decide(pick, Service.STANDARD, "default", why, parcel)
 
-    def _apply(self, rule: Rule, label: str, why: str, parcel: Parcel) -> Decision | None:
+    def _apply(self, rule: Rule, label: str, why: str, parcel: ParcelFacts) -> Decision | None:
         if rule.carrier:
             return self._decide(rule.carrier, rule.service, label, why, parcel)
         priced = self._priced(rule.service, parcel)
@@ -361,7 +361,7 @@ class Router:
             choice += f" (then {others})"
         return self._decide(code, rule.service, label, f"{why}; {choice}", parcel)
 
-    def _priced(self, service: str, parcel: Parcel) -> list[tuple[str, int]]:
+    def _priced(self, service: str, parcel: ParcelFacts) -> list[tuple[str, int]]:
         """(carrier, cost) of every active carrier offering the service, cheapest first;
         on a tie the default carrier (when it is active), then the code, decides."""
         priced = []
@@ -374,7 +374,9 @@ class Router:
                 priced.append((code, rate.cost_fen(parcel.weight_g)))
         return sorted(priced, key=lambda p: (p[1], p[0] != self._tie_breaker, p[0]))
 
-    def _decide(self, carrier: str, service: str, rule: str, why: str, parcel: Parcel) -> Decision:
+    def _decide(
+        self, carrier: str, service: str, rule: str, why: str, parcel: ParcelFacts
+    ) -> Decision:
         rate = self.rates.find(carrier, service, parcel.province)
         cost = None if rate is None else rate.cost_fen(parcel.weight_g)
         where = parcel.province or "an unknown province"
@@ -384,7 +386,7 @@ class Router:
             why += f". {carrier} {service}: {yuan(cost)} for {parcel.weight_g} g to {where}"
         return Decision(carrier, service, cost, rule, why + ".", self._alert(cost, parcel))
 
-    def _alert(self, cost: int | None, parcel: Parcel) -> str:
+    def _alert(self, cost: int | None, parcel: ParcelFacts) -> str:
         share = cost_share(cost, parcel.order_value_fen)
         if share is None or share <= self.cost_alert_percent:
             return ""

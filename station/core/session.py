@@ -35,12 +35,43 @@ class Phase(StrEnum):
     READY = "ready"
 
 
+class ScanKind(StrEnum):
+    """What a scan event is about (the `kind` column of scan_events)."""
+
+    ORDER = "order"
+    ITEM = "item"
+    CONFIRM = "confirm"
+    OVERRIDE = "override"
+    WEIGHT = "weight"
+    COMMAND = "command"
+    CARRIER = "carrier"
+    TRACKING = "tracking"
+    RECORD = "record"
+
+
+class ScanResult(StrEnum):
+    """How a scan event ended (the `result` column of scan_events)."""
+
+    OK = "ok"
+    REFUSED = "refused"
+    MISMATCH = "mismatch"
+    FAILED = "failed"
+
+
+class TrackingSource(StrEnum):
+    """Where the waybill number came from (the `tracking_source` column of shipments)."""
+
+    NONE = ""
+    POOL = "pool"
+    SCANNED = "scanned"
+
+
 @dataclass(frozen=True, slots=True)
 class ScanEvent:
     at: datetime
-    kind: str
+    kind: ScanKind
     code: str
-    result: str
+    result: ScanResult
     detail: str = ""
 
 
@@ -66,28 +97,53 @@ class LineProgress:
 
 @dataclass
 class PackingSession:
+    """One order being packed. Its phase, scan events, overrides and waybill change only
+    through its methods: callers read them (the properties) and tell it what happened."""
+
     order: Order
     rule: WeightRule
     started_at: datetime
-    phase: Phase = Phase.VERIFY
-    events: list[ScanEvent] = field(default_factory=list)
-    overrides: list[OverrideRecord] = field(default_factory=list)
-    verified_at: datetime | None = None
-    weighed_at: datetime | None = None
-    weight: WeightCheck | None = None
-    shipping_cost_fen: int | None = None
-    carrier: Carrier | None = None
-    tracking_no: str = ""
-    tracking_source: str = ""
-    _scanned: dict[int, int] = field(default_factory=dict)
-    _overridden: set[int] = field(default_factory=set)
+    verified_at: datetime | None = field(default=None, init=False)
+    weighed_at: datetime | None = field(default=None, init=False)
+    weight: WeightCheck | None = field(default=None, init=False)
+    shipping_cost_fen: int | None = field(default=None, init=False)
+    carrier: Carrier | None = field(default=None, init=False)
+    _phase: Phase = field(default=Phase.VERIFY, init=False)
+    _events: list[ScanEvent] = field(default_factory=list, init=False)
+    _overrides: list[OverrideRecord] = field(default_factory=list, init=False)
+    _tracking_no: str = field(default="", init=False)
+    _tracking_source: TrackingSource = field(default=TrackingSource.NONE, init=False)
+    _scanned: dict[int, int] = field(default_factory=dict, init=False)
+    _overridden: set[int] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
-        self.events.append(ScanEvent(self.started_at, "order", self.order.order_no, "ok"))
+        self._note(self.started_at, ScanKind.ORDER, self.order.order_no)
         if self.order.flags:
-            self.phase = Phase.CONFIRM
+            self._phase = Phase.CONFIRM
         elif not self.order.lines:
             self._all_verified(self.started_at)
+
+    @property
+    def phase(self) -> Phase:
+        return self._phase
+
+    @property
+    def events(self) -> tuple[ScanEvent, ...]:
+        return tuple(self._events)
+
+    @property
+    def overrides(self) -> tuple[OverrideRecord, ...]:
+        return tuple(self._overrides)
+
+    @property
+    def tracking_no(self) -> str:
+        """The parcel's waybill number: "" until one is attached (a pool number is
+        attached only as the shipment is recorded)."""
+        return self._tracking_no
+
+    @property
+    def tracking_source(self) -> TrackingSource:
+        return self._tracking_source
 
     @property
     def progress(self) -> list[LineProgress]:
@@ -109,22 +165,24 @@ class PackingSession:
         """A product code scanned while verifying. `known_product`: is it in the catalogue
         (`product_name`: its name there)."""
         if self.phase is Phase.CONFIRM:
-            return self._refuse(now, "item", code, "confirm_needed", order_no=self.order.order_no)
+            return self._refuse(
+                now, ScanKind.ITEM, code, "confirm_needed", order_no=self.order.order_no
+            )
         line = next((line for line in self.order.lines if line.matches(code)), None)
         if line is None and not known_product:
-            return self._refuse(now, "item", code, "item_unknown", code=code)
+            return self._refuse(now, ScanKind.ITEM, code, "item_unknown", code=code)
         if self.phase is not Phase.VERIFY:
-            return self._refuse(now, "item", code, "item_not_expected")
+            return self._refuse(now, ScanKind.ITEM, code, "item_not_expected")
         if line is None:
             name = product_name or code
-            return self._refuse(now, "item", code, "item_not_in_order", code=code, name=name)
+            return self._refuse(now, ScanKind.ITEM, code, "item_not_in_order", code=code, name=name)
         scanned = self._scanned.get(line.line_no, 0)
         if scanned >= line.quantity or line.line_no in self._overridden:
             return self._refuse(
-                now, "item", code, "item_too_many", name=line.name, quantity=line.quantity
+                now, ScanKind.ITEM, code, "item_too_many", name=line.name, quantity=line.quantity
             )
         self._scanned[line.line_no] = scanned + 1
-        self.events.append(ScanEvent(now, "item", code, "ok", line.sku))
+        self._note(now, ScanKind.ITEM, code, detail=line.sku)
         if all(p.complete for p in self.progress):
             self._all_verified(now)
             return outcome(Tone.DONE, "items_complete")
@@ -139,11 +197,11 @@ class PackingSession:
             return False
         flags = "; ".join(self.order.flags)
         if supervisor:
-            self.overrides.append(OverrideRecord(now, "flags", flags, supervisor, reason))
-            self.events.append(ScanEvent(now, "override", "flags", "ok", reason))
+            self._overrides.append(OverrideRecord(now, "flags", flags, supervisor, reason))
+            self._note(now, ScanKind.OVERRIDE, "flags", detail=reason)
         else:
-            self.events.append(ScanEvent(now, "confirm", "CMD-CONFIRM", "ok", flags))
-        self.phase = Phase.VERIFY
+            self._note(now, ScanKind.CONFIRM, "CMD-CONFIRM", detail=flags)
+        self._phase = Phase.VERIFY
         if not self.order.lines:
             self._all_verified(now)
         return True
@@ -154,8 +212,8 @@ class PackingSession:
         if line is None:
             return outcome(Tone.WARN, "override_nothing")
         self._overridden.add(line.line_no)
-        self.overrides.append(OverrideRecord(now, "line", line.sku, supervisor, reason))
-        self.events.append(ScanEvent(now, "override", line.sku, "ok", reason))
+        self._overrides.append(OverrideRecord(now, "line", line.sku, supervisor, reason))
+        self._note(now, ScanKind.OVERRIDE, line.sku, detail=reason)
         if all(p.complete for p in self.progress):
             self._all_verified(now)
         return outcome(
@@ -168,11 +226,10 @@ class PackingSession:
             raise RuntimeError(f"weigh() in phase {self.phase}")
         check = check_weight(self.rule, grams, self.order.items_weight_g())
         self.weight = check
-        self.events.append(
-            ScanEvent(now, "weight", str(grams), "ok" if check.passed else "mismatch")
-        )
+        result = ScanResult.OK if check.passed else ScanResult.MISMATCH
+        self._note(now, ScanKind.WEIGHT, str(grams), result)
         if not check.passed:
-            self.phase = Phase.WEIGHT_MISMATCH
+            self._phase = Phase.WEIGHT_MISMATCH
             return outcome(
                 Tone.ERROR,
                 "weight_mismatch",
@@ -189,17 +246,17 @@ class PackingSession:
     def reweigh(self, now: datetime) -> bool:
         if self.phase not in (Phase.WEIGHT_MISMATCH, Phase.WEIGH, Phase.TRACKING):
             return False
-        self.events.append(ScanEvent(now, "command", "reweigh", "ok"))
+        self._note(now, ScanKind.COMMAND, "reweigh")
         self.weight = None
-        self.phase = Phase.WEIGH
+        self._phase = Phase.WEIGH
         return True
 
     def override_weight(self, now: datetime, supervisor: str, reason: str) -> Outcome:
         if self.phase is not Phase.WEIGHT_MISMATCH or self.weight is None:
             return outcome(Tone.WARN, "override_nothing")
         grams = self.weight.grams
-        self.overrides.append(OverrideRecord(now, "weight", str(grams), supervisor, reason))
-        self.events.append(ScanEvent(now, "override", str(grams), "ok", reason))
+        self._overrides.append(OverrideRecord(now, "weight", str(grams), supervisor, reason))
+        self._note(now, ScanKind.OVERRIDE, str(grams), detail=reason)
         self._weighed(now)
         return outcome(
             Tone.WARN, "override_weight", grams=grams, supervisor=supervisor, reason=reason
@@ -221,10 +278,10 @@ class PackingSession:
         put back on the scale is routed again once the carriers are fixed."""
         self.weight = None
         self.weighed_at = None
-        self.phase = Phase.WEIGH
+        self._phase = Phase.WEIGH
         if refusal is not None:
-            return self.note_refusal(now, "carrier", "", refusal)
-        return self._refuse(now, "carrier", "", "no_active_carrier")
+            return self.note_refusal(now, ScanKind.CARRIER, "", refusal)
+        return self._refuse(now, ScanKind.CARRIER, "", "no_active_carrier")
 
     def record_failed(self, now: datetime, out: Outcome) -> Outcome:
         """Recording was rolled back (disk full, database busy): the parcel stays weighed
@@ -233,49 +290,88 @@ class PackingSession:
         scanned waybill is kept for the next try. One event per run of equal failures."""
         if self.phase not in (Phase.TRACKING, Phase.READY):
             raise RuntimeError(f"record_failed() in phase {self.phase}")
-        if self.tracking_source == "pool":
-            self.tracking_no = ""
-            self.tracking_source = ""
-        self.phase = Phase.TRACKING
-        last = self.events[-1]
-        if (last.kind, last.result, last.detail) == ("record", "failed", out.message.key):
+        if self._tracking_source is TrackingSource.POOL:
+            self._forget_tracking()
+        self._phase = Phase.TRACKING
+        last = self._events[-1]
+        if (last.kind, last.result, last.detail) == (
+            ScanKind.RECORD,
+            ScanResult.FAILED,
+            out.message.key,
+        ):
             return out
-        self.events.append(ScanEvent(now, "record", self.tracking_no, "failed", out.message.key))
+        self._note(now, ScanKind.RECORD, self._tracking_no, ScanResult.FAILED, out.message.key)
         return out
 
-    def use_tracking(self, tracking_no: str, source: str) -> None:
-        """Attach the waybill number; `source` is "pool" or "scanned"."""
-        if self.phase not in (Phase.TRACKING, Phase.READY):
-            raise RuntimeError(f"use_tracking() in phase {self.phase}")
-        self.tracking_no = tracking_no
-        self.tracking_source = source
-        self.phase = Phase.READY
+    def record_again(self) -> bool:
+        """Back to READY to record again with the waybill scanned before a failed
+        recording; False when there is none (a pool number is taken again)."""
+        if self._phase is not Phase.TRACKING or self._tracking_source is not TrackingSource.SCANNED:
+            return False
+        self._phase = Phase.READY
+        return True
 
     def scan_tracking(self, code: str, now: datetime) -> Outcome | None:
         """A pre-printed waybill scanned. Returns a refusal, or None when accepted."""
         assert self.carrier is not None
+        if self._phase not in (Phase.TRACKING, Phase.READY):
+            raise RuntimeError(f"scan_tracking() in phase {self._phase}")
         if not self.carrier.accepts(code):
             return self._refuse(
-                now, "tracking", code, "tracking_invalid", code=code, carrier=self.carrier.name_zh
+                now,
+                ScanKind.TRACKING,
+                code,
+                "tracking_invalid",
+                code=code,
+                carrier=self.carrier.name_zh,
             )
-        self.events.append(ScanEvent(now, "tracking", code, "ok"))
-        self.use_tracking(code.upper(), "scanned")
+        self._note(now, ScanKind.TRACKING, code)
+        self._tracking_no = code.upper()
+        self._tracking_source = TrackingSource.SCANNED
+        self._phase = Phase.READY
         return None
 
-    def note_refusal(self, now: datetime, kind: str, code: str, out: Outcome) -> Outcome:
+    def refuse_tracking(self, now: datetime, code: str, out: Outcome) -> Outcome:
+        """The waybill just scanned is refused by the bench (already used by another
+        shipment): it is forgotten, and the parcel waits for another one."""
+        if self._phase is not Phase.READY or self._tracking_source is not TrackingSource.SCANNED:
+            raise RuntimeError(f"refuse_tracking() in phase {self._phase}")
+        self._forget_tracking()
+        self._phase = Phase.TRACKING
+        return self.note_refusal(now, ScanKind.TRACKING, code, out)
+
+    def note_command(self, now: datetime, command: str) -> None:
+        """A command scanned for this order (cancel, hold, reweigh...)."""
+        self._note(now, ScanKind.COMMAND, command)
+
+    def note_refusal(self, now: datetime, kind: ScanKind, code: str, out: Outcome) -> Outcome:
         """Record a refusal the bench decided (for example a command not allowed now)."""
-        self.events.append(ScanEvent(now, kind, code, "refused", out.message.key))
+        self._note(now, kind, code, ScanResult.REFUSED, out.message.key)
         return out
 
+    def _note(
+        self,
+        now: datetime,
+        kind: ScanKind,
+        code: str,
+        result: ScanResult = ScanResult.OK,
+        detail: str = "",
+    ) -> None:
+        self._events.append(ScanEvent(now, kind, code, result, detail))
+
+    def _forget_tracking(self) -> None:
+        self._tracking_no = ""
+        self._tracking_source = TrackingSource.NONE
+
     def _refuse(
-        self, now: datetime, kind: str, scanned: str, key: str, **params: object
+        self, now: datetime, kind: ScanKind, scanned: str, key: str, **params: object
     ) -> Outcome:
         return self.note_refusal(now, kind, scanned, outcome(Tone.ERROR, key, **params))
 
     def _all_verified(self, now: datetime) -> None:
         self.verified_at = now
-        self.phase = Phase.WEIGH
+        self._phase = Phase.WEIGH
 
     def _weighed(self, now: datetime) -> None:
         self.weighed_at = now
-        self.phase = Phase.TRACKING
+        self._phase = Phase.TRACKING

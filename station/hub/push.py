@@ -15,10 +15,11 @@ from collections.abc import Mapping
 import psycopg
 from psycopg.types.json import Jsonb
 
+from station.core.events import EventKind
 from station.hub.db import HubUnreachable, connect, order_key
 from station.hub.port import TARGET_NAME
-from station.store.outbox import RECORDED, VOIDED, Record
-from station.sync.outcome import Outcome, TargetProblem
+from station.store.outbox import Record
+from station.sync.outcome import TargetProblem, UploadResult
 from station.sync.target import Sending, not_noted
 
 log = logging.getLogger("station.hub")
@@ -40,7 +41,7 @@ class HubTarget:
 
     def deliver(
         self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
-    ) -> list[Outcome]:
+    ) -> list[UploadResult]:
         try:
             conn = self._connection()
             with conn.transaction():
@@ -55,10 +56,10 @@ class HubTarget:
             raise TargetProblem(f"hub unreachable: {exc}", in_doubt=True, offline=True) from exc
         return outcomes
 
-    def _one(self, conn: psycopg.Connection, record: Record) -> Outcome:
+    def _one(self, conn: psycopg.Connection, record: Record) -> UploadResult:
         data = record.payload
         order_no = order_key(record.order_no)
-        if record.event == RECORDED:
+        if record.event == EventKind.RECORDED:
             conn.execute(
                 """INSERT INTO shipments (bench, bench_shipment_id, order_no, carrier,
                      tracking_no, weight_g, packer, recorded_at, payload)
@@ -76,16 +77,16 @@ class HubTarget:
                     Jsonb(data),
                 ],
             )
-        elif record.event == VOIDED:
+        elif record.event == EventKind.VOIDED:
             conn.execute(
                 """UPDATE shipments SET voided_at = %s
                    WHERE bench = %s AND bench_shipment_id = %s AND voided_at IS NULL""",
                 [data["voided_at"], data["station"], data["shipment_id"]],
             )
         else:
-            return Outcome.attention(f"the hub does not take {record.event} records")
+            return UploadResult.attention(f"the hub does not take {record.event} records")
         note_doubles(conn, order_no)
-        return Outcome.done()
+        return UploadResult.done()
 
     def _connection(self) -> psycopg.Connection:
         if self._conn is None or self._conn.closed:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import NamedTuple
 
 import sqlite_utils
@@ -56,10 +57,19 @@ assert _STATUS.stop <= IMPORT_COLUMNS.index("recipient_name")
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 
 
+class ImportAction(StrEnum):
+    """What an import does with one order of the file."""
+
+    NEW = "new"
+    UPDATE = "update"
+    SHIPPED = "shipped"  # already shipped: left as it is
+    REJECTED = "rejected"
+
+
 class PlannedOrder(NamedTuple):
     order: ImportedOrder
     address: ParsedAddress
-    action: str  # "new", "update" or "shipped"
+    action: ImportAction
     status: OrderStatus
     hold_reason: str
     dedupe_key: str
@@ -81,7 +91,7 @@ class ImportPlan:
     """The connection that planned and its `PRAGMA data_version` before planning: while
     it is unchanged, no other connection has written since, and the plan still holds."""
 
-    def count(self, action: str) -> int:
+    def count(self, action: ImportAction) -> int:
         return sum(1 for p in self.orders if p.action == action)
 
     @property
@@ -89,7 +99,7 @@ class ImportPlan:
         return self.preview.rejected_rows + sum(len(p.order.source_lines) for p in self._rejected())
 
     def _rejected(self) -> list[PlannedOrder]:
-        return [p for p in self.orders if p.action == "rejected"]
+        return [p for p in self.orders if p.action is ImportAction.REJECTED]
 
     def flags_of(self, order_no: str) -> list[Flag]:
         return [f for f in self.flags if f.order_no == order_no]
@@ -98,7 +108,11 @@ class ImportPlan:
     def flagged(self) -> int:
         """How many of this import's orders are flagged (a duplicate payment also
         flags the stored order it pairs with: that one is not counted here)."""
-        mine = {p.order.order_no.upper() for p in self.orders if p.action in ("new", "update")}
+        mine = {
+            p.order.order_no.upper()
+            for p in self.orders
+            if p.action in (ImportAction.NEW, ImportAction.UPDATE)
+        }
         return len({f.order_no.upper() for f in self.flags} & mine)
 
 
@@ -138,13 +152,13 @@ def plan_orders(
                     order.source_lines[0], "pick_code", Text.of("pick_code_taken", order_no=owner)
                 )
             )
-            action = "rejected"
+            action = ImportAction.REJECTED
         elif existing is None:
-            action = "new"
+            action = ImportAction.NEW
         elif existing.shipped:
-            action = "shipped"
+            action = ImportAction.SHIPPED
         else:
-            action = "update"
+            action = ImportAction.UPDATE
         status, (reason, key, params) = _status(order, existing)
         fingerprint = order_store.dedupe_key(
             cipher,
@@ -158,7 +172,7 @@ def plan_orders(
         )
         if existing is not None and existing.shipped:
             _alert_if_withdrawn(plan, order, existing)
-    live = [p for p in plan.orders if p.action in ("new", "update")]
+    live = [p for p in plan.orders if p.action in (ImportAction.NEW, ImportAction.UPDATE)]
     plan.flags += [
         flag(p.order.order_no, flag_store.ADDRESS, Text.of("flag_address", problem=problem))
         for p in live
@@ -190,7 +204,7 @@ class _Progress:
 @gc_paused
 def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
     """Write the plan in short transactions of whole orders (see the module docstring)."""
-    live = [p for p in plan.orders if p.action in ("new", "update")]
+    live = [p for p in plan.orders if p.action in (ImportAction.NEW, ImportAction.UPDATE)]
     flags: dict[str, list[Flag]] = {}
     for f in plan.flags:
         flags.setdefault(f.order_no.upper(), []).append(f)
@@ -212,7 +226,7 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
     return ImportSummary(
         imported=progress.new,
         updated=progress.updated,
-        unchanged_shipped=plan.count("shipped") + progress.shipped_meanwhile,
+        unchanged_shipped=plan.count(ImportAction.SHIPPED) + progress.shipped_meanwhile,
         rejected_rows=plan.rejected_rows,
         flagged=plan.flagged,
         alerts=len(plan.alerts),
@@ -251,11 +265,11 @@ def _write_batch(
             (p.order.order_no, number, line.sku, line.name, line.quantity)
             for number, line in enumerate(p.order.lines, start=1)
         ]
-        if p.action == "new":
+        if p.action is ImportAction.NEW:
             progress.new += 1
         else:
             progress.updated += 1
-        if progress.stale or p.action == "update":
+        if progress.stale or p.action is ImportAction.UPDATE:
             replaced.append(p.order.order_no)
         batch_flags += own_flags
     order_store.upsert_orders(db, rows, lines, replaced)

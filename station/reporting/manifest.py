@@ -19,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from printers.files import written_whole
 from station.core.formulas import neutralised_row
-from station.core.handover import Manifest, Parcel
+from station.core.handover import Manifest, ShippedParcel
 from station.reporting import cjk_font
 
 CSV_COLUMNS = (
@@ -134,7 +134,9 @@ def _header(canvas: Canvas, manifest: Manifest, font: str, page: int, pages: int
     canvas.line(_MARGIN, height - _HEADER + 2 * mm, width - _MARGIN, height - _HEADER + 2 * mm)
 
 
-def _parcel(canvas: Canvas, parcel: Parcel, index: int, x: float, y: float, font: str) -> None:
+def _parcel(
+    canvas: Canvas, parcel: ShippedParcel, index: int, x: float, y: float, font: str
+) -> None:
     barcode = Code128(parcel.tracking_no, barHeight=11 * mm, barWidth=0.33 * mm, quiet=True)
     barcode.drawOn(canvas, x + 8 * mm, y + 7 * mm)
     canvas.setFont(font, 9)

@@ -16,11 +16,11 @@ from typing import Any
 
 import sqlite_utils
 
+from station.core.permissions import Action, AuditEvent, User, require
 from station.settings import Settings
 from station.store import audit_chain
 from station.store.crypto import cipher_for
 from station.store.db import now_utc, transaction
-from station.store.users import Action, User, require
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class AuditEntry:
 
 def append(
     db: sqlite_utils.Database,
-    action: Action | str,
+    action: Action | AuditEvent,
     subject: str,
     *,
     actor: str,
@@ -69,14 +69,16 @@ def append(
     return row[0]
 
 
-def record(db: sqlite_utils.Database, action: Action | str, subject: str, **fields: Any) -> int:
+def record(
+    db: sqlite_utils.Database, action: Action | AuditEvent, subject: str, **fields: Any
+) -> int:
     """`append` in a transaction of its own."""
     with transaction(db):
         return append(db, action, subject, **fields)
 
 
 def entries(
-    db: sqlite_utils.Database, action: Action | str | None = None, limit: int = 500
+    db: sqlite_utils.Database, action: Action | AuditEvent | None = None, limit: int = 500
 ) -> list[AuditEntry]:
     """The newest entries first, optionally of one action."""
     sql = "SELECT id, at, actor, role, action, subject, reason, detail, station FROM audit"

@@ -16,11 +16,12 @@ import sqlite_utils
 
 from station.core.carriers import Carrier, UnknownCarrier, pattern_problem
 from station.core.model import Order
+from station.core.permissions import AuditEvent
 from station.core.rates import Rate, RateTable
 from station.core.routing import (
     DEFAULT_RULES_TOML,
     RULES_FILE,
-    Parcel,
+    ParcelFacts,
     Router,
     Rule,
     RulesError,
@@ -30,9 +31,7 @@ from station.settings import Settings
 from station.store import audit
 from station.store.db import transaction
 
-CARRIER_ACTION = "carrier"
 """Audit action of a carrier added or changed; the subject is its code."""
-RATES_ACTION = "rates"
 """Audit action of one carrier's service rate table replaced; subject `CODE service`."""
 
 log = logging.getLogger(__name__)
@@ -138,7 +137,7 @@ def save_entries(
             _upsert(db, entry)
             audit.append(
                 db,
-                CARRIER_ACTION,
+                AuditEvent.CARRIER,
                 entry.code,
                 actor=actor,
                 role=role,
@@ -235,7 +234,7 @@ def replace_rates(
             if before != after:
                 audit.append(
                     db,
-                    RATES_ACTION,
+                    AuditEvent.RATES,
                     f"{carrier} {service}",
                     actor=actor,
                     role=role,
@@ -305,7 +304,7 @@ def _router(db: sqlite_utils.Database, rules: Sequence[Rule], settings: Settings
     )
 
 
-def parcel_for(db: sqlite_utils.Database, order: Order, weight_g: int) -> Parcel:
+def parcel_for(db: sqlite_utils.Database, order: Order, weight_g: int) -> ParcelFacts:
     """Routing facts of an order: declared value from the catalogue where known,
     else the order's value."""
     declared = 0
@@ -317,7 +316,7 @@ def parcel_for(db: sqlite_utils.Database, order: Order, weight_g: int) -> Parcel
             declared = order.order_value_fen
             break
         declared += row[0] * line.quantity
-    return Parcel(
+    return ParcelFacts(
         order_no=order.order_no,
         province=order.recipient.province,
         categories=order.categories,

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
-from station.core.handover import Handover, Manifest, Parcel
+from station.core.handover import Handover, Manifest, ShippedParcel
 from station.store import catalogue
 from station.store.db import iso, now_utc, transaction
 from station.store.reports import Period
@@ -17,13 +17,13 @@ _PARCEL_COLUMNS = """s.tracking_no, s.order_no, s.carrier, s.weight_g, s.recorde
     s.packer, s.id, s.voided_at IS NOT NULL"""
 
 
-def _parcels(db: sqlite_utils.Database, sql: str, params: list) -> list[Parcel]:
-    return [Parcel(*row[:8], voided=bool(row[8])) for row in db.execute(sql, params)]
+def _parcels(db: sqlite_utils.Database, sql: str, params: list) -> list[ShippedParcel]:
+    return [ShippedParcel(*row[:8], voided=bool(row[8])) for row in db.execute(sql, params)]
 
 
 def day_parcels(
     db: sqlite_utils.Database, carrier: str, period: Period, station: str | None = None
-) -> list[Parcel]:
+) -> list[ShippedParcel]:
     """Live parcels of one carrier recorded in a period, oldest first (the manifest)."""
     start, end = period.bounds()
     sql = f"""SELECT {_PARCEL_COLUMNS} FROM shipments s
@@ -38,7 +38,7 @@ def day_parcels(
 
 def pending_parcels(
     db: sqlite_utils.Database, carrier: str, days: int, now: datetime | None = None
-) -> list[Parcel]:
+) -> list[ShippedParcel]:
     """Live parcels of one carrier from the last `days` days not yet handed over."""
     today = (now or datetime.now().astimezone()).date()
     start, end = Period.days(today - timedelta(days=max(days, 1) - 1), today).bounds()
@@ -72,7 +72,7 @@ def pending_counts(
     )
 
 
-def find_parcel(db: sqlite_utils.Database, tracking_no: str) -> Parcel | None:
+def find_parcel(db: sqlite_utils.Database, tracking_no: str) -> ShippedParcel | None:
     """The shipment holding a waybill number: the live one, else the newest voided one."""
     found = _parcels(
         db,

@@ -1,5 +1,6 @@
-"""Reading the upload queue: a `shipment.recorded` row per shipment (written by
-`record_shipment`) and a `shipment.voided` row per void (`void_shipment`).
+"""The upload queue: a `shipment.recorded` row per shipment (queued by
+`record_shipment`) and a `shipment.voided` row per void (`void_shipment`), both
+through `enqueue`, the queue's one writer.
 
 The outbox row itself never changes except its summary `state`; how far each
 sync target got with it lives in `deliveries` (station.store.deliveries).
@@ -14,8 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-RECORDED = "shipment.recorded"
-VOIDED = "shipment.voided"
+from station.core.events import ShipmentEvent
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,23 @@ class Record:
     # Waybills of this order's voided shipments: upstream may hold one of them, and a
     # new shipment of the order replaces it there.
     voided_waybills: frozenset[str] = frozenset()
+
+
+def enqueue(db: sqlite_utils.Database, event: ShipmentEvent) -> None:
+    """Queue an event for upload, inside the caller's transaction (the one that
+    records or voids the shipment, so that neither is kept without the other)."""
+    db.execute(
+        """INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload,
+             created_at) VALUES (?, ?, ?, ?, ?, ?)""",
+        (
+            event.kind.value,
+            event.shipment_id,
+            event.order_no,
+            event.idempotency_key,
+            event.to_json(),
+            event.at,
+        ),
+    )
 
 
 def load(db: sqlite_utils.Database, ids: Iterable[int]) -> list[Record]:

@@ -22,13 +22,13 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
+from station.core.permissions import AuditEvent
 from station.settings import Settings
 from station.store import audit
 from station.store.db import iso, transaction
 
 log = logging.getLogger(__name__)
 
-PURGE_ACTION = "privacy.purge"
 
 _HAS_PERSONAL = (
     "(o.recipient_name != '' OR o.recipient_phone != '' OR o.address != '' "
@@ -103,7 +103,7 @@ def purge_personal_data(
             db.execute(_BLANK_CONTACT, params)
             audit.append(
                 db,
-                PURGE_ACTION,
+                AuditEvent.PRIVACY_PURGE,
                 f"{len(expired)} orders",
                 actor="station",
                 reason=f"retention: shipped before {cutoff}",

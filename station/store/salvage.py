@@ -51,16 +51,16 @@ from typing import Any
 
 import sqlite_utils
 
+from station.core.events import EventKind
 from station.core.model import OrderStatus
+from station.core.permissions import Action, AuditEvent
 from station.core.problem_texts import Text
 from station.store import deliveries, outbox
 from station.store.audit import append as audit_append
 from station.store.db import now_utc, transaction
 from station.store.orders import set_status
-from station.store.users import Action
 
 HOLD_KEY = "hold_shipped_after_backup"
-AUDIT_ACTION = "db_restore"
 _MIN_KEY = -(2**63)
 _MAX_STEP = 2**62
 
@@ -234,7 +234,7 @@ def _audit_restore(
 ) -> None:
     audit_append(
         db,
-        AUDIT_ACTION,
+        AuditEvent.DB_RESTORE,
         backup_name,
         actor=actor,
         station=station,
@@ -496,7 +496,7 @@ class _Merge:
             tracking = str(payload.get("tracking_no", "")).upper()
             if tracking:
                 self.numbers.add(tracking)
-            if row.get("event") == outbox.RECORDED and payload.get("shipment_id") not in (
+            if row.get("event") == EventKind.RECORDED and payload.get("shipment_id") not in (
                 self.read_shipments
             ):
                 self._witness(

@@ -6,19 +6,18 @@ the same transaction as the change itself.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 
 import sqlite_utils
 
+from station.core.events import ShipmentVoided
 from station.core.model import OrderStatus
+from station.core.permissions import Action, User, require
 from station.core.problem_texts import Text
-from station.store import audit
+from station.store import audit, outbox
 from station.store import orders as order_store
 from station.store.crypto import name_index, reveal
 from station.store.db import now_utc, transaction
-from station.store.outbox import VOIDED
-from station.store.users import Action, User, require
 
 _FOUND = """
 WITH hits(id) AS (
@@ -136,27 +135,18 @@ def void_shipment(
             station=station,
             detail={"shipment_id": shipment_id, "repack": repack},
         )
-        voided = {
-            "shipment_id": shipment_id,
-            "order_no": order_no,
-            "source": source,
-            "carrier": carrier,
-            "tracking_no": tracking_no,
-            "voided_at": stamp,
-            "voided_by": user.name,
-            "reason": reason,
-            "repack": repack,
-            "station": station,
-        }
-        db.execute(
-            """INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload,
-                 created_at) VALUES (?, ?, ?, ?, ?, ?)""",
-            (
-                VOIDED,
-                shipment_id,
-                order_no,
-                f"void:{order_no}:{tracking_no}",
-                json.dumps(voided, ensure_ascii=False),
-                stamp,
+        outbox.enqueue(
+            db,
+            ShipmentVoided(
+                shipment_id=shipment_id,
+                order_no=order_no,
+                source=source,
+                carrier=carrier,
+                tracking_no=tracking_no,
+                voided_at=stamp,
+                voided_by=user.name,
+                reason=reason,
+                repack=repack,
+                station=station,
             ),
         )

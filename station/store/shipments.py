@@ -3,16 +3,17 @@ upload-queue row, all in one transaction, so a crash leaves all or nothing."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
 
-from printers.waybill import mask_phone
+from station.core.events import ShipmentRecorded, ShippedItem
 from station.core.learning import sample_from_parcel
+from station.core.masking import mask_phone
 from station.core.model import OrderStatus
-from station.core.session import PackingSession, Phase
+from station.core.session import PackingSession, Phase, TrackingSource
+from station.store import outbox
 from station.store.db import iso, now_utc, transaction
 from station.store.learning import add_sample
 from station.store.pool import claim_number
@@ -54,13 +55,7 @@ def record_shipment(
             "SELECT 1 FROM shipments WHERE order_no = ? AND voided_at IS NULL", [order.order_no]
         ).fetchone():
             raise AlreadyShipped(order.order_no)
-        if from_pool:
-            number = claim(db) if claim else claim_number(db, session.carrier.code)
-            if number is None:
-                raise PoolEmpty(session.carrier.code)
-            session.use_tracking(number, "pool")
-        if session.phase is not Phase.READY:
-            raise RuntimeError(f"record_shipment() in phase {session.phase}")
+        tracking_no, source = _waybill(db, session, from_pool, claim)
         cursor = db.execute(
             """INSERT INTO shipments (order_no, carrier, service, tracking_no, tracking_source,
                  weight_g, expected_weight_g, packer, station, started_at, verified_at,
@@ -70,8 +65,8 @@ def record_shipment(
                 order.order_no,
                 session.carrier.code,
                 order.service,
-                session.tracking_no,
-                session.tracking_source,
+                tracking_no,
+                source,
                 session.weight.grams,
                 session.weight.expected,
                 packer,
@@ -87,7 +82,7 @@ def record_shipment(
         if from_pool:
             db.execute(
                 "UPDATE tracking_pool SET shipment_id = ? WHERE tracking_no = ?",
-                (shipment_id, session.tracking_no),
+                (shipment_id, tracking_no),
             )
         db.execute(
             "UPDATE orders SET status = ?, updated_at = ? WHERE order_no = ?",
@@ -112,26 +107,38 @@ def record_shipment(
             ],
         )
         _learn_weight(db, session, shipment_id)
-        db.execute(
-            """INSERT INTO outbox (event, shipment_id, order_no, idempotency_key, payload,
-                 created_at) VALUES ('shipment.recorded', ?, ?, ?, ?, ?)""",
-            (
-                shipment_id,
-                order.order_no,
-                f"ship:{order.order_no}:{session.tracking_no}",
-                json.dumps(
-                    _payload(session, shipment_id, recorded_at, packer, station), ensure_ascii=False
-                ),
-                recorded_at,
-            ),
+        outbox.enqueue(
+            db, _recorded_event(session, tracking_no, shipment_id, recorded_at, packer, station)
         )
     return Recorded(
         shipment_id,
         order.order_no,
         session.carrier.code,
-        session.tracking_no,
+        tracking_no,
         session.weight.grams,
     )
+
+
+def _waybill(
+    db: sqlite_utils.Database,
+    session: PackingSession,
+    from_pool: bool,
+    claim: Callable[[sqlite_utils.Database], str | None] | None,
+) -> tuple[str, TrackingSource]:
+    """The shipment's waybill number and its source: the one scanned into the session
+    (READY), or one claimed (the session still waiting in TRACKING) by `claim` (an
+    e-waybill taken ahead) or from the carrier's pool."""
+    assert session.carrier is not None
+    if not from_pool:
+        if session.phase is not Phase.READY:
+            raise RuntimeError(f"record_shipment() in phase {session.phase}")
+        return session.tracking_no, session.tracking_source
+    if session.phase is not Phase.TRACKING:
+        raise RuntimeError(f"record_shipment(from_pool=True) in phase {session.phase}")
+    number = claim(db) if claim else claim_number(db, session.carrier.code)
+    if number is None:
+        raise PoolEmpty(session.carrier.code)
+    return number, TrackingSource.POOL
 
 
 def _learn_weight(db: sqlite_utils.Database, session: PackingSession, shipment_id: int) -> None:
@@ -185,26 +192,29 @@ def _insert_events(
     )
 
 
-def _payload(
-    session: PackingSession, shipment_id: int, recorded_at: str, packer: str, station: str
-) -> dict:
+def _recorded_event(
+    session: PackingSession,
+    tracking_no: str,
+    shipment_id: int,
+    recorded_at: str,
+    packer: str,
+    station: str,
+) -> ShipmentRecorded:
     order = session.order
     assert session.carrier is not None and session.weight is not None
-    return {
-        "shipment_id": shipment_id,
-        "order_no": order.order_no,
-        "source": order.source,
-        "carrier": session.carrier.code,
-        "tracking_no": session.tracking_no,
-        "weight_g": session.weight.grams,
-        "shipped_at": recorded_at,
-        "station": station,
-        "packer": packer,
-        "receiver_contact": mask_phone(order.recipient.phone),
-        "items": [
-            {"sku": line.sku, "name": line.name, "quantity": line.quantity} for line in order.lines
-        ],
-    }
+    return ShipmentRecorded(
+        shipment_id=shipment_id,
+        order_no=order.order_no,
+        source=order.source,
+        carrier=session.carrier.code,
+        tracking_no=tracking_no,
+        weight_g=session.weight.grams,
+        shipped_at=recorded_at,
+        station=station,
+        packer=packer,
+        receiver_contact=mask_phone(order.recipient.phone),
+        items=tuple(ShippedItem(line.sku, line.name, line.quantity) for line in order.lines),
+    )
 
 
 def mark_printed(db: sqlite_utils.Database, shipment_id: int) -> int:

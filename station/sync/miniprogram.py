@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from station.store.outbox import Record
-from station.sync.outcome import Outcome
+from station.sync.outcome import UploadResult
 from station.sync.target import Sending, not_noted
 from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
@@ -97,7 +97,7 @@ class MiniProgramTarget:
 
     def deliver(
         self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
-    ) -> list[Outcome]:
+    ) -> list[UploadResult]:
         return [self._one(r, r.id in in_doubt, in_doubt.get(r.id, ""), sending) for r in records]
 
     def state(self) -> dict[str, str]:
@@ -120,20 +120,20 @@ class MiniProgramTarget:
 
     # -- one record -------------------------------------------------------------
 
-    def _one(self, record: Record, doubt: bool, earlier: str, sending: Sending) -> Outcome:
+    def _one(self, record: Record, doubt: bool, earlier: str, sending: Sending) -> UploadResult:
         tracking = str(record.payload.get("tracking_no", "")).strip().upper()
         if not tracking:
-            return Outcome.attention("the record has no tracking number")
+            return UploadResult.attention("the record has no tracking number")
         openid = record.ref.get("openid")
         replacing: frozenset[str] = frozenset()
         if doubt or record.voided_waybills or not isinstance(openid, str) or not openid:
             checked = self._check(record, tracking)
-            if isinstance(checked, Outcome):
+            if isinstance(checked, UploadResult):
                 return checked
             openid, replacing = checked
         return self._upload(record, tracking, openid, replacing, earlier, sending)
 
-    def _check(self, record: Record, tracking: str) -> Outcome | tuple[str, frozenset[str]]:
+    def _check(self, record: Record, tracking: str) -> UploadResult | tuple[str, frozenset[str]]:
         """What WeChat holds: an outcome when that settles it, else the payer's openid
         and the voided waybills WeChat holds, which the upload replaces."""
         reply = call(self.api, GET_ORDER, self._lookup_key(record), False, self.clock())
@@ -145,7 +145,7 @@ class MiniProgramTarget:
             return settled
         openid = order.get("openid") or record.ref.get("openid")
         if not isinstance(openid, str) or not openid:
-            return Outcome.attention("WeChat did not name the payer (openid) of this order")
+            return UploadResult.attention("WeChat did not name the payer (openid) of this order")
         return openid, frozenset(held_tracking(order) & record.voided_waybills)
 
     def _upload(
@@ -156,7 +156,7 @@ class MiniProgramTarget:
         replacing: frozenset[str] = frozenset(),
         earlier: str = "",
         sending: Sending = not_noted,
-    ) -> Outcome:
+    ) -> UploadResult:
         """Upload the shipping info. A resend of an in-doubt upload carries that
         upload's `upload_time` (`earlier`): WeChat takes an update of an order only
         with an upload_time later than its previous one (上传时间...如果要更新物流信息,
@@ -173,7 +173,7 @@ class MiniProgramTarget:
         if contact:
             item["contact"] = {"receiver_contact": contact}
         elif carrier.upper() == "SF":
-            return Outcome.attention(
+            return UploadResult.attention(
                 "SF parcels need the receiver's phone, and this order has none"
             )
         upload_time = earlier or self._upload_time()
@@ -189,25 +189,27 @@ class MiniProgramTarget:
         reply = call(self.api, UPLOAD, request, True, self.clock())
         if reply.code == 0:
             if replacing:
-                return Outcome.done(f"uploaded, replacing voided {', '.join(sorted(replacing))}")
-            return Outcome.done("uploaded")
+                return UploadResult.done(
+                    f"uploaded, replacing voided {', '.join(sorted(replacing))}"
+                )
+            return UploadResult.done("uploaded")
         if earlier and reply.code is not None and classify(reply.code) is Kind.INVALID:
             # Refused, so it did not land: the in-doubt upload may have (or the time
             # itself was refused). Look again; still to ship, send with a new time.
             checked = self._check(record, tracking)
-            if isinstance(checked, Outcome):
+            if isinstance(checked, UploadResult):
                 return checked
             return self._upload(record, tracking, checked[0], checked[1], "", sending)
         if reply.code is not None and classify(reply.code) is Kind.ALREADY:
             checked = self._check(record, tracking)
-            if isinstance(checked, Outcome):
+            if isinstance(checked, UploadResult):
                 return checked
             if replacing:
-                return Outcome.attention(
+                return UploadResult.attention(
                     f"{describe(reply.code, reply.message)}: WeChat kept the voided waybill; "
                     f"correct order {record.order_no} to {tracking} in the WeChat back office"
                 )
-            return Outcome.attention(
+            return UploadResult.attention(
                 describe(reply.code, reply.message) + "; yet WeChat shows it still to ship"
             )
         return judge_failure(reply, may_apply=True)
@@ -239,7 +241,7 @@ class MiniProgramTarget:
 
 def _compare(
     order: dict[str, Any], tracking: str, voided: frozenset[str] = frozenset()
-) -> Outcome | None:
+) -> UploadResult | None:
     """Settle a record from WeChat's view of its order; None while it is to ship, or
     when WeChat holds only waybills we voided (the upload replaces them, spending the
     order's single re-ship)."""
@@ -248,14 +250,16 @@ def _compare(
     if type(state) is int and state == TO_SHIP and not held:
         return None
     if tracking in held:
-        return Outcome.done("WeChat already holds this tracking number")
+        return UploadResult.done("WeChat already holds this tracking number")
     if held and held <= voided and state == SHIPPED:
         return None
     if state == REFUNDED:
-        return Outcome.attention("the order was refunded in WeChat before it was shipped")
+        return UploadResult.attention("the order was refunded in WeChat before it was shipped")
     if held:
-        return Outcome.attention(
+        return UploadResult.attention(
             f"WeChat holds another tracking number for this order ({', '.join(sorted(held))}); "
             "re-shipping it would use the single re-ship allowance"
         )
-    return Outcome.attention(f"WeChat shows the order in state {state!r} with no tracking number")
+    return UploadResult.attention(
+        f"WeChat shows the order in state {state!r} with no tracking number"
+    )

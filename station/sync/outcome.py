@@ -13,22 +13,22 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class UploadResult:
     verdict: Verdict
     note: str = ""
     in_doubt: bool = False  # the request may have reached upstream and been acted on
     retry_after: float | None = None  # seconds upstream asked us to wait
 
     @classmethod
-    def done(cls, note: str = "") -> Outcome:
+    def done(cls, note: str = "") -> UploadResult:
         return cls(Verdict.DONE, note)
 
     @classmethod
-    def retry(cls, note: str, in_doubt: bool = False, after: float | None = None) -> Outcome:
+    def retry(cls, note: str, in_doubt: bool = False, after: float | None = None) -> UploadResult:
         return cls(Verdict.RETRY, note, in_doubt, after)
 
     @classmethod
-    def attention(cls, note: str) -> Outcome:
+    def attention(cls, note: str) -> UploadResult:
         return cls(Verdict.ATTENTION, note)
 
 

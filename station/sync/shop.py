@@ -15,7 +15,7 @@ from typing import Any
 
 from station.store.outbox import Record
 from station.sync.miniprogram import SETTLE_SECONDS
-from station.sync.outcome import Outcome
+from station.sync.outcome import UploadResult
 from station.sync.target import Sending, not_noted
 from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
@@ -78,7 +78,7 @@ class ShopTarget:
 
     def deliver(
         self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
-    ) -> list[Outcome]:
+    ) -> list[UploadResult]:
         return [self._one(r, r.id in in_doubt, sending) for r in records]
 
     def state(self) -> dict[str, str]:
@@ -99,15 +99,15 @@ class ShopTarget:
     def close(self) -> None:
         self.api.close()
 
-    def _one(self, record: Record, doubt: bool, sending: Sending) -> Outcome:
+    def _one(self, record: Record, doubt: bool, sending: Sending) -> UploadResult:
         waybill = str(record.payload.get("tracking_no", "")).strip().upper()
         if not waybill:
-            return Outcome.attention("the record has no tracking number")
+            return UploadResult.attention("the record has no tracking number")
         products = record.ref.get("product_infos")
         path, replacing = SEND, frozenset[str]()
         if doubt or record.voided_waybills or not isinstance(products, list) or not products:
             checked = self._check(record, waybill)
-            if isinstance(checked, Outcome):
+            if isinstance(checked, UploadResult):
                 return checked
             products, replacing = checked
             path = UPDATE if replacing else SEND
@@ -126,18 +126,18 @@ class ShopTarget:
         reply = call(self.api, path, request, True, self.clock())
         if reply.code == 0:
             if replacing:
-                return Outcome.done(f"sent, replacing voided {', '.join(sorted(replacing))}")
-            return Outcome.done("sent")
+                return UploadResult.done(f"sent, replacing voided {', '.join(sorted(replacing))}")
+            return UploadResult.done("sent")
         if reply.code is not None and classify(reply.code) is Kind.SHOP_STATE:
             checked = self._check(record, waybill)
-            if isinstance(checked, Outcome):
+            if isinstance(checked, UploadResult):
                 return checked
-            return Outcome.attention(describe(reply.code, reply.message))
+            return UploadResult.attention(describe(reply.code, reply.message))
         return judge_failure(reply, may_apply=True)
 
     def _check(
         self, record: Record, waybill: str
-    ) -> Outcome | tuple[list[dict[str, Any]], frozenset[str]]:
+    ) -> UploadResult | tuple[list[dict[str, Any]], frozenset[str]]:
         """Settle the record from the shop's view, else the products to ship and the
         voided waybills the shop holds (the send then replaces them)."""
         reply = call(self.api, GET, {"order_id": record.order_no}, False, self.clock())
@@ -147,32 +147,32 @@ class ShopTarget:
         status = order.get("status")
         held = shipped_waybills(order)
         if waybill in held:
-            return Outcome.done("the shop already holds this waybill number")
+            return UploadResult.done("the shop already holds this waybill number")
         if status in CANCELLED:
-            return Outcome.attention(f"the order was cancelled in the shop (status {status})")
+            return UploadResult.attention(f"the order was cancelled in the shop (status {status})")
         replacing = frozenset(held & record.voided_waybills)
         if held and held == replacing and status == SHIPPED:
             products = product_infos(order)
             if not products:
-                return Outcome.attention("the shop did not list the order's products")
+                return UploadResult.attention("the shop did not list the order's products")
             return products, replacing
         if held:
-            return Outcome.attention(
+            return UploadResult.attention(
                 f"the shop already shows this order shipped with waybill "
                 f"{', '.join(sorted(held))}, not {waybill}: if this parcel replaces it, "
                 "correct the waybill in the WeChat Shop back office; otherwise void this "
                 "shipment (F3) and stop the parcel"
             )
         if status in (SHIPPED, COMPLETED):
-            return Outcome.attention(
+            return UploadResult.attention(
                 f"the shop marked this order shipped (status {status}) without a waybill "
                 f"number: someone shipped it in the WeChat Shop back office. Check that "
                 f"the buyer is not sent two parcels, then add waybill {waybill} to the "
                 "order there"
             )
         if type(status) is not int or status not in (TO_SHIP, PARTLY_SHIPPED):
-            return Outcome.attention(f"the shop shows the order in status {status!r}")
+            return UploadResult.attention(f"the shop shows the order in status {status!r}")
         products = product_infos(order)
         if not products:
-            return Outcome.attention("the shop did not list the order's products")
+            return UploadResult.attention("the shop did not list the order's products")
         return products, frozenset()

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from station.store.outbox import Record
-from station.sync.outcome import Outcome
+from station.sync.outcome import UploadResult
 
 
 class Sending(Protocol):
@@ -34,7 +34,7 @@ class Target(Protocol):
 
     def deliver(
         self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
-    ) -> list[Outcome]:
+    ) -> list[UploadResult]:
         """Send the records; one outcome per record, in order.
 
         `in_doubt` maps the ids whose earlier attempt may have reached upstream to the

@@ -25,7 +25,7 @@ from station.store import deliveries, outbox
 from station.store.db import iso
 from station.sync import voids
 from station.sync.backoff import full_jitter
-from station.sync.outcome import Outcome, TargetProblem, Verdict
+from station.sync.outcome import TargetProblem, UploadResult, Verdict
 from station.sync.target import Sending, Target
 
 log = logging.getLogger("station.sync")
@@ -139,7 +139,7 @@ class Uploader:
         loaded = set(ids)
         due = [d for d in due if d.outbox_id in loaded]
         in_doubt = {d.outbox_id: d.sent_mark for d in due if d.in_doubt}
-        settled: dict[int, Outcome] = {}
+        settled: dict[int, UploadResult] = {}
         if not target.takes_voids:
             settled = voids.settle(self.db, target.name, records, in_doubt)
         to_send = [r for r in records if r.id not in settled]
@@ -181,7 +181,7 @@ class Uploader:
         return note
 
     def _finished(
-        self, outbox_id: int, outcome: Outcome, attempts: int, now: float
+        self, outbox_id: int, outcome: UploadResult, attempts: int, now: float
     ) -> deliveries.Finished:
         if outcome.verdict is Verdict.DONE:
             return deliveries.Finished(outbox_id, "done", outcome.note)

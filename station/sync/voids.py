@@ -16,53 +16,58 @@ from collections.abc import Container
 
 import sqlite_utils
 
+from station.core.events import EventKind
 from station.store import deliveries
-from station.store.outbox import RECORDED, VOIDED, Record
-from station.sync.outcome import Outcome, Verdict
+from station.store.outbox import Record
+from station.sync.outcome import UploadResult, Verdict
 
 NOT_SENT = "voided before upload: not sent"
 
 
 def settle(
     db: sqlite_utils.Database, target: str, records: list[Record], in_doubt: Container[int]
-) -> dict[int, Outcome]:
+) -> dict[int, UploadResult]:
     """Outcomes for the records the target must not be sent, by record id."""
-    settled: dict[int, Outcome] = {}
+    settled: dict[int, UploadResult] = {}
     for record in records:
         tracking = record.payload.get("tracking_no", "")
-        if record.event == RECORDED and record.shipment_voided:
+        if record.event == EventKind.RECORDED and record.shipment_voided:
             if record.id in in_doubt:
-                settled[record.id] = Outcome.attention(
+                settled[record.id] = UploadResult.attention(
                     f"waybill {tracking} was voided, but an earlier upload attempt may have "
                     f"reached WeChat: check order {record.order_no} in the WeChat back office"
                 )
             else:
-                settled[record.id] = Outcome.done(NOT_SENT)
-        elif record.event == VOIDED:
+                settled[record.id] = UploadResult.done(NOT_SENT)
+        elif record.event == EventKind.VOIDED:
             if deliveries.reached_upstream(db, target, record.payload.get("shipment_id")):
-                settled[record.id] = Outcome.attention(
+                settled[record.id] = UploadResult.attention(
                     f"waybill {tracking} was voided after WeChat got it: packed again, the "
                     "order's new waybill replaces it in WeChat; otherwise correct order "
                     f"{record.order_no} in the WeChat back office"
                 )
             else:
-                settled[record.id] = Outcome.done("the voided waybill never reached WeChat")
+                settled[record.id] = UploadResult.done("the voided waybill never reached WeChat")
     return settled
 
 
 def after_delivery(
-    db: sqlite_utils.Database, target: str, records: list[Record], outcomes: list[Outcome]
+    db: sqlite_utils.Database, target: str, records: list[Record], outcomes: list[UploadResult]
 ) -> None:
     """An order's new waybill is in WeChat now: the void of its old one that waited
     for a person is done."""
     for record, outcome in zip(records, outcomes, strict=True):
         if (
-            record.event == RECORDED
+            record.event == EventKind.RECORDED
             and record.voided_waybills
             and outcome.verdict is Verdict.DONE
             and not record.shipment_voided
         ):
             tracking = record.payload.get("tracking_no", "")
             deliveries.close_attention(
-                db, target, VOIDED, record.order_no, f"replaced in WeChat by waybill {tracking}"
+                db,
+                target,
+                EventKind.VOIDED,
+                record.order_no,
+                f"replaced in WeChat by waybill {tracking}",
             )

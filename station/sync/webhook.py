@@ -18,7 +18,7 @@ from typing import Any
 
 from station.store.outbox import Record
 from station.sync.http import Transport, Unreachable
-from station.sync.outcome import Outcome, TargetProblem
+from station.sync.outcome import TargetProblem, UploadResult
 from station.sync.target import Sending, not_noted
 
 SIGNATURE_HEADER = "X-Station-Signature"
@@ -67,7 +67,7 @@ class WebhookTarget:
 
     def deliver(
         self, records: list[Record], in_doubt: Mapping[int, str], sending: Sending = not_noted
-    ) -> list[Outcome]:
+    ) -> list[UploadResult]:
         """One signed batch. Its idempotency keys make a resend harmless, so nothing is
         noted before sending and in-doubt records need no settle time."""
         batch_key, body = batch_body(records)
@@ -124,20 +124,20 @@ def _reason(document: Any) -> str:
     return ""
 
 
-def _accepted(result: dict | None) -> Outcome:
+def _accepted(result: dict | None) -> UploadResult:
     """A 2xx stored every record except those it lists as rejected."""
     if result is None or result.get("status") in ACCEPTED:
-        return Outcome.done()
+        return UploadResult.done()
     if result.get("status") == "rejected":
         reason = _reason(result) or "rejected without a reason"
-        return Outcome.attention(f"the webhook rejected it: {reason}")
-    return Outcome.retry(f"the webhook answered an unknown status {result.get('status')!r}")
+        return UploadResult.attention(f"the webhook rejected it: {reason}")
+    return UploadResult.retry(f"the webhook answered an unknown status {result.get('status')!r}")
 
 
-def _rejected(result: dict | None, status: int, reason: str) -> Outcome:
+def _rejected(result: dict | None, status: int, reason: str) -> UploadResult:
     if result is not None and result.get("status") in ACCEPTED:
-        return Outcome.done()
+        return UploadResult.done()
     if result is not None:
         reason = _reason(result) or reason
     what = "conflicts with what the webhook already holds" if status == 409 else "was rejected"
-    return Outcome.attention(f"it {what} (HTTP {status}): {reason}")
+    return UploadResult.attention(f"it {what} (HTTP {status}): {reason}")

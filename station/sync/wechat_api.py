@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from station.sync.http import Transport, Unreachable
-from station.sync.outcome import Outcome, TargetProblem
+from station.sync.outcome import TargetProblem, UploadResult
 from station.sync.wechat_errors import (
     QUOTA_SECONDS,
     TOKEN,
@@ -72,13 +72,13 @@ def call(api: WeChatApi, path: str, request: dict[str, Any], may_apply: bool, no
         ) from exc
 
 
-def judge_failure(reply: Reply, may_apply: bool) -> Outcome:
+def judge_failure(reply: Reply, may_apply: bool) -> UploadResult:
     """The outcome of a reply that is neither success nor an already-done answer.
 
     Raises TargetProblem for quota and account errors: every record would fail alike.
     """
     if reply.code is None or reply.code == 0:
-        return Outcome.retry(
+        return UploadResult.retry(
             f"no usable answer from WeChat (HTTP {reply.status})",
             in_doubt=may_apply,
             after=reply.retry_after,
@@ -92,7 +92,7 @@ def judge_failure(reply: Reply, may_apply: bool) -> Outcome:
     if kind is Kind.ACCOUNT:
         raise TargetProblem(words, in_doubt=False, offline=False)
     if kind is Kind.NOT_YET:
-        return Outcome.retry("WeChat is still storing this freshly paid order")
+        return UploadResult.retry("WeChat is still storing this freshly paid order")
     if kind in (Kind.TRANSIENT, Kind.TOKEN):
-        return Outcome.retry(words, in_doubt=may_apply and kind is Kind.TRANSIENT)
-    return Outcome.attention(words)
+        return UploadResult.retry(words, in_doubt=may_apply and kind is Kind.TRANSIENT)
+    return UploadResult.attention(words)

@@ -49,7 +49,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from station.importers.commit import ImportPlan, ImportSummary, apply_plan, plan_orders
+from station.importers.commit import (
+    ImportAction,
+    ImportPlan,
+    ImportSummary,
+    apply_plan,
+    plan_orders,
+)
 from station.importers.mapping import (
     FIELDS,
     FORMATS,
@@ -707,9 +713,9 @@ def check_orders(
     return _OrdersChecked(
         plan,
         flags_by_order(plan.flags),
-        new=plan.count("new"),
-        updated=plan.count("update"),
-        shipped=plan.count("shipped"),
+        new=plan.count(ImportAction.NEW),
+        updated=plan.count(ImportAction.UPDATE),
+        shipped=plan.count(ImportAction.SHIPPED),
         rejected=plan.rejected_rows,
         flagged=len({f.order_no for f in plan.flags}),
         alerts=len(plan.alerts),

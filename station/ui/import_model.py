@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 
 from station.core.model import Product
-from station.importers.commit import PlannedOrder
+from station.importers.commit import ImportAction, PlannedOrder
 from station.importers.problems import RowProblem
 from station.store.flags import Flag
 from station.ui.texts import detail_text, list_text
@@ -31,10 +31,10 @@ from station.ui.texts import detail_text, list_text
 ACTIONS_CONTEXT = "ImportActions"
 # What the import does with each order, as the Action column shows it.
 ACTIONS = {
-    "new": QT_TRANSLATE_NOOP("ImportActions", "new"),
-    "update": QT_TRANSLATE_NOOP("ImportActions", "update"),
-    "shipped": QT_TRANSLATE_NOOP("ImportActions", "shipped"),
-    "rejected": QT_TRANSLATE_NOOP("ImportActions", "rejected"),
+    ImportAction.NEW: QT_TRANSLATE_NOOP("ImportActions", "new"),
+    ImportAction.UPDATE: QT_TRANSLATE_NOOP("ImportActions", "update"),
+    ImportAction.SHIPPED: QT_TRANSLATE_NOOP("ImportActions", "shipped"),
+    ImportAction.REJECTED: QT_TRANSLATE_NOOP("ImportActions", "rejected"),
 }
 
 Cells = Callable[[Any], Sequence[str]]
@@ -101,7 +101,7 @@ def flags_by_order(flags: Iterable[Flag]) -> dict[str, list[Flag]]:
     return grouped
 
 
-def action_text(action: str) -> str:
+def action_text(action: ImportAction) -> str:
     source = ACTIONS.get(action)
     return QCoreApplication.translate(ACTIONS_CONTEXT, source) if source else action
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from printers import mask_name, mask_phone
+from station.core.masking import mask_name, mask_phone
 from station.core.model import Order
 from station.core.packing_guide import packing_guide
 from station.core.session import LineProgress

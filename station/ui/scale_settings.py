@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
 )
 from serial.tools.list_ports import comports
 
+from station.core.permissions import Action, User
 from station.core.reading import Reading, ScaleLink, WeightState
 from station.devices.scale import NAMES, ScaleDriver, get_protocol
 from station.devices.scale.regex import DEFAULT_PATTERN
 from station.settings import Settings
 from station.store import audit
-from station.store.users import Action, PinLocked, User, authorize
+from station.store.users import PinLocked, authorize
 from station.ui.scale_bridge import make_driver
 from station.ui.texts import pin_locked_text
 

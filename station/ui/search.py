@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from printers import mask_name, mask_phone
 from station.app.permissions import PermissionDenied, PinLocked
 from station.app.reprint import LabelPrinter, Reprint, Reprinted, ReprintRefused
 from station.app.search import Found, Search
 from station.app.void import Void, VoidRefused
+from station.core.masking import mask_name, mask_phone
 from station.core.times import local_time
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
