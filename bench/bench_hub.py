@@ -14,12 +14,13 @@ import time
 from pathlib import Path
 
 from bench.common import Result, median_ms, p95_ms
+from station.core.events import EventKind
 from station.hub import claims
 from station.hub.db import connect
 from station.hub.migrations import migrate
 from station.hub.push import HubTarget
 from station.hub.server import PgServer, free_port
-from station.store.outbox import RECORDED, Record
+from station.store.outbox import Record
 
 BENCHES = 20
 OWN_ORDERS = 100
@@ -47,7 +48,7 @@ def _pusher(url: str, bench: str) -> None:
     records = [
         Record(
             id=n,
-            event=RECORDED,
+            event=EventKind.RECORDED,
             order_no=f"{bench}-P{n}",
             idempotency_key=f"k{n}",
             payload={

@@ -31,12 +31,13 @@ def main(argv: list[str]) -> int:
                 won.append(order_no)
         print(json.dumps({"won": won, "seconds": seconds}), flush=True)
     elif job == "push":
+        from station.core.events import EventKind
         from station.hub.push import HubTarget
-        from station.store.outbox import RECORDED, Record
+        from station.store.outbox import Record
 
         target = HubTarget(url, 30.0)
         records = [
-            Record(n, RECORDED, order_no, f"k{n}", _payload(bench, n, order_no), "")
+            Record(n, EventKind.RECORDED, order_no, f"k{n}", _payload(bench, n, order_no), "")
             for n, order_no in enumerate(rest, start=1)
         ]
         outcomes = target.deliver(records, {})
