@@ -98,7 +98,13 @@ class SyncStatusWidget(QWidget):
         return self._uploads
 
     def refresh(self) -> None:
-        status = self.uploads().status()
+        # A connection per refresh, closed at once (as the dashboard's): the light
+        # holds none open between refreshes, however the widget is dropped.
+        db = connect(self.db_path)
+        try:
+            status = SyncStatus(db, self.folder, self.station).status()
+        finally:
+            db.close()
         if status.config_error:
             self._show(Light.ERROR, self.tr("Upload settings wrong"), status.config_error)
             return
