@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Encryption keys go to a key file in each test data folder, never the real keyring.
 os.environ.setdefault("STATION_KEY_STORE", "file")
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,13 +92,14 @@ def fast(settings: Settings) -> Settings:
     return settings.with_values(sync__backoff_base_seconds=0.01, sync__backoff_cap_seconds=0.05)
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 4 MiB filesystem (tmpfs), when this test may mount one (root on Linux)."""
-    mount = tmp_path / "small"
+@contextmanager
+def mounted_small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A real filesystem of `size` (tmpfs) in `folder`, when this test may mount one
+    (root on Linux); the test is skipped otherwise."""
+    mount = folder / "small"
     mount.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
         capture_output=True,
         check=False,
     )
@@ -107,3 +109,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 4 MiB filesystem (tmpfs)."""
+    with mounted_small_disk(tmp_path, "4m") as mount:
+        yield mount

@@ -17,6 +17,7 @@ from station.store.db import DB_FILE, connect, transaction
 from station.store.errors import StorageError, storage_error, storage_errors
 from station.store.integrity import check_file, open_checked
 from station.store.orders import NewLine, save_order
+from tests.conftest import mounted_small_disk
 
 
 def orders(db: sqlite_utils.Database) -> int:
@@ -96,20 +97,9 @@ def test_other_errors_are_left_alone(exc: Exception) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 1 MiB filesystem (tmpfs), when this test may mount one (root on Linux)."""
-    mount = tmp_path / "small"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.skip("cannot mount a small filesystem here (needs root)")
-    try:
+    """A real 1 MiB filesystem (tmpfs)."""
+    with mounted_small_disk(tmp_path, "1m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=True)
 
 
 def test_a_really_full_disk_keeps_the_database_whole(small_disk: Path) -> None:
