@@ -15,9 +15,10 @@ import pytest
 import sqlite_utils
 from PySide6.QtCore import QAbstractItemModel, QTimer
 
+from station.app import database
+from station.importers import commit
 from station.store import orders
 from station.store.db import DB_FILE, connect
-from station.ui import import_dialog
 from station.ui.import_dialog import COMMIT, PREVIEW, READ, ImportDialog
 
 SHOP = (
@@ -281,8 +282,8 @@ def test_the_window_keeps_running_while_a_big_file_is_checked_and_imported(
     timer = QTimer(dialog)
     timer.timeout.connect(tick)
     timer.start(10)
-    monkeypatch.setattr(import_dialog, "plan_orders", gated(import_dialog.plan_orders))
-    monkeypatch.setattr(import_dialog, "apply_plan", gated(import_dialog.apply_plan))
+    monkeypatch.setattr(commit, "plan_orders", gated(commit.plan_orders))
+    monkeypatch.setattr(commit, "apply_plan", gated(commit.apply_plan))
     dialog.path.setText(str(big_file[0]))
     assert run(qtbot, dialog, dialog.preview, PREVIEW)
     assert run(qtbot, dialog, dialog.commit, COMMIT)
@@ -344,7 +345,7 @@ def test_a_full_disk_during_commit_imports_nothing_and_commit_can_be_tried_again
     data_dir: Path,
     big_file: tuple[Path, int],  # type: ignore[no-untyped-def]
 ) -> None:
-    real_connect = import_dialog.connect
+    real_connect = database.connect
 
     def nearly_full(path: Path) -> sqlite_utils.Database:
         """The worker's connection may grow the file by a few pages only: SQLITE_FULL."""
@@ -355,13 +356,13 @@ def test_a_full_disk_during_commit_imports_nothing_and_commit_can_be_tried_again
 
     dialog.path.setText(str(big_file[0]))
     assert run(qtbot, dialog, dialog.preview, PREVIEW)
-    monkeypatch.setattr(import_dialog, "connect", nearly_full)
+    monkeypatch.setattr(database, "connect", nearly_full)
     assert not run(qtbot, dialog, dialog.commit, COMMIT)
     assert dialog.status.text().startswith("The disk is full: the import stopped.")
     assert stored_orders(data_dir) == 0
     assert_usable(dialog)
     assert dialog.commit_button.isEnabled()  # the preview stands: try again
-    monkeypatch.setattr(import_dialog, "connect", real_connect)
+    monkeypatch.setattr(database, "connect", real_connect)
     assert run(qtbot, dialog, dialog.commit, COMMIT)
     assert stored_orders(data_dir) == BIG + 1
 

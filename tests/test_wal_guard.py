@@ -58,7 +58,8 @@ def _paths(
     from station.sync.status import all_status
     from station.sync.worker import open_uploader
     from station.ui.dashboard import read_only
-    from station.ui.import_dialog import check_orders, import_orders, own_connection
+    from station.app.database import own_connection
+    from station.app.imports import ImportSteps
 
     path = data_dir / DB_FILE
     backups = data_dir / "backups"
@@ -87,12 +88,10 @@ def _paths(
         file.write_text(ORDERS_CSV.format(n="W1"), encoding="utf-8")
         table = read_table(file)
         mapping = choose_mapping(table.headers, ORDERS)
-        open_db = partial(own_connection, path)
-        checked = check_orders(open_db, table, mapping, "guard", data_dir, lambda n: None)
+        steps = ImportSteps(partial(own_connection, path), settings, None)
+        checked = steps.check_orders(table, mapping, "guard", lambda n: None)
         assert checked.new == 1
-        from station.importers.orders import parse_orders
-
-        import_orders(open_db, parse_orders(table, mapping), "guard", data_dir)
+        steps.import_orders(checked.plan.preview, "guard")
 
     def crash() -> None:
         try:
