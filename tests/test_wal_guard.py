@@ -22,6 +22,7 @@ import pytest
 import sqlite_utils
 from multiprocess import fresh_value, station, wal_identity
 
+from station.app.settings_change import SettingsChange
 from station.cli import main
 from station.core.permissions import Role
 from station.crash import crash_report, save_crash_report
@@ -54,12 +55,12 @@ def _paths(
     data_dir: Path, holder: sqlite_utils.Database, settings: Settings
 ) -> list[tuple[str, Callable[[], object]]]:
     """Every path that touches the database file in a process that may hold a connection."""
+    from station.app.database import own_connection
+    from station.app.imports import ImportSteps
     from station.sync.config import load_targets
     from station.sync.status import all_status
     from station.sync.worker import open_uploader
     from station.ui.dashboard import read_only
-    from station.app.database import own_connection
-    from station.app.imports import ImportSteps
 
     path = data_dir / DB_FILE
     backups = data_dir / "backups"
@@ -101,7 +102,7 @@ def _paths(
 
     def scale_settings() -> None:
         admin = add_user(holder, "guard-admin", Role.ADMIN, "guard-passphrase")
-        audit.change_settings(holder, settings, admin, "guard", scale__baud=9600)
+        SettingsChange(holder, settings).save(admin, "guard", {"scale.baud": 9600})
 
     return [
         ("check_file full", lambda: check_file(path, full=True)),

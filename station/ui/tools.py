@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from printers import Printer
 from station.app.permissions import User
+from station.app.settings_change import SettingsChange
 from station.core.messages import RECORDED_KEYS, Outcome
 from station.runner import Runner
 from station.settings import Settings
@@ -57,6 +58,9 @@ class StationTools(QObject):
         self.settings = settings
         self.printer = printer
         self.runner = runner
+        self.settings_change = SettingsChange(db, settings)
+        """How a dialog changes settings: audited, saved, and told to `settings_changed`."""
+        self.settings_change.subscribe(self.settings_changed)
         self.user: User | None = None
         self.scale: ScaleSetup | None = None
         self.scale_owner: ScaleOwner | None = None
@@ -173,15 +177,13 @@ class StationTools(QObject):
 
         if self.scale_owner is None:
             return
-        dialog = ScaleSettingsDialog(
-            self.settings, self.db, self.user, self.scale_owner, self.window
+        _run_modal(
+            ScaleSettingsDialog(self.settings_change, self.user, self.scale_owner, self.window)
         )
-        _run_modal(dialog)
-        if dialog.saved is not None:
-            self.settings_changed(dialog.saved)
 
     def settings_changed(self, settings: Settings) -> None:
-        """Settings a dialog saved reach the running station: these tools and the bench."""
+        """Settings a dialog saved (through `settings_change`) reach the running
+        station: these tools and the bench."""
         self.settings = settings
         self.window.bench.use_settings(settings)
 
