@@ -29,6 +29,7 @@ __all__ = [
     "database_file",
     "database_path",
     "open_at_start",
+    "open_connection",
     "opener_for",
     "own_connection",
 ]
@@ -56,6 +57,12 @@ def open_at_start(data_dir: Path) -> sqlite_utils.Database:
 def close_cleanly(data_dir: Path) -> None:
     """The bench closed its database normally: its next start may skip the full check."""
     mark_clean_shutdown(database_path(data_dir))
+
+
+def open_connection(path: Path) -> sqlite_utils.Database:
+    """A connection to the database file of its own, for a window that keeps one
+    while it is open; the caller closes it."""
+    return connect(path)
 
 
 @contextmanager

@@ -19,12 +19,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from printers import Printer
+from station.app.database import database_path
 from station.app.permissions import User
 from station.app.settings_change import SettingsChange
 from station.core.messages import RECORDED_KEYS, Outcome
 from station.runner import Runner
 from station.settings import Settings
-from station.store.db import DB_FILE
 from station.ui.buyer_notice import copy_buyer_notice
 from station.ui.lock import IdleWatcher, LockScreen
 from station.ui.main_window import BenchWindow
@@ -67,7 +67,7 @@ class StationTools(QObject):
         self.notice: QMessageBox | None = None
         self.dashboard: QDialog | None = None
         self.dashboard_widget: QWidget | None = None
-        self.sync_status = SyncStatusWidget(data_dir / DB_FILE, settings, window)
+        self.sync_status = SyncStatusWidget(database_path(data_dir), settings, window)
         window.statusBar().addPermanentWidget(self.sync_status)
         self.uploader = UploaderRunner(data_dir, settings, self)
         self.uploader.stopped.connect(lambda reason: log.warning("uploader stopped: %s", reason))
@@ -135,7 +135,7 @@ class StationTools(QObject):
             dialog.setWindowTitle(self.tr("Dashboard"))
             dialog.resize(fitted(self.window, 1100, 750))
             widget = DashboardWidget(
-                self.data_dir / DB_FILE,
+                database_path(self.data_dir),
                 dialog,
                 self.settings["dashboard.refresh_seconds"],
                 sync_folder=self.settings.path.parent if self.settings.path else None,
