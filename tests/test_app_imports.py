@@ -29,7 +29,7 @@ from station.hub.db import connect as connect_hub
 from station.hub.server import free_port
 from station.importers.mapping import ORDERS, PRODUCTS, choose_mapping
 from station.importers.products import parse_products
-from station.importers.table import Table
+from station.importers.table import Table, read_table
 from station.settings import Settings
 from station.store import audit, catalogue, pool
 from station.store.db import connect
@@ -52,7 +52,7 @@ RATES = (
 def table_of(tmp_path: Path, text: str, imports: Imports) -> Table:
     path = tmp_path / "file.csv"
     path.write_text(text, encoding="utf-8")
-    return imports.read(path)
+    return read_table(path, imports.limits)
 
 
 def stored_orders(db: sqlite_utils.Database) -> list[str]:

@@ -37,7 +37,7 @@ from station.importers.numbers import read_numbers
 from station.importers.orders import ImportedOrder, OrderPreview, parse_orders
 from station.importers.problems import RowProblem
 from station.importers.products import ProductPreview
-from station.importers.table import Limits, Table, decode, read_file, read_table
+from station.importers.table import Limits, Table, decode, read_file
 from station.settings import Settings
 from station.store import audit, catalogue, pool
 from station.store.errors import StorageError, StorageProblem, storage_errors
@@ -183,10 +183,6 @@ class Imports:
     def limits(self) -> Limits:
         """The settings' limits on import files (size, rows, columns)."""
         return Limits.of(self.settings)
-
-    def read(self, path: Path | str) -> Table:
-        """The file as a table, within the limits; UnreadableFile if it is not one."""
-        return read_table(path, self.limits)
 
     # -- orders ---------------------------------------------------------------
 
