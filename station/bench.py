@@ -46,7 +46,7 @@ from station.core.routing import (
     cost_share,
     percent,
 )
-from station.core.session import PackingSession, Phase, ScanKind
+from station.core.session import OverrideKind, PackingSession, Phase, ScanKind
 from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
 from station.hub.port import ClaimVerdict, HubPort, NoHub
@@ -81,7 +81,7 @@ class LabelPrinter(Protocol):
 class BenchListener(Protocol):
     def bench_changed(self) -> None: ...
     def bench_feedback(self, result: Outcome) -> None: ...
-    def bench_override_requested(self, kind: str) -> None: ...
+    def bench_override_requested(self, kind: OverrideKind) -> None: ...
     def bench_label_printed(self, shipment_id: int, waybill: Waybill, result: Any) -> None: ...
 
 
@@ -92,7 +92,7 @@ class _NoListener:
     def bench_feedback(self, result: Outcome) -> None:
         pass
 
-    def bench_override_requested(self, kind: str) -> None:
+    def bench_override_requested(self, kind: OverrideKind) -> None:
         pass
 
     def bench_label_printed(self, shipment_id: int, waybill: Waybill, result: Any) -> None:
@@ -744,7 +744,7 @@ class Bench:
             self._pending_print = (last, reprint)
             return outcome(Tone.INFO, "ready")
         if session is None and command is Command.OVERRIDE and self._offline_pending:
-            self.listener.bench_override_requested("hub_offline")
+            self.listener.bench_override_requested(OverrideKind.HUB_OFFLINE)
             return outcome(Tone.WARN, "override_needed")
         if session is None:
             return outcome(Tone.WARN, "nothing_to_cancel")
@@ -778,7 +778,10 @@ class Bench:
         if command is Command.OVERRIDE:
             if self._needs_supervisor(session):
                 return self._ask_supervisor(session)
-            kind = {Phase.VERIFY: "line", Phase.WEIGHT_MISMATCH: "weight"}.get(session.phase)
+            kind = {
+                Phase.VERIFY: OverrideKind.LINE,
+                Phase.WEIGHT_MISMATCH: OverrideKind.WEIGHT,
+            }.get(session.phase)
             if kind is None:
                 return outcome(Tone.WARN, "override_nothing")
             self.listener.bench_override_requested(kind)
@@ -849,7 +852,7 @@ class Bench:
         )
 
     def _ask_supervisor(self, session: PackingSession) -> Outcome:
-        self.listener.bench_override_requested("flags")
+        self.listener.bench_override_requested(OverrideKind.FLAGS)
         words = ", ".join(dict.fromkeys(session.order.check_words))
         return outcome(
             Tone.WARN, "confirm_needs_supervisor", order_no=session.order.order_no, words=words

@@ -19,7 +19,7 @@ import contextlib
 import logging
 import os
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -404,17 +404,23 @@ class Settings:
         is not allowed is refused before anything is written."""
         assert self.path is not None
         dotted = {key.replace("__", "."): value for key, value in changes.items()}
-        for key, value in dotted.items():
-            option = _BY_KEY.get(key)
-            problem = option.problem(value) if option is not None else "is not a setting"
-            if problem is not None:
-                raise SettingsError(f"{key} {problem}, got {value!r}.")
+        check_values(dotted)
         _, data = _read(self.path)
         for key, value in dotted.items():
             section, _, name = key.partition(".")
             data.setdefault(section, {})[name] = value
         write_atomically(self.path, _dumps(data))
         return Settings.load(self.path.parent)
+
+
+def check_values(changes: Mapping[str, Any]) -> None:
+    """SettingsError naming the first value (keys with '.') that is not allowed:
+    an unknown key, a value of the wrong type, out of range or not one of the choices."""
+    for key, value in changes.items():
+        option = _BY_KEY.get(key)
+        problem = option.problem(value) if option is not None else "is not a setting"
+        if problem is not None:
+            raise SettingsError(f"{key} {problem}, got {value!r}.")
 
 
 def _from_unversioned(data: dict[str, Any]) -> dict[str, Any]:

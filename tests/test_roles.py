@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from station.app.settings_change import SettingsChange
 from station.bench import Bench
 from station.core.permissions import Action, PermissionDenied, Role
 from station.settings import Settings
@@ -75,11 +76,12 @@ def test_a_packer_cannot_void(db, people) -> None:
 
 
 def test_settings_changes_need_an_admin(db, people, settings: Settings) -> None:
+    change = SettingsChange(db, settings)
     with pytest.raises(PermissionDenied):
-        audit.change_settings(db, settings, people["supervisor"], "faster", lock__idle_minutes=1)
+        change.save(people["supervisor"], "faster", {"lock.idle_minutes": 1})
     assert Settings.load(settings.path.parent)["lock.idle_minutes"] == 5
     admin = people["admin"]
-    changed = audit.change_settings(db, settings, admin, "busy bench", lock__idle_minutes=2)
+    changed = change.save(admin, "busy bench", {"lock.idle_minutes": 2})
     assert changed["lock.idle_minutes"] == 2
     [entry] = audit.entries(db, Action.SETTINGS)
     assert (entry.actor, entry.role, entry.subject) == ("zhao", "admin", "lock.idle_minutes")

@@ -15,9 +15,14 @@ import pytest
 import sqlite_utils
 from PySide6.QtCore import QAbstractItemModel, QTimer
 
+from station.app import database
+from station.hub import orders as hub_orders
+from station.hub.db import connect as connect_hub
+from station.hub.server import free_port
+from station.importers import commit
+from station.settings import Settings
 from station.store import orders
 from station.store.db import DB_FILE, connect
-from station.ui import import_dialog
 from station.ui.import_dialog import COMMIT, PREVIEW, READ, ImportDialog
 
 SHOP = (
@@ -134,6 +139,41 @@ def test_shop_file_preview_shows_rows_and_problems_then_commits(
     assert orders.find_order(db, "U1") is not None
     assert not dialog.commit_button.isEnabled()
     assert not dialog.commit()  # nothing previewed any more
+
+
+@pytest.mark.parametrize("hub_up", [True, False], ids=["hub", "hub-down"])
+def test_with_a_hub_the_committed_orders_go_there_and_the_result_says_so(
+    request: pytest.FixtureRequest,
+    qtbot,
+    db: sqlite_utils.Database,
+    data_dir: Path,
+    tmp_path: Path,
+    hub_up: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    """As `station hub import` would: every bench then sees the orders. An
+    unreachable hub is said, and the orders stay imported at this bench."""
+    if hub_up:
+        url = request.getfixturevalue("hub_url")
+    else:
+        url = f"postgresql://station:pw@127.0.0.1:{free_port()}/station"
+    settings = Settings.load(data_dir).save(hub__url=url)
+    dialog = ImportDialog(db, data_dir, settings=settings)
+    qtbot.addWidget(dialog)
+    file = tmp_path / "shop.csv"
+    file.write_bytes(SHOP.encode("gbk"))
+    dialog.path.setText(str(file))
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
+    assert run(qtbot, dialog, dialog.commit, COMMIT)
+    text = dialog.status.text()
+    assert text.startswith("Imported 1, updated 0,")
+    if hub_up:
+        assert text.endswith("Sent to the hub for every bench: 1 orders new or changed there.")
+        with connect_hub(url) as conn:
+            assert [o.order_no for o in hub_orders.since(conn, 0)[0]] == ["U1"]
+    else:
+        assert "The hub could not be reached (" in text
+        assert "imported at this bench only" in text
+    assert orders.find_order(db, "U1") is not None
 
 
 def test_generic_file_needs_columns_and_a_saved_mapping_comes_back(
@@ -281,8 +321,8 @@ def test_the_window_keeps_running_while_a_big_file_is_checked_and_imported(
     timer = QTimer(dialog)
     timer.timeout.connect(tick)
     timer.start(10)
-    monkeypatch.setattr(import_dialog, "plan_orders", gated(import_dialog.plan_orders))
-    monkeypatch.setattr(import_dialog, "apply_plan", gated(import_dialog.apply_plan))
+    monkeypatch.setattr(commit, "plan_orders", gated(commit.plan_orders))
+    monkeypatch.setattr(commit, "apply_plan", gated(commit.apply_plan))
     dialog.path.setText(str(big_file[0]))
     assert run(qtbot, dialog, dialog.preview, PREVIEW)
     assert run(qtbot, dialog, dialog.commit, COMMIT)
@@ -344,7 +384,7 @@ def test_a_full_disk_during_commit_imports_nothing_and_commit_can_be_tried_again
     data_dir: Path,
     big_file: tuple[Path, int],  # type: ignore[no-untyped-def]
 ) -> None:
-    real_connect = import_dialog.connect
+    real_connect = database.connect
 
     def nearly_full(path: Path) -> sqlite_utils.Database:
         """The worker's connection may grow the file by a few pages only: SQLITE_FULL."""
@@ -355,13 +395,13 @@ def test_a_full_disk_during_commit_imports_nothing_and_commit_can_be_tried_again
 
     dialog.path.setText(str(big_file[0]))
     assert run(qtbot, dialog, dialog.preview, PREVIEW)
-    monkeypatch.setattr(import_dialog, "connect", nearly_full)
+    monkeypatch.setattr(database, "connect", nearly_full)
     assert not run(qtbot, dialog, dialog.commit, COMMIT)
     assert dialog.status.text().startswith("The disk is full: the import stopped.")
     assert stored_orders(data_dir) == 0
     assert_usable(dialog)
     assert dialog.commit_button.isEnabled()  # the preview stands: try again
-    monkeypatch.setattr(import_dialog, "connect", real_connect)
+    monkeypatch.setattr(database, "connect", real_connect)
     assert run(qtbot, dialog, dialog.commit, COMMIT)
     assert stored_orders(data_dir) == BIG + 1
 

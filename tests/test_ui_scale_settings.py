@@ -11,6 +11,7 @@ import test_ui_bench as ui
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from station.app.settings_change import SettingsChange
 from station.core.permissions import Action, Role
 from station.core.reading import ScaleLink
 from station.devices.scale import ScaleSimulator
@@ -49,7 +50,7 @@ def sim():
 
 
 def open_dialog(qtbot, settings, db, user, owner) -> ScaleSettingsDialog:
-    dialog = ScaleSettingsDialog(settings, db, user, owner)
+    dialog = ScaleSettingsDialog(SettingsChange(db, settings), user, owner)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -22,6 +22,7 @@ import pytest
 import sqlite_utils
 from multiprocess import fresh_value, station, wal_identity
 
+from station.app.settings_change import SettingsChange
 from station.cli import main
 from station.core.permissions import Role
 from station.crash import crash_report, save_crash_report
@@ -54,11 +55,12 @@ def _paths(
     data_dir: Path, holder: sqlite_utils.Database, settings: Settings
 ) -> list[tuple[str, Callable[[], object]]]:
     """Every path that touches the database file in a process that may hold a connection."""
+    from station.app.database import own_connection
+    from station.app.imports import ImportSteps
     from station.sync.config import load_targets
     from station.sync.status import all_status
     from station.sync.worker import open_uploader
     from station.ui.dashboard import read_only
-    from station.ui.import_dialog import check_orders, import_orders, own_connection
 
     path = data_dir / DB_FILE
     backups = data_dir / "backups"
@@ -87,12 +89,10 @@ def _paths(
         file.write_text(ORDERS_CSV.format(n="W1"), encoding="utf-8")
         table = read_table(file)
         mapping = choose_mapping(table.headers, ORDERS)
-        open_db = partial(own_connection, path)
-        checked = check_orders(open_db, table, mapping, "guard", data_dir, lambda n: None)
+        steps = ImportSteps(partial(own_connection, path), settings, None)
+        checked = steps.check_orders(table, mapping, "guard", lambda n: None)
         assert checked.new == 1
-        from station.importers.orders import parse_orders
-
-        import_orders(open_db, parse_orders(table, mapping), "guard", data_dir)
+        steps.import_orders(checked.plan.preview, "guard")
 
     def crash() -> None:
         try:
@@ -102,7 +102,7 @@ def _paths(
 
     def scale_settings() -> None:
         admin = add_user(holder, "guard-admin", Role.ADMIN, "guard-passphrase")
-        audit.change_settings(holder, settings, admin, "guard", scale__baud=9600)
+        SettingsChange(holder, settings).save(admin, "guard", {"scale.baud": 9600})
 
     return [
         ("check_file full", lambda: check_file(path, full=True)),

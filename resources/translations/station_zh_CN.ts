@@ -613,6 +613,14 @@ station db restore {backup}</translation>
         <translation>正在检查 {count} 个订单…</translation>
     </message>
     <message>
+        <source>Sent to the hub for every bench: {changed} orders new or changed there.</source>
+        <translation>已送到仓库中心，所有工位可见：中心新增或变更 {changed} 个订单。</translation>
+    </message>
+    <message>
+        <source>The hub could not be reached ({reason}): the orders are imported at this bench only. Import the file again when the hub is back, so every bench sees them.</source>
+        <translation>无法连接仓库中心（{reason}）：订单只导入到本工位。中心恢复后请再次导入该文件，让所有工位都能看到。</translation>
+    </message>
+    <message>
         <source>Columns missing: {reason}</source>
         <translation>缺少列：{reason}</translation>
     </message>

@@ -48,9 +48,10 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
+from station.app.imports import Imports
 from station.commands.access import add_actor_options
 from station.commands.common import CommandContext
-from station.commands.route import _import_rates
+from station.commands.route import import_rates
 from station.core.formulas import neutralised_row
 from station.core.permissions import Action
 from station.core.rates import RATE_COLUMNS, Rate
@@ -59,7 +60,6 @@ from station.importers.carriers import (
     carriers_csv,
     check_code,
     entry_from_cells,
-    parse_carriers,
 )
 from station.importers.table import UTF8_BOM, Limits, UnreadableFile, read_table
 from station.store import catalogue, wechat_carriers
@@ -266,18 +266,13 @@ def import_command(ctx: CommandContext) -> int:
     try:
         with ctx.database() as db:
             who = ctx.actor(db, Action.CARRIERS)
-            preview = parse_carriers(table, catalogue.entries(db))
-            changed = catalogue.save_entries(
-                db,
-                preview.entries,
-                actor=who.name,
-                role=who.role,
-                reason=f"station carriers import {args.file.name}",
-                station=settings["station.name"],
+            imported = Imports(db, settings).import_carriers(
+                table, who, reason=f"station carriers import {args.file.name}"
             )
     except UnreadableFile as exc:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
+    preview, changed = imported.preview, imported.changed
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")
     print(f"changed: {len(changed)}" + (f" ({', '.join(changed)})" if changed else ""))
     print(f"unchanged: {len(preview.rows) - len(changed)}")
@@ -312,7 +307,7 @@ def rates_export_command(ctx: CommandContext) -> int:
 def rates_import_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
-        return _import_rates(db, args.file, ctx.actor(db, Action.CARRIERS))
+        return import_rates(db, ctx.settings, args.file, ctx.actor(db, Action.CARRIERS))
 
 
 def rates_csv(rates: list[Rate]) -> str:

@@ -18,16 +18,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.app.imports import Imports, StorageError, StorageProblem, hub_orders_for
 from station.commands import order_view
 from station.commands.access import add_actor_options
 from station.commands.common import CommandContext
 from station.core.permissions import Action
-from station.importers.commit import ImportAction, ImportPlan, apply_plan, plan_orders
+from station.importers.commit import ImportAction, ImportPlan
 from station.importers.mapping import FORMATS, ORDERS, MappingError, choose_mapping, load_mapping
-from station.importers.orders import OrderPreview, parse_orders
+from station.importers.orders import parse_orders
 from station.importers.table import Limits, UnreadableFile, read_table
 from station.settings import SettingsError
-from station.store.errors import StorageError, StorageProblem, storage_errors
 from station.store.orders import find_order
 from station.store.salvage import HOLD_KEY, release_restore_hold
 from station.sync.config import SYNC_FILE, SyncConfigError
@@ -96,44 +96,33 @@ def import_orders(ctx: CommandContext) -> int:
         print(f"{args.file}: {exc}")
         return EXIT_UNUSABLE
     preview = parse_orders(table, mapping)
+    source = f"file:{args.file.name}"
+    hub = None if args.dry_run else hub_orders_for(settings)
     try:
         with ctx.database(writes=not args.dry_run) as db:
-            plan = plan_orders(
-                db, preview, f"file:{args.file.name}", settings["address.check_words"]
-            )
+            imports = Imports(db, settings, hub)
             print(
                 f"{args.file}: {preview.total_rows} rows, {table.encoding}, format {mapping.format}"
             )
-            if not args.dry_run:
-                with storage_errors():
-                    apply_plan(db, plan)
+            if args.dry_run:
+                plan = imports.plan_orders(preview, source)
+                at_hub = None
+            else:
+                imported = imports.import_orders(preview, source)
+                plan, at_hub = imported.plan, imported.hub
     except StorageError as exc:
         print(f"{args.file}: {exc.message} {exc.advice}")
         print("Orders written before this stay imported: run the same import again to finish it.")
         return EXIT_BUSY if exc.problem is StorageProblem.BUSY else EXIT_REJECTED
     print_plan(plan, dry_run=args.dry_run)
-    at_hub = args.dry_run or _to_hub(settings["hub.url"], preview, args.file.name)
-    return EXIT_REJECTED if plan.rejected_rows or not at_hub else 0
-
-
-def _to_hub(url: str, preview: OrderPreview, name: str) -> bool:
-    """With a hub, the imported orders land there too, for every bench. False when
-    the hub could not take them (they are imported here all the same)."""
-    if not url:
-        return True
-    import psycopg
-
-    from station.hub import orders as hub_orders
-    from station.hub.db import HubUnreachable, connect
-
-    try:
-        with connect(url) as conn:
-            changed = hub_orders.put(conn, preview.orders, f"file:{name}")
-    except (HubUnreachable, psycopg.Error) as exc:
-        print(f"hub: not reached ({exc}); import the file at the hub later (station hub import)")
-        return False
-    print(f"hub: {changed} orders new or changed")
-    return True
+    if at_hub is not None and at_hub.reached:
+        print(f"hub: {at_hub.changed} orders new or changed")
+    elif at_hub is not None:
+        print(
+            f"hub: not reached ({at_hub.error}); import the file at the hub later "
+            "(station hub import)"
+        )
+    return EXIT_REJECTED if plan.rejected_rows or (at_hub and not at_hub.reached) else 0
 
 
 def print_plan(plan: ImportPlan, dry_run: bool) -> None:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.app.imports import Imports
 from station.commands.access import add_actor_options
 from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
 from station.core.permissions import Action
-from station.importers.numbers import read_numbers
-from station.importers.table import Limits, UnreadableFile, read_file
-from station.store import audit, catalogue, pool
+from station.importers.table import UnreadableFile
+from station.store import pool
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
@@ -52,35 +52,22 @@ def import_pool(ctx: CommandContext) -> int:
     with ctx.database() as db:
         who = ctx.actor(db, Action.POOL)
         try:
-            carrier = catalogue.find_carrier(db, args.carrier)
-            data = read_file(args.file, Limits.of(settings).max_bytes)
-            numbers, problems = read_numbers(data, carrier)
+            done = Imports(db, settings).import_pool(
+                args.carrier, args.file, who, reason=f"station pool import {args.file.name}"
+            )
         except UnknownCarrier:
             print(f"unknown carrier {args.carrier!r}: use a WeChat code such as ZTO, SF, YTO")
             return EXIT_UNUSABLE
         except (OSError, UnreadableFile) as exc:
             print(f"{args.file}: {exc}")
             return EXIT_UNUSABLE
-        added = pool.add_numbers(db, carrier.code, numbers)
-        if added:
-            audit.record(
-                db,
-                Action.POOL,
-                carrier.code,
-                actor=who.name,
-                role=who.role,
-                reason=f"station pool import {args.file.name}",
-                station=settings["station.name"],
-                detail={"added": added, "already_known": len(numbers) - added},
-            )
-        free = pool.free_count(db, carrier.code)
-    print(f"{carrier.code}: added {added}, already known {len(numbers) - added}")
-    print(f"rejected lines: {len(problems)}")
-    for problem in problems:
+    print(f"{done.carrier}: added {done.added}, already known {done.already_known}")
+    print(f"rejected lines: {len(done.problems)}")
+    for problem in done.problems:
         print(f"  {problem}")
-    print(f"free now: {free}")
-    _warn_if_low(carrier.code, free, settings["pool.low_warning"])
-    return EXIT_REJECTED if problems else 0
+    print(f"free now: {done.free}")
+    _warn_if_low(done.carrier, done.free, settings["pool.low_warning"])
+    return EXIT_REJECTED if done.problems else 0
 
 
 def pool_status(ctx: CommandContext) -> int:

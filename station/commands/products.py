@@ -13,11 +13,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.app.imports import Imports
 from station.commands.common import CommandContext
 from station.importers.mapping import PRODUCTS, MappingError, choose_mapping, load_mapping
 from station.importers.products import parse_products
 from station.importers.table import Limits, UnreadableFile, read_table
-from station.store.orders import save_products_in_batches
 
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
@@ -52,7 +52,7 @@ def import_products(ctx: CommandContext) -> int:
     preview = parse_products(table, mapping)
     if not args.dry_run:
         with ctx.database() as db:
-            save_products_in_batches(db, preview.products)
+            Imports(db, settings).import_products(preview)
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")
     print(f"imported: {len(preview.products)}")
     print(f"rejected rows: {preview.rejected_rows}")

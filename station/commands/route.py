@@ -27,12 +27,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from station.app.imports import Imports, RatesRejected
 from station.commands.access import Actor, add_actor_options
 from station.commands.common import CommandContext
 from station.core.permissions import Action
-from station.core.rates import RateFileError, parse_rates_csv
+from station.core.rates import RateFileError
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
-from station.importers.table import UnreadableFile, decode, read_file
+from station.importers.table import UnreadableFile
 from station.settings import Settings
 from station.store import catalogue
 from station.store import orders as order_store
@@ -87,7 +88,8 @@ def route(ctx: CommandContext) -> int:
     with ctx.database(writes=args.import_rates is not None) as db:
         code = 0
         if args.import_rates is not None:
-            code = _import_rates(db, args.import_rates, ctx.actor(db, Action.CARRIERS))
+            who = ctx.actor(db, Action.CARRIERS)
+            code = import_rates(db, settings, args.import_rates, who)
             if code == EXIT_UNUSABLE or args.order_no is None:
                 return code
         return _route_order(db, folder, settings, args) or code
@@ -132,22 +134,20 @@ def _text(decision: Decision) -> str:
     return "\n".join(lines)
 
 
-def _import_rates(db: sqlite_utils.Database, path: Path, who: Actor) -> int:
+def import_rates(db: sqlite_utils.Database, settings: Settings, path: Path, who: Actor) -> int:
+    """Load a rates CSV, all or nothing (`station route --import-rates` and `station
+    carriers rates import`); the exit code."""
     try:
-        text, _ = decode(read_file(path))
-        rates, problems = parse_rates_csv(text)
+        count = Imports(db, settings).import_rates(path, who)
     except (OSError, UnreadableFile, RateFileError) as exc:
         print(f"{path}: {exc}")
         return EXIT_UNUSABLE
-    if problems:
-        # All or nothing: a table loaded without its bad rows would replace every zone
-        # of that carrier's service with the rows that remain (a province missing from
-        # them then priced by another zone, or not at all).
+    except RatesRejected as rejected:
+        problems = rejected.problems
         print(f"{path}: {len(problems)} rows rejected, nothing loaded (the rates are as before)")
         for problem in problems:
             print(f"  {problem}")
         print("Fix these rows and import the whole file again.")
         return EXIT_UNUSABLE
-    count = catalogue.replace_rates(db, rates, actor=who.name, role=who.role)
     print(f"{path}: {count} rates loaded, 0 rows rejected")
     return 0

@@ -16,6 +16,15 @@ class OrderStatus(StrEnum):
     SHIPPED = "shipped"
 
 
+class LabelState(StrEnum):
+    """A recorded shipment's label (the `label_status` column of shipments): pending
+    from the recording until a print ends, then printed, or failed with the reason."""
+
+    PENDING = "pending"
+    PRINTED = "printed"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True, slots=True)
 class Contact:
     """A person on a label: recipient or sender. The address is kept as typed."""

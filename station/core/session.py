@@ -58,6 +58,19 @@ class ScanResult(StrEnum):
     FAILED = "failed"
 
 
+class OverrideKind(StrEnum):
+    """What a supervisor's override allows (the `kind` column of overrides)."""
+
+    LINE = "line"
+    """An item not scanned."""
+    WEIGHT = "weight"
+    """A weight outside the tolerance."""
+    FLAGS = "flags"
+    """An order flagged at import (its address)."""
+    HUB_OFFLINE = "hub_offline"
+    """An order this bench does not hold, packed while the hub cannot be asked."""
+
+
 class TrackingSource(StrEnum):
     """Where the waybill number came from (the `tracking_source` column of shipments)."""
 
@@ -78,7 +91,7 @@ class ScanEvent:
 @dataclass(frozen=True, slots=True)
 class OverrideRecord:
     at: datetime
-    kind: str
+    kind: OverrideKind
     subject: str
     supervisor: str
     reason: str
@@ -197,7 +210,9 @@ class PackingSession:
             return False
         flags = "; ".join(self.order.flags)
         if supervisor:
-            self._overrides.append(OverrideRecord(now, "flags", flags, supervisor, reason))
+            self._overrides.append(
+                OverrideRecord(now, OverrideKind.FLAGS, flags, supervisor, reason)
+            )
             self._note(now, ScanKind.OVERRIDE, "flags", detail=reason)
         else:
             self._note(now, ScanKind.CONFIRM, "CMD-CONFIRM", detail=flags)
@@ -212,7 +227,7 @@ class PackingSession:
         if line is None:
             return outcome(Tone.WARN, "override_nothing")
         self._overridden.add(line.line_no)
-        self._overrides.append(OverrideRecord(now, "line", line.sku, supervisor, reason))
+        self._overrides.append(OverrideRecord(now, OverrideKind.LINE, line.sku, supervisor, reason))
         self._note(now, ScanKind.OVERRIDE, line.sku, detail=reason)
         if all(p.complete for p in self.progress):
             self._all_verified(now)
@@ -255,7 +270,9 @@ class PackingSession:
         if self.phase is not Phase.WEIGHT_MISMATCH or self.weight is None:
             return outcome(Tone.WARN, "override_nothing")
         grams = self.weight.grams
-        self._overrides.append(OverrideRecord(now, "weight", str(grams), supervisor, reason))
+        self._overrides.append(
+            OverrideRecord(now, OverrideKind.WEIGHT, str(grams), supervisor, reason)
+        )
         self._note(now, ScanKind.OVERRIDE, str(grams), detail=reason)
         self._weighed(now)
         return outcome(

@@ -16,8 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from station.core.permissions import Action, AuditEvent, User, require
-from station.settings import Settings
+from station.core.permissions import Action, AuditEvent
 from station.store import audit_chain
 from station.store.crypto import cipher_for
 from station.store.db import now_utc, transaction
@@ -94,34 +93,3 @@ def entries(
         )
         for row in db.execute(sql, params)
     ]
-
-
-def change_settings(
-    db: sqlite_utils.Database,
-    settings: Settings,
-    user: User | None,
-    reason: str,
-    **changes: Any,
-) -> Settings:
-    """Save settings changes made by an admin, each audited with its old and new value.
-
-    Keys use '__' for '.', as in `Settings.save`. Settings live in a file, so the
-    audit row is written first: a change that is logged but not saved is harmless,
-    the reverse would not be.
-    """
-    require(user, Action.SETTINGS)
-    assert user is not None
-    dotted = {key.replace("__", "."): value for key, value in changes.items()}
-    with transaction(db):
-        for key, new in dotted.items():
-            append(
-                db,
-                Action.SETTINGS,
-                key,
-                actor=user.name,
-                role=user.role,
-                reason=reason,
-                station=settings["station.name"],
-                detail={"old": settings[key], "new": new},
-            )
-    return settings.save(**dotted)

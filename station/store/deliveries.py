@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from station.core.upload_states import WAITING, DeliveryState
 from station.store import outbox
 from station.store.db import now_utc, transaction
 
@@ -41,7 +42,7 @@ class Finished:
     """The end of one attempt for one record."""
 
     outbox_id: int
-    state: str  # 'done', 'queued' or 'attention'
+    state: DeliveryState  # done, queued or attention
     note: str = ""
     next_at: str | None = None
     in_doubt: bool = False
@@ -127,10 +128,10 @@ def recover_in_flight(db: sqlite_utils.Database, target: str) -> int:
     running uploader may call this (it holds the uploader lock)."""
     with transaction(db):
         return db.execute(
-            """UPDATE deliveries SET state = 'queued', in_doubt = 1, updated_at = ?,
+            """UPDATE deliveries SET state = ?, in_doubt = 1, updated_at = ?,
                  note = 'interrupted while sending; upstream is checked before resending'
-               WHERE target = ? AND state = 'sending'""",
-            (now_utc(), target),
+               WHERE target = ? AND state = ?""",
+            (DeliveryState.QUEUED, now_utc(), target, DeliveryState.SENDING),
         ).rowcount
 
 
@@ -142,10 +143,10 @@ def mark_restored(db: sqlite_utils.Database, through: int) -> int:
     before = int(get_state(db, RESTORED, IN_DOUBT_THROUGH) or 0)
     set_state(db, RESTORED, IN_DOUBT_THROUGH, str(max(before, through)))
     return db.execute(
-        """UPDATE deliveries SET state = 'queued', in_doubt = 1, updated_at = ?,
+        """UPDATE deliveries SET state = ?, in_doubt = 1, updated_at = ?,
              note = 'restored from a backup: upstream is checked before sending'
-           WHERE state IN ('queued', 'sending') AND outbox_id <= ?""",
-        (now_utc(), through),
+           WHERE state IN (?, ?) AND outbox_id <= ?""",
+        (DeliveryState.QUEUED, now_utc(), *WAITING, through),
     ).rowcount
 
 
@@ -165,9 +166,9 @@ def due(
 ) -> list[Due]:
     rows = db.execute(
         f"""SELECT outbox_id, attempts, in_doubt, sent_mark FROM deliveries
-            WHERE target = ? AND state = 'queued' AND next_at <= ? AND {_READY_AT} <= ?
+            WHERE target = ? AND state = ? AND next_at <= ? AND {_READY_AT} <= ?
             ORDER BY outbox_id LIMIT ?""",
-        (target, now, _settle(settle_seconds), now, limit),
+        (target, DeliveryState.QUEUED, now, _settle(settle_seconds), now, limit),
     ).fetchall()
     return [Due(r[0], r[1], bool(r[2]), r[3] if r[2] else "") for r in rows]
 
@@ -175,8 +176,8 @@ def due(
 def next_due_at(db: sqlite_utils.Database, target: str, settle_seconds: float = 0.0) -> str | None:
     """When the target's earliest queued record becomes due."""
     return db.execute(
-        f"SELECT min({_READY_AT}) FROM deliveries WHERE target = ? AND state = 'queued'",
-        (_settle(settle_seconds), target),
+        f"SELECT min({_READY_AT}) FROM deliveries WHERE target = ? AND state = ?",
+        (_settle(settle_seconds), target, DeliveryState.QUEUED),
     ).fetchone()[0]
 
 
@@ -196,10 +197,10 @@ def start(db: sqlite_utils.Database, target: str, ids: Sequence[int]) -> None:
     stamp = now_utc()
     with transaction(db):
         db.execute(
-            f"""UPDATE deliveries SET state = 'sending', attempts = attempts + 1,
+            f"""UPDATE deliveries SET state = ?, attempts = attempts + 1,
                   started_at = ?, updated_at = ?
                 WHERE target = ? AND outbox_id IN ({marks})""",
-            [stamp, stamp, target, *ids],
+            [DeliveryState.SENDING, stamp, stamp, target, *ids],
         )
 
 
@@ -216,11 +217,21 @@ def finish(
         db.conn.executemany(
             """UPDATE deliveries SET state = ?, note = ?, next_at = COALESCE(?, next_at),
                  in_doubt = CASE WHEN ? THEN 1 ELSE in_doubt END,
-                 finished_at = CASE WHEN ? = 'queued' THEN finished_at ELSE ? END,
+                 finished_at = CASE WHEN ? THEN finished_at ELSE ? END,
                  updated_at = ?
                WHERE target = ? AND outbox_id = ?""",
             [
-                (r.state, r.note, r.next_at, r.in_doubt, r.state, stamp, stamp, target, r.outbox_id)
+                (
+                    r.state,
+                    r.note,
+                    r.next_at,
+                    r.in_doubt,
+                    r.state == DeliveryState.QUEUED,
+                    stamp,
+                    stamp,
+                    target,
+                    r.outbox_id,
+                )
                 for r in results
             ],
         )
@@ -234,10 +245,10 @@ def retry(db: sqlite_utils.Database, target: str, outbox_id: int) -> bool:
     stamp = now_utc()
     with transaction(db):
         changed = db.execute(
-            """UPDATE deliveries SET state = 'queued', next_at = ?, updated_at = ?,
+            """UPDATE deliveries SET state = ?, next_at = ?, updated_at = ?,
                  note = 'retried by a supervisor'
-               WHERE target = ? AND outbox_id = ? AND state = 'attention'""",
-            (stamp, stamp, target, outbox_id),
+               WHERE target = ? AND outbox_id = ? AND state = ?""",
+            (DeliveryState.QUEUED, stamp, stamp, target, outbox_id, DeliveryState.ATTENTION),
         ).rowcount
         outbox.refresh_state(db, [outbox_id])
     return changed == 1
@@ -250,10 +261,19 @@ def dismiss(db: sqlite_utils.Database, target: str, outbox_id: int, by: str, rea
     stamp = now_utc()
     with transaction(db):
         changed = db.execute(
-            """UPDATE deliveries SET state = 'dismissed', dismissed_by = ?, finished_at = ?,
+            """UPDATE deliveries SET state = ?, dismissed_by = ?, finished_at = ?,
                  updated_at = ?, note = note || ' | dismissed: ' || ?
-               WHERE target = ? AND outbox_id = ? AND state = 'attention'""",
-            (by, stamp, stamp, reason.strip(), target, outbox_id),
+               WHERE target = ? AND outbox_id = ? AND state = ?""",
+            (
+                DeliveryState.DISMISSED,
+                by,
+                stamp,
+                stamp,
+                reason.strip(),
+                target,
+                outbox_id,
+                DeliveryState.ATTENTION,
+            ),
         ).rowcount
         outbox.refresh_state(db, [outbox_id])
     return changed == 1
@@ -267,8 +287,8 @@ def reached_upstream(db: sqlite_utils.Database, target: str, shipment_id: object
             """SELECT 1 FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
                  JOIN shipments s ON s.id = o.shipment_id
                WHERE d.target = ? AND o.shipment_id = ? AND o.event = 'shipment.recorded'
-                 AND d.state = 'done' AND d.finished_at < s.voided_at""",
-            (target, shipment_id),
+                 AND d.state = ? AND d.finished_at < s.voided_at""",
+            (target, shipment_id, DeliveryState.DONE),
         ).fetchone()
         is not None
     )
@@ -284,15 +304,15 @@ def close_attention(
             row[0]
             for row in db.execute(
                 """SELECT d.outbox_id FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
-                   WHERE d.target = ? AND d.state = 'attention' AND o.event = ?
+                   WHERE d.target = ? AND d.state = ? AND o.event = ?
                      AND o.order_no = ?""",
-                (target, event, order_no),
+                (target, DeliveryState.ATTENTION, event, order_no),
             )
         ]
         db.conn.executemany(
-            """UPDATE deliveries SET state = 'done', note = ?, finished_at = ?, updated_at = ?
+            """UPDATE deliveries SET state = ?, note = ?, finished_at = ?, updated_at = ?
                WHERE target = ? AND outbox_id = ?""",
-            [(note, stamp, stamp, target, outbox_id) for outbox_id in ids],
+            [(DeliveryState.DONE, note, stamp, stamp, target, outbox_id) for outbox_id in ids],
         )
         outbox.refresh_state(db, ids)
     return len(ids)
@@ -304,9 +324,9 @@ def attention(db: sqlite_utils.Database, target: str | None = None) -> list[Atte
                   COALESCE(json_extract(o.payload, '$.tracking_no'), ''),
                   d.attempts, d.note, d.updated_at
            FROM deliveries d JOIN outbox o ON o.id = d.outbox_id
-           WHERE d.state = 'attention' AND (:target IS NULL OR d.target = :target)
+           WHERE d.state = :attention AND (:target IS NULL OR d.target = :target)
            ORDER BY d.outbox_id""",
-        {"target": target},
+        {"target": target, "attention": DeliveryState.ATTENTION},
     ).fetchall()
     return [Attention(*row) for row in rows]
 
@@ -317,7 +337,7 @@ def counts(db: sqlite_utils.Database, target: str) -> Counts:
         state: db.execute(
             "SELECT count(*) FROM deliveries WHERE target = ? AND state = ?", (target, state)
         ).fetchone()[0]
-        for state in ("queued", "sending", "attention")
+        for state in (*WAITING, DeliveryState.ATTENTION)
     }
     cursor = int(get_state(db, target, CURSOR) or 0)
     unseen, unseen_oldest = db.execute(
@@ -325,15 +345,15 @@ def counts(db: sqlite_utils.Database, target: str) -> Counts:
     ).fetchone()
     oldest_id = db.execute(
         """SELECT min(outbox_id) FROM deliveries
-           WHERE target = ? AND state IN ('queued', 'sending')""",
-        [target],
+           WHERE target = ? AND state IN (?, ?)""",
+        [target, *WAITING],
     ).fetchone()[0]
     oldest = unseen_oldest
     if oldest_id is not None:
         oldest = db.execute("SELECT created_at FROM outbox WHERE id = ?", [oldest_id]).fetchone()[0]
     return Counts(
-        queued=by_state["queued"] + unseen,
-        in_flight=by_state["sending"],
-        attention=by_state["attention"],
+        queued=by_state[DeliveryState.QUEUED] + unseen,
+        in_flight=by_state[DeliveryState.SENDING],
+        attention=by_state[DeliveryState.ATTENTION],
         oldest_queued_at=oldest,
     )

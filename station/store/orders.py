@@ -9,6 +9,7 @@ import sqlite_utils
 
 from station.core.model import (
     Contact,
+    LabelState,
     Order,
     OrderLine,
     OrderStatus,
@@ -326,7 +327,13 @@ def existing_orders(
             chunk,
         ).fetchall():
             found[order_no.upper()] = ExistingOrder(
-                order_no, OrderStatus(status), reason, tracking, label == "printed", key, params
+                order_no,
+                OrderStatus(status),
+                reason,
+                tracking,
+                label == LabelState.PRINTED,
+                key,
+                params,
             )
     return found
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from station.core.events import ShipmentEvent
+from station.core.upload_states import WAITING, DeliveryState, OutboxState
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,19 @@ def refresh_state(db: sqlite_utils.Database, ids: Iterable[int]) -> None:
     db.execute(
         f"""UPDATE outbox SET state = CASE
               WHEN EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = outbox.id
-                           AND d.state = 'attention') THEN 'attention'
+                           AND d.state = ?) THEN ?
               WHEN NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = outbox.id
-                               AND d.state IN ('queued', 'sending')) THEN 'done'
-              ELSE 'queued' END
+                               AND d.state IN (?, ?)) THEN ?
+              ELSE ? END
             WHERE id IN ({marks})""",
-        wanted,
+        [
+            DeliveryState.ATTENTION,
+            OutboxState.ATTENTION,
+            *WAITING,
+            OutboxState.DONE,
+            OutboxState.QUEUED,
+            *wanted,
+        ],
     )
 
 

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlite_utils
 
+from station.core.upload_states import OutboxState
 from station.store.db import iso
 
 _SHIPMENTS = """
@@ -229,10 +230,10 @@ def outbox_states(db: sqlite_utils.Database, period: Period) -> dict[str, int]:
     start, end = period.bounds()
     count = "SELECT count(*) FROM outbox WHERE state = ?"
     return {
-        "queued": db.execute(count, ["queued"]).fetchone()[0],
-        "attention": db.execute(count, ["attention"]).fetchone()[0],
+        "queued": db.execute(count, [OutboxState.QUEUED]).fetchone()[0],
+        "attention": db.execute(count, [OutboxState.ATTENTION]).fetchone()[0],
         "done": db.execute(
-            count + " AND created_at >= ? AND created_at < ?", ["done", start, end]
+            count + " AND created_at >= ? AND created_at < ?", [OutboxState.DONE, start, end]
         ).fetchone()[0],
     }
 

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 
 from station.core.permissions import AuditEvent
+from station.core.upload_states import OutboxState
 from station.settings import Settings
 from station.store import audit
 from station.store.db import iso, transaction
@@ -59,7 +60,7 @@ _DROP_FLAGS = "DELETE FROM order_flags WHERE order_no IN (SELECT value FROM json
 _DROP_REFS = "DELETE FROM order_refs WHERE order_no IN (SELECT value FROM json_each(:orders))"
 _BLANK_CONTACT = """
 UPDATE outbox SET payload = json_set(payload, '$.receiver_contact', '')
-WHERE state = 'done' AND json_valid(payload) AND json_extract(payload, '$.receiver_contact') != ''
+WHERE state = :done AND json_valid(payload) AND json_extract(payload, '$.receiver_contact') != ''
   AND order_no IN (SELECT value FROM json_each(:orders))
 """
 
@@ -100,7 +101,7 @@ def purge_personal_data(
             db.execute(_BLANK, params)
             db.execute(_DROP_FLAGS, params)
             db.execute(_DROP_REFS, params)
-            db.execute(_BLANK_CONTACT, params)
+            db.execute(_BLANK_CONTACT, {**params, "done": OutboxState.DONE})
             audit.append(
                 db,
                 AuditEvent.PRIVACY_PURGE,

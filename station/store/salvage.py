@@ -55,6 +55,7 @@ from station.core.events import EventKind
 from station.core.model import OrderStatus
 from station.core.permissions import Action, AuditEvent
 from station.core.problem_texts import Text
+from station.core.upload_states import WAITING, DeliveryState
 from station.store import deliveries, outbox
 from station.store.audit import append as audit_append
 from station.store.db import now_utc, transaction
@@ -545,15 +546,15 @@ class _Merge:
         further along; a record cut off mid-send comes back queued, in doubt."""
         if not self._same_record(row["outbox_id"]):
             return False
-        if row["state"] == "sending":
-            row = {**row, "state": "queued", "in_doubt": 1}
+        if row["state"] == DeliveryState.SENDING:
+            row = {**row, "state": DeliveryState.QUEUED, "in_doubt": 1}
         mine = self.db.execute(
             "SELECT state FROM deliveries WHERE target = ? AND outbox_id = ?",
             (row["target"], row["outbox_id"]),
         ).fetchone()
         if mine is None:
             return self._insert("deliveries", row)
-        if mine[0] not in ("queued", "sending") or row["state"] == "queued":
+        if mine[0] not in WAITING or row["state"] == DeliveryState.QUEUED:
             return False
         changes = {k: v for k, v in row.items() if k not in ("target", "outbox_id")}
         self.db.execute(

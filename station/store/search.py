@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import sqlite_utils
 
 from station.core.events import ShipmentVoided
-from station.core.model import OrderStatus
+from station.core.model import LabelState, OrderStatus
 from station.core.permissions import Action, User, require
 from station.core.problem_texts import Text
 from station.store import audit, outbox
@@ -53,7 +53,7 @@ class Found:
     station: str
     packer: str
     print_count: int
-    label_status: str
+    label_status: LabelState
     voided_at: str | None
     voided_by: str | None
     void_reason: str | None
@@ -82,6 +82,7 @@ def _found(db: sqlite_utils.Database, row: tuple) -> Found:
     found = Found(*row)
     return replace(
         found,
+        label_status=LabelState(found.label_status),
         recipient_name=reveal(db, "recipient_name", found.recipient_name),
         recipient_phone=reveal(db, "recipient_phone", found.recipient_phone),
     )

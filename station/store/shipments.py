@@ -11,7 +11,7 @@ import sqlite_utils
 from station.core.events import ShipmentRecorded, ShippedItem
 from station.core.learning import sample_from_parcel
 from station.core.masking import mask_phone
-from station.core.model import OrderStatus
+from station.core.model import LabelState, OrderStatus
 from station.core.session import PackingSession, Phase, TrackingSource
 from station.store import outbox
 from station.store.db import iso, now_utc, transaction
@@ -221,10 +221,10 @@ def mark_printed(db: sqlite_utils.Database, shipment_id: int) -> int:
     """Note a successful print; returns how many times the label has now been printed."""
     with transaction(db):
         db.execute(
-            """UPDATE shipments SET label_status = 'printed', label_error = '',
+            """UPDATE shipments SET label_status = ?, label_error = '',
                  print_count = print_count + 1, printed_at = COALESCE(printed_at, ?)
                WHERE id = ?""",
-            (now_utc(), shipment_id),
+            (LabelState.PRINTED, now_utc(), shipment_id),
         )
         return db.execute(
             "SELECT print_count FROM shipments WHERE id = ?", [shipment_id]
@@ -234,10 +234,15 @@ def mark_printed(db: sqlite_utils.Database, shipment_id: int) -> int:
 def mark_print_failed(db: sqlite_utils.Database, shipment_id: int, reason: str) -> None:
     with transaction(db):
         db.execute(
-            """UPDATE shipments SET label_error = ?,
-                 label_status = CASE label_status WHEN 'printed' THEN 'printed' ELSE 'failed' END
-               WHERE id = ?""",
-            (reason, shipment_id),
+            """UPDATE shipments SET label_error = :reason,
+                 label_status = CASE label_status WHEN :printed THEN :printed ELSE :failed END
+               WHERE id = :id""",
+            {
+                "reason": reason,
+                "printed": LabelState.PRINTED,
+                "failed": LabelState.FAILED,
+                "id": shipment_id,
+            },
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlite_utils
 
+from station.core.upload_states import OutboxState
 from station.store import deliveries
 from station.sync.config import TargetConfig
 from station.sync.uploader import LAST_ERROR, LAST_ERROR_AT, LAST_SUCCESS, ONLINE
@@ -70,4 +71,6 @@ def summary(statuses: list[TargetStatus]) -> dict[str, Any]:
 def waiting_locally(db: sqlite_utils.Database) -> int:
     """Upload records kept in the local queue, whatever targets there are (with none
     set up, every shipment's record waits here until one is)."""
-    return db.execute("SELECT count(*) FROM outbox WHERE state = 'queued'").fetchone()[0]
+    return db.execute(
+        "SELECT count(*) FROM outbox WHERE state = ?", [OutboxState.QUEUED]
+    ).fetchone()[0]

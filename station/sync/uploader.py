@@ -21,6 +21,7 @@ from typing import Protocol
 
 import sqlite_utils
 
+from station.core.upload_states import DeliveryState
 from station.store import deliveries, outbox
 from station.store.db import iso
 from station.sync import voids
@@ -184,14 +185,16 @@ class Uploader:
         self, outbox_id: int, outcome: UploadResult, attempts: int, now: float
     ) -> deliveries.Finished:
         if outcome.verdict is Verdict.DONE:
-            return deliveries.Finished(outbox_id, "done", outcome.note)
+            return deliveries.Finished(outbox_id, DeliveryState.DONE, outcome.note)
         if outcome.verdict is Verdict.ATTENTION:
-            return deliveries.Finished(outbox_id, "attention", outcome.note, in_doubt=True)
+            return deliveries.Finished(
+                outbox_id, DeliveryState.ATTENTION, outcome.note, in_doubt=True
+            )
         wait = outcome.retry_after
         if wait is None:
             wait = full_jitter(attempts + 1, self.backoff.base, self.backoff.cap, self.rng)
         return deliveries.Finished(
-            outbox_id, "queued", outcome.note, stamp(now + wait), outcome.in_doubt
+            outbox_id, DeliveryState.QUEUED, outcome.note, stamp(now + wait), outcome.in_doubt
         )
 
     def _pause(self, target: Target, due: list[deliveries.Due], problem: TargetProblem) -> None:
@@ -205,7 +208,11 @@ class Uploader:
         log.warning("%s paused %.1f s: %s", target.name, wait, problem.reason)
         finished = [
             deliveries.Finished(
-                d.outbox_id, "queued", problem.reason, stamp(now + wait), problem.in_doubt
+                d.outbox_id,
+                DeliveryState.QUEUED,
+                problem.reason,
+                stamp(now + wait),
+                problem.in_doubt,
             )
             for d in due
         ]

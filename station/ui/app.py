@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from printers import PrinterError, open_printer, register_system_printing
+from station.app.database import CANNOT_OPEN, DatabaseDamaged, close_cleanly, open_at_start
 from station.bench import Bench
 from station.housekeeping import Housekeeping
 from station.hub.wiring import bench_port
@@ -20,10 +21,6 @@ from station.labels import printer_url
 from station.logs import setup_logging
 from station.paths import resource
 from station.settings import Settings
-from station.store.crypto import KeyUnavailable
-from station.store.db import DB_FILE
-from station.store.errors import DatabaseDamaged, StorageError
-from station.store.integrity import mark_clean_shutdown, open_checked
 from station.ui.crash import CrashHandler, route_qt_messages
 from station.ui.demo_panel import DemoPanel
 from station.ui.gc_collector import GuiThreadCollector
@@ -132,7 +129,7 @@ def build_station(
     register_system_printing(QtSystemPrinting())
     url = printer_url(settings["printer.url"], data_dir)
     printer = open_printer(url, layout=settings["printer.layout"])
-    db = open_checked(data_dir / DB_FILE)
+    db = open_at_start(data_dir)
     runner = QtRunner()
     bench = Bench(
         db, settings, printer, runner, waybills=PrefetchedWaybills(), hub=bench_port(db, settings)
@@ -181,7 +178,7 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
         return 0
     try:
         station = build_station(app, data_dir, settings, demo)
-    except (PrinterError, DatabaseDamaged, StorageError, KeyUnavailable) as exc:
+    except (PrinterError, *CANNOT_OPEN) as exc:
         return _cannot_start(exc, smoke)
     window = station.window
     instance.activate_requested.connect(lambda: _bring_forward(window))
@@ -203,7 +200,7 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
         housekeeping.stop()
         station.stop()
         collector.stop()
-        mark_clean_shutdown(data_dir / DB_FILE)
+        close_cleanly(data_dir)
         instance.close()
 
 

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from functools import partial
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlite_utils
 from PySide6.QtCore import Qt, Signal
@@ -49,13 +47,17 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
-from station.importers.commit import (
-    ImportAction,
-    ImportPlan,
-    ImportSummary,
-    apply_plan,
-    plan_orders,
+from station.app.database import database_file, opener_for
+from station.app.imports import (
+    ImportSteps,
+    OrdersChecked,
+    OrdersHub,
+    OrdersImported,
+    StorageError,
+    StorageProblem,
+    hub_orders_for,
 )
+from station.importers.commit import ImportPlan
 from station.importers.mapping import (
     FIELDS,
     FORMATS,
@@ -69,23 +71,12 @@ from station.importers.mapping import (
     save_mapping,
     saved_mappings,
 )
-from station.importers.orders import OrderPreview, parse_orders
 from station.importers.products import ProductPreview, parse_products
 from station.importers.table import Limits, Table, UnreadableFile, read_table
 from station.runner import Runner, SyncRunner
 from station.settings import Settings, SettingsError
-from station.store.db import connect
-from station.store.errors import StorageProblem, storage_error
-from station.store.flags import Flag
-from station.store.orders import save_products_in_batches
 from station.ui.categories import format_text
-from station.ui.import_model import (
-    RowsModel,
-    flags_by_order,
-    order_cells,
-    problem_cells,
-    product_cells,
-)
+from station.ui.import_model import RowsModel, order_cells, problem_cells, product_cells
 from station.ui.runner import QtRunner
 from station.ui.texts import field_label, list_text, problem_text
 
@@ -93,22 +84,6 @@ log = logging.getLogger("station.ui.import_dialog")
 
 _NO_COLUMN = ""
 READ, PREVIEW, COMMIT = "read", "preview", "commit"
-
-OpenDb = Callable[[], AbstractContextManager[sqlite_utils.Database]]
-
-
-class _OrdersChecked(NamedTuple):
-    """A preview of orders as the worker hands it over: the plan, each flagged
-    order's flags, and the counts of the status line."""
-
-    plan: ImportPlan
-    flags: dict[str, list[Flag]]
-    new: int
-    updated: int
-    shipped: int
-    rejected: int
-    flagged: int
-    alerts: int
 
 
 class ImportDialog(QDialog):
@@ -129,16 +104,21 @@ class ImportDialog(QDialog):
         data_dir: Path,
         parent: QWidget | None = None,
         runner: Runner | None = None,
+        settings: Settings | None = None,
+        hub: OrdersHub | None = None,
     ):
         super().__init__(parent)
         self.db = db
         self.data_dir = Path(data_dir)
+        self.settings = settings if settings is not None else settings_of(self.data_dir)
+        self.hub = hub if hub is not None else hub_orders_for(self.settings)
+        """Where committed orders go for every bench too (None: no hub)."""
         self.table: Table | None = None
         self.plan: ImportPlan | None = None
         self.products: ProductPreview | None = None
         self._format_found = GENERIC
-        self._db_file = database_file(db)
-        if runner is None and self._db_file is None:
+        self._open_db = opener_for(db)
+        if runner is None and database_file(db) is None:
             # A database in memory exists only on this connection: no worker can open it.
             runner = SyncRunner()
         self._runner = runner  # None: a worker thread of its own for each step
@@ -264,7 +244,7 @@ class ImportDialog(QDialog):
         return self._start(
             READ,
             self.tr("Reading {file}…").format(file=Path(path).name),
-            lambda: read_table(path, import_limits(self.data_dir)),
+            lambda: read_table(path, Limits.of(self.settings)),
             lambda table: self._file_read(table, then_preview),
         )
 
@@ -299,11 +279,11 @@ class ImportDialog(QDialog):
         rows = len(table.rows)
         if self._kind() == ORDERS:
             source = f"file:{Path(self.path.text()).name}"
-            open_db, data_dir, counted = self._opener(), self.data_dir, self._counted.emit
+            use_case, counted = self._imports(), self._counted.emit
             return self._start(
                 PREVIEW,
                 self.tr("Checking {rows} rows…").format(rows=f"{rows:,}"),
-                lambda: check_orders(open_db, table, mapping, source, data_dir, counted),
+                lambda: use_case.check_orders(table, mapping, source, counted),
                 self._show_orders,
             )
         return self._start(
@@ -318,13 +298,13 @@ class ImportDialog(QDialog):
         now, in one transaction). `imported` carries the summary once written."""
         if self.busy or (self.plan is None and self.products is None):
             return False
-        open_db = self._opener()
+        use_case = self._imports()
         if self.plan is not None:
-            preview, source, data_dir = self.plan.preview, self.plan.source, self.data_dir
+            preview, source = self.plan.preview, self.plan.source
             return self._start(
                 COMMIT,
                 self.tr("Importing {count} orders…").format(count=f"{len(preview.orders):,}"),
-                lambda: import_orders(open_db, preview, source, data_dir),
+                lambda: use_case.import_orders(preview, source),
                 self._orders_imported,
             )
         products = self.products
@@ -332,7 +312,7 @@ class ImportDialog(QDialog):
         return self._start(
             COMMIT,
             self.tr("Importing {count} products…").format(count=f"{len(products.products):,}"),
-            lambda: import_products(open_db, products),
+            lambda: use_case.import_products(products),
             lambda count: self._products_imported(count, products),
         )
 
@@ -438,14 +418,11 @@ class ImportDialog(QDialog):
     def _can_commit(self) -> bool:
         return self.plan is not None or self.products is not None
 
-    def _opener(self) -> OpenDb:
-        """How a step gets its database: a connection of its own to the file, closed
-        after the step; the dialog's own only when there is no file (and so the step
-        runs here, on the GUI thread)."""
-        if self._db_file is None:
-            db = self.db
-            return lambda: nullcontext(db)
-        return partial(own_connection, self._db_file)
+    def _imports(self) -> ImportSteps:
+        """The import use case as a step gets it: on a connection of its own to the
+        file, closed after the step; the dialog's own only when there is no file
+        (and so the step runs here, on the GUI thread)."""
+        return ImportSteps(self._open_db, self.settings, self.hub)
 
     def _explain(self, exc: BaseException) -> None:
         """An error of a step, in plain words in the status line."""
@@ -455,19 +432,19 @@ class ImportDialog(QDialog):
             )
         elif isinstance(exc, MappingError):
             self._columns_missing(exc)
-        elif (disk := storage_error(exc)) is not None:
+        elif isinstance(exc, StorageError):
             # Imports write in short transactions: what was written before stays.
-            if disk.problem is StorageProblem.DISK_FULL:
+            if exc.problem is StorageProblem.DISK_FULL:
                 text = self.tr(
                     "The disk is full: the import stopped. Free some space, then import "
                     "the file again to finish it (orders already imported stay)."
                 )
-            elif disk.problem is StorageProblem.READ_ONLY:
+            elif exc.problem is StorageProblem.READ_ONLY:
                 text = self.tr(
                     "The data folder cannot be written to: the import stopped. Check that "
                     "the disk is not write-protected and this user may write to it."
                 )
-            elif disk.problem is StorageProblem.BUSY:
+            elif exc.problem is StorageProblem.BUSY:
                 text = self.tr(
                     "Another program kept the database busy: the import stopped. Import the "
                     "file again in a moment to finish it (orders already imported stay)."
@@ -511,7 +488,7 @@ class ImportDialog(QDialog):
         if self._step == PREVIEW:
             self._say(self.tr("Checking {count} orders…").format(count=f"{count:,}"))
 
-    def _show_orders(self, checked: _OrdersChecked) -> None:
+    def _show_orders(self, checked: OrdersChecked) -> None:
         self.plan = checked.plan
         self.preview_model.show(checked.plan.orders, order_cells(checked.flags))
         self._show_problems(checked.plan.problems)
@@ -549,20 +526,31 @@ class ImportDialog(QDialog):
         self.problem_model.show(problems, problem_cells)
         self.tabs.setTabText(2, self.tr("Problems ({count})").format(count=len(problems)))
 
-    def _orders_imported(self, done: ImportSummary) -> None:
-        self._imported(
-            self.tr(
-                "Imported {new}, updated {updated}, shipped left alone {shipped}, "
-                "rejected rows {rejected}, flagged {flagged}, alerts {alerts}."
-            ).format(
-                new=done.imported,
-                updated=done.updated,
-                shipped=done.unchanged_shipped,
-                rejected=done.rejected_rows,
-                flagged=done.flagged,
-                alerts=done.alerts,
-            )
+    def _orders_imported(self, imported: OrdersImported) -> None:
+        done = imported.summary
+        summary = self.tr(
+            "Imported {new}, updated {updated}, shipped left alone {shipped}, "
+            "rejected rows {rejected}, flagged {flagged}, alerts {alerts}."
+        ).format(
+            new=done.imported,
+            updated=done.updated,
+            shipped=done.unchanged_shipped,
+            rejected=done.rejected_rows,
+            flagged=done.flagged,
+            alerts=done.alerts,
         )
+        hub = imported.hub
+        if hub is not None and hub.reached:
+            summary += " " + self.tr(
+                "Sent to the hub for every bench: {changed} orders new or changed there."
+            ).format(changed=hub.changed)
+        elif hub is not None:
+            summary += " " + self.tr(
+                "The hub could not be reached ({reason}): the orders are imported at this "
+                "bench only. Import the file again when the hub is back, so every bench "
+                "sees them."
+            ).format(reason=hub.error)
+        self._imported(summary)
 
     def _products_imported(self, count: int, preview: ProductPreview) -> None:
         self._imported(
@@ -663,77 +651,13 @@ def mapping_error_text(exc: MappingError) -> str:
     return list_text(problem_text(t) for t in (*exc.texts, *hint))
 
 
-def database_file(db: sqlite_utils.Database) -> Path | None:
-    """The file of the connection's main database; None for one in memory."""
-    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return Path(file) if file else None
-    return None
-
-
-@contextmanager
-def own_connection(path: Path) -> Iterator[sqlite_utils.Database]:
-    db = connect(path)
+def settings_of(data_dir: Path) -> Settings:
+    """The data folder's settings; the defaults if they cannot be read (an import
+    needs only its limits and address words)."""
     try:
-        yield db
-    finally:
-        db.close()
-
-
-def import_limits(data_dir: Path) -> Limits:
-    """The data folder's limits on import files (the defaults if its settings
-    cannot be read)."""
-    try:
-        return Limits.of(Settings.load(data_dir))
+        return Settings.load(data_dir)
     except SettingsError:
-        return Limits()
-
-
-def check_words(data_dir: Path) -> list[str]:
-    try:
-        return Settings.load(data_dir)["address.check_words"]
-    except SettingsError:
-        return Settings({})["address.check_words"]
-
-
-def check_orders(
-    open_db: OpenDb,
-    table: Table,
-    mapping: Mapping,
-    source: str,
-    data_dir: Path,
-    counted: Callable[[int], None],
-) -> _OrdersChecked:
-    """Parse and plan the orders (reads the database, writes nothing)."""
-    preview = parse_orders(table, mapping)
-    counted(len(preview.orders))
-    words = check_words(data_dir)
-    with open_db() as db:
-        plan = plan_orders(db, preview, source, words)
-    return _OrdersChecked(
-        plan,
-        flags_by_order(plan.flags),
-        new=plan.count(ImportAction.NEW),
-        updated=plan.count(ImportAction.UPDATE),
-        shipped=plan.count(ImportAction.SHIPPED),
-        rejected=plan.rejected_rows,
-        flagged=len({f.order_no for f in plan.flags}),
-        alerts=len(plan.alerts),
-    )
-
-
-def import_orders(
-    open_db: OpenDb, preview: OrderPreview, source: str, data_dir: Path
-) -> ImportSummary:
-    """Plan again against the database as it is now, then write it in one transaction."""
-    words = check_words(data_dir)
-    with open_db() as db:
-        return apply_plan(db, plan_orders(db, preview, source, words))
-
-
-def import_products(open_db: OpenDb, preview: ProductPreview) -> int:
-    with open_db() as db:
-        return save_products_in_batches(db, preview.products)
+        return Settings({})
 
 
 def _table_view(model: RowsModel, widths: tuple[int, ...]) -> QTableView:

@@ -3,13 +3,13 @@
 A file of 100,000 orders is shown without making 500,000 table items: the model
 holds the planned orders (or products, or problems) as they are and turns a row
 into its cells only when the view asks for it, which is for the rows on screen.
-The flags of an order are grouped by order number once, when the plan arrives.
+The flags come grouped by order number (station.app.imports.OrdersChecked).
 Problems, flags and actions are translated when shown (station.ui.texts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,10 +22,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from station.app.imports import Flag
 from station.core.model import Product
 from station.importers.commit import ImportAction, PlannedOrder
 from station.importers.problems import RowProblem
-from station.store.flags import Flag
 from station.ui.texts import detail_text, list_text
 
 ACTIONS_CONTEXT = "ImportActions"
@@ -90,15 +90,6 @@ class RowsModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-def flags_by_order(flags: Iterable[Flag]) -> dict[str, list[Flag]]:
-    """Each flagged order's flags, in the plan's order: one pass over all flags,
-    instead of a scan of all flags for every order shown."""
-    grouped: dict[str, list[Flag]] = {}
-    for flag in flags:
-        grouped.setdefault(flag.order_no, []).append(flag)
-    return grouped
 
 
 def action_text(action: ImportAction) -> str:

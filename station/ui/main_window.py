@@ -29,7 +29,7 @@ from printers import Waybill, preview_image
 from station.bench import Bench
 from station.core.messages import Outcome, Tone, outcome
 from station.core.reading import ScaleLink
-from station.core.session import Phase
+from station.core.session import OverrideKind, Phase
 from station.hub.port import HubState
 from station.runner import Runner
 from station.ui.banner import MessageBanner
@@ -95,7 +95,7 @@ class BenchWindow(QMainWindow):
         self.sound.play(result.tone)
         self.feedback.emit(result)
 
-    def bench_override_requested(self, kind: str) -> None:
+    def bench_override_requested(self, kind: OverrideKind) -> None:
         # Later, not now: the bench is still in the middle of handling the scan.
         QTimer.singleShot(0, lambda: self.open_override(kind))
 
@@ -127,7 +127,7 @@ class BenchWindow(QMainWindow):
     def override_open(self) -> bool:
         return self.override_dialog is not None and self.override_dialog.isVisible()
 
-    def open_override(self, kind: str) -> OverrideDialog:
+    def open_override(self, kind: OverrideKind) -> OverrideDialog:
         # The previous dialog is only deleted now: keys already on their way to it
         # (a key release after the number that closed it) must find it alive.
         previous, self.override_dialog = self.override_dialog, None

@@ -21,35 +21,37 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from station.core.session import OverrideKind
+
 CONTEXT = "OverrideDialog"
 
-REASONS: dict[str, tuple[str, ...]] = {
-    "line": (
+REASONS: dict[OverrideKind, tuple[str, ...]] = {
+    OverrideKind.LINE: (
         QT_TRANSLATE_NOOP("OverrideDialog", "Barcode damaged, item checked by hand"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Gift or part without a barcode"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Out of stock, buyer agreed to ship less"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Same item, different barcode"),
     ),
-    "weight": (
+    OverrideKind.WEIGHT: (
         QT_TRANSLATE_NOOP("OverrideDialog", "Different carton or filling"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Product weight on file is wrong"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Items checked by hand, all correct"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Extra padding for fragile goods"),
     ),
-    "flags": (
+    OverrideKind.FLAGS: (
         QT_TRANSLATE_NOOP("OverrideDialog", "Address checked with the buyer"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Regular customer, address known"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Carrier accepts this address"),
     ),
     # Packing an order this bench does not hold while the warehouse hub is offline.
-    "hub_offline": (
+    OverrideKind.HUB_OFFLINE: (
         QT_TRANSLATE_NOOP("OverrideDialog", "Checked with the floor: no other bench has it"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Urgent order, the hub is down"),
     ),
 }
 
 
-def reason_choices(kind: str) -> tuple[str, ...]:
+def reason_choices(kind: OverrideKind) -> tuple[str, ...]:
     """The preset reasons for an override kind, translated now (the language may change)."""
     return tuple(QCoreApplication.translate(CONTEXT, r) for r in REASONS[kind])
 
@@ -59,7 +61,7 @@ class OverrideDialog(QDialog):
 
     def __init__(
         self,
-        kind: str,
+        kind: OverrideKind,
         parent: QWidget | None = None,
         pin_refusal: Callable[[str], str | None] = lambda pin: None,
     ):
@@ -71,10 +73,12 @@ class OverrideDialog(QDialog):
         self.kind = kind
         self.choices = reason_choices(kind)
         titles = {
-            "line": self.tr("Supervisor: confirm the unscanned item"),
-            "weight": self.tr("Supervisor: accept this weight"),
-            "flags": self.tr("Supervisor: confirm the flagged address"),
-            "hub_offline": self.tr("Supervisor: pack this order while the hub is offline"),
+            OverrideKind.LINE: self.tr("Supervisor: confirm the unscanned item"),
+            OverrideKind.WEIGHT: self.tr("Supervisor: accept this weight"),
+            OverrideKind.FLAGS: self.tr("Supervisor: confirm the flagged address"),
+            OverrideKind.HUB_OFFLINE: self.tr(
+                "Supervisor: pack this order while the hub is offline"
+            ),
         }
         title = titles[kind]
         self.setWindowTitle(title)

@@ -7,7 +7,9 @@ the port the app holds, the app releases it, and takes the scale up again when
 the dialog closes: with the saved settings, or the old ones after Cancel.
 
 Saving needs an administrator: the signed-in one, else an admin's PIN typed here.
-Every changed key is written to the audit log with its old and new value.
+Saving goes through the settings change (station.app.settings_change): every
+changed key is audited with its old and new value, and the running bench gets the
+new settings at once.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import logging
 import os
 from typing import Any, Protocol
 
-import sqlite_utils
 from PySide6.QtCore import QObject, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
@@ -33,13 +34,13 @@ from PySide6.QtWidgets import (
 )
 from serial.tools.list_ports import comports
 
+from station.app.permissions import PermissionDenied, PinLocked
+from station.app.settings_change import SettingsChange, SettingsError
 from station.core.permissions import Action, User
 from station.core.reading import Reading, ScaleLink, WeightState
 from station.devices.scale import NAMES, ScaleDriver, get_protocol
 from station.devices.scale.regex import DEFAULT_PATTERN
 from station.settings import Settings
-from station.store import audit
-from station.store.users import PinLocked, authorize
 from station.ui.scale_bridge import make_driver
 from station.ui.texts import pin_locked_text
 
@@ -79,8 +80,7 @@ class ScaleSettingsDialog(QDialog):
 
     def __init__(
         self,
-        settings: Settings,
-        db: sqlite_utils.Database,
+        change: SettingsChange,
         user: User | None,
         owner: ScaleOwner,
         parent: QWidget | None = None,
@@ -89,8 +89,8 @@ class ScaleSettingsDialog(QDialog):
         self.setObjectName("scaleSettings")
         self.setWindowTitle(self.tr("Scale settings"))
         self.setMinimumWidth(640)
-        self.settings = settings
-        self.db = db
+        self.change = change
+        self.settings = settings = change.settings
         self.user = user
         self.owner = owner
         self.saved: Settings | None = None
@@ -215,11 +215,7 @@ class ScaleSettingsDialog(QDialog):
         chosen = self.candidate()
         if chosen is None:
             return
-        changes = {
-            key.replace(".", "__"): chosen[key]
-            for key in _SCALE_KEYS
-            if chosen[key] != self.settings[key]
-        }
+        changes = self.change.changed(chosen, _SCALE_KEYS)
         if not changes:
             self.saved = self.settings
             self.accept()
@@ -228,10 +224,8 @@ class ScaleSettingsDialog(QDialog):
         if admin is None:
             return
         try:
-            self.saved = audit.change_settings(
-                self.db, self.settings, admin, AUDIT_REASON, **changes
-            )
-        except OSError as exc:
+            self.saved = self.change.save(admin, AUDIT_REASON, changes)
+        except SettingsError as exc:
             self.error.setText(
                 self.tr("The settings could not be written: {error}").format(error=exc)
             )
@@ -244,12 +238,15 @@ class ScaleSettingsDialog(QDialog):
             return self.user
         pin = self.pin_edit.text()
         self.pin_edit.clear()
+        admin: User | None = None
         try:
-            admin = authorize(self.db, pin, Action.SETTINGS) if pin else None
+            admin = self.change.admin(pin) if pin else None
         except PinLocked as locked:
             self.error.setText(pin_locked_text(locked))
             self.pin_edit.setFocus()
             return None
+        except PermissionDenied:
+            pass
         if admin is None:
             self.error.setText(
                 self.tr("Saving needs an administrator: type an administrator's PIN.")

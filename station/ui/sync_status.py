@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.app.database import open_connection, own_connection
 from station.app.permissions import PermissionDenied, PinLocked, Signer
 from station.app.sync_status import Light, SyncStatus
 from station.settings import Settings
-from station.store.db import connect
 from station.sync.config import SYNC_FILE
 from station.sync.worker import UploaderThread
 from station.ui.texts import pin_locked_text
@@ -94,17 +94,14 @@ class SyncStatusWidget(QWidget):
     def uploads(self) -> SyncStatus:
         """The use case on this light's own connection, opened at the first look."""
         if self._uploads is None:
-            self._uploads = SyncStatus(connect(self.db_path), self.folder, self.station)
+            self._uploads = SyncStatus(open_connection(self.db_path), self.folder, self.station)
         return self._uploads
 
     def refresh(self) -> None:
         # A connection per refresh, closed at once (as the dashboard's): the light
         # holds none open between refreshes, however the widget is dropped.
-        db = connect(self.db_path)
-        try:
+        with own_connection(self.db_path) as db:
             status = SyncStatus(db, self.folder, self.station).status()
-        finally:
-            db.close()
         if status.config_error:
             self._show(Light.ERROR, self.tr("Upload settings wrong"), status.config_error)
             return

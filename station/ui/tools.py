@@ -19,11 +19,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox, QVBoxLayout, QWidget
 
 from printers import Printer
+from station.app.database import database_path
 from station.app.permissions import User
+from station.app.settings_change import SettingsChange
 from station.core.messages import RECORDED_KEYS, Outcome
 from station.runner import Runner
 from station.settings import Settings
-from station.store.db import DB_FILE
 from station.ui.buyer_notice import copy_buyer_notice
 from station.ui.lock import IdleWatcher, LockScreen
 from station.ui.main_window import BenchWindow
@@ -57,13 +58,16 @@ class StationTools(QObject):
         self.settings = settings
         self.printer = printer
         self.runner = runner
+        self.settings_change = SettingsChange(db, settings)
+        """How a dialog changes settings: audited, saved, and told to `settings_changed`."""
+        self.settings_change.subscribe(self.settings_changed)
         self.user: User | None = None
         self.scale: ScaleSetup | None = None
         self.scale_owner: ScaleOwner | None = None
         self.notice: QMessageBox | None = None
         self.dashboard: QDialog | None = None
         self.dashboard_widget: QWidget | None = None
-        self.sync_status = SyncStatusWidget(data_dir / DB_FILE, settings, window)
+        self.sync_status = SyncStatusWidget(database_path(data_dir), settings, window)
         window.statusBar().addPermanentWidget(self.sync_status)
         self.uploader = UploaderRunner(data_dir, settings, self)
         self.uploader.stopped.connect(lambda reason: log.warning("uploader stopped: %s", reason))
@@ -131,7 +135,7 @@ class StationTools(QObject):
             dialog.setWindowTitle(self.tr("Dashboard"))
             dialog.resize(fitted(self.window, 1100, 750))
             widget = DashboardWidget(
-                self.data_dir / DB_FILE,
+                database_path(self.data_dir),
                 dialog,
                 self.settings["dashboard.refresh_seconds"],
                 sync_folder=self.settings.path.parent if self.settings.path else None,
@@ -173,15 +177,13 @@ class StationTools(QObject):
 
         if self.scale_owner is None:
             return
-        dialog = ScaleSettingsDialog(
-            self.settings, self.db, self.user, self.scale_owner, self.window
+        _run_modal(
+            ScaleSettingsDialog(self.settings_change, self.user, self.scale_owner, self.window)
         )
-        _run_modal(dialog)
-        if dialog.saved is not None:
-            self.settings_changed(dialog.saved)
 
     def settings_changed(self, settings: Settings) -> None:
-        """Settings a dialog saved reach the running station: these tools and the bench."""
+        """Settings a dialog saved (through `settings_change`) reach the running
+        station: these tools and the bench."""
         self.settings = settings
         self.window.bench.use_settings(settings)
 
