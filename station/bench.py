@@ -694,9 +694,11 @@ class Bench:
     ) -> None:
         # When the disk refuses to note the print, the label is out all the same and the
         # shipment stays listed as not printed: that errs on the side of printing again.
-        count = self._saving(lambda: shipments.mark_printed(self.db, last.shipment_id))
-        if kind == "wxprint" and isinstance(count, int):  # WeChat is told, by the worker
-            self._saving(lambda: self.waybills.printed(self.db, last.tracking_no, count))
+        # A print through WeChat's print component queues WeChat's notice in the same
+        # transaction (sent by the e-waybill worker).
+        count = self._saving(
+            lambda: shipments.mark_printed(self.db, last.shipment_id, kind == "wxprint")
+        )
         self.listener.bench_label_printed(last.shipment_id, waybill, result)
         if reprint and isinstance(count, int):
             self._tell(outcome(Tone.OK, "reprinted", tracking_no=last.tracking_no, count=count - 1))

@@ -131,12 +131,14 @@ class Reprint:
             return
         self.runner.submit(
             lambda: self.printer.send(job),
-            lambda result: done(self.printed(shipment, result)),
+            lambda result: done(self.printed(shipment, result, job.kind)),
             lambda exc: done(self.failed(shipment, exc)),
         )
 
-    def printed(self, shipment: dict[str, Any], result: Any = None) -> Reprinted:
-        count = shipments.mark_printed(self.db, shipment["id"])
+    def printed(self, shipment: dict[str, Any], result: Any = None, kind: str = "") -> Reprinted:
+        """Record a finished print; one through WeChat's print component (`kind`
+        "wxprint") queues WeChat's print notice with it, in one transaction."""
+        count = shipments.mark_printed(self.db, shipment["id"], kind == "wxprint")
         return _reprinted(shipment, count=count, result=result)
 
     def failed(self, shipment: dict[str, Any], exc: BaseException) -> Reprinted:
