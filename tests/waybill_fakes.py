@@ -77,6 +77,26 @@ class _Faults:
 # -- WeChat Shop e-waybills ----------------------------------------------------------
 
 
+KNOWN_DELIVERIES = {"ZTO", "YTO", "YUNDA", "JTSD", "STO", "SF", "JD", "EMS", "CNSD", "DBKD"}
+
+
+def template(template_id: str, name: str, default: bool = False) -> dict[str, Any]:
+    """A template/get template_list entry, shaped as the documents' example."""
+    return {
+        "is_default": default,
+        "template_desc": "一联单标准模板",
+        "template_id": template_id,
+        "template_name": name,
+        "template_type": "single",
+        "update_time": 1690426204,
+        "create_time": 1690426204,
+        "options": [
+            {"option_id": i, "font_size": 0, "is_bold": False, "is_open": i in (1, 4, 5, 6, 7)}
+            for i in range(8)
+        ],
+    }
+
+
 class FakeWeChatEwaybill(_Faults):
     """/channels/ec/logistics/ewaybill/biz/... as developers.weixin.qq.com documents it
     (doc/store/API/ewaybill/precreate_order, create_order, get_order, cancel_order,
@@ -84,7 +104,15 @@ class FakeWeChatEwaybill(_Faults):
     create under an id already used answers 10025019 "电子面单已存在" without the
     number; 10025005 with `delivery_error_msg` for a refusal; order/get 10025010 for
     an unknown id; tokens from /cgi-bin/stable_token (40001 for a stale one).
-    `balance` is each account's `available` stock, spent by each number issued."""
+    `balance` is each account's `available` stock, spent by each number issued.
+
+    delivery/get (doc/channels/API/ewaybill/get_acctdeliverylist.html): `status`
+    filters (3 = 已绑定), answers `shop_id` and `list[{delivery_id, delivery_name}]`
+    from `deliveries` (carrier -> (name, status)). template/get
+    (doc/channels/API/ewaybill/get_template.html): optional `delivery_id`, answers
+    `total_template[{delivery_id, default_template_id, template_list}]` from
+    `templates`; 10025102 for a carrier WeChat does not support, 10025125 when
+    there are none."""
 
     def __init__(self, appid: str = "wxshop", secret: str = "s3cret"):
         super().__init__()
@@ -97,6 +125,16 @@ class FakeWeChatEwaybill(_Faults):
         self.balance: dict[str, int] = defaultdict(lambda: 1_000_000)
         self.hidden_gets = 0  # order/get answers 10025010 this many times for a fresh id
         self.printed: list[dict[str, Any]] = []  # order/print notices accepted
+        self.shop_id = "5009820302542"
+        self.deliveries: dict[str, tuple[str, int]] = {
+            "ZTO": ("中通快递", 3),
+            "YTO": ("圆通速递", 3),
+            "SF": ("顺丰速运", 1),  # 绑定审核中
+        }
+        self.templates: dict[str, list[dict[str, Any]]] = {
+            "ZTO": [template("single", "中通一联单", default=True)],
+            "YTO": [template("6600000001", "圆通一联单", default=True)],
+        }
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         no_delay(handler)
@@ -114,7 +152,10 @@ class FakeWeChatEwaybill(_Faults):
                     self.token = f"TOKEN{self.tokens}"
                 reply(handler, 200, {"access_token": self.token, "expires_in": 7200})
             return
-        name = "account" if path.endswith("/account/get") else path.rsplit("/", 1)[-1]
+        name = path.rsplit("/", 1)[-1]
+        for kind in ("account", "delivery", "template"):
+            if path.endswith(f"/{kind}/get"):
+                name = kind
         with self.lock:
             self.calls.append((name, request))
             self.times.append(time.monotonic())
@@ -217,6 +258,34 @@ class FakeWeChatEwaybill(_Faults):
             return {"errcode": 47001, "errmsg": "data format error rid: 9"}
         self.printed.append(request)
         return {"errcode": 0, "errmsg": "ok"}
+
+    def _delivery(self, request: dict[str, Any]) -> dict[str, Any]:
+        status = request.get("status")
+        listed = [
+            {"delivery_id": carrier, "delivery_name": name}
+            for carrier, (name, state) in self.deliveries.items()
+            if status is None or state == status
+        ]
+        return {"errcode": 0, "errmsg": "ok", "shop_id": self.shop_id, "list": listed}
+
+    def _template(self, request: dict[str, Any]) -> dict[str, Any]:
+        carrier = request.get("delivery_id")
+        if carrier and carrier not in KNOWN_DELIVERIES:
+            return {"errcode": 10025102, "errmsg": "快递公司不支持 rid: 10"}
+        chosen = {c: t for c, t in self.templates.items() if t and carrier in (None, c)}
+        if not chosen:
+            return {"errcode": 10025125, "errmsg": "模板列表为空 rid: 11"}
+        total = [
+            {
+                "delivery_id": c,
+                "default_template_id": next(
+                    (t["template_id"] for t in listed if t["is_default"]), ""
+                ),
+                "template_list": listed,
+            }
+            for c, listed in chosen.items()
+        ]
+        return {"errcode": 0, "errmsg": "ok", "total_template": total}
 
     def _account(self, request: dict[str, Any]) -> dict[str, Any]:
         accounts = [

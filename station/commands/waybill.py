@@ -1,6 +1,7 @@
 """`station waybill`: e-waybills (电子面单) taken ahead so the bench packs offline.
 
-  accounts [--json]                      providers, accounts and remaining balances
+  accounts [--json]                      providers, accounts and remaining balances;
+                                         WeChat Shop: carriers opened, label templates
   prefetch [--order NO ...] [--limit N]  take numbers for open orders now
   cancel WAYBILL_NO                      cancel a number taken ahead (queued, then sent)
   status [--json]                        numbers per provider and state, queued cancels
@@ -30,6 +31,7 @@ from typing import Any
 from station.commands.common import CommandContext, database_for
 from station.store import ewaybills as store
 from station.waybills import config as waybill_config
+from station.waybills.catalogue import catalogues
 from station.waybills.model import State
 from station.waybills.providers import build
 from station.waybills.service import Prefetcher, low_balances
@@ -92,7 +94,8 @@ def accounts_command(ctx: CommandContext) -> int:
     db, settings, built, prefetcher = _open(ctx)
     try:
         found, problems = prefetcher.balances()
-        problems = {**built.problems, **problems}
+        shelves, shelf_problems = catalogues(built.providers)
+        problems = {**built.problems, **shelf_problems, **problems}
         threshold = settings["ewaybill.low_balance"]
         low = {(b.provider, b.account, b.carrier) for b in low_balances(found, threshold)}
         rows = [
@@ -100,7 +103,12 @@ def accounts_command(ctx: CommandContext) -> int:
             for row in store.balances(db)
         ]
         providers = [
-            {"name": p.name, "carriers": list(p.carriers), "problem": problems.get(p.name, "")}
+            {
+                "name": p.name,
+                "carriers": list(p.carriers),
+                "problem": problems.get(p.name, ""),
+                **(shelves[p.name].as_json(_template_of(p)) if p.name in shelves else {}),
+            }
             for p in built.providers
         ] + [{"name": n, "carriers": [], "problem": why} for n, why in built.problems.items()]
     finally:
@@ -116,11 +124,32 @@ def accounts_command(ctx: CommandContext) -> int:
             print(f"no e-waybill providers: configure {waybill_config.WAYBILLS_FILE}")
         for p in providers:
             print(f"{p['name']}: {' '.join(p['carriers']) or '-'}  {p['problem']}".rstrip())
+            _print_catalogue(p)
         for row in rows:
             left = "-" if row["available"] is None else row["available"]
             mark = "  LOW: top up with the carrier" if row["low"] else ""
             print(f"  {row['provider']} {row['carrier']} {row['account']}: {left} left{mark}")
     return EXIT_PARTLY if problems else 0
+
+
+def _template_of(provider: Any) -> str:
+    """The template_id waybills.toml names for a provider ("" for none)."""
+    return str(getattr(getattr(provider, "config", None), "template_id", "") or "")
+
+
+def _print_catalogue(provider: dict[str, Any]) -> None:
+    """The carriers a provider opened and its templates, when it lists them."""
+    if "deliveries" in provider:
+        opened = " ".join(f"{d['carrier']}({d['name']})" for d in provider["deliveries"])
+        print(f"  opened: {opened or '-'}")
+    for t in provider.get("templates", []):
+        marks = ", ".join(
+            m for m, on in (("default", t["default"]), ("configured", t["configured"])) if on
+        )
+        print(
+            f"  template {t['carrier']} {t['template_id']} {t['name']} ({t['kind']})"
+            + (f" [{marks}]" if marks else "")
+        )
 
 
 def prefetch_command(ctx: CommandContext) -> int:
