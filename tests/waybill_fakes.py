@@ -427,7 +427,12 @@ class FakeSf(_Faults):
 class FakeKdniao(_Faults):
     """KDNiao's /api/EOrderService (电子面单, RequestType 1007 / 1147): DataSign must be
     base64(md5hex(RequestData + AppKey)) as KDNiao's demo computes it; a second 1007
-    under an OrderCode answers 106 with the number already taken."""
+    under an OrderCode answers 106 with the number already taken.
+
+    1127 (单号余量查询接口, KDNiao's e-waybill API docs, apifox docs-site 2538027 api
+    72895688) answers EorderBalance {AvailableNum, TotalNum} for a CustomerName from
+    `stock` (each number issued spends one; none left: 1007 refused 余额不足); an
+    account in `no_stock_query` is refused, as a monthly account is."""
 
     def __init__(self, business_id: str = "1237100", app_key: str = "kdn-app-key"):
         super().__init__()
@@ -435,6 +440,8 @@ class FakeKdniao(_Faults):
         self.refused_cancels = 0
         self.business_id, self.app_key = business_id, app_key
         self.orders: dict[str, dict[str, Any]] = {}
+        self.stock: dict[str, int] = defaultdict(lambda: 1_000_000)  # CustomerName -> left
+        self.no_stock_query: set[str] = set()
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         no_delay(handler)
@@ -456,6 +463,8 @@ class FakeKdniao(_Faults):
                 answer = {"Success": False, "ResultCode": "101", "Reason": "DataSign 签名错误"}
             elif kind == "1007":
                 answer = self._create(json.loads(data))
+            elif kind == "1127":
+                answer = self._balance(json.loads(data))
             else:
                 answer = self._cancel(json.loads(data))
         self._finish(handler, fault, answer)
@@ -478,6 +487,15 @@ class FakeKdniao(_Faults):
                 "ResultCode": "105",
                 "Reason": "收件地址不可达,超区",
             }
+        customer = data.get("CustomerName", "")
+        if self.stock[customer] <= 0:
+            return {
+                "EBusinessID": self.business_id,
+                "Success": False,
+                "ResultCode": "105",
+                "Reason": "电子面单余额不足",
+            }
+        self.stock[customer] -= 1
         self.numbers_issued += 1
         number = f"43{self.numbers_issued:013d}"
         order = {
@@ -502,6 +520,24 @@ class FakeKdniao(_Faults):
         if data.get("IsReturnPrintTemplate") == 1:
             answer["PrintTemplate"] = f"<html>{data['Receiver']['Name']} {number}</html>"
         return answer
+
+    def _balance(self, data: dict[str, Any]) -> dict[str, Any]:
+        customer = data.get("CustomerName", "")
+        if not data.get("ShipperCode") or customer in self.no_stock_query:
+            return {
+                "EBusinessID": self.business_id,
+                "Success": False,
+                "ResultCode": "105",
+                "Reason": "该账号不支持单号余量查询",
+            }
+        left = self.stock[customer]
+        return {
+            "EBusinessID": self.business_id,
+            "Success": True,
+            "Reason": "",
+            "ResultCode": "100",
+            "EorderBalance": {"AvailableNum": left, "TotalNum": left},
+        }
 
     def _cancel(self, data: dict[str, Any]) -> dict[str, Any]:
         order = self.orders.get(data.get("OrderCode", ""))
