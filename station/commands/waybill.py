@@ -84,9 +84,18 @@ def _open(ctx: CommandContext) -> tuple[Any, Any, Any, Any]:
     except waybill_config.WaybillConfigError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from exc
+    from station.hub.ewaybill_link import (
+        coordinator_for,
+    )  # the hub's modules load only with waybills
+
     db = database_for(folder)
     built = build(configs)
-    return db, settings, built, Prefetcher(db, settings, built.providers, folder)
+    return (
+        db,
+        settings,
+        built,
+        Prefetcher(db, settings, built.providers, folder, coordinator_for(settings)),
+    )
 
 
 def accounts_command(ctx: CommandContext) -> int:
@@ -112,7 +121,7 @@ def accounts_command(ctx: CommandContext) -> int:
             for p in built.providers
         ] + [{"name": n, "carriers": [], "problem": why} for n, why in built.problems.items()]
     finally:
-        built.close()
+        prefetcher.close()
         db.close()
     for row in rows:
         if row["low"]:
@@ -169,9 +178,11 @@ def prefetch_command(ctx: CommandContext) -> int:
         found, _ = prefetcher.balances()
         low = low_balances(found, settings["ewaybill.low_balance"])
     finally:
-        built.close()
+        prefetcher.close()
         db.close()
     print(f"taken: {len(summary.taken)}")
+    if summary.shared:
+        print(f"copied from other benches (hub): {len(summary.shared)}")
     for order_no, why in summary.refused.items():
         print(f"refused, order held: {order_no}: {why}")
     for order_no, why in summary.pending.items():
@@ -194,7 +205,7 @@ def prefetch_command(ctx: CommandContext) -> int:
 
 def cancel_command(ctx: CommandContext) -> int:
     args = ctx.args
-    db, _settings, built, prefetcher = _open(ctx)
+    db, _settings, _built, prefetcher = _open(ctx)
     try:
         row = store.by_number(db, args.waybill_no)
         if row is None:
@@ -209,7 +220,7 @@ def cancel_command(ctx: CommandContext) -> int:
         done = prefetcher.run_cancels().get(row.waybill_no or row.key)
         state = store.by_number(db, args.waybill_no)
     finally:
-        built.close()
+        prefetcher.close()
         db.close()
     assert state is not None
     if state.state is State.CANCELLED:

@@ -94,6 +94,28 @@ def by_number(db: sqlite_utils.Database, waybill_no: str) -> Row | None:
     return _row(found) if found else None
 
 
+def by_key(db: sqlite_utils.Database, provider: str, key: str) -> Row | None:
+    found = db.execute(
+        f"SELECT {COLUMNS} FROM ewaybills WHERE provider = ? AND idempotency_key = ?",
+        [provider, key],
+    ).fetchone()
+    return _row(found) if found else None
+
+
+def as_taken(row: Row) -> Taken:
+    """A taken row as its provider gave it."""
+    assert row.waybill_no is not None, "a taken row has its number"
+    return Taken(
+        waybill_no=row.waybill_no,
+        provider_order_id=row.key,
+        sort_mark=row.sort_mark,
+        sort_code=row.sort_code,
+        package_center=row.package_center,
+        print_data=row.print_data,
+        sub_waybills=row.sub_waybills,
+    )
+
+
 def next_attempt(db: sqlite_utils.Database, order_no: str) -> int:
     return db.execute(
         "SELECT coalesce(max(attempt), 0) + 1 FROM ewaybills WHERE order_no = ?", [order_no]
@@ -110,14 +132,27 @@ def add_requested(
     service: str,
     key: str,
     address_digest: str,
+    note: str = "",
 ) -> int:
     """A request about to leave. Call inside a transaction."""
     stamp = now_utc()
     row_id = db.execute(
         """INSERT INTO ewaybills (order_no, attempt, provider, account, carrier, service,
-             idempotency_key, address_digest, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (order_no, attempt, provider, account, carrier, service, key, address_digest, stamp, stamp),
+             idempotency_key, address_digest, note, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            order_no,
+            attempt,
+            provider,
+            account,
+            carrier,
+            service,
+            key,
+            address_digest,
+            note,
+            stamp,
+            stamp,
+        ),
     ).lastrowid
     assert row_id is not None, "an INSERT gives its row's id"
     return row_id
