@@ -3,6 +3,7 @@
   accounts [--json]                      providers, accounts and remaining balances;
                                          WeChat Shop: carriers opened, label templates
   prefetch [--order NO ...] [--limit N]  take numbers for open orders now
+           [--parcels N]                 with --order: multi-parcel (子母单, SF) e-waybills
   cancel WAYBILL_NO                      cancel a number taken ahead (queued, then sent)
   status [--json]                        numbers per provider and state, queued cancels
   secret set NAME                        store a provider's secret in the OS keyring
@@ -37,6 +38,7 @@ from station.waybills.providers import build
 from station.waybills.service import Prefetcher, low_balances
 
 EXIT_PARTLY, EXIT_BAD_INPUT, EXIT_NOT_FOUND = 1, 2, 4
+MAX_PARCELS = 300  # WeChat's add_package_quantity bound; SF's accounts allow fewer
 log = logging.getLogger("station.waybills")
 
 
@@ -54,6 +56,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     prefetch = commands.add_parser("prefetch", help="take e-waybills for open orders now")
     prefetch.add_argument("--order", nargs="+", metavar="NO", help="only these orders")
     prefetch.add_argument("--limit", type=int, help="at most N orders (oldest first)")
+    prefetch.add_argument(
+        "--parcels",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --order: a multi-parcel (子母单) e-waybill of N parcels (SF)",
+    )
     prefetch.set_defaults(func=prefetch_command)
     cancel = commands.add_parser("cancel", help="cancel a number taken ahead")
     cancel.add_argument("waybill_no", metavar="WAYBILL_NO")
@@ -165,6 +174,10 @@ def prefetch_command(ctx: CommandContext) -> int:
     args = ctx.args
     if args.limit is not None and args.limit <= 0:
         return _fail("--limit must be a positive number of orders")
+    if not 1 <= args.parcels <= MAX_PARCELS:
+        return _fail(f"--parcels must be 1 to {MAX_PARCELS} parcels")
+    if args.parcels > 1 and not args.order:
+        return _fail("--parcels needs --order NO: name the orders packed in several parcels")
     db, settings, built, prefetcher = _open(ctx)
     try:
         if not built.providers:
@@ -173,7 +186,7 @@ def prefetch_command(ctx: CommandContext) -> int:
                 f"no e-waybill provider is ready ({problems or 'none configured in '}"
                 f"{'' if problems else waybill_config.WAYBILLS_FILE}): nothing taken"
             )
-        summary = prefetcher.prefetch(args.order, args.limit)
+        summary = prefetcher.prefetch(args.order, args.limit, args.parcels)
         cancels = prefetcher.run_cancels()
         found, _ = prefetcher.balances()
         low = low_balances(found, settings["ewaybill.low_balance"])

@@ -41,11 +41,12 @@ class Row:
     note: str
     attempts: int
     attention: str = ""  # why a person must act (a cancel refused for good)
+    parcels: int = 1  # asked for: more than one is a multi-parcel e-waybill (子母单)
 
 
 COLUMNS = """id, order_no, attempt, provider, carrier, service, idempotency_key, waybill_no,
     state, sort_mark, sort_code, package_center, print_data, sub_waybills, address_digest,
-    note, attempts, attention"""
+    note, attempts, attention, parcels"""
 
 
 def _row(r: tuple) -> Row:
@@ -68,6 +69,7 @@ def _row(r: tuple) -> Row:
         note=r[15],
         attempts=r[16],
         attention=r[17],
+        parcels=r[18],
     )
 
 
@@ -133,13 +135,14 @@ def add_requested(
     key: str,
     address_digest: str,
     note: str = "",
+    parcels: int = 1,
 ) -> int:
     """A request about to leave. Call inside a transaction."""
     stamp = now_utc()
     row_id = db.execute(
         """INSERT INTO ewaybills (order_no, attempt, provider, account, carrier, service,
-             idempotency_key, address_digest, note, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+             idempotency_key, address_digest, note, parcels, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
             order_no,
             attempt,
@@ -150,6 +153,7 @@ def add_requested(
             key,
             address_digest,
             note,
+            parcels,
             stamp,
             stamp,
         ),

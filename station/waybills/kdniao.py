@@ -96,7 +96,9 @@ class KdniaoProvider:
         self.limiter = limiter or RateLimiter(config.rate)
 
     def serves(self, request: WaybillRequest) -> bool:
-        return request.carrier in self.carriers
+        """Single parcels only: KDNiao's multi-parcel (子母件) answer is not documented
+        where we could read it."""
+        return request.carrier in self.carriers and request.parcels == 1
 
     def fields(self, request_type: str, data: dict[str, Any]) -> dict[str, str]:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

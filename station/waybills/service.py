@@ -109,7 +109,7 @@ def sender_of(settings: Settings) -> Address:
 
 
 def request_for(
-    order: Order, carrier: str, service: str, attempt: int, sender: Address
+    order: Order, carrier: str, service: str, attempt: int, sender: Address, parcels: int = 1
 ) -> WaybillRequest:
     """The request for an order. A WeChat Shop order's receiver is the (masked) one the
     shop gave; nothing is decrypted."""
@@ -123,6 +123,7 @@ def request_for(
         goods=tuple(Goods(line.name, line.quantity) for line in order.lines),
         shop_order_id=order.order_no if order.source == SHOP_SOURCE else "",
         insured_fen=order.order_value_fen if service == "insured" else 0,
+        parcels=parcels,
     )
 
 
@@ -192,7 +193,12 @@ class Prefetcher:
 
     # -- prefetch --------------------------------------------------------------------
 
-    def prefetch(self, order_nos: Sequence[str] | None = None, limit: int | None = None) -> Summary:
+    def prefetch(
+        self, order_nos: Sequence[str] | None = None, limit: int | None = None, parcels: int = 1
+    ) -> Summary:
+        """Take e-waybills for open orders (`order_nos`, else the oldest `limit`);
+        `parcels` above 1 takes multi-parcel ones (子母单: a mother and children) where a
+        provider issues them."""
         summary = Summary()
         summary.cancelled = self.reconcile()
         self.resume(summary)
@@ -211,15 +217,28 @@ class Prefetcher:
             if order is None or order.status is not OrderStatus.OPEN or order.shipped:
                 summary.pending[order_no] = "not an open order"
                 continue
-            if store.live(self.db, order_no) is not None:
+            live = store.live(self.db, order_no)
+            if live is not None:
+                if parcels > 1 and len(live.sub_waybills) + 1 != parcels:
+                    summary.pending[order_no] = (
+                        f"it has e-waybill {live.waybill_no or live.key} for "
+                        f"{len(live.sub_waybills) + 1} parcel(s): cancel it first "
+                        "(station waybill cancel NO), then take it again with --parcels"
+                    )
                 continue
             chosen = self._carrier_for(order, router)
             if chosen is None:
                 summary.no_provider.append(order_no)
                 continue
             attempt = store.next_attempt(self.db, order_no)
-            request = request_for(order, chosen[0], chosen[1], attempt, self.sender)
+            request = request_for(order, chosen[0], chosen[1], attempt, self.sender, parcels)
             provider = self._provider_for(request)
+            if provider is None and parcels > 1:
+                summary.pending[order_no] = (
+                    f"no provider here issues multi-parcel (子母单) e-waybills for "
+                    f"{request.carrier}: SF (丰桥) does"
+                )
+                continue
             if provider is None:
                 summary.no_provider.append(order_no)
                 continue
@@ -298,6 +317,7 @@ class Prefetcher:
                         key,
                         digests[request.order_no],
                         note=HUB_NOTE if self.coordinator is not None else "",
+                        parcels=request.parcels,
                     )
                 except sqlite3.IntegrityError:
                     summary.pending[request.order_no] = "another process is taking its e-waybill"
@@ -469,7 +489,9 @@ class Prefetcher:
             if provider is None or order is None:
                 summary.pending[row.order_no] = f"provider {row.provider} not configured"
                 continue
-            request = request_for(order, row.carrier, row.service, row.attempt, self.sender)
+            request = request_for(
+                order, row.carrier, row.service, row.attempt, self.sender, row.parcels
+            )
             taken = self._take(provider, request, row.id, row.key, summary, look_first=True)
             if taken is not None:
                 with transaction(self.db):
@@ -518,7 +540,14 @@ class Prefetcher:
                     found = (
                         provider.look_up(
                             row.key,
-                            request_for(order, row.carrier, row.service, row.attempt, self.sender),
+                            request_for(
+                                order,
+                                row.carrier,
+                                row.service,
+                                row.attempt,
+                                self.sender,
+                                row.parcels,
+                            ),
                         )
                         if order is not None
                         else None

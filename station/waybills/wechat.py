@@ -87,7 +87,13 @@ class WeChatShopProvider:
         self.limiter = limiter or RateLimiter(config.rate)
 
     def serves(self, request: WaybillRequest) -> bool:
-        return bool(request.shop_order_id) and request.carrier in self.carriers
+        """Shop orders, single parcels (order/addsuborder, WeChat's 子母单 call, is not
+        built)."""
+        return (
+            bool(request.shop_order_id)
+            and request.carrier in self.carriers
+            and request.parcels == 1
+        )
 
     def _call(self, endpoint: str, payload: dict[str, Any], may_apply: bool) -> Reply:
         self.limiter.wait()
