@@ -50,7 +50,7 @@ from station.core.session import OverrideKind, PackingSession, Phase, ScanKind
 from station.core.times import local_time
 from station.core.weighing import WeightGate, WeightRule
 from station.hub.port import ClaimVerdict, HubPort, NoHub
-from station.labels import printed_ewaybill, waybill_for
+from station.labels import parcels_of, printed_ewaybill, send_all, waybill_for
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
 from station.store import audit, catalogue, pool, shipments, wechat_carriers
@@ -668,6 +668,9 @@ class Bench:
     # -- printing -------------------------------------------------------------
 
     def _print(self, last: LastShipment, reprint: bool) -> None:
+        """Print the shipment's label: for a multi-parcel e-waybill (子母单) one per
+        parcel, mother first; the print counts once all are out."""
+        ewaybill = printed_ewaybill(self.db, last.order.order_no, last.tracking_no)
         waybill = waybill_for(
             last.order,
             last.carrier,
@@ -676,16 +679,16 @@ class Bench:
             self.settings,
             reprint,
             carriers=self.carriers,
-            ewaybill=printed_ewaybill(self.db, last.order.order_no, last.tracking_no),
+            ewaybill=ewaybill,
         )
         try:
-            job = self.printer.render(waybill)
+            jobs = [self.printer.render(label) for label in parcels_of(waybill, ewaybill)]
         except PrinterError as exc:
             self._print_failed(last, exc)
             return
         self.runner.submit(
-            lambda: self.printer.send(job),
-            lambda result: self._printed(last, waybill, result, reprint, job.kind),
+            lambda: send_all(self.printer, jobs),
+            lambda result: self._printed(last, waybill, result, reprint, jobs[0].kind),
             lambda exc: self._print_failed(last, exc),
         )
 
@@ -694,9 +697,11 @@ class Bench:
     ) -> None:
         # When the disk refuses to note the print, the label is out all the same and the
         # shipment stays listed as not printed: that errs on the side of printing again.
-        count = self._saving(lambda: shipments.mark_printed(self.db, last.shipment_id))
-        if kind == "wxprint" and isinstance(count, int):  # WeChat is told, by the worker
-            self._saving(lambda: self.waybills.printed(self.db, last.tracking_no, count))
+        # A print through WeChat's print component queues WeChat's notice in the same
+        # transaction (sent by the e-waybill worker).
+        count = self._saving(
+            lambda: shipments.mark_printed(self.db, last.shipment_id, kind == "wxprint")
+        )
         self.listener.bench_label_printed(last.shipment_id, waybill, result)
         if reprint and isinstance(count, int):
             self._tell(outcome(Tone.OK, "reprinted", tracking_no=last.tracking_no, count=count - 1))

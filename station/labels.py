@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
@@ -96,6 +97,42 @@ def ewaybill_fields(row: ewaybill_store.Row) -> dict[str, Any]:
     return fields
 
 
+def parcels_of(waybill: Waybill, ewaybill: ewaybill_store.Row | None) -> list[Waybill]:
+    """The labels of a shipment: one, or for a multi-parcel e-waybill (子母单) the
+    mother's (1/N) then each child's (2/N...), a child showing the mother's number and
+    its own route label where the carrier gave one (SF)."""
+    if ewaybill is None or not ewaybill.sub_waybills:
+        return [waybill]
+    count = len(ewaybill.sub_waybills) + 1
+    routes = ewaybill.print_data.get("childRouteLabels")
+    labels = [dataclasses.replace(waybill, parcel_number=1, parcel_count=count)]
+    for number, child in enumerate(ewaybill.sub_waybills, start=2):
+        route = routes.get(child) if isinstance(routes, Mapping) else None
+        labels.append(
+            dataclasses.replace(
+                waybill,
+                tracking_number=child,
+                parcel_number=number,
+                parcel_count=count,
+                parent_tracking=waybill.tracking_number,
+                sf_route=(
+                    SfRouteLabel.from_route_label_data(route)
+                    if isinstance(route, Mapping)
+                    else waybill.sf_route
+                ),
+            )
+        )
+    return labels
+
+
+def send_all(printer: Any, jobs: list[Any]) -> Any:
+    """Send a shipment's rendered labels in order; the first label's result (a PDF
+    printer's path). A failure stops there: the print counts as failed, and printing
+    again prints them all."""
+    results = [printer.send(job) for job in jobs]
+    return results[0]
+
+
 def insured_value(order: Order) -> Decimal | None:
     """The amount an insured parcel is insured for, in yuan: its order value (None for
     a service that is not insured, or an order of unknown value)."""
@@ -133,6 +170,14 @@ def find_shipment(db: sqlite_utils.Database, key: str) -> dict | None:
         if rows:
             return rows[0]
     return None
+
+
+def shipment_waybills(
+    db: sqlite_utils.Database, shipment: dict, settings: Settings
+) -> list[Waybill]:
+    """Every label of a recorded shipment: one per parcel of a multi-parcel e-waybill."""
+    ewaybill = printed_ewaybill(db, shipment["order_no"], shipment["tracking_no"])
+    return parcels_of(shipment_waybill(db, shipment, settings), ewaybill)
 
 
 def shipment_waybill(db: sqlite_utils.Database, shipment: dict, settings: Settings) -> Waybill:

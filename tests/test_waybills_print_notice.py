@@ -4,22 +4,27 @@ was down at the print; a print that failed reports nothing."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlite_utils
 from test_bench import Clock, Recorder
+from test_print_label_cli import SUPERVISOR, station
 from test_printers_wxprint import FakeComponent, component  # noqa: F401 (fixture)
 from test_sync_fakes import serving
 from test_waybills_bench import named_carrier_order, pack
 from waybill_fakes import SECRETS, FakeWeChatEwaybill, waybills_toml
 
 from printers import open_printer
+from station.app.reprint import Reprint, Reprinted
 from station.bench import Bench
 from station.core.reading import ScaleLink
+from station.demo import DEMO_SUPERVISOR_PIN
 from station.settings import Settings
 from station.store import ewaybills as store
+from station.store import shipments
 from station.store.db import transaction
 from station.waybills.config import load_providers
 from station.waybills.model import Address, Goods, WaybillRequest
@@ -120,3 +125,87 @@ def test_a_failed_component_print_reports_nothing(
     pack(wx_bench, order_no)
     assert component.commands[-1] == "print"
     assert store.print_notices_waiting(wx_bench.db) == 0
+
+
+def test_a_supervised_reprint_through_the_component_is_reported_as_a_reprint(
+    wx_bench: Bench,
+    data_dir: Path,
+    component: FakeComponent,  # noqa: F811
+) -> None:
+    """F3's search window and `station print label` reprint through the Reprint use
+    case: its print through the component is reported too, as a reprint."""
+    fake = FakeWeChatEwaybill()
+    order_no, number = take_wechat_number(wx_bench.db, wx_bench.settings, data_dir, fake)
+    pack(wx_bench, order_no)
+    shipment_id = wx_bench.db.execute(
+        "SELECT id FROM shipments WHERE tracking_no = ?", [number]
+    ).fetchone()[0]
+    reprints = Reprint(wx_bench.db, wx_bench.settings, wx_bench.printer)
+    done: list[Reprinted] = []
+    reprints.supervised(
+        shipment_id, reprints.supervisor(DEMO_SUPERVISOR_PIN), "label torn", done.append
+    )
+    assert done[0].printed and done[0].count == 2
+    assert store.print_notices_waiting(wx_bench.db) == 2
+
+    with serving(fake) as url:
+        online = prefetcher(wx_bench.db, wx_bench.settings, data_dir, url)
+        assert online.run_print_notices(base=0, cap=0) == {
+            f"{number} print 1": "sent",
+            f"{number} print 2": "sent",
+        }
+        online.close()
+    assert [n["re_print"] for n in fake.printed] == [0, 1]
+
+
+def test_station_print_label_through_the_component_is_reported(
+    wx_bench: Bench,
+    data_dir: Path,
+    component: FakeComponent,  # noqa: F811
+) -> None:
+    fake = FakeWeChatEwaybill()
+    order_no, number = take_wechat_number(wx_bench.db, wx_bench.settings, data_dir, fake)
+    pack(wx_bench, order_no)
+    printer = f"wxprint://127.0.0.1:{component.port}?timeout=2"
+    out = station(
+        data_dir,
+        "print",
+        "label",
+        number,
+        "--printer",
+        printer,
+        *SUPERVISOR,
+        pin=DEMO_SUPERVISOR_PIN,
+    )
+    assert out.returncode == 0, out.stderr
+    assert component.commands.count("print") == 2
+    notices = wx_bench.db.execute(
+        "SELECT print_no FROM ewaybill_print_notices ORDER BY print_no"
+    ).fetchall()
+    assert notices == [(1,), (2,)]
+
+
+def test_the_notice_is_queued_with_the_print_or_not_at_all(
+    wx_bench: Bench,
+    data_dir: Path,
+    component: FakeComponent,  # noqa: F811
+) -> None:
+    """The print and its notice are noted in one transaction: when the notice cannot be
+    queued (a crash in between), the print is not noted either, so no noted print is
+    ever left without its notice."""
+    fake = FakeWeChatEwaybill()
+    order_no, _number = take_wechat_number(wx_bench.db, wx_bench.settings, data_dir, fake)
+    pack(wx_bench, order_no)
+    shipment_id = wx_bench.db.execute("SELECT id FROM shipments").fetchone()[0]
+    wx_bench.db.execute(
+        """CREATE TRIGGER crash_at_notice BEFORE INSERT ON ewaybill_print_notices
+           BEGIN SELECT RAISE(ABORT, 'killed here'); END"""
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="killed here"):
+        shipments.mark_printed(wx_bench.db, shipment_id, platform_notice=True)
+    assert wx_bench.db.execute("SELECT print_count FROM shipments").fetchone()[0] == 1
+    assert store.print_notices_waiting(wx_bench.db) == 1
+
+    wx_bench.db.execute("DROP TRIGGER crash_at_notice")
+    assert shipments.mark_printed(wx_bench.db, shipment_id, platform_notice=True) == 2
+    assert store.print_notices_waiting(wx_bench.db) == 2

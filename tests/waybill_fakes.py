@@ -77,6 +77,26 @@ class _Faults:
 # -- WeChat Shop e-waybills ----------------------------------------------------------
 
 
+KNOWN_DELIVERIES = {"ZTO", "YTO", "YUNDA", "JTSD", "STO", "SF", "JD", "EMS", "CNSD", "DBKD"}
+
+
+def template(template_id: str, name: str, default: bool = False) -> dict[str, Any]:
+    """A template/get template_list entry, shaped as the documents' example."""
+    return {
+        "is_default": default,
+        "template_desc": "一联单标准模板",
+        "template_id": template_id,
+        "template_name": name,
+        "template_type": "single",
+        "update_time": 1690426204,
+        "create_time": 1690426204,
+        "options": [
+            {"option_id": i, "font_size": 0, "is_bold": False, "is_open": i in (1, 4, 5, 6, 7)}
+            for i in range(8)
+        ],
+    }
+
+
 class FakeWeChatEwaybill(_Faults):
     """/channels/ec/logistics/ewaybill/biz/... as developers.weixin.qq.com documents it
     (doc/store/API/ewaybill/precreate_order, create_order, get_order, cancel_order,
@@ -84,7 +104,15 @@ class FakeWeChatEwaybill(_Faults):
     create under an id already used answers 10025019 "电子面单已存在" without the
     number; 10025005 with `delivery_error_msg` for a refusal; order/get 10025010 for
     an unknown id; tokens from /cgi-bin/stable_token (40001 for a stale one).
-    `balance` is each account's `available` stock, spent by each number issued."""
+    `balance` is each account's `available` stock, spent by each number issued.
+
+    delivery/get (doc/channels/API/ewaybill/get_acctdeliverylist.html): `status`
+    filters (3 = 已绑定), answers `shop_id` and `list[{delivery_id, delivery_name}]`
+    from `deliveries` (carrier -> (name, status)). template/get
+    (doc/channels/API/ewaybill/get_template.html): optional `delivery_id`, answers
+    `total_template[{delivery_id, default_template_id, template_list}]` from
+    `templates`; 10025102 for a carrier WeChat does not support, 10025125 when
+    there are none."""
 
     def __init__(self, appid: str = "wxshop", secret: str = "s3cret"):
         super().__init__()
@@ -97,6 +125,16 @@ class FakeWeChatEwaybill(_Faults):
         self.balance: dict[str, int] = defaultdict(lambda: 1_000_000)
         self.hidden_gets = 0  # order/get answers 10025010 this many times for a fresh id
         self.printed: list[dict[str, Any]] = []  # order/print notices accepted
+        self.shop_id = "5009820302542"
+        self.deliveries: dict[str, tuple[str, int]] = {
+            "ZTO": ("中通快递", 3),
+            "YTO": ("圆通速递", 3),
+            "SF": ("顺丰速运", 1),  # 绑定审核中
+        }
+        self.templates: dict[str, list[dict[str, Any]]] = {
+            "ZTO": [template("single", "中通一联单", default=True)],
+            "YTO": [template("6600000001", "圆通一联单", default=True)],
+        }
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         no_delay(handler)
@@ -114,7 +152,10 @@ class FakeWeChatEwaybill(_Faults):
                     self.token = f"TOKEN{self.tokens}"
                 reply(handler, 200, {"access_token": self.token, "expires_in": 7200})
             return
-        name = "account" if path.endswith("/account/get") else path.rsplit("/", 1)[-1]
+        name = path.rsplit("/", 1)[-1]
+        for kind in ("account", "delivery", "template"):
+            if path.endswith(f"/{kind}/get"):
+                name = kind
         with self.lock:
             self.calls.append((name, request))
             self.times.append(time.monotonic())
@@ -217,6 +258,34 @@ class FakeWeChatEwaybill(_Faults):
             return {"errcode": 47001, "errmsg": "data format error rid: 9"}
         self.printed.append(request)
         return {"errcode": 0, "errmsg": "ok"}
+
+    def _delivery(self, request: dict[str, Any]) -> dict[str, Any]:
+        status = request.get("status")
+        listed = [
+            {"delivery_id": carrier, "delivery_name": name}
+            for carrier, (name, state) in self.deliveries.items()
+            if status is None or state == status
+        ]
+        return {"errcode": 0, "errmsg": "ok", "shop_id": self.shop_id, "list": listed}
+
+    def _template(self, request: dict[str, Any]) -> dict[str, Any]:
+        carrier = request.get("delivery_id")
+        if carrier and carrier not in KNOWN_DELIVERIES:
+            return {"errcode": 10025102, "errmsg": "快递公司不支持 rid: 10"}
+        chosen = {c: t for c, t in self.templates.items() if t and carrier in (None, c)}
+        if not chosen:
+            return {"errcode": 10025125, "errmsg": "模板列表为空 rid: 11"}
+        total = [
+            {
+                "delivery_id": c,
+                "default_template_id": next(
+                    (t["template_id"] for t in listed if t["is_default"]), ""
+                ),
+                "template_list": listed,
+            }
+            for c, listed in chosen.items()
+        ]
+        return {"errcode": 0, "errmsg": "ok", "total_template": total}
 
     def _account(self, request: dict[str, Any]) -> dict[str, Any]:
         accounts = [
@@ -358,7 +427,12 @@ class FakeSf(_Faults):
 class FakeKdniao(_Faults):
     """KDNiao's /api/EOrderService (电子面单, RequestType 1007 / 1147): DataSign must be
     base64(md5hex(RequestData + AppKey)) as KDNiao's demo computes it; a second 1007
-    under an OrderCode answers 106 with the number already taken."""
+    under an OrderCode answers 106 with the number already taken.
+
+    1127 (单号余量查询接口, KDNiao's e-waybill API docs, apifox docs-site 2538027 api
+    72895688) answers EorderBalance {AvailableNum, TotalNum} for a CustomerName from
+    `stock` (each number issued spends one; none left: 1007 refused 余额不足); an
+    account in `no_stock_query` is refused, as a monthly account is."""
 
     def __init__(self, business_id: str = "1237100", app_key: str = "kdn-app-key"):
         super().__init__()
@@ -366,6 +440,8 @@ class FakeKdniao(_Faults):
         self.refused_cancels = 0
         self.business_id, self.app_key = business_id, app_key
         self.orders: dict[str, dict[str, Any]] = {}
+        self.stock: dict[str, int] = defaultdict(lambda: 1_000_000)  # CustomerName -> left
+        self.no_stock_query: set[str] = set()
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         no_delay(handler)
@@ -387,6 +463,8 @@ class FakeKdniao(_Faults):
                 answer = {"Success": False, "ResultCode": "101", "Reason": "DataSign 签名错误"}
             elif kind == "1007":
                 answer = self._create(json.loads(data))
+            elif kind == "1127":
+                answer = self._balance(json.loads(data))
             else:
                 answer = self._cancel(json.loads(data))
         self._finish(handler, fault, answer)
@@ -409,6 +487,15 @@ class FakeKdniao(_Faults):
                 "ResultCode": "105",
                 "Reason": "收件地址不可达,超区",
             }
+        customer = data.get("CustomerName", "")
+        if self.stock[customer] <= 0:
+            return {
+                "EBusinessID": self.business_id,
+                "Success": False,
+                "ResultCode": "105",
+                "Reason": "电子面单余额不足",
+            }
+        self.stock[customer] -= 1
         self.numbers_issued += 1
         number = f"43{self.numbers_issued:013d}"
         order = {
@@ -433,6 +520,24 @@ class FakeKdniao(_Faults):
         if data.get("IsReturnPrintTemplate") == 1:
             answer["PrintTemplate"] = f"<html>{data['Receiver']['Name']} {number}</html>"
         return answer
+
+    def _balance(self, data: dict[str, Any]) -> dict[str, Any]:
+        customer = data.get("CustomerName", "")
+        if not data.get("ShipperCode") or customer in self.no_stock_query:
+            return {
+                "EBusinessID": self.business_id,
+                "Success": False,
+                "ResultCode": "105",
+                "Reason": "该账号不支持单号余量查询",
+            }
+        left = self.stock[customer]
+        return {
+            "EBusinessID": self.business_id,
+            "Success": True,
+            "Reason": "",
+            "ResultCode": "100",
+            "EorderBalance": {"AvailableNum": left, "TotalNum": left},
+        }
 
     def _cancel(self, data: dict[str, Any]) -> dict[str, Any]:
         order = self.orders.get(data.get("OrderCode", ""))

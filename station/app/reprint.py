@@ -22,7 +22,7 @@ import sqlite_utils
 from printers import PrinterError
 from station.app.permissions import Signer, signer_for
 from station.core.permissions import Action
-from station.labels import shipment_waybill
+from station.labels import send_all, shipment_waybills
 from station.runner import Runner, SyncRunner
 from station.settings import Settings
 from station.store import audit, shipments
@@ -122,21 +122,24 @@ class Reprint:
         self.print(shipment, done)
 
     def print(self, shipment: dict[str, Any], done: Callable[[Reprinted], None]) -> None:
-        """Print a recorded shipment's label (marked as a reprint once it was printed)
-        and record the outcome on it."""
+        """Print a recorded shipment's label (marked as a reprint once it was printed),
+        every parcel's for a multi-parcel e-waybill, and record the outcome on it."""
         try:
-            job = self.printer.render(shipment_waybill(self.db, shipment, self.settings))
+            labels = shipment_waybills(self.db, shipment, self.settings)
+            jobs = [self.printer.render(label) for label in labels]
         except PrinterError as exc:
             done(self.failed(shipment, exc))
             return
         self.runner.submit(
-            lambda: self.printer.send(job),
-            lambda result: done(self.printed(shipment, result)),
+            lambda: send_all(self.printer, jobs),
+            lambda result: done(self.printed(shipment, result, jobs[0].kind)),
             lambda exc: done(self.failed(shipment, exc)),
         )
 
-    def printed(self, shipment: dict[str, Any], result: Any = None) -> Reprinted:
-        count = shipments.mark_printed(self.db, shipment["id"])
+    def printed(self, shipment: dict[str, Any], result: Any = None, kind: str = "") -> Reprinted:
+        """Record a finished print; one through WeChat's print component (`kind`
+        "wxprint") queues WeChat's print notice with it, in one transaction."""
+        count = shipments.mark_printed(self.db, shipment["id"], kind == "wxprint")
         return _reprinted(shipment, count=count, result=result)
 
     def failed(self, shipment: dict[str, Any], exc: BaseException) -> Reprinted:

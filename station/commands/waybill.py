@@ -1,7 +1,9 @@
 """`station waybill`: e-waybills (电子面单) taken ahead so the bench packs offline.
 
-  accounts [--json]                      providers, accounts and remaining balances
+  accounts [--json]                      providers, accounts and remaining balances;
+                                         WeChat Shop: carriers opened, label templates
   prefetch [--order NO ...] [--limit N]  take numbers for open orders now
+           [--parcels N]                 with --order: multi-parcel (子母单, SF) e-waybills
   cancel WAYBILL_NO                      cancel a number taken ahead (queued, then sent)
   status [--json]                        numbers per provider and state, queued cancels
   secret set NAME                        store a provider's secret in the OS keyring
@@ -30,11 +32,13 @@ from typing import Any
 from station.commands.common import CommandContext, database_for
 from station.store import ewaybills as store
 from station.waybills import config as waybill_config
+from station.waybills.catalogue import catalogues
 from station.waybills.model import State
 from station.waybills.providers import build
 from station.waybills.service import Prefetcher, low_balances
 
 EXIT_PARTLY, EXIT_BAD_INPUT, EXIT_NOT_FOUND = 1, 2, 4
+MAX_PARCELS = 300  # WeChat's add_package_quantity bound; SF's accounts allow fewer
 log = logging.getLogger("station.waybills")
 
 
@@ -52,6 +56,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     prefetch = commands.add_parser("prefetch", help="take e-waybills for open orders now")
     prefetch.add_argument("--order", nargs="+", metavar="NO", help="only these orders")
     prefetch.add_argument("--limit", type=int, help="at most N orders (oldest first)")
+    prefetch.add_argument(
+        "--parcels",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --order: a multi-parcel (子母单) e-waybill of N parcels (SF)",
+    )
     prefetch.set_defaults(func=prefetch_command)
     cancel = commands.add_parser("cancel", help="cancel a number taken ahead")
     cancel.add_argument("waybill_no", metavar="WAYBILL_NO")
@@ -82,9 +93,18 @@ def _open(ctx: CommandContext) -> tuple[Any, Any, Any, Any]:
     except waybill_config.WaybillConfigError as exc:
         print(exc, file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from exc
+    from station.hub.ewaybill_link import (
+        coordinator_for,
+    )  # the hub's modules load only with waybills
+
     db = database_for(folder)
     built = build(configs)
-    return db, settings, built, Prefetcher(db, settings, built.providers, folder)
+    return (
+        db,
+        settings,
+        built,
+        Prefetcher(db, settings, built.providers, folder, coordinator_for(settings)),
+    )
 
 
 def accounts_command(ctx: CommandContext) -> int:
@@ -92,7 +112,8 @@ def accounts_command(ctx: CommandContext) -> int:
     db, settings, built, prefetcher = _open(ctx)
     try:
         found, problems = prefetcher.balances()
-        problems = {**built.problems, **problems}
+        shelves, shelf_problems = catalogues(built.providers)
+        problems = {**built.problems, **shelf_problems, **problems}
         threshold = settings["ewaybill.low_balance"]
         low = {(b.provider, b.account, b.carrier) for b in low_balances(found, threshold)}
         rows = [
@@ -100,11 +121,16 @@ def accounts_command(ctx: CommandContext) -> int:
             for row in store.balances(db)
         ]
         providers = [
-            {"name": p.name, "carriers": list(p.carriers), "problem": problems.get(p.name, "")}
+            {
+                "name": p.name,
+                "carriers": list(p.carriers),
+                "problem": problems.get(p.name, ""),
+                **(shelves[p.name].as_json(_template_of(p)) if p.name in shelves else {}),
+            }
             for p in built.providers
         ] + [{"name": n, "carriers": [], "problem": why} for n, why in built.problems.items()]
     finally:
-        built.close()
+        prefetcher.close()
         db.close()
     for row in rows:
         if row["low"]:
@@ -116,6 +142,7 @@ def accounts_command(ctx: CommandContext) -> int:
             print(f"no e-waybill providers: configure {waybill_config.WAYBILLS_FILE}")
         for p in providers:
             print(f"{p['name']}: {' '.join(p['carriers']) or '-'}  {p['problem']}".rstrip())
+            _print_catalogue(p)
         for row in rows:
             left = "-" if row["available"] is None else row["available"]
             mark = "  LOW: top up with the carrier" if row["low"] else ""
@@ -123,10 +150,34 @@ def accounts_command(ctx: CommandContext) -> int:
     return EXIT_PARTLY if problems else 0
 
 
+def _template_of(provider: Any) -> str:
+    """The template_id waybills.toml names for a provider ("" for none)."""
+    return str(getattr(getattr(provider, "config", None), "template_id", "") or "")
+
+
+def _print_catalogue(provider: dict[str, Any]) -> None:
+    """The carriers a provider opened and its templates, when it lists them."""
+    if "deliveries" in provider:
+        opened = " ".join(f"{d['carrier']}({d['name']})" for d in provider["deliveries"])
+        print(f"  opened: {opened or '-'}")
+    for t in provider.get("templates", []):
+        marks = ", ".join(
+            m for m, on in (("default", t["default"]), ("configured", t["configured"])) if on
+        )
+        print(
+            f"  template {t['carrier']} {t['template_id']} {t['name']} ({t['kind']})"
+            + (f" [{marks}]" if marks else "")
+        )
+
+
 def prefetch_command(ctx: CommandContext) -> int:
     args = ctx.args
     if args.limit is not None and args.limit <= 0:
         return _fail("--limit must be a positive number of orders")
+    if not 1 <= args.parcels <= MAX_PARCELS:
+        return _fail(f"--parcels must be 1 to {MAX_PARCELS} parcels")
+    if args.parcels > 1 and not args.order:
+        return _fail("--parcels needs --order NO: name the orders packed in several parcels")
     db, settings, built, prefetcher = _open(ctx)
     try:
         if not built.providers:
@@ -135,14 +186,16 @@ def prefetch_command(ctx: CommandContext) -> int:
                 f"no e-waybill provider is ready ({problems or 'none configured in '}"
                 f"{'' if problems else waybill_config.WAYBILLS_FILE}): nothing taken"
             )
-        summary = prefetcher.prefetch(args.order, args.limit)
+        summary = prefetcher.prefetch(args.order, args.limit, args.parcels)
         cancels = prefetcher.run_cancels()
         found, _ = prefetcher.balances()
         low = low_balances(found, settings["ewaybill.low_balance"])
     finally:
-        built.close()
+        prefetcher.close()
         db.close()
     print(f"taken: {len(summary.taken)}")
+    if summary.shared:
+        print(f"copied from other benches (hub): {len(summary.shared)}")
     for order_no, why in summary.refused.items():
         print(f"refused, order held: {order_no}: {why}")
     for order_no, why in summary.pending.items():
@@ -165,7 +218,7 @@ def prefetch_command(ctx: CommandContext) -> int:
 
 def cancel_command(ctx: CommandContext) -> int:
     args = ctx.args
-    db, _settings, built, prefetcher = _open(ctx)
+    db, _settings, _built, prefetcher = _open(ctx)
     try:
         row = store.by_number(db, args.waybill_no)
         if row is None:
@@ -180,7 +233,7 @@ def cancel_command(ctx: CommandContext) -> int:
         done = prefetcher.run_cancels().get(row.waybill_no or row.key)
         state = store.by_number(db, args.waybill_no)
     finally:
-        built.close()
+        prefetcher.close()
         db.close()
     assert state is not None
     if state.state is State.CANCELLED:

@@ -81,4 +81,25 @@ CREATE TABLE audit (
 );
 """
 
-STEPS: tuple[str, ...] = (SCHEMA_1,)
+SCHEMA_EWAYBILL_PER_ORDER = """
+-- One e-waybill per order across the warehouse (station.hub.ewaybills): the primary
+-- key stops a second bench taking a second number. A row is 'requested' (a bench is
+-- taking it under its idempotency key) then 'taken' with the number and what its
+-- label needs; a bench that cancels the number deletes the row.
+CREATE TABLE ewaybills (
+    order_no TEXT PRIMARY KEY,
+    bench TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    carrier TEXT NOT NULL,
+    service TEXT NOT NULL DEFAULT '',
+    attempt INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'requested' CHECK (state IN ('requested', 'taken')),
+    waybill_no TEXT,
+    label JSONB NOT NULL DEFAULT '{}',
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX ewaybills_key ON ewaybills(idempotency_key);
+"""
+
+STEPS: tuple[str, ...] = (SCHEMA_1, SCHEMA_EWAYBILL_PER_ORDER)

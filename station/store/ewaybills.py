@@ -41,11 +41,12 @@ class Row:
     note: str
     attempts: int
     attention: str = ""  # why a person must act (a cancel refused for good)
+    parcels: int = 1  # asked for: more than one is a multi-parcel e-waybill (子母单)
 
 
 COLUMNS = """id, order_no, attempt, provider, carrier, service, idempotency_key, waybill_no,
     state, sort_mark, sort_code, package_center, print_data, sub_waybills, address_digest,
-    note, attempts, attention"""
+    note, attempts, attention, parcels"""
 
 
 def _row(r: tuple) -> Row:
@@ -68,6 +69,7 @@ def _row(r: tuple) -> Row:
         note=r[15],
         attempts=r[16],
         attention=r[17],
+        parcels=r[18],
     )
 
 
@@ -94,6 +96,28 @@ def by_number(db: sqlite_utils.Database, waybill_no: str) -> Row | None:
     return _row(found) if found else None
 
 
+def by_key(db: sqlite_utils.Database, provider: str, key: str) -> Row | None:
+    found = db.execute(
+        f"SELECT {COLUMNS} FROM ewaybills WHERE provider = ? AND idempotency_key = ?",
+        [provider, key],
+    ).fetchone()
+    return _row(found) if found else None
+
+
+def as_taken(row: Row) -> Taken:
+    """A taken row as its provider gave it."""
+    assert row.waybill_no is not None, "a taken row has its number"
+    return Taken(
+        waybill_no=row.waybill_no,
+        provider_order_id=row.key,
+        sort_mark=row.sort_mark,
+        sort_code=row.sort_code,
+        package_center=row.package_center,
+        print_data=row.print_data,
+        sub_waybills=row.sub_waybills,
+    )
+
+
 def next_attempt(db: sqlite_utils.Database, order_no: str) -> int:
     return db.execute(
         "SELECT coalesce(max(attempt), 0) + 1 FROM ewaybills WHERE order_no = ?", [order_no]
@@ -110,14 +134,29 @@ def add_requested(
     service: str,
     key: str,
     address_digest: str,
+    note: str = "",
+    parcels: int = 1,
 ) -> int:
     """A request about to leave. Call inside a transaction."""
     stamp = now_utc()
     row_id = db.execute(
         """INSERT INTO ewaybills (order_no, attempt, provider, account, carrier, service,
-             idempotency_key, address_digest, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (order_no, attempt, provider, account, carrier, service, key, address_digest, stamp, stamp),
+             idempotency_key, address_digest, note, parcels, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            order_no,
+            attempt,
+            provider,
+            account,
+            carrier,
+            service,
+            key,
+            address_digest,
+            note,
+            parcels,
+            stamp,
+            stamp,
+        ),
     ).lastrowid
     assert row_id is not None, "an INSERT gives its row's id"
     return row_id

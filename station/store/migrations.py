@@ -687,6 +687,12 @@ def _ewaybill_attention(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE ewaybills ADD COLUMN attention TEXT NOT NULL DEFAULT ''")
 
 
+def _ewaybill_parcels(db: sqlite_utils.Database) -> None:
+    """How many parcels an e-waybill was asked for (子母单: a mother and children), so a
+    request resumed after a kill asks for the same."""
+    db.execute("ALTER TABLE ewaybills ADD COLUMN parcels INTEGER NOT NULL DEFAULT 1")
+
+
 STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _schema_1,
     _deliveries,
@@ -710,4 +716,5 @@ STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _hub_holds,
     _ewaybill_print_notices,
     _ewaybill_attention,
+    _ewaybill_parcels,
 )

@@ -13,7 +13,7 @@ from station.core.learning import sample_from_parcel
 from station.core.masking import mask_phone
 from station.core.model import LabelState, OrderStatus
 from station.core.session import PackingSession, Phase, TrackingSource
-from station.store import outbox
+from station.store import ewaybills, outbox
 from station.store.db import iso, now_utc, transaction
 from station.store.learning import add_sample
 from station.store.pool import claim_number
@@ -217,8 +217,11 @@ def _recorded_event(
     )
 
 
-def mark_printed(db: sqlite_utils.Database, shipment_id: int) -> int:
-    """Note a successful print; returns how many times the label has now been printed."""
+def mark_printed(db: sqlite_utils.Database, shipment_id: int, platform_notice: bool = False) -> int:
+    """Note a successful print; returns how many times the label has now been printed.
+    `platform_notice`: the label went through WeChat Shop's print component, whose
+    print-success notice (order/print) is queued in the same transaction, so a crash
+    after the print is noted never loses it (first print or reprint alike)."""
     with transaction(db):
         db.execute(
             """UPDATE shipments SET label_status = ?, label_error = '',
@@ -226,9 +229,12 @@ def mark_printed(db: sqlite_utils.Database, shipment_id: int) -> int:
                WHERE id = ?""",
             (LabelState.PRINTED, now_utc(), shipment_id),
         )
-        return db.execute(
-            "SELECT print_count FROM shipments WHERE id = ?", [shipment_id]
-        ).fetchone()[0]
+        count, tracking_no = db.execute(
+            "SELECT print_count, tracking_no FROM shipments WHERE id = ?", [shipment_id]
+        ).fetchone()
+        if platform_notice:
+            ewaybills.queue_print_notice(db, tracking_no, count)
+        return count
 
 
 def mark_print_failed(db: sqlite_utils.Database, shipment_id: int, reason: str) -> None:

@@ -28,6 +28,8 @@ Example:
     [providers.accounts.ZTO]
     customer_name = "ZTO-ACCOUNT"   # the carrier account held at KDNiao (CustomerName)
     month_code = ""
+    send_site = ""                  # the carrier's site code and name (网点, SendSite),
+    send_site_name = ""             # also asked for the account's stock of numbers
 
 Optional for every provider: `enabled` (true), `timeout_seconds` (15),
 `rate_per_minute` (the provider's limit; see station.waybills.limits), `base_url`

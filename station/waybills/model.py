@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 class State(StrEnum):
@@ -134,6 +134,25 @@ class Balance:
     available: int | None  # None: the provider does not say (monthly account)
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """A carrier opened for e-waybills with a provider (WeChat Shop delivery/get)."""
+
+    carrier: str
+    name: str
+
+
+@dataclass(frozen=True)
+class WaybillTemplate:
+    """A label template a provider holds for a carrier (WeChat Shop template/get)."""
+
+    carrier: str
+    template_id: str
+    name: str
+    kind: str  # template_type: "single" (一联单)
+    default: bool  # the carrier's default template
+
+
 class Provider(Protocol):
     """What the station needs of an e-waybill provider."""
 
@@ -164,3 +183,16 @@ class Provider(Protocol):
     def balances(self) -> list[Balance]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class Catalogued(Protocol):
+    """A provider that can list the carriers opened with it and their label templates
+    (WeChat Shop); `station waybill accounts` shows them."""
+
+    name: str
+    carriers: tuple[str, ...]
+
+    def deliveries(self) -> list[Delivery]: ...
+
+    def templates(self) -> list[WaybillTemplate]: ...

@@ -23,11 +23,6 @@ class WaybillPort(Protocol):
         """Inside the shipment's transaction: the number to print, now used."""
         ...
 
-    def printed(self, db: sqlite_utils.Database, tracking_no: str, print_no: int) -> None:
-        """The label of `tracking_no` printed for the `print_no`th time through WeChat's
-        print component: queue the platform's print notice (sent by the e-waybill worker)."""
-        ...
-
 
 class NoWaybills:
     """No e-waybills: numbers come from the pool or a scanned pre-printed label."""
@@ -39,9 +34,6 @@ class NoWaybills:
         self, db: sqlite_utils.Database, order_no: str, carrier: str, service: str
     ) -> str | None:
         return claim_number(db, carrier)
-
-    def printed(self, db: sqlite_utils.Database, tracking_no: str, print_no: int) -> None:
-        return None
 
 
 class PrefetchedWaybills:
@@ -64,7 +56,3 @@ class PrefetchedWaybills:
     ) -> str | None:
         row = store.claim_for_shipment(db, order_no, carrier, service)
         return row.waybill_no if row is not None else claim_number(db, carrier)
-
-    def printed(self, db: sqlite_utils.Database, tracking_no: str, print_no: int) -> None:
-        with transaction(db):
-            store.queue_print_notice(db, tracking_no, print_no)

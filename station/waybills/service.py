@@ -15,6 +15,13 @@ CANCEL_REFUSALS times in all, then left for a person ('attention': `station wayb
 status`, the dashboard's Exceptions tab); one that cannot reach the provider is
 retried for as long as it takes.
 
+With the warehouse hub (a `Coordinator`), an order's e-waybill is reserved at the hub
+before its number is asked for, so two benches never take two numbers for one order:
+a bench that finds the order reserved by another copies its number (once taken)
+instead. A number cancelled here is released at the hub; a copied one released by
+its bench (cancelled there) is dropped here. Without the hub's word (unreachable) no
+number is taken.
+
 Print notices: each print of a WeChat Shop e-waybill through the print component is
 queued in the shipment's database (`ewaybill_print_notices`) and reported with
 order/print by the same worker, once, whenever the network allows.
@@ -28,7 +35,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlite_utils
@@ -42,6 +49,7 @@ from station.store import ewaybills as store
 from station.store import orders as order_store
 from station.store.db import now_utc, transaction
 from station.sync.backoff import full_jitter
+from station.waybills.coordination import HUB_NOTE, Coordinator, CoordinatorOffline, Shared
 from station.waybills.model import (
     Address,
     AlreadyExists,
@@ -69,6 +77,7 @@ class Summary:
     pending: dict[str, str] = field(default_factory=dict)  # order -> why it waits
     no_provider: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
+    shared: list[str] = field(default_factory=list)  # numbers copied from another bench
 
 
 def address_digest(order: Order) -> str:
@@ -100,7 +109,7 @@ def sender_of(settings: Settings) -> Address:
 
 
 def request_for(
-    order: Order, carrier: str, service: str, attempt: int, sender: Address
+    order: Order, carrier: str, service: str, attempt: int, sender: Address, parcels: int = 1
 ) -> WaybillRequest:
     """The request for an order. A WeChat Shop order's receiver is the (masked) one the
     shop gave; nothing is decrypted."""
@@ -114,6 +123,7 @@ def request_for(
         goods=tuple(Goods(line.name, line.quantity) for line in order.lines),
         shop_order_id=order.order_no if order.source == SHOP_SOURCE else "",
         insured_fen=order.order_value_fen if service == "insured" else 0,
+        parcels=parcels,
     )
 
 
@@ -128,6 +138,7 @@ class Prefetcher:
         settings: Settings,
         providers: Sequence[Provider],
         folder: Path | None = None,
+        coordinator: Coordinator | None = None,
     ):
         self.db = db
         self.settings = settings
@@ -135,11 +146,15 @@ class Prefetcher:
         self.by_name = {p.name: p for p in self.providers}
         self.sender = sender_of(settings)
         self.folder = folder
+        self.coordinator = coordinator
         self._db_lock = threading.Lock()
+        self._hub_lock = threading.Lock()
 
     def close(self) -> None:
         for provider in self.providers:
             provider.close()
+        if self.coordinator is not None:
+            self.coordinator.close()
 
     # -- choosing --------------------------------------------------------------------
 
@@ -178,10 +193,16 @@ class Prefetcher:
 
     # -- prefetch --------------------------------------------------------------------
 
-    def prefetch(self, order_nos: Sequence[str] | None = None, limit: int | None = None) -> Summary:
+    def prefetch(
+        self, order_nos: Sequence[str] | None = None, limit: int | None = None, parcels: int = 1
+    ) -> Summary:
+        """Take e-waybills for open orders (`order_nos`, else the oldest `limit`);
+        `parcels` above 1 takes multi-parcel ones (子母单: a mother and children) where a
+        provider issues them."""
         summary = Summary()
         summary.cancelled = self.reconcile()
         self.resume(summary)
+        self.sync_hub()
         if limit is None and not order_nos:
             limit = self.settings["ewaybill.prefetch_limit"] or None
         try:
@@ -196,15 +217,28 @@ class Prefetcher:
             if order is None or order.status is not OrderStatus.OPEN or order.shipped:
                 summary.pending[order_no] = "not an open order"
                 continue
-            if store.live(self.db, order_no) is not None:
+            live = store.live(self.db, order_no)
+            if live is not None:
+                if parcels > 1 and len(live.sub_waybills) + 1 != parcels:
+                    summary.pending[order_no] = (
+                        f"it has e-waybill {live.waybill_no or live.key} for "
+                        f"{len(live.sub_waybills) + 1} parcel(s): cancel it first "
+                        "(station waybill cancel NO), then take it again with --parcels"
+                    )
                 continue
             chosen = self._carrier_for(order, router)
             if chosen is None:
                 summary.no_provider.append(order_no)
                 continue
             attempt = store.next_attempt(self.db, order_no)
-            request = request_for(order, chosen[0], chosen[1], attempt, self.sender)
+            request = request_for(order, chosen[0], chosen[1], attempt, self.sender, parcels)
             provider = self._provider_for(request)
+            if provider is None and parcels > 1:
+                summary.pending[order_no] = (
+                    f"no provider here issues multi-parcel (子母单) e-waybills for "
+                    f"{request.carrier}: SF (丰桥) does"
+                )
+                continue
             if provider is None:
                 summary.no_provider.append(order_no)
                 continue
@@ -229,6 +263,8 @@ class Prefetcher:
         for first in range(0, len(requests), BATCH):
             batch = requests[first : first + BATCH]
             keyed = [(r, k) for r in batch if (k := self._key(provider, r, summary)) is not None]
+            if self.coordinator is not None:
+                keyed = self._reserve(provider, keyed, digests, summary)
             rows = self._add_requested(provider, keyed, digests, summary)
             taken = []
             for request, key, row_id in rows:
@@ -244,6 +280,8 @@ class Prefetcher:
                 for _, row_id, found in taken:
                     store.mark_taken(self.db, row_id, found)
             summary.taken.extend(order_no for order_no, _, _ in taken)
+            if self.coordinator is not None:
+                self._publish([(order_no, found) for order_no, _, found in taken])
 
     def _key(self, provider: Provider, request: WaybillRequest, summary: Summary) -> str | None:
         try:
@@ -278,12 +316,118 @@ class Prefetcher:
                         request.service,
                         key,
                         digests[request.order_no],
+                        note=HUB_NOTE if self.coordinator is not None else "",
+                        parcels=request.parcels,
                     )
                 except sqlite3.IntegrityError:
                     summary.pending[request.order_no] = "another process is taking its e-waybill"
                     continue
                 rows.append((request, key, row_id))
         return rows
+
+    # -- the warehouse hub ---------------------------------------------------------
+
+    def _reserve(
+        self,
+        provider: Provider,
+        keyed: list[tuple[WaybillRequest, str]],
+        digests: dict[str, str],
+        summary: Summary,
+    ) -> list[tuple[WaybillRequest, str]]:
+        """The requests this bench may take a number for, each under the key the hub
+        holds for it (a reservation of ours left by a crash keeps its first key). An
+        order another bench took a number for gets that number copied; one another
+        bench is taking waits; without the hub nothing is taken."""
+        assert self.coordinator is not None
+        mine = []
+        for request, key in keyed:
+            try:
+                with self._hub_lock:
+                    shared = self.coordinator.reserve(
+                        request.order_no,
+                        provider.name,
+                        request.carrier,
+                        request.service,
+                        request.attempt,
+                        key,
+                    )
+            except CoordinatorOffline as exc:
+                summary.pending[request.order_no] = f"{exc}: no e-waybill without the hub's word"
+                continue
+            if shared.bench == self.coordinator.bench and shared.waybill_no is None:
+                mine.append((replace(request, attempt=shared.attempt), shared.key))
+            elif shared.waybill_no is not None:
+                self._copy(request.order_no, shared, digests[request.order_no], summary)
+            else:
+                summary.pending[request.order_no] = (
+                    f"bench {shared.bench} is taking its e-waybill (hub)"
+                )
+        return mine
+
+    def _copy(self, order_no: str, shared: Shared, digest: str, summary: Summary) -> None:
+        """Another bench's number for this order, stored here as taken ahead."""
+        with self._db_lock, transaction(self.db):
+            if store.by_key(self.db, shared.provider, shared.key) is not None:
+                return
+            try:
+                row_id = store.add_requested(
+                    self.db,
+                    order_no,
+                    store.next_attempt(self.db, order_no),
+                    shared.provider,
+                    "",
+                    shared.carrier,
+                    shared.service,
+                    shared.key,
+                    digest,
+                    note=f"{HUB_NOTE}: taken by {shared.bench}",
+                )
+            except sqlite3.IntegrityError:
+                summary.pending[order_no] = "another process is taking its e-waybill"
+                return
+            store.mark_taken(self.db, row_id, shared.taken())
+        summary.shared.append(order_no)
+
+    def _publish(self, taken: list[tuple[str, Taken]]) -> None:
+        """Tell the hub the numbers taken; one the hub cannot hear of now is told at the
+        next pass (`sync_hub`)."""
+        assert self.coordinator is not None
+        for order_no, found in taken:
+            try:
+                with self._hub_lock:
+                    self.coordinator.publish(order_no, found.provider_order_id, found)
+            except CoordinatorOffline as exc:
+                log.warning("e-waybill of %s not told to the hub yet: %s", order_no, exc)
+                return
+
+    def sync_hub(self) -> None:
+        """Catch the hub up: release the numbers cancelled or refused here, publish the
+        numbers taken while it could not hear, and drop the copies of numbers their
+        bench released (it cancelled them upstream)."""
+        if self.coordinator is None:
+            return
+        gone = [
+            r.key for r in store.rows(self.db, State.CANCELLED) + store.rows(self.db, State.REFUSED)
+        ]
+        try:
+            with self._hub_lock:
+                self.coordinator.release(gone)
+                waiting = self.coordinator.unpublished()
+            for order_no, key in waiting:
+                row = store.live(self.db, order_no)
+                if row is not None and row.key == key and row.waybill_no:
+                    with self._hub_lock:
+                        self.coordinator.publish(order_no, key, store.as_taken(row))
+            copies = [r for r in store.rows(self.db, State.TAKEN) if r.note.startswith(HUB_NOTE)]
+            with self._hub_lock:
+                still = self.coordinator.held([r.key for r in copies])
+        except CoordinatorOffline as exc:
+            log.warning("e-waybills not reconciled with the hub: %s", exc)
+            return
+        with transaction(self.db):
+            for row in copies:
+                if row.key not in still:
+                    store.set_state(self.db, row.id, State.CANCELLED, "cancelled at another bench")
 
     def _account(self, provider: Provider, carrier: str) -> str:
         accounts = getattr(getattr(provider, "config", None), "accounts", {})
@@ -345,7 +489,9 @@ class Prefetcher:
             if provider is None or order is None:
                 summary.pending[row.order_no] = f"provider {row.provider} not configured"
                 continue
-            request = request_for(order, row.carrier, row.service, row.attempt, self.sender)
+            request = request_for(
+                order, row.carrier, row.service, row.attempt, self.sender, row.parcels
+            )
             taken = self._take(provider, request, row.id, row.key, summary, look_first=True)
             if taken is not None:
                 with transaction(self.db):
@@ -394,7 +540,14 @@ class Prefetcher:
                     found = (
                         provider.look_up(
                             row.key,
-                            request_for(order, row.carrier, row.service, row.attempt, self.sender),
+                            request_for(
+                                order,
+                                row.carrier,
+                                row.service,
+                                row.attempt,
+                                self.sender,
+                                row.parcels,
+                            ),
                         )
                         if order is not None
                         else None
@@ -415,7 +568,19 @@ class Prefetcher:
             with transaction(self.db):
                 store.set_state(self.db, row.id, State.CANCELLED, row.note)
             done[label] = "cancelled"
+            self._release(row.key)
         return done
+
+    def _release(self, key: str) -> None:
+        """A cancelled number's order may be reserved again at the hub (told at the next
+        pass when the hub cannot hear now)."""
+        if self.coordinator is None:
+            return
+        try:
+            with self._hub_lock:
+                self.coordinator.release([key])
+        except CoordinatorOffline as exc:
+            log.warning("cancelled e-waybill not released at the hub yet: %s", exc)
 
     def _cancel_refused(self, row: store.Row, exc: Refused, base: float, cap: float) -> str:
         """Retry a refused cancel a few times (a refusal can be a passing state upstream),

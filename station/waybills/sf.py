@@ -12,7 +12,8 @@ EXP_RECE_UPDATE_ORDER):
   errorCode 8016 重复下单, so it is the idempotency key); parcelQty > 1 returns a
   mother number and N-1 child numbers (子母单, waybillType 1 and 2); with
   isReturnRoutelabel = 1 the answer carries routeLabelInfo[].routeLabelData with
-  destRouteLabel (大头笔), codingMapping / codingMappingOut, twoDimensionCode, proCode.
+  destRouteLabel (大头笔), codingMapping / codingMappingOut, twoDimensionCode, proCode,
+  one per number: a child's is kept beside the mother's for its own label.
 - Cancel: EXP_RECE_UPDATE_ORDER with dealType 2.
 SF's monthly accounts hold no stock of numbers: no balance to report.
 """
@@ -75,18 +76,23 @@ def parse_taken(msg: dict[str, Any], order_id: str) -> Taken | None:
     if not mother:
         return None
     label: dict[str, Any] = {}
+    child_labels: dict[str, Any] = {}
     for info in msg.get("routeLabelInfo") or []:
         data = info.get("routeLabelData") or {}
-        if data.get("waybillNo") in (None, mother[0]):
+        if data.get("waybillNo") in children:
+            child_labels[str(data["waybillNo"])] = data
+        elif not label and data.get("waybillNo") in (None, mother[0]):
             label = data
-            break
+    print_data: dict[str, Any] = {"routeLabelData": label} if label else {}
+    if child_labels:
+        print_data["childRouteLabels"] = child_labels
     return Taken(
         waybill_no=mother[0],
         provider_order_id=order_id,
         sort_mark=str(label.get("destRouteLabel") or ""),
         sort_code=str(label.get("codingMapping") or ""),
         package_center=str(label.get("codingMappingOut") or ""),
-        print_data={"routeLabelData": label} if label else {},
+        print_data=print_data,
         sub_waybills=children,
     )
 

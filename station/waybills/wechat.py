@@ -13,6 +13,12 @@ copies under /doc/channels/API/ewaybill/):
   WeChat fills the real data into the print data. Never decrypted here.
 - account/get (`need_balance`) lists accounts with their `available` stock.
 - order/print tells the platform a label printed (`re_print` 0 or 1).
+- delivery/get (get_acctdeliverylist.html: `{"status": 3}`, 3 = 已绑定) lists the
+  carriers opened for e-waybills: `list[{delivery_id, delivery_name}]` and `shop_id`.
+- template/get (get_template.html: optional `delivery_id`) lists the shop's label
+  templates: `total_template[{delivery_id, default_template_id, template_list[{
+  template_id, template_name, template_desc, template_type, is_default, ...}]}]`;
+  10025125 (模板列表为空) is an empty list, 10025102 a carrier not supported.
 """
 
 from __future__ import annotations
@@ -29,11 +35,13 @@ from station.waybills.model import (
     Address,
     AlreadyExists,
     Balance,
+    Delivery,
     Refusal,
     Refused,
     Taken,
     Unavailable,
     WaybillRequest,
+    WaybillTemplate,
 )
 from station.waybills.ratelimit import RateLimiter
 
@@ -41,6 +49,8 @@ BIZ = "/channels/ec/logistics/ewaybill/biz"
 EXISTS = 10025019
 NOT_FOUND = 10025010
 REFUSED = 10025005
+NO_TEMPLATES = 10025125
+BOUND = 3  # delivery/get status: 已绑定
 TRANSIENT = {-1, 45009, 45011}
 
 
@@ -77,7 +87,13 @@ class WeChatShopProvider:
         self.limiter = limiter or RateLimiter(config.rate)
 
     def serves(self, request: WaybillRequest) -> bool:
-        return bool(request.shop_order_id) and request.carrier in self.carriers
+        """Shop orders, single parcels (order/addsuborder, WeChat's 子母单 call, is not
+        built)."""
+        return (
+            bool(request.shop_order_id)
+            and request.carrier in self.carriers
+            and request.parcels == 1
+        )
 
     def _call(self, endpoint: str, payload: dict[str, Any], may_apply: bool) -> Reply:
         self.limiter.wait()
@@ -198,6 +214,41 @@ class WeChatShopProvider:
                     int(available) if isinstance(available, int | float) else None,
                 )
             )
+        return found
+
+    def deliveries(self) -> list[Delivery]:
+        """delivery/get: the carriers bound (opened) for e-waybills in the shop."""
+        reply = self._call("delivery/get", {"status": BOUND}, may_apply=False)
+        self._refuse_unless_ok(reply)
+        return [
+            Delivery(str(d.get("delivery_id", "")), str(d.get("delivery_name", "")))
+            for d in reply.data.get("list") or []
+            if d.get("delivery_id")
+        ]
+
+    def templates(self, carrier: str = "") -> list[WaybillTemplate]:
+        """template/get: the shop's label templates, every carrier's (or `carrier`'s)."""
+        reply = self._call(
+            "template/get", {"delivery_id": carrier} if carrier else {}, may_apply=False
+        )
+        if reply.code == NO_TEMPLATES:
+            return []
+        self._refuse_unless_ok(reply)
+        found = []
+        for each in reply.data.get("total_template") or []:
+            delivery = str(each.get("delivery_id", ""))
+            default = str(each.get("default_template_id") or "")
+            for t in each.get("template_list") or []:
+                template_id = str(t.get("template_id", ""))
+                found.append(
+                    WaybillTemplate(
+                        carrier=delivery,
+                        template_id=template_id,
+                        name=str(t.get("template_name", "")),
+                        kind=str(t.get("template_type", "")),
+                        default=t.get("is_default") is True or template_id == default,
+                    )
+                )
         return found
 
     def _refuse_unless_ok(self, reply: Reply) -> None:

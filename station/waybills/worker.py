@@ -31,8 +31,12 @@ def run_once(folder: Path, settings: Settings) -> Summary | None:
     built = build(configs)
     for name, why in built.problems.items():
         log.warning("e-waybill provider %s not used: %s", name, why)
+    from station.hub.ewaybill_link import (
+        coordinator_for,
+    )  # the hub's modules load only with waybills
+
     db = connect(folder / DB_FILE)
-    prefetcher = Prefetcher(db, settings, built.providers, folder)
+    prefetcher = Prefetcher(db, settings, built.providers, folder, coordinator_for(settings))
     try:
         summary = prefetcher.prefetch()
         prefetcher.run_cancels()
