@@ -126,7 +126,8 @@ BEGIN
     ELSIF (OLD.voided_at IS NULL) <> (NEW.voided_at IS NULL) THEN
         live := CASE WHEN NEW.voided_at IS NULL THEN 1 ELSE -1 END;
         UPDATE shipment_hours
-        SET parcels = parcels + live, voids = voids - live, weight_g = weight_g + live * NEW.weight_g
+        SET parcels = parcels + live, voids = voids - live,
+            weight_g = weight_g + live * NEW.weight_g
         WHERE hour = date_trunc('hour', NEW.recorded_at, 'UTC') AND bench = NEW.bench
           AND packer = NEW.packer AND carrier = NEW.carrier;
     END IF;
