@@ -84,7 +84,7 @@ def _cycle_p50(db: sqlite_utils.Database, since: datetime) -> float | None:
             [iso(since)],
         ).fetchall()
     ]
-    return statistics.median(cycles) if cycles else None
+    return round(statistics.median(cycles), 1) if cycles else None
 
 
 def send(conn: psycopg.Connection, bench: str, report: BenchReport) -> None:
