@@ -193,6 +193,7 @@ def test_the_floors_figures_per_hour_packer_and_carrier_match_the_shipments_push
     assert [r.name for r in report.packers] == ["li", "wu"]  # most parcels first
     carriers = {r.name: (r.parcels, r.weight_g) for r in report.carriers}
     assert carriers == {"ZTO": (6, 2600), "SF": (2, 2400)}
+    assert {b.bench: b.parcels for b in report.benches} == {"bench-1": 6, "bench-2": 2}
     yesterday = Floor(hub_url).report(Period.days(date.today() - timedelta(days=1)))
     assert yesterday.total.parcels == 1 and [r.name for r in yesterday.packers] == ["wu"]
 
@@ -217,6 +218,7 @@ def test_parcels_this_hour_count_per_bench_even_before_its_first_heartbeat(hub_u
     assert benches["bench-3"].parcels_this_hour == 1
     assert benches["bench-3"].last_seen is None
     assert benches["bench-3"].presence is Presence.OFFLINE
+    assert benches["bench-1"].parcels == 2
 
 
 def test_shipments_at_the_hub_before_the_roll_up_existed_are_counted(pg_url: str) -> None:

@@ -64,7 +64,8 @@ def test_the_throughput_csv_holds_every_bench_hour_packer_and_carrier(
     (total,) = by_scope["total"]
     assert (total["parcels"], total["voids"], total["active_hours"]) == ("4", "1", "2")
     assert total["parcels_per_hour"] == "2.0" and total["weight_g"] == "2400"
-    (bench,) = by_scope["bench"]
+    benches = {row["name"]: row for row in by_scope["bench"]}
+    bench = benches["bench-1"]
     assert {k: bench[k] for k in ("name", "state", "packer", "queue_depth", "cycle_p50_s")} == {
         "name": "bench-1",
         "state": "online",
@@ -72,7 +73,9 @@ def test_the_throughput_csv_holds_every_bench_hour_packer_and_carrier(
         "queue_depth": "4",
         "cycle_p50_s": "37.5",
     }
-    assert bench["exceptions"] == "1" and bench["last_seen"]
+    assert bench["exceptions"] == "1" and bench["last_seen"] and bench["parcels"] == "3"
+    silent = benches["bench-2"]  # shipped, never beat
+    assert (silent["state"], silent["last_seen"], silent["parcels"]) == ("offline", "", "1")
     hours = {row["name"][-5:]: row["parcels"] for row in by_scope["hour"]}
     assert hours == {"09:00": "3", "10:00": "1"}
     packers = {row["name"]: (row["parcels"], row["voids"]) for row in by_scope["packer"]}

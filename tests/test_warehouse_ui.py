@@ -56,9 +56,9 @@ def test_the_view_shows_every_bench_and_the_floors_figures_and_follows_new_shipm
     one = cells(widget, 0)
     assert one[0] == "bench-1" and one[1] == "Online" and one[2].endswith("s ago")
     this_hour = 3 if today_at(9).hour == datetime.now().astimezone().hour else 0
-    assert one[3:] == ["li", "4", str(this_hour), "38 s", "1"]
+    assert one[3:] == ["li", "4", "3", str(this_hour), "38 s", "1"]
     two = cells(widget, 1)
-    assert two[:2] == ["bench-2", "Offline"] and two[6] == "–"
+    assert two[:2] == ["bench-2", "Offline"] and two[5] == "2" and two[7] == "–"
     assert widget.benches.item(1, 0).foreground().color() == QColor("#b00020")
     assert "5 parcels" in widget.summary.text() and "1 of 2 benches online" in widget.summary.text()
     packers = {

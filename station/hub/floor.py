@@ -40,6 +40,8 @@ class BenchState:
     """None: the bench pushed shipments but never sent a heartbeat."""
     packer: str
     queue_depth: int
+    parcels: int
+    """Live parcels recorded at the bench in the report's period."""
     parcels_this_hour: int
     cycle_p50_s: float | None
     exceptions: int
@@ -96,15 +98,16 @@ ORDER BY 1
 """
 
 # One pass over the period's roll-up rows: per hour; per packer and hour (its
-# active hours); per carrier and hour.
+# active hours); per carrier and hour; per bench.
 _PERIOD = """
-SELECT GROUPING(packer, carrier), hour, packer, carrier,
+SELECT GROUPING(bench, packer, carrier), hour, bench, packer, carrier,
        sum(parcels), sum(voids), sum(weight_g)
 FROM shipment_hours
 WHERE hour >= %s AND hour < %s
-GROUP BY GROUPING SETS ((hour), (packer, hour), (carrier, hour))
+GROUP BY GROUPING SETS ((hour), (packer, hour), (carrier, hour), (bench))
 """
-_BY_HOUR, _BY_CARRIER, _BY_PACKER = 3, 2, 1  # GROUPING(packer, carrier): 1 = left out
+# GROUPING(bench, packer, carrier): a bit set for each column left out of the set.
+_BY_HOUR, _BY_CARRIER, _BY_PACKER, _BY_BENCH = 7, 6, 5, 3
 
 
 def floor_report(
@@ -118,22 +121,30 @@ def floor_report(
     period's hour starts, in the order the chart shows them."""
     with conn.transaction():
         taken = conn.execute("SELECT now()").fetchone()
-        benches = [_bench(row) for row in conn.execute(_BENCHES, [offline_after]).fetchall()]
+        states = conn.execute(_BENCHES, [offline_after]).fetchall()
         rows = conn.execute(_PERIOD, [start, end]).fetchall()
     assert taken is not None
     per_hour: dict[datetime, int] = defaultdict(int)
+    per_bench: dict[str, int] = {}
     voids = weight = 0
     grouped: dict[int, dict[str, list[tuple[int, int, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for grouping, hour, packer, carrier, parcels, voided, grams in rows:
+    for grouping, hour, bench, packer, carrier, parcels, voided, grams in rows:
         if grouping == _BY_HOUR:
             per_hour[hour] += int(parcels)
             voids += int(voided)
             weight += int(grams)
+        elif grouping == _BY_BENCH:
+            per_bench[bench] = int(parcels)
         else:
             name = packer if grouping == _BY_PACKER else carrier
             grouped[grouping][name].append((int(parcels), int(voided), int(grams)))
+    benches = [_bench(row, per_bench) for row in states]
+    heard = {b.bench for b in benches}
+    benches += [
+        _silent(bench, parcels) for bench, parcels in per_bench.items() if bench not in heard
+    ]
     total = Rate(
         "",
         sum(per_hour.values()),
@@ -145,7 +156,7 @@ def floor_report(
         start=start,
         end=end,
         taken_at=taken[0],
-        benches=benches,
+        benches=sorted(benches, key=lambda b: b.bench),
         total=total,
         hourly=[(moment, per_hour.get(moment, 0)) for moment in hours],
         packers=_rates(grouped[_BY_PACKER]),
@@ -153,7 +164,7 @@ def floor_report(
     )
 
 
-def _bench(row: tuple) -> BenchState:
+def _bench(row: tuple, per_bench: dict[str, int]) -> BenchState:
     bench, last_seen, fresh, packer, queue, this_hour, cycle, exceptions = row
     return BenchState(
         bench=bench,
@@ -161,10 +172,16 @@ def _bench(row: tuple) -> BenchState:
         last_seen=last_seen,
         packer=packer,
         queue_depth=int(queue),
+        parcels=per_bench.get(bench, 0),
         parcels_this_hour=int(this_hour),
         cycle_p50_s=None if cycle is None else float(cycle),
         exceptions=int(exceptions),
     )
+
+
+def _silent(bench: str, parcels: int) -> BenchState:
+    """A bench that shipped in the period but never sent a heartbeat."""
+    return BenchState(bench, Presence.OFFLINE, None, "", 0, parcels, 0, None, 0)
 
 
 def _rates(by_name: dict[str, list[tuple[int, int, int]]]) -> list[Rate]:

@@ -64,7 +64,7 @@ class WarehouseWidget(QWidget):
         self.problem.setStyleSheet("color: #b00020")
         self.problem.hide()
         self.summary = QLabel(objectName="warehouseSummary", wordWrap=True)
-        self.benches = QTableWidget(0, 8, objectName="warehouseBenches")
+        self.benches = QTableWidget(0, 9, objectName="warehouseBenches")
         self.benches.setHorizontalHeaderLabels(
             [
                 self.tr("Bench"),
@@ -72,6 +72,7 @@ class WarehouseWidget(QWidget):
                 self.tr("Last seen"),
                 self.tr("Packer"),
                 self.tr("Queue"),
+                self.tr("Today"),
                 self.tr("This hour"),
                 self.tr("Cycle p50"),
                 self.tr("Exceptions"),
@@ -185,6 +186,7 @@ class WarehouseWidget(QWidget):
                 self._age(bench, report.taken_at),
                 bench.packer or "–",
                 str(bench.queue_depth),
+                str(bench.parcels),
                 str(bench.parcels_this_hour),
                 "–" if bench.cycle_p50_s is None else f"{bench.cycle_p50_s:.0f} s",
                 str(bench.exceptions),
