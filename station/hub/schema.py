@@ -95,7 +95,7 @@ CREATE TABLE bench_heartbeats (
 );
 """
 
-SCHEMA_SHIPMENT_HOURS = """
+_SHIPMENT_HOURS_TABLE = """
 -- Shipments counted per UTC hour, bench, packer and carrier, kept by triggers as
 -- shipments arrive or are voided, so the warehouse view reads a few hundred rows
 -- a day whatever the size of `shipments`. A live shipment counts in `parcels`, a
@@ -139,12 +139,17 @@ CREATE TRIGGER shipment_hours_insert AFTER INSERT ON shipments
     FOR EACH ROW EXECUTE FUNCTION shipment_hours_count();
 CREATE TRIGGER shipment_hours_void AFTER UPDATE OF voided_at ON shipments
     FOR EACH ROW EXECUTE FUNCTION shipment_hours_count();
+"""
 
+SHIPMENT_HOURS_BACKFILL = """
+-- The shipments already at the hub, counted once (the roll-up step ends with it).
 INSERT INTO shipment_hours
 SELECT date_trunc('hour', recorded_at, 'UTC'), bench, packer, carrier,
        count(*) FILTER (WHERE voided_at IS NULL), count(*) FILTER (WHERE voided_at IS NOT NULL),
        COALESCE(sum(weight_g) FILTER (WHERE voided_at IS NULL), 0)
 FROM shipments GROUP BY 1, 2, 3, 4;
 """
+
+SCHEMA_SHIPMENT_HOURS = _SHIPMENT_HOURS_TABLE + SHIPMENT_HOURS_BACKFILL
 
 STEPS: tuple[str, ...] = (SCHEMA_1, SCHEMA_BENCH_HEARTBEATS, SCHEMA_SHIPMENT_HOURS)
