@@ -5,7 +5,9 @@ hub raises HubUnreachable within the timeout."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import psycopg
 
@@ -15,6 +17,8 @@ from station.hub.db import HubUnreachable, connect, unreachable
 from station.hub.floor import BenchState, FloorReport, Presence, Rate
 from station.hub.migrations import HubNotInitialised, HubTooNew, check
 from station.store.reports import Period
+
+T = TypeVar("T")
 
 __all__ = [
     "BenchState",
@@ -36,29 +40,22 @@ class Floor:
 
     def report(self, period: Period) -> FloorReport:
         """Every bench's state and the period's figures."""
-        with self._connection() as conn:
-            try:
-                return floor.floor_report(conn, period.start, period.end, period.hours())
-            except psycopg.OperationalError as exc:
-                raise unreachable(exc) from exc
+        return self._ask(
+            lambda conn: floor.floor_report(conn, period.start, period.end, period.hours())
+        )
 
     def manifest(self, carrier: str, day: date) -> Manifest:
         """One carrier's parcels of a local day, from every bench."""
         period = Period.days(day)
-        with self._connection() as conn:
-            try:
-                found = floor.manifest(conn, carrier, period.start, period.end)
-            except psycopg.OperationalError as exc:
-                raise unreachable(exc) from exc
+        found = self._ask(lambda conn: floor.manifest(conn, carrier, period.start, period.end))
         return Manifest(found.carrier, day.isoformat(), found.station, found.parcels)
 
-    def _connection(self) -> psycopg.Connection:
-        """Connected and checked: HubNotInitialised or HubTooNew for a schema this
-        station cannot read."""
-        conn = connect(self.url, self.timeout_s)
+    def _ask(self, question: Callable[[psycopg.Connection], T]) -> T:
+        """On a connection of its own, checked first: HubNotInitialised or HubTooNew
+        for a schema this station cannot read, HubUnreachable for a lost hub."""
         try:
-            check(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+            with connect(self.url, self.timeout_s) as conn:
+                check(conn)
+                return question(conn)
+        except psycopg.OperationalError as exc:
+            raise unreachable(exc) from exc
