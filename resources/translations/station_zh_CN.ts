@@ -172,6 +172,17 @@ station db restore {backup}</translation>
     </message>
 </context>
 <context>
+    <name>DashboardTabs</name>
+    <message>
+        <source>This &amp;bench</source>
+        <translation>本工作台(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Warehouse</source>
+        <translation>仓库(&amp;W)</translation>
+    </message>
+</context>
+<context>
     <name>DashboardWidget</name>
     <message>
         <source>Today</source>
@@ -1421,6 +1432,97 @@ station db restore {backup}</translation>
     <message>
         <source>{n} need attention</source>
         <translation>{n} 条需处理</translation>
+    </message>
+</context>
+<context>
+    <name>WarehouseWidget</name>
+    <message>
+        <source>Bench</source>
+        <translation>工作台</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最后联系</translation>
+    </message>
+    <message>
+        <source>Packer</source>
+        <translation>打包员</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>待上传</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>This hour</source>
+        <translation>本小时</translation>
+    </message>
+    <message>
+        <source>Cycle p50</source>
+        <translation>单件用时 p50</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <source>Parcels</source>
+        <translation>包裹数</translation>
+    </message>
+    <message>
+        <source>Carrier</source>
+        <translation>快递公司</translation>
+    </message>
+    <message>
+        <source>Per p&amp;acker</source>
+        <translation>按打包员(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Per ca&amp;rrier</source>
+        <translation>按快递(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Per hour</source>
+        <translation>每小时</translation>
+    </message>
+    <message>
+        <source>Voids</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>Weight kg</source>
+        <translation>重量（千克）</translation>
+    </message>
+    <message>
+        <source>The hub cannot be reached: {reason}. Showing the last figures.</source>
+        <translation>无法连接仓库中心：{reason}。显示的是上次的数据。</translation>
+    </message>
+    <message>
+        <source>Floor today: {parcels} parcels, {per_hour:.1f} per hour, {this_hour} this hour; {online} of {benches} benches online</source>
+        <translation>今日全仓：{parcels} 件，每小时 {per_hour:.1f} 件，本小时 {this_hour} 件；{benches} 个工作台中 {online} 个在线</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>{n} s ago</source>
+        <translation>{n} 秒前</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,7 @@
     station hub lease BENCH --orders N [--numbers CODE=N]... --as NAME
     station hub takeover ORDER_NO --bench BENCH --as NAME     a stale claim
     station hub status
+    station hub report throughput|manifest [--format csv|pdf] [--out FILE] [--date D]
 
 Commands other than serve and init use `hub.url` from the bench's settings, or
 --url. Exit codes: 0 done, 1 partly done (rejected rows; status: something needs
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 
+from station.commands import hub_report
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
@@ -126,6 +128,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     status = commands.add_parser("status", help="the hub's schema, orders, claims, numbers")
     _url_option(status)
     status.set_defaults(func=hub_status)
+    hub_report.register(commands)
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:

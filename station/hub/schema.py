@@ -102,4 +102,81 @@ CREATE TABLE ewaybills (
 CREATE INDEX ewaybills_key ON ewaybills(idempotency_key);
 """
 
-STEPS: tuple[str, ...] = (SCHEMA_1, SCHEMA_EWAYBILL_PER_ORDER)
+
+SCHEMA_BENCH_HEARTBEATS = """
+-- Each bench's last report (on its uploader thread, every few seconds): who packs
+-- there, how many shipments wait in its queue, what needs a person there. A bench
+-- not heard from lately is offline (station.hub.floor).
+CREATE TABLE bench_heartbeats (
+    bench TEXT PRIMARY KEY,
+    last_seen TIMESTAMPTZ NOT NULL DEFAULT now(),
+    packer TEXT NOT NULL DEFAULT '',
+    queue_depth INTEGER NOT NULL DEFAULT 0,
+    exceptions INTEGER NOT NULL DEFAULT 0,
+    cycle_p50_s REAL
+);
+"""
+
+_SHIPMENT_HOURS_TABLE = """
+-- Shipments counted per UTC hour, bench, packer and carrier, kept by triggers as
+-- shipments arrive or are voided, so the warehouse view reads a few hundred rows
+-- a day whatever the size of `shipments`. A live shipment counts in `parcels`, a
+-- voided one in `voids`.
+CREATE TABLE shipment_hours (
+    hour TIMESTAMPTZ NOT NULL,
+    bench TEXT NOT NULL,
+    packer TEXT NOT NULL,
+    carrier TEXT NOT NULL,
+    parcels INTEGER NOT NULL DEFAULT 0,
+    voids INTEGER NOT NULL DEFAULT 0,
+    weight_g BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (hour, bench, packer, carrier)
+);
+
+CREATE FUNCTION shipment_hours_count() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    live INTEGER;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        live := CASE WHEN NEW.voided_at IS NULL THEN 1 ELSE 0 END;
+        INSERT INTO shipment_hours AS h
+        VALUES (date_trunc('hour', NEW.recorded_at, 'UTC'), NEW.bench, NEW.packer,
+                NEW.carrier, live, 1 - live, live * NEW.weight_g)
+        ON CONFLICT (hour, bench, packer, carrier) DO UPDATE
+        SET parcels = h.parcels + excluded.parcels, voids = h.voids + excluded.voids,
+            weight_g = h.weight_g + excluded.weight_g;
+    ELSIF (OLD.voided_at IS NULL) <> (NEW.voided_at IS NULL) THEN
+        live := CASE WHEN NEW.voided_at IS NULL THEN 1 ELSE -1 END;
+        UPDATE shipment_hours
+        SET parcels = parcels + live, voids = voids - live,
+            weight_g = weight_g + live * NEW.weight_g
+        WHERE hour = date_trunc('hour', NEW.recorded_at, 'UTC') AND bench = NEW.bench
+          AND packer = NEW.packer AND carrier = NEW.carrier;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER shipment_hours_insert AFTER INSERT ON shipments
+    FOR EACH ROW EXECUTE FUNCTION shipment_hours_count();
+CREATE TRIGGER shipment_hours_void AFTER UPDATE OF voided_at ON shipments
+    FOR EACH ROW EXECUTE FUNCTION shipment_hours_count();
+"""
+
+SHIPMENT_HOURS_BACKFILL = """
+-- The shipments already at the hub, counted once (the roll-up step ends with it).
+INSERT INTO shipment_hours
+SELECT date_trunc('hour', recorded_at, 'UTC'), bench, packer, carrier,
+       count(*) FILTER (WHERE voided_at IS NULL), count(*) FILTER (WHERE voided_at IS NOT NULL),
+       COALESCE(sum(weight_g) FILTER (WHERE voided_at IS NULL), 0)
+FROM shipments GROUP BY 1, 2, 3, 4;
+"""
+
+SCHEMA_SHIPMENT_HOURS = _SHIPMENT_HOURS_TABLE + SHIPMENT_HOURS_BACKFILL
+
+STEPS: tuple[str, ...] = (
+    SCHEMA_1,
+    SCHEMA_EWAYBILL_PER_ORDER,
+    SCHEMA_BENCH_HEARTBEATS,
+    SCHEMA_SHIPMENT_HOURS,
+)

@@ -1,6 +1,6 @@
 """The hub's parts for a bench, built from its settings (nothing when `hub.url` is
-empty): the claim port for the Bench, the push target and the puller for the
-uploader."""
+empty): the claim port for the Bench, the push target, the puller and the
+heartbeat for the uploader."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ def uploader_parts(settings: Settings) -> tuple[list[Target], list[Puller]]:
     url = settings["hub.url"]
     if not url:
         return [], []
+    from station.hub.heartbeat import HubHeartbeat
     from station.hub.pull import HubPuller
     from station.hub.push import HubTarget
 
@@ -52,4 +53,5 @@ def uploader_parts(settings: Settings) -> tuple[list[Target], list[Puller]]:
         settings["hub.pull_seconds"],
         settings["address.check_words"],
     )
-    return [target], [puller]
+    beat = HubHeartbeat(url, settings["station.name"], settings["hub.timeout_seconds"])
+    return [target], [puller, beat]

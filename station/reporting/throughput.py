@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -130,7 +130,7 @@ def write_pdf(report: Dashboard, path: Path) -> Path:
     # Built in memory, then written: reportlab leaves its file open when a write fails.
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=landscape(A4), title=_title(report))
-    story = [Paragraph(_title(report), title), Spacer(1, 4 * mm), _hour_chart(report, font)]
+    story = [Paragraph(_title(report), title), Spacer(1, 4 * mm), hour_chart(report.hourly, font)]
     for heading, figures in (
         ("合计 Total", [report.total]),
         ("按发货台 Per station", report.stations),
@@ -178,7 +178,7 @@ def _figures_table(figures: list[Figures], font: str) -> Table:
                 f"{f.voids} ({f.rate(f.voids):.1%})",
             ]
         )
-    return _styled(Table(rows, repeatRows=1), font)
+    return styled(Table(rows, repeatRows=1), font)
 
 
 def _carrier_table(report: Dashboard, font: str) -> Table:
@@ -187,10 +187,11 @@ def _carrier_table(report: Dashboard, font: str) -> Table:
         rows.append(
             [c.carrier, c.parcels, f"{c.weight_g / 1000:,.2f}", f"{c.order_value_fen / 100:,.2f}"]
         )
-    return _styled(Table(rows, repeatRows=1), font)
+    return styled(Table(rows, repeatRows=1), font)
 
 
-def _styled(table: Table, font: str) -> Table:
+def styled(table: Table, font: str) -> Table:
+    """A report table: the CJK font, a grid, a shaded head row, figures right-aligned."""
     table.setStyle(
         TableStyle(
             [
@@ -204,13 +205,14 @@ def _styled(table: Table, font: str) -> Table:
     return table
 
 
-def _hour_chart(report: Dashboard, font: str) -> Drawing:
+def hour_chart(hourly: list[tuple[datetime, int]], font: str) -> Drawing:
+    """Parcels per hour as bars, for the throughput reports of a bench and of the hub."""
     drawing = Drawing(250 * mm, 55 * mm)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 12 * mm, 8 * mm, 230 * mm, 42 * mm
-    counts = [count for _, count in report.hourly] or [0]
+    counts = [count for _, count in hourly] or [0]
     chart.data = [counts]
-    labels = [f"{moment:%H}" for moment, _ in report.hourly]
+    labels = [f"{moment:%H}" for moment, _ in hourly]
     step = max(1, len(labels) // 24)
     chart.categoryAxis.categoryNames = [
         lbl if i % step == 0 else "" for i, lbl in enumerate(labels)

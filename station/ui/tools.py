@@ -142,11 +142,22 @@ class StationTools(QObject):
                 cost_alert_percent=self.settings["routing.cost_alert_percent"],
                 low_balance=self.settings["ewaybill.low_balance"],
             )
-            QVBoxLayout(dialog).addWidget(widget)
+            QVBoxLayout(dialog).addWidget(self._with_warehouse(widget, dialog))
             self.dashboard, self.dashboard_widget = dialog, widget
         self.dashboard_widget.refresh()
         self.dashboard.show()
         self.dashboard.raise_()
+
+    def _with_warehouse(self, bench: QWidget, parent: QWidget) -> QWidget:
+        """With a hub, the dashboard has a Warehouse tab beside this bench's figures."""
+        url = self.settings["hub.url"]
+        if not url:
+            return bench
+        from station.app.floor import Floor
+        from station.ui.warehouse import DashboardTabs, WarehouseWidget
+
+        floor = Floor(url, self.settings["hub.timeout_seconds"])
+        return DashboardTabs(bench, WarehouseWidget(floor), parent)
 
     def import_orders(self) -> None:
         from station.ui.import_dialog import ImportDialog
