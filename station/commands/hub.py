@@ -6,6 +6,7 @@
     station hub numbers --carrier CODE FILE --as NAME         waybill numbers for every bench
     station hub lease BENCH --orders N [--numbers CODE=N]... --as NAME
     station hub takeover ORDER_NO --bench BENCH --as NAME     a stale claim
+    station hub uploader [--url URL] [--once]                 the one WeChat uploader
     station hub status
 
 Commands other than serve and init use `hub.url` from the bench's settings, or
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 
+from station.commands import hub_uploader
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
@@ -122,6 +124,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _url_option(take)
     add_actor_options(take, Action.OVERRIDE)
     take.set_defaults(func=take_over)
+
+    hub_uploader.register(commands)
 
     status = commands.add_parser("status", help="the hub's schema, orders, claims, numbers")
     _url_option(status)

@@ -47,6 +47,7 @@ WEBHOOK = "webhook"
 MINIPROGRAM = "wechat-miniprogram"
 SHOP = "wechat-shop"
 KINDS = (WEBHOOK, MINIPROGRAM, SHOP)
+WECHAT_KINDS = (MINIPROGRAM, SHOP)
 WECHAT_BASE_URL = "https://api.weixin.qq.com"
 
 
