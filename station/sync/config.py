@@ -112,6 +112,13 @@ def load_targets(folder: Path) -> list[TargetConfig]:
     return targets
 
 
+def bench_targets(configs: list[TargetConfig], hub: bool) -> list[TargetConfig]:
+    """The targets a bench's own uploader sends to. With a hub, not the WeChat ones:
+    `station hub uploader` sends every bench's shipments to WeChat from one place,
+    holding the AppSecret, and the bench needs none."""
+    return [c for c in configs if not (hub and c.kind in WECHAT_KINDS)]
+
+
 def parse_target(entry: Any, where: str) -> TargetConfig:
     if not isinstance(entry, dict):
         raise SyncConfigError(f"{where}: must be a table.")

@@ -78,6 +78,7 @@ class SyncStatusWidget(QWidget):
         self.db_path = Path(db_path)
         self.folder = settings.path.parent if settings.path else self.db_path.parent
         self.station: str = settings["station.name"]
+        self.hub_url: str = settings["hub.url"]
         self._uploads: SyncStatus | None = None
         self.dot = QLabel("●", objectName="syncDot")
         self.text = QLabel(objectName="syncText")
@@ -94,7 +95,9 @@ class SyncStatusWidget(QWidget):
     def uploads(self) -> SyncStatus:
         """The use case on this light's own connection, opened at the first look."""
         if self._uploads is None:
-            self._uploads = SyncStatus(connect(self.db_path), self.folder, self.station)
+            self._uploads = SyncStatus(
+                connect(self.db_path), self.folder, self.station, hub_url=self.hub_url
+            )
         return self._uploads
 
     def refresh(self) -> None:
@@ -102,7 +105,7 @@ class SyncStatusWidget(QWidget):
         # holds none open between refreshes, however the widget is dropped.
         db = connect(self.db_path)
         try:
-            status = SyncStatus(db, self.folder, self.station).status()
+            status = SyncStatus(db, self.folder, self.station, hub_url=self.hub_url).status()
         finally:
             db.close()
         if status.config_error:
