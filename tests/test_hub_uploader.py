@@ -159,7 +159,7 @@ def test_an_upload_whose_answer_was_lost_is_looked_up_not_sent_again(hub_url: st
 def test_61004_pauses_the_target_and_names_the_fixed_address(hub_url: str, hub) -> None:
     fake = FakeWeChat()
     fake.add_order("WX00000001")
-    fake.fault("get_order", 61004)
+    fake.fault("get_order", *[61004] * 1000)  # until the address is whitelisted
     push(hub_url, "bench-1", [(1, "WX00000001", "7500001")])
     with wechat_server(fake) as url:
         job = uploader(hub_url, url)
@@ -170,6 +170,7 @@ def test_61004_pauses_the_target_and_names_the_fixed_address(hub_url: str, hub) 
             assert "whitelist" in words
             assert states(hub) == [("WX00000001", "shipment.recorded", "queued")]
             assert "fixed public IP" in (wechat_queue.get_state(hub, "mini", "last_error") or "")
+            fake.faults["get_order"].clear()  # the address was added to the whitelist
             drain_until(job, lambda: states(hub)[0][2] == "done")
         finally:
             job.close()
@@ -194,3 +195,38 @@ def test_a_row_left_sending_by_a_live_uploader_is_not_taken(hub_url: str, hub) -
             second.close()
     assert fake.uploads("WX00000001") == 1
     assert hub.execute("SELECT in_doubt FROM wechat_uploads").fetchone() == (True,)
+
+
+def test_a_hub_connection_dropped_mid_upload_is_reopened_and_nothing_sent_twice(
+    hub_url: str, hub
+) -> None:
+    fake = FakeWeChat()
+    fake.add_order("WX00000001")
+    fake.add_order("WX00000002")
+    fake.slow_seconds = 1.0
+    fake.fault("upload_shipping_info", "slow")
+    push(hub_url, "bench-1", [(1, "WX00000001", "7500001"), (2, "WX00000002", "7500002")])
+    stop = threading.Event()
+    with wechat_server(fake) as url:
+        job = uploader(hub_url, url, timeout=3.0, settle=3.0)
+        worker = threading.Thread(target=job.run, args=(stop, 0.05))
+        try:
+            pid = job.connect().info.backend_pid
+            worker.start()
+            deadline = time.monotonic() + 30
+            while not any(name == "upload_shipping_info" for name, _ in fake.calls):
+                assert time.monotonic() < deadline
+                threading.Event().wait(0.005)
+            # WeChat is acting on the upload; the hub drops the uploader's session.
+            hub.execute("SELECT pg_terminate_backend(%s)", [pid])
+            deadline = time.monotonic() + 30
+            while {s for _, _, s in states(hub)} != {"done"}:
+                assert time.monotonic() < deadline, states(hub)
+                threading.Event().wait(0.05)
+        finally:
+            stop.set()
+            worker.join(30)
+            job.close()
+    assert fake.uploads("WX00000001") == 1 and fake.uploads("WX00000002") == 1
+    assert fake.orders["WX00000001"]["reships"] == 0
+    assert hub.execute("SELECT in_doubt FROM wechat_uploads ORDER BY id").fetchall()[0] == (True,)

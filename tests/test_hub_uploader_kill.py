@@ -36,9 +36,9 @@ def uploader_env(secret: str = "s3cret") -> dict[str, str]:
 
 
 def start(folder: Path, hub_url: str, *extra: str) -> subprocess.Popen[bytes]:
+    command = ["hub", "uploader", "--url", hub_url, *extra]
     return subprocess.Popen(
-        [sys.executable, "-m", "station", "--data-dir", str(folder), "hub", "uploader"]
-        + ["--url", hub_url, *extra],
+        [sys.executable, "-m", "station", "--data-dir", str(folder), *command],
         env=uploader_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -155,7 +155,7 @@ def test_two_uploaders_at_once_never_send_one_shipment_twice(tmp_path: Path, hub
 def test_61004_stops_with_the_fixed_address_requirement(tmp_path: Path, hub_url: str) -> None:
     fake = FakeWeChat()
     fake.add_order("WX00000001")
-    fake.fault("get_order", 61004)
+    fake.fault("get_order", *[61004] * 1000)  # until the address is whitelisted
     push(hub_url, "bench-1", [(1, "WX00000001", "7500001")])
     with wechat_server(fake) as url:
         out = run(
@@ -165,6 +165,11 @@ def test_61004_stops_with_the_fixed_address_requirement(tmp_path: Path, hub_url:
     assert "mini: this computer's public IP is not on the account's whitelist" in out.stderr
     assert "fixed public IP address" in out.stderr and "IP whitelist" in out.stderr
     assert fake.uploads("WX00000001") == 0
+    status = run(tmp_path / "up", "hub", "status", "--url", hub_url)
+    assert status.returncode == 0, status.stderr
+    line = next(x for x in status.stdout.splitlines() if x.startswith("WeChat uploads mini:"))
+    assert line.startswith("WeChat uploads mini: 1 queued, 0 sending, 0 need attention, 0 done")
+    assert "fixed public IP address" in line
 
 
 def test_the_uploader_says_what_is_missing(tmp_path: Path, hub_url: str) -> None:

@@ -329,6 +329,7 @@ def hub_status(ctx: CommandContext) -> int:
         version = version_row[0]
         free = numbers.free_counts(conn)
         attention = open_attention(conn)
+        uploads, upload_attention = hub_uploader.upload_lines(conn)
     print(f"schema version: {version}")
     print(f"orders: {counts[0]}")
     print(f"claims: {counts[1]}")
@@ -338,4 +339,6 @@ def hub_status(ctx: CommandContext) -> int:
     print(f"needs attention: {len(attention)}")
     for order_no, kind, detail in attention:
         print(f"  {order_no} {kind}: {detail}")
-    return 1 if attention else 0
+    for line in uploads:
+        print(line)
+    return 1 if attention or upload_attention else 0

@@ -24,7 +24,7 @@ from station.hub.wechat import HubUploader, build_targets
 from station.sync.config import SYNC_FILE, SyncConfigError, load_targets
 from station.sync.miniprogram import UPLOAD_TIME
 from station.sync.secrets import get_secret
-from station.sync.uploader import Backoff
+from station.sync.uploader import LAST_ERROR, Backoff
 
 EXIT_PROBLEM, EXIT_BAD = 1, 2
 HELP = __doc__
@@ -102,3 +102,19 @@ def run_uploader(ctx: CommandContext) -> int:
         return 0
     finally:
         uploader.close()
+
+
+def upload_lines(conn: psycopg.Connection) -> tuple[list[str], int]:
+    """The hub uploader's queue for `station hub status`: a line per target, then
+    the records that need a person; and how many need one."""
+    lines = []
+    for name, count in queue.counts(conn).items():
+        error = queue.get_state(conn, name, LAST_ERROR) if name else ""
+        lines.append(
+            f"WeChat uploads {name or '(not taken in yet)'}: {count.queued} queued, "
+            f"{count.sending} sending, {count.attention} need attention, {count.done} done"
+            + (f"; last error: {error}" if error else "")
+        )
+    rows = queue.attention(conn)
+    lines += [f"  {target} {order} {tracking}: {note}" for target, order, tracking, note in rows]
+    return lines, len(rows)
