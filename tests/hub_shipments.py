@@ -85,7 +85,16 @@ def sync_toml(config: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def uploader(hub_url: str, wechat_url: str, timeout: float = 2.0, settle: float = 2.0):
-    config = parse_target(mini_config(wechat_url, timeout, settle), "test")
-    parts = build_targets([config], lambda name: "s3cret", lambda name: "")
-    return HubUploader(hub_url, parts.targets, parts.sources, Backoff(0.01, 0.05), 5.0)
+def uploader(
+    hub_url: str,
+    wechat_url: str,
+    timeout: float = 2.0,
+    settle: float = 2.0,
+    config: dict[str, Any] | None = None,
+):
+    """A hub uploader for the mini-program target (or the `config` given)."""
+    target = parse_target(config or mini_config(wechat_url, timeout, settle), "test")
+    parts = build_targets([target], lambda name: "s3cret", lambda name: "")
+    return HubUploader(
+        hub_url, parts.targets, parts.sources, Backoff(0.01, 0.05), parts.pullers, timeout_s=5.0
+    )

@@ -230,3 +230,33 @@ def test_a_hub_connection_dropped_mid_upload_is_reopened_and_nothing_sent_twice(
     assert fake.uploads("WX00000001") == 1 and fake.uploads("WX00000002") == 1
     assert fake.orders["WX00000001"]["reships"] == 0
     assert hub.execute("SELECT in_doubt FROM wechat_uploads ORDER BY id").fetchall()[0] == (True,)
+
+
+def test_shop_orders_are_pulled_into_the_hub_and_their_shipments_sent(hub_url: str, hub) -> None:
+    fake = FakeWeChat()
+    fake.add_shop_order("3700001")
+    fake.add_shop_order("3700002", status=250)  # cancelled before the hub knew it
+    with wechat_server(fake) as url:
+        shop = {
+            "name": "shop",
+            "kind": "wechat-shop",
+            "appid": "wxapp",
+            "base_url": url,
+            "timeout_seconds": 2.0,
+            "settle_seconds": 2.0,
+            "pull_orders": True,
+        }
+        job = uploader(hub_url, url, config=shop)
+        try:
+            job.drain()
+            rows = hub.execute("SELECT order_no, source, data->>'status' FROM orders").fetchall()
+            assert rows == [("3700001", "wechat-shop", "open")]
+            push(hub_url, "bench-1", [(1, "3700001", "7500001")])
+            job.drain()
+        finally:
+            job.close()
+    assert fake.shop["3700001"]["sends"] == 1
+    assert fake.shop["3700001"]["order_detail"]["delivery_info"]["delivery_product_info"] == [
+        {"waybill_id": "7500001", "delivery_id": "ZTO"}
+    ]
+    assert wechat_queue.get_state(hub, "shop", "pulled_until")

@@ -79,7 +79,7 @@ def run_uploader(ctx: CommandContext) -> int:
             'and uploads") and store its AppSecret with `station sync secret set NAME`'
         )
     backoff = Backoff(settings["sync.backoff_base_seconds"], settings["sync.backoff_cap_seconds"])
-    uploader = HubUploader(url, parts.targets, parts.sources, backoff, timeout)
+    uploader = HubUploader(url, parts.targets, parts.sources, backoff, parts.pullers, timeout)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -27,14 +27,18 @@ import psycopg
 from station.hub import wechat_queue as queue
 from station.hub.db import HubUnreachable, connect
 from station.hub.migrations import check
+from station.hub.wechat_orders import HubShopPuller
 from station.sync import voids
 from station.sync.backoff import full_jitter
-from station.sync.config import WECHAT_KINDS, TargetConfig
+from station.sync.config import SHOP, WECHAT_KINDS, TargetConfig
+from station.sync.http import HttpClient
 from station.sync.outcome import TargetProblem, UploadResult, Verdict
 from station.sync.secrets import SecretMissing
+from station.sync.shop_orders import ShopOrderPuller
 from station.sync.target import Target
 from station.sync.targets import wechat_target
 from station.sync.uploader import LAST_ERROR, LAST_ERROR_AT, LAST_SUCCESS, ONLINE, Backoff
+from station.sync.wechat_api import WeChatApi
 from station.sync.wechat_errors import WHITELIST
 
 log = logging.getLogger("station.hub.uploader")
@@ -56,6 +60,7 @@ class NoWeChatTarget(ValueError):
 class Parts:
     targets: list[Target] = field(default_factory=list)
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pullers: list[HubShopPuller] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -64,7 +69,8 @@ def build_targets(
     secret: Callable[[str], str],
     last_upload_time: Callable[[str], str],
 ) -> Parts:
-    """The enabled WeChat targets of the uploader's sync.toml, with their secrets."""
+    """The enabled WeChat targets of the uploader's sync.toml, with their secrets,
+    and the order pulls of the shop targets that pull orders (into the hub)."""
     parts = Parts()
     for config in configs:
         if not config.enabled or config.kind not in WECHAT_KINDS:
@@ -74,9 +80,13 @@ def build_targets(
         except SecretMissing as exc:
             parts.problems[config.name] = str(exc)
             continue
-        target, _ = wechat_target(config, key, last_upload_time(config.name))
+        target, api = wechat_target(config, key, last_upload_time(config.name))
         parts.targets.append(target)
         parts.sources[config.name] = config.sources
+        if config.kind == SHOP and config.pull_orders:
+            own = WeChatApi(HttpClient(config.base_url, config.timeout_seconds), api.tokens)
+            shop = ShopOrderPuller(config.name, own, config.pull_interval_minutes, config.pull_days)
+            parts.pullers.append(HubShopPuller(shop))
     return parts
 
 
@@ -101,6 +111,7 @@ class HubUploader:
         targets: Sequence[Target],
         sources: Mapping[str, tuple[str, ...]],
         backoff: Backoff | None = None,
+        pullers: Sequence[HubShopPuller] = (),
         timeout_s: float = 10.0,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
@@ -109,6 +120,7 @@ class HubUploader:
         self.targets = list(targets)
         self.sources = {t.name: tuple(sources.get(t.name, ())) for t in self.targets}
         self.backoff = backoff or Backoff()
+        self.pullers = list(pullers)
         self.timeout_s = timeout_s
         self.clock = clock
         self.rng = rng or random.Random()
@@ -143,6 +155,8 @@ class HubUploader:
         self.disconnect()
         for target in self.targets:
             target.close()
+        for puller in self.pullers:
+            puller.close()
 
     # -- passes -------------------------------------------------------------------
 
@@ -150,6 +164,7 @@ class HubUploader:
         """Recover rows of gone uploaders, take new shipments in, and send one batch
         per target that has due rows; returns rows attempted. Raises LOST errors."""
         conn = self.connect()
+        self._pull(conn)
         queue.recover(conn)
         while queue.fan_out(conn, self.sources):
             pass
@@ -192,6 +207,19 @@ class HubUploader:
                 stop.wait(wait)
                 continue
             stop.wait(idle)
+
+    def _pull(self, conn: psycopg.Connection) -> None:
+        """The shop's new and changed orders into the hub, when due."""
+        for puller in self.pullers:
+            if not puller.due(self.clock()):
+                continue
+            try:
+                log.info("%s orders: %s", puller.name, puller.pull(conn))
+            except TargetProblem as problem:
+                words = problem_words(problem)
+                log.warning("pulling %s orders failed: %s", puller.name, words)
+                values = {LAST_ERROR: words, LAST_ERROR_AT: stamp(self.clock())}
+                queue.save_state(conn, puller.name, values)
 
     # -- one batch ----------------------------------------------------------------
 
