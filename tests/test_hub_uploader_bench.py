@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from hub_shipments import mini_config, sync_toml, uploader
-from test_hub_bench import open_bench, open_orders, pack
+from test_hub_bench import OPENED, open_bench, open_orders, pack
 from test_sync_fakes import FakeWeChat, opened_uploader, wechat_server
 
 from station.app.sync_status import SyncStatus
@@ -62,6 +62,7 @@ def test_a_bench_with_a_hub_sends_to_the_hub_only_and_the_hub_uploader_to_wechat
             rows = conn.execute("SELECT state FROM wechat_uploads").fetchall()
         assert rows == [("done",)] * 3
     finally:
+        OPENED.remove(bench)
         assert isinstance(bench.hub, HubLink)
         bench.hub.close()
         bench.db.close()
