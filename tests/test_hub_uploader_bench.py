@@ -103,3 +103,20 @@ def test_sync_status_and_the_f12_window_list_the_hub_not_wechat(
     assert main(["--data-dir", str(data_dir), "sync", "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert [t["name"] for t in status["targets"]] == ["hub"]
+
+
+def test_a_release_check_at_a_bench_with_a_hub_asks_the_hub_not_wechat(
+    data_dir: Path, db, hub_url: str
+) -> None:
+    from hub_shipments import push
+
+    from station.sync.upstream import check_order
+
+    (data_dir / "sync.toml").write_text(sync_toml(mini_config("http://127.0.0.1:9")), "utf-8")
+    push(hub_url, "bench-2", [(1, "WX1", "7500001")])
+    [shipped] = check_order(data_dir, db, "wx1", hub_url)
+    assert (shipped.target, shipped.to_ship, shipped.waybills) == ("hub", False, {"7500001"})
+    assert shipped.note.startswith("shipped at bench-2 (packer, ")
+    [unknown] = check_order(data_dir, db, "WX2", hub_url)
+    assert (unknown.to_ship, unknown.waybills) == (None, frozenset())
+    assert "hub uploader only" in unknown.note  # not "store the secret here"
