@@ -220,6 +220,10 @@ class HubUploader:
                 log.warning("pulling %s orders failed: %s", puller.name, words)
                 values = {LAST_ERROR: words, LAST_ERROR_AT: stamp(self.clock())}
                 queue.save_state(conn, puller.name, values)
+            except LOST:
+                raise
+            except Exception:  # a bug in reading one order must not stop the uploads
+                log.exception("pulling %s orders failed", puller.name)
 
     # -- one batch ----------------------------------------------------------------
 
