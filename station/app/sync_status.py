@@ -17,10 +17,10 @@ import sqlite_utils
 
 from station.app.permissions import Signer, signer_for
 from station.core.permissions import Action, User
-from station.hub.wiring import hub_targets
+from station.hub.wiring import hub_target, hub_targets
 from station.store import audit, deliveries
 from station.store.deliveries import Attention
-from station.sync.config import SyncConfigError, load_targets
+from station.sync.config import SyncConfigError, TargetConfig, bench_targets, load_targets
 from station.sync.status import TargetStatus, all_status, summary, waiting_locally
 
 STALE_SECONDS = 3600
@@ -63,18 +63,27 @@ class SyncStatus:
         folder: Path,
         station: str = "",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        hub_url: str | None = None,
     ):
         """`folder`: the data folder, where sync.toml is; `station`: this bench's
-        name, for the audit log."""
+        name, for the audit log; `hub_url`: the bench's hub.url as it runs (None:
+        read from the folder's settings file)."""
         self.db = db
         self.folder = folder
         self.station = station
         self.clock = clock
+        self.hub_url = hub_url
+
+    def targets(self) -> list[TargetConfig]:
+        """The bench's targets: sync.toml's (without the WeChat ones when a hub
+        uploads to WeChat) and the hub's. SyncConfigError when sync.toml is wrong."""
+        hub = hub_targets(self.folder) if self.hub_url is None else hub_target(self.hub_url)
+        return bench_targets(load_targets(self.folder), hub=bool(hub)) + hub
 
     def status(self) -> UploadStatus:
         waiting = waiting_locally(self.db)
         try:
-            targets = all_status(self.db, load_targets(self.folder) + hub_targets(self.folder))
+            targets = all_status(self.db, self.targets())
         except SyncConfigError as exc:
             return UploadStatus([], waiting, config_error=str(exc), light=Light.ERROR)
         totals = summary(targets)

@@ -6,6 +6,7 @@
     station hub numbers --carrier CODE FILE --as NAME         waybill numbers for every bench
     station hub lease BENCH --orders N [--numbers CODE=N]... --as NAME
     station hub takeover ORDER_NO --bench BENCH --as NAME     a stale claim
+    station hub uploader [--url URL] [--once]                 the one WeChat uploader
     station hub status
     station hub report throughput|manifest [--format csv|pdf] [--out FILE] [--date D]
 
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import psycopg
 
-from station.commands import hub_report
+from station.commands import hub_report, hub_uploader
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
@@ -124,6 +125,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _url_option(take)
     add_actor_options(take, Action.OVERRIDE)
     take.set_defaults(func=take_over)
+
+    hub_uploader.register(commands)
 
     status = commands.add_parser("status", help="the hub's schema, orders, claims, numbers")
     _url_option(status)
@@ -328,6 +331,7 @@ def hub_status(ctx: CommandContext) -> int:
         version = version_row[0]
         free = numbers.free_counts(conn)
         attention = open_attention(conn)
+        uploads, upload_attention = hub_uploader.upload_lines(conn)
     print(f"schema version: {version}")
     print(f"orders: {counts[0]}")
     print(f"claims: {counts[1]}")
@@ -337,4 +341,6 @@ def hub_status(ctx: CommandContext) -> int:
     print(f"needs attention: {len(attention)}")
     for order_no, kind, detail in attention:
         print(f"  {order_no} {kind}: {detail}")
-    return 1 if attention else 0
+    for line in uploads:
+        print(line)
+    return 1 if attention or upload_attention else 0

@@ -151,7 +151,7 @@ def release_order(ctx: CommandContext) -> int:
             print(f"{args.order_no}: not held after a restore; nothing to release.")
             return EXIT_UNUSABLE
         try:
-            views = check_order(folder, db, order.order_no)
+            views = check_order(folder, db, order.order_no, ctx.settings["hub.url"])
         except SyncConfigError as exc:
             print(f"{folder / SYNC_FILE}: {exc}")
             views = []

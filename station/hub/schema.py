@@ -174,9 +174,75 @@ FROM shipments GROUP BY 1, 2, 3, 4;
 
 SCHEMA_SHIPMENT_HOURS = _SHIPMENT_HOURS_TABLE + SHIPMENT_HOURS_BACKFILL
 
+SCHEMA_WECHAT_UPLOADS = """
+-- The hub uploader's work (`station hub uploader`): every shipment and every void to
+-- upload to WeChat, handed over by a trigger inside the push's own transaction, so
+-- none is missed whatever order the benches' pushes commit in (a cursor on ids would
+-- skip a push that commits after a later id). Shipments already here are queued too:
+-- the uploader looks each one up before sending, so one a bench uploaded itself
+-- before the hub took over is found done, not sent again.
+CREATE TABLE wechat_inbox (
+    id BIGSERIAL PRIMARY KEY,
+    shipment_id BIGINT NOT NULL REFERENCES shipments(id),
+    event TEXT NOT NULL                     -- 'shipment.recorded' or 'shipment.voided'
+);
+CREATE FUNCTION wechat_inbox_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO wechat_inbox (shipment_id, event) VALUES (NEW.id, 'shipment.recorded');
+    END IF;
+    IF NEW.voided_at IS NOT NULL AND (TG_OP = 'INSERT' OR OLD.voided_at IS NULL) THEN
+        INSERT INTO wechat_inbox (shipment_id, event) VALUES (NEW.id, 'shipment.voided');
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER shipments_to_wechat AFTER INSERT OR UPDATE OF voided_at ON shipments
+    FOR EACH ROW EXECUTE FUNCTION wechat_inbox_fill();
+INSERT INTO wechat_inbox (shipment_id, event)
+    SELECT id, 'shipment.recorded' FROM shipments ORDER BY id;
+INSERT INTO wechat_inbox (shipment_id, event)
+    SELECT id, 'shipment.voided' FROM shipments WHERE voided_at IS NOT NULL ORDER BY id;
+
+-- Each record's upload to one WeChat target, as the bench's `deliveries`: queued ->
+-- sending -> done, or queued again later, or attention for a person. `sending` is
+-- committed, with the uploader session that owns it, before the request leaves; a
+-- row left sending by an uploader that is gone (its session's advisory lock is free)
+-- goes back to the queue in doubt, and is looked up in WeChat before any resend.
+CREATE TABLE wechat_uploads (
+    id BIGSERIAL PRIMARY KEY,
+    shipment_id BIGINT NOT NULL REFERENCES shipments(id),
+    target TEXT NOT NULL,
+    event TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'queued',   -- queued, sending, done, attention, dismissed
+    attempts INTEGER NOT NULL DEFAULT 0,
+    in_doubt BOOLEAN NOT NULL DEFAULT false,
+    reached BOOLEAN NOT NULL DEFAULT false, -- WeChat holds it from us (a void then needs a person)
+    owner INTEGER,                          -- the uploader session sending it
+    sent_at TIMESTAMPTZ,
+    sent_mark TEXT NOT NULL DEFAULT '',     -- what a resend must repeat (upload_time)
+    next_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    note TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    UNIQUE (shipment_id, target, event)
+);
+CREATE INDEX wechat_uploads_due ON wechat_uploads(target, id) WHERE state = 'queued';
+CREATE INDEX wechat_uploads_sending ON wechat_uploads(owner) WHERE state = 'sending';
+CREATE INDEX wechat_uploads_attention ON wechat_uploads(id) WHERE state = 'attention';
+
+-- Per-target values of the hub uploader (the last upload_time, online, last error).
+CREATE TABLE wechat_state (
+    target TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (target, key)
+);
+"""
+
 STEPS: tuple[str, ...] = (
     SCHEMA_1,
     SCHEMA_EWAYBILL_PER_ORDER,
     SCHEMA_BENCH_HEARTBEATS,
     SCHEMA_SHIPMENT_HOURS,
+    SCHEMA_WECHAT_UPLOADS,
 )

@@ -33,6 +33,11 @@ def hub_targets(folder: Path) -> list[TargetConfig]:
         url = Settings.load(folder)["hub.url"]
     except SettingsError:
         return []
+    return hub_target(url)
+
+
+def hub_target(url: str) -> list[TargetConfig]:
+    """The hub as a sync target when `url` (hub.url) names one."""
     return [TargetConfig(name=TARGET_NAME, kind=TARGET_NAME)] if url else []
 
 

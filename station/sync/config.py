@@ -47,6 +47,7 @@ WEBHOOK = "webhook"
 MINIPROGRAM = "wechat-miniprogram"
 SHOP = "wechat-shop"
 KINDS = (WEBHOOK, MINIPROGRAM, SHOP)
+WECHAT_KINDS = (MINIPROGRAM, SHOP)
 WECHAT_BASE_URL = "https://api.weixin.qq.com"
 
 
@@ -109,6 +110,13 @@ def load_targets(folder: Path) -> list[TargetConfig]:
     if duplicates:
         raise SyncConfigError(f"{path}: target names must differ: {', '.join(duplicates)}.")
     return targets
+
+
+def bench_targets(configs: list[TargetConfig], hub: bool) -> list[TargetConfig]:
+    """The targets a bench's own uploader sends to. With a hub, not the WeChat ones:
+    `station hub uploader` sends every bench's shipments to WeChat from one place,
+    holding the AppSecret, and the bench needs none."""
+    return [c for c in configs if not (hub and c.kind in WECHAT_KINDS)]
 
 
 def parse_target(entry: Any, where: str) -> TargetConfig:

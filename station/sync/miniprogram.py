@@ -29,6 +29,7 @@ UPLOAD = "/wxa/sec/order/upload_shipping_info"
 # at no figure; two minutes of delay on the rare record in doubt costs nothing.
 SETTLE_SECONDS = 120.0
 GET_ORDER = "/wxa/sec/order/get_order"
+UPLOAD_TIME = "upload_time"  # the target's saved value: its last upload_time
 CHINA = timezone(timedelta(hours=8))
 ITEM_DESC_MAX = 120
 _MASKED = re.compile(r"\d{3}\*{4}\d{4}|0\d{2,3}-\*{4}\d{4}")
@@ -101,7 +102,7 @@ class MiniProgramTarget:
         return [self._one(r, r.id in in_doubt, in_doubt.get(r.id, ""), sending) for r in records]
 
     def state(self) -> dict[str, str]:
-        return {"upload_time": rfc3339(self._last_upload)} if self._last_upload else {}
+        return {UPLOAD_TIME: rfc3339(self._last_upload)} if self._last_upload else {}
 
     def look_up(self, record: Record) -> Upstream:
         """What WeChat holds for the record's order (`get_order`), sending nothing."""

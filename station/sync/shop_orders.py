@@ -62,23 +62,29 @@ class ShopOrderPuller:
 
     def pull(self, db: sqlite_utils.Database) -> str:
         """Fetch orders changed since the last pull and save them; a summary."""
-        now = self.clock()
-        self._next = now + self.interval
-        known = deliveries.get_state(db, self.name, PULLED_UNTIL)
-        start = int(known) - OVERLAP_SECONDS if known else int(now) - self.days * 86400
-        end = int(now)
+        start, end = self.window(deliveries.get_state(db, self.name, PULLED_UNTIL))
         counts: dict[str, int] = {}
-        for order_id in self._changed(start, end):
-            order = self._get(order_id)
+        for order_id in self.changed(start, end):
+            order = self.get(order_id)
             result = save_shop_order(db, order, self.check_words)
             counts[result] = counts.get(result, 0) + 1
         deliveries.save_state(db, self.name, {PULLED_UNTIL: str(end)})
-        return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no changes"
+        return summary(counts)
 
     def close(self) -> None:
         self.api.close()
 
-    def _changed(self, start: int, end: int) -> Iterator[str]:
+    def window(self, pulled_until: str | None) -> tuple[int, int]:
+        """The update times to ask for now, from how far the last pull got (its
+        PULLED_UNTIL value); the next pull is due an interval from now."""
+        now = self.clock()
+        self._next = now + self.interval
+        if pulled_until:
+            return int(pulled_until) - OVERLAP_SECONDS, int(now)
+        return int(now) - self.days * 86400, int(now)
+
+    def changed(self, start: int, end: int) -> Iterator[str]:
+        """The ids of orders the shop changed between `start` and `end`."""
         while start < end:
             stop = min(end, start + WINDOW_SECONDS)
             next_key = ""
@@ -98,7 +104,7 @@ class ShopOrderPuller:
                     break
             start = stop
 
-    def _get(self, order_id: str) -> dict[str, Any]:
+    def get(self, order_id: str) -> dict[str, Any]:
         data = self._ok(call(self.api, GET, {"order_id": order_id}, False, self.clock()))
         order = data.get("order")
         if not isinstance(order, dict):
@@ -119,6 +125,24 @@ class ShopOrderPuller:
         raise TargetProblem(f"pulling shop orders: {reason}", in_doubt=False, offline=False)
 
 
+def summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no changes"
+
+
+def judge_shop_order(order: dict[str, Any]) -> tuple[OrderStatus, Text | None, str] | None:
+    """How a shop order is kept: its status at the bench, the hold reason, and what
+    happened ('saved', 'cancelled', 'held'); None when it is not one to keep (no id,
+    unpaid). A cancelled or shipped order is kept only when it is known already."""
+    status = order.get("status")
+    if not str(order.get("order_id", "")) or type(status) is not int or status == UNPAID:
+        return None
+    if status in CANCELLED:
+        return OrderStatus.CANCELLED, Text.of("hold_shop_cancelled", status=status), "cancelled"
+    if status in (SHIPPED, COMPLETED):
+        return OrderStatus.HOLD, Text.of("hold_shop_shipped", status=status), "held"
+    return OrderStatus.OPEN, None, "saved"
+
+
 def save_shop_order(
     db: sqlite_utils.Database,
     order: dict[str, Any],
@@ -127,18 +151,12 @@ def save_shop_order(
     """Check and save one shop order through the same checker as a file import
     (`station.importers.commit`): address, phone and duplicate flags, its value for
     routing. Returns what happened ('saved', 'cancelled', 'held', 'skipped')."""
-    order_id = str(order.get("order_id", ""))
-    status = order.get("status")
-    if not order_id or type(status) is not int or status == UNPAID:
+    judged = judge_shop_order(order)
+    if judged is None:
         return "skipped"
+    shown, hold, result = judged
+    order_id = str(order["order_id"])
     exists = db.execute("SELECT 1 FROM orders WHERE order_no = ?", [order_id]).fetchone()
-    shown, hold, result = OrderStatus.OPEN, None, "saved"
-    if status in CANCELLED:
-        shown, hold = OrderStatus.CANCELLED, Text.of("hold_shop_cancelled", status=status)
-        result = "cancelled"
-    elif status in (SHIPPED, COMPLETED):
-        shown, hold = OrderStatus.HOLD, Text.of("hold_shop_shipped", status=status)
-        result = "held"
     if result != "saved" and not exists:
         return "skipped"
     summary = check_and_store(db, [shop_order(order, shown, hold)], SOURCE, check_words)

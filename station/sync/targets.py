@@ -12,7 +12,7 @@ from station.store import deliveries
 from station.sync.carrier_lists import MINIPROGRAM_LIST, SHOP_LIST, CarrierListPuller
 from station.sync.config import MINIPROGRAM, SHOP, WEBHOOK, TargetConfig
 from station.sync.http import HttpClient
-from station.sync.miniprogram import MiniProgramTarget
+from station.sync.miniprogram import UPLOAD_TIME, MiniProgramTarget
 from station.sync.secrets import SecretMissing, get_secret
 from station.sync.shop import ShopTarget
 from station.sync.shop_orders import ShopOrderPuller
@@ -57,27 +57,16 @@ def build(
             client = HttpClient(config.url, config.timeout_seconds)
             built.targets.append(WebhookTarget(config.name, client, key, config.batch))
             continue
-        client = HttpClient(config.base_url, config.timeout_seconds)
-        api = WeChatApi(client, TokenCache(client, config.appid, key))
+        last = deliveries.get_state(db, config.name, UPLOAD_TIME) or ""
+        target, api = wechat_target(config, key, last)
+        built.targets.append(target)
         if config.kind == MINIPROGRAM:
-            last = deliveries.get_state(db, config.name, "upload_time") or ""
-            built.targets.append(
-                MiniProgramTarget(
-                    config.name,
-                    api,
-                    config.order_key,
-                    config.mchid,
-                    last,
-                    settle_seconds=config.settle_seconds,
-                )
-            )
             lists.append(
                 CarrierListPuller(
                     config.name, _own_api(config, api), MINIPROGRAM_LIST, {}, config.sources
                 )
             )
         elif config.kind == SHOP:
-            built.targets.append(ShopTarget(config.name, api, settle_seconds=config.settle_seconds))
             lists.append(
                 CarrierListPuller(
                     config.name,
@@ -101,6 +90,30 @@ def build(
                 )
     built.pullers += lists
     return built
+
+
+def wechat_target(
+    config: TargetConfig, secret: str, last_upload_time: str = ""
+) -> tuple[Target, WeChatApi]:
+    """A WeChat target (mini-program or shop) and its API client, for the bench's
+    uploader and the hub's. `last_upload_time`: the mini-program's last upload_time
+    (saved as the target's UPLOAD_TIME value), so the next one is later."""
+    client = HttpClient(config.base_url, config.timeout_seconds)
+    api = WeChatApi(client, TokenCache(client, config.appid, secret))
+    if config.kind == MINIPROGRAM:
+        target: Target = MiniProgramTarget(
+            config.name,
+            api,
+            config.order_key,
+            config.mchid,
+            last_upload_time,
+            settle_seconds=config.settle_seconds,
+        )
+    elif config.kind == SHOP:
+        target = ShopTarget(config.name, api, settle_seconds=config.settle_seconds)
+    else:
+        raise ValueError(f"{config.name}: {config.kind} is not a WeChat target")
+    return target, api
 
 
 def _own_api(config: TargetConfig, api: WeChatApi) -> WeChatApi:

@@ -25,9 +25,16 @@ def order_record(db: sqlite_utils.Database, order_no: str) -> Record:
     return Record(0, "", order_no, "", {}, "", ref)
 
 
-def check_order(folder: Path, db: sqlite_utils.Database, order_no: str) -> list[Upstream]:
+def check_order(
+    folder: Path, db: sqlite_utils.Database, order_no: str, hub_url: str = ""
+) -> list[Upstream]:
     """Ask every enabled WeChat target of `folder/sync.toml` that takes this order's
-    source. Targets that cannot be asked (no secret, offline) say why."""
+    source; with a hub (`hub_url`), the hub instead, whose uploader alone talks to
+    WeChat. Targets that cannot be asked (no secret, offline) say why."""
+    if hub_url:
+        from station.hub.order_check import hub_view
+
+        return [hub_view(hub_url, order_no)]
     source_row = db.execute("SELECT source FROM orders WHERE order_no = ?", [order_no]).fetchone()
     source = source_row[0] if source_row else ""
     configs = [

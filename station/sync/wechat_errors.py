@@ -44,6 +44,7 @@ INVALID = {
     606034,
 }
 ACCOUNT = {61004, 45035, 40013, 40125, 40164, 41002, 41004, 40002}
+WHITELIST = (61004, 45035, 40164)  # the caller's IP is not on the AppID's whitelist
 
 PLAIN_WORDS = {
     10060004: "the order is not in a shippable state in WeChat (refunded or closed)",

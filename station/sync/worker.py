@@ -16,7 +16,7 @@ from station.hub.wiring import uploader_parts
 from station.settings import Settings
 from station.store import deliveries
 from station.store.db import DB_FILE, connect
-from station.sync.config import load_targets
+from station.sync.config import bench_targets, load_targets
 from station.sync.lock import UploaderLock
 from station.sync.targets import build
 from station.sync.uploader import LAST_ERROR, ONLINE, Backoff, Uploader
@@ -32,10 +32,12 @@ def open_uploader(folder: Path, settings: Settings, db_path: Path | None = None)
     """An uploader for the data folder's configured targets, on its own connection.
 
     Targets that cannot start (no secret) get their reason in the sync state, so
-    `station sync status` and the status light show it.
+    `station sync status` and the status light show it. With a hub (hub.url) the
+    queue goes to the hub, and the WeChat targets are the hub uploader's.
     """
     db = connect(db_path or folder / DB_FILE)
-    built = build(db, load_targets(folder), check_words=settings["address.check_words"])
+    configs = bench_targets(load_targets(folder), hub=bool(settings["hub.url"]))
+    built = build(db, configs, check_words=settings["address.check_words"])
     hub_targets, hub_pullers = uploader_parts(settings)
     built.targets += hub_targets
     built.pullers += hub_pullers

@@ -78,6 +78,7 @@ class SyncStatusWidget(QWidget):
         self.db_path = Path(db_path)
         self.folder = settings.path.parent if settings.path else self.db_path.parent
         self.station: str = settings["station.name"]
+        self.hub_url: str = settings["hub.url"]
         self._uploads: SyncStatus | None = None
         self.dot = QLabel("●", objectName="syncDot")
         self.text = QLabel(objectName="syncText")
@@ -94,14 +95,16 @@ class SyncStatusWidget(QWidget):
     def uploads(self) -> SyncStatus:
         """The use case on this light's own connection, opened at the first look."""
         if self._uploads is None:
-            self._uploads = SyncStatus(open_connection(self.db_path), self.folder, self.station)
+            self._uploads = SyncStatus(
+                open_connection(self.db_path), self.folder, self.station, hub_url=self.hub_url
+            )
         return self._uploads
 
     def refresh(self) -> None:
         # A connection per refresh, closed at once (as the dashboard's): the light
         # holds none open between refreshes, however the widget is dropped.
         with own_connection(self.db_path) as db:
-            status = SyncStatus(db, self.folder, self.station).status()
+            status = SyncStatus(db, self.folder, self.station, hub_url=self.hub_url).status()
         if status.config_error:
             self._show(Light.ERROR, self.tr("Upload settings wrong"), status.config_error)
             return
