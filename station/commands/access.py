@@ -30,6 +30,8 @@ import sqlite_utils
 
 from station.commands.common import EXIT_BAD_INPUT
 from station.core.permissions import NEEDED, Action, PermissionDenied, with_article
+from station.hub.kinds import Kind, local_refusal
+from station.settings import Settings
 from station.store.db import DB_FILE
 from station.store.users import PinLocked, sign_in
 
@@ -85,6 +87,14 @@ def actor_for(
     if not user.may(action):
         _deny(str(PermissionDenied(user, action)))
     return Actor(user.name, user.role.value)
+
+
+def refuse_if_hub_owns(db: sqlite_utils.Database, settings: Settings, kind: Kind) -> None:
+    """End the command (exit 2, nothing changed) when this bench takes `kind` from
+    the warehouse hub: the change belongs at the hub (station.hub.kinds)."""
+    refusal = local_refusal(db, settings, kind)
+    if refusal is not None:
+        _deny(refusal)
 
 
 def _read_pin(name: str) -> str:

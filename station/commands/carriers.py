@@ -48,12 +48,13 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from station.commands.access import add_actor_options
+from station.commands.access import add_actor_options, refuse_if_hub_owns
 from station.commands.common import CommandContext
 from station.commands.route import _import_rates
 from station.core.formulas import neutralised_row
 from station.core.permissions import Action
 from station.core.rates import RATE_COLUMNS, Rate
+from station.hub.kinds import Kind
 from station.importers.carriers import (
     BadField,
     carriers_csv,
@@ -196,6 +197,7 @@ def set_command(ctx: CommandContext) -> int:
         return _refuse(f"CODE: {exc.problem}")
     settings = ctx.settings
     with ctx.database() as db:
+        refuse_if_hub_owns(db, settings, Kind.CARRIERS)
         who = ctx.actor(db, Action.CARRIERS)
         known = catalogue.entries(db)
         old = known.get(code)
@@ -265,6 +267,7 @@ def import_command(ctx: CommandContext) -> int:
         return EXIT_UNUSABLE
     try:
         with ctx.database() as db:
+            refuse_if_hub_owns(db, settings, Kind.CARRIERS)
             who = ctx.actor(db, Action.CARRIERS)
             preview = parse_carriers(table, catalogue.entries(db))
             changed = catalogue.save_entries(
@@ -312,6 +315,7 @@ def rates_export_command(ctx: CommandContext) -> int:
 def rates_import_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
+        refuse_if_hub_owns(db, ctx.settings, Kind.RATES)
         return _import_rates(db, args.file, ctx.actor(db, Action.CARRIERS))
 
 

@@ -126,6 +126,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     status = commands.add_parser("status", help="the hub's schema, orders, claims, numbers")
     _url_option(status)
     status.set_defaults(func=hub_status)
+    from station.commands import hub_catalogue  # it imports this module's helpers
+
+    hub_catalogue.register(commands)
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.commands.access import refuse_if_hub_owns
 from station.commands.common import CommandContext
+from station.hub.kinds import Kind
 from station.importers.mapping import PRODUCTS, MappingError, choose_mapping, load_mapping
 from station.importers.products import parse_products
 from station.importers.table import Limits, UnreadableFile, read_table
@@ -52,6 +54,7 @@ def import_products(ctx: CommandContext) -> int:
     preview = parse_products(table, mapping)
     if not args.dry_run:
         with ctx.database() as db:
+            refuse_if_hub_owns(db, settings, Kind.PRODUCTS)
             save_products_in_batches(db, preview.products)
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")
     print(f"imported: {len(preview.products)}")

@@ -27,11 +27,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from station.commands.access import Actor, add_actor_options
+from station.commands.access import Actor, add_actor_options, refuse_if_hub_owns
 from station.commands.common import CommandContext
 from station.core.permissions import Action
 from station.core.rates import RateFileError, parse_rates_csv
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
+from station.hub.kinds import Kind
 from station.importers.table import UnreadableFile, decode, read_file
 from station.settings import Settings
 from station.store import catalogue
@@ -87,6 +88,7 @@ def route(ctx: CommandContext) -> int:
     with ctx.database(writes=args.import_rates is not None) as db:
         code = 0
         if args.import_rates is not None:
+            refuse_if_hub_owns(db, ctx.settings, Kind.RATES)
             code = _import_rates(db, args.import_rates, ctx.actor(db, Action.CARRIERS))
             if code == EXIT_UNUSABLE or args.order_no is None:
                 return code

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import psycopg
 import sqlite_utils
@@ -16,6 +17,7 @@ import sqlite_utils
 from station.core.problem_texts import Text
 from station.hub import claims, holds, numbers
 from station.hub import orders as hub_orders
+from station.hub.cache import CataloguePull
 from station.hub.db import connect
 from station.hub.link import LOST
 from station.hub.port import HubStatus, status_for
@@ -47,6 +49,7 @@ class HubPuller:
         check_words: Sequence[str],
         status: HubStatus | None = None,
         clock: Callable[[], float] = time.monotonic,
+        folder: Path | None = None,
     ):
         self.url = url
         self.bench = bench
@@ -58,6 +61,7 @@ class HubPuller:
         self.clock = clock
         self._next = 0.0
         self._conn: psycopg.Connection | None = None
+        self._catalogue = CataloguePull(folder)
 
     def due(self, now: float) -> bool:
         return self.clock() >= self._next
@@ -80,6 +84,7 @@ class HubPuller:
 
     def _pull(self, conn: psycopg.Connection, db: sqlite_utils.Database) -> str:
         released = self._tell_releases(conn, db)
+        catalogue = self._catalogue.pull(conn, db)  # before orders: their carriers, products
         imported = self._orders(conn, db)
         holds.replace_from_hub(
             db,
@@ -90,7 +95,10 @@ class HubPuller:
         )
         refilled = self._numbers(conn, db)
         alerts = self._attention(conn, db)
-        return f"hub: {imported} orders, {refilled} numbers, {released} releases, {alerts} alerts"
+        summary = (
+            f"hub: {imported} orders, {refilled} numbers, {released} releases, {alerts} alerts"
+        )
+        return summary + "".join(f", {n} {kind.value}" for kind, n in catalogue.items())
 
     def _tell_releases(self, conn: psycopg.Connection, db: sqlite_utils.Database) -> int:
         pending = holds.pending_releases(db)

@@ -51,5 +51,6 @@ def uploader_parts(settings: Settings) -> tuple[list[Target], list[Puller]]:
         settings["hub.numbers_ahead"],
         settings["hub.pull_seconds"],
         settings["address.check_words"],
+        folder=settings.path.parent if settings.path is not None else None,
     )
     return [target], [puller]
