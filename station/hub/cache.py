@@ -41,7 +41,7 @@ class CataloguePull:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self._apply: dict[Kind, Callable[[sqlite_utils.Database, Changes], None]] = {
+        self._apply: dict[Kind, Callable[[sqlite_utils.Database, Changes], bool]] = {
             Kind.PRODUCTS: self._products,
             Kind.CARRIERS: self._carriers,
             Kind.RATES: self._rates,
@@ -68,42 +68,48 @@ class CataloguePull:
                 changes = since(conn, kind, applied_revision(db, kind), PULL_BATCH)
                 if not changes.rows:
                     break
-                self._apply[kind](db, changes)
+                if not self._apply[kind](db, changes):
+                    break  # kept as it is here (logged); asked again at the next pull
                 total += len(changes.rows)
             if total:
                 pulled[kind] = total
         return pulled
 
-    def _products(self, db: sqlite_utils.Database, changes: Changes) -> None:
+    def _products(self, db: sqlite_utils.Database, changes: Changes) -> bool:
         with transaction(db):
             save_products(db, changes.rows)
             _advance(db, Kind.PRODUCTS, changes.last)
+        return True
 
-    def _carriers(self, db: sqlite_utils.Database, changes: Changes) -> None:
+    def _carriers(self, db: sqlite_utils.Database, changes: Changes) -> bool:
         catalogue.save_entries(db, changes.rows, actor=HUB_ACTOR, reason="from the hub")
         _advance_alone(db, Kind.CARRIERS, changes.last)
+        return True
 
-    def _rates(self, db: sqlite_utils.Database, changes: Changes) -> None:
+    def _rates(self, db: sqlite_utils.Database, changes: Changes) -> bool:
         catalogue.replace_rates(
             db, [rate for table in changes.rows for rate in table], actor=HUB_ACTOR
         )
         _advance_alone(db, Kind.RATES, changes.last)
+        return True
 
-    def _routing(self, db: sqlite_utils.Database, changes: Changes) -> None:
+    def _routing(self, db: sqlite_utils.Database, changes: Changes) -> bool:
         assert self.folder is not None, "rules are pulled only with a folder"
         rules = changes.rows[-1]
         try:
             parse_rules(rules)
         except RulesError as exc:  # checked at the hub, so written by a newer station
             log.error("the hub's routing rules are not used here (%s); kept %s", exc, RULES_FILE)
-            return
+            return False
         _replace_file(self.folder / RULES_FILE, rules)
         _advance_alone(db, Kind.ROUTING, changes.last)
+        return True
 
-    def _users(self, db: sqlite_utils.Database, changes: Changes) -> None:
+    def _users(self, db: sqlite_utils.Database, changes: Changes) -> bool:
         with transaction(db):
             users.apply_accounts(db, changes.rows)
             _advance(db, Kind.USERS, changes.last)
+        return True
 
 
 def _advance(db: sqlite_utils.Database, kind: Kind, revision: int) -> None:
