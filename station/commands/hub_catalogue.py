@@ -28,7 +28,9 @@ unreachable (nothing changed).
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station.commands.access import add_actor_options
 from station.commands.common import CommandContext
@@ -54,8 +56,11 @@ from station.store import catalogue, products, users
 
 EXIT_REFUSED = 1
 
+if TYPE_CHECKING:
+    Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 
-def register(commands: argparse._SubParsersAction) -> None:
+
+def register(commands: Subcommands) -> None:
     """The subcommands under `station hub`."""
     prod = _group(commands, "products", "the product catalogue every bench uses")
     imp = _command(prod, "import", "add or change products from CSV or XLSX", Action.CARRIERS)
@@ -111,19 +116,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     publish.set_defaults(func=publish_command)
 
 
-def _group(
-    commands: argparse._SubParsersAction, name: str, text: str
-) -> argparse._SubParsersAction:
+def _group(commands: Subcommands, name: str, text: str) -> Subcommands:
     parser = commands.add_parser(
         name, help=text, epilog=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    return parser.add_subparsers(dest=f"hub_{name}_command", metavar="SUBCOMMAND", required=True)
+    group: Subcommands = parser.add_subparsers(
+        dest=f"hub_{name}_command", metavar="SUBCOMMAND", required=True
+    )
+    return group
 
 
-def _command(
-    group: argparse._SubParsersAction, name: str, text: str, action: Action
-) -> argparse.ArgumentParser:
-    parser = group.add_parser(name, help=text)
+def _command(group: Subcommands, name: str, text: str, action: Action) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = group.add_parser(name, help=text)
     _url_option(parser)
     add_actor_options(parser, action)
     return parser
@@ -161,7 +165,7 @@ def products_command(ctx: CommandContext) -> int:
     return EXIT_PARTLY if preview.rejected_rows else 0
 
 
-def _problems(rejected: int, problems: list) -> None:
+def _problems(rejected: int, problems: Sequence[object]) -> None:
     print(f"rejected rows: {rejected}")
     for problem in problems[:200]:
         print(f"  {problem}")
@@ -284,8 +288,8 @@ def publish_command(ctx: CommandContext) -> int:
     with ctx.database() as db:
         who = ctx.actor(db, Action.USERS if Kind.USERS in kinds else Action.CARRIERS).name
         local_products = products.all_products(db) if Kind.PRODUCTS in kinds else []
-        local_carriers = list(catalogue.entries(db).values())
-        local_rates = catalogue.rates(db)
+        local_carriers = list(catalogue.entries(db).values()) if Kind.CARRIERS in kinds else []
+        local_rates = catalogue.rates(db) if Kind.RATES in kinds else []
         local_users = users.hashed_accounts(db) if Kind.USERS in kinds else []
     rules = ""
     if Kind.ROUTING in kinds:
