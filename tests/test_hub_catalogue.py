@@ -148,6 +148,13 @@ def test_a_user_removed_at_the_hub_cannot_sign_in_after_the_next_pull(
     assert benches.pull("bench-1").endswith(", 1 users")
     assert users.sign_in(db, "李四", "2468") is None
     assert [a.active for a in users.accounts(db) if a.name == "李四"] == [False]
+    local = db.execute(
+        "SELECT actor, action, subject, detail FROM audit WHERE action = 'users' ORDER BY id"
+    ).fetchall()
+    assert local == [
+        ("hub", "users", "李四", '{"active": true, "role": "packer"}'),
+        ("hub", "users", "李四", '{"active": false, "role": "packer"}'),
+    ]
     audit = hub.execute(
         "SELECT actor, action, detail FROM audit WHERE action = 'catalogue_users' ORDER BY id"
     ).fetchall()

@@ -21,11 +21,12 @@ from pathlib import Path
 import psycopg
 import sqlite_utils
 
+from station.core.permissions import Action
 from station.core.routing import RULES_FILE, RulesError, parse_rules
 from station.hub.catalogue import Changes, since
 from station.hub.kinds import Kind, applied_revision, revision_key
 from station.hub.port import TARGET_NAME
-from station.store import catalogue, deliveries, users
+from station.store import audit, catalogue, deliveries, users
 from station.store.db import transaction
 from station.store.orders import save_products
 
@@ -107,7 +108,15 @@ class CataloguePull:
 
     def _users(self, db: sqlite_utils.Database, changes: Changes) -> bool:
         with transaction(db):
-            users.apply_accounts(db, changes.rows)
+            for account in users.apply_accounts(db, changes.rows):
+                audit.append(
+                    db,
+                    Action.USERS,
+                    account.name,
+                    actor=HUB_ACTOR,
+                    reason="from the hub",
+                    detail={"role": account.role.value, "active": account.active},
+                )
             _advance(db, Kind.USERS, changes.last)
         return True
 

@@ -284,12 +284,14 @@ def hashed_accounts(db: sqlite_utils.Database) -> list[HashedAccount]:
     ]
 
 
-def apply_accounts(db: sqlite_utils.Database, given: Iterable[HashedAccount]) -> int:
+def apply_accounts(
+    db: sqlite_utils.Database, given: Iterable[HashedAccount]
+) -> list[HashedAccount]:
     """Users as a hub sets them, over this bench's: the user of each name takes the
     given role, PIN hash and state (a new PIN starts its wrong-PIN count afresh);
-    a new name is added. Users not given stay as they are. Returns how many changed.
-    Call inside a transaction."""
-    changed = 0
+    a new name is added. Users not given stay as they are. Returns those that
+    changed. Call inside a transaction."""
+    changed: list[HashedAccount] = []
     for account in given:
         row = db.execute(
             "SELECT id, name, role, pin_hash, active, pin_rule_ok FROM users WHERE name = ?",
@@ -312,5 +314,5 @@ def apply_accounts(db: sqlite_utils.Database, given: Iterable[HashedAccount]) ->
                 db.execute("DELETE FROM pin_failures WHERE who = ?", [_account_key(row[1])])
         else:
             continue
-        changed += 1
+        changed.append(account)
     return changed
