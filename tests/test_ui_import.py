@@ -15,8 +15,11 @@ import pytest
 import sqlite_utils
 from PySide6.QtCore import QAbstractItemModel, QTimer
 
-from station.store import orders
-from station.store.db import DB_FILE, connect
+from station.hub.kinds import Kind, revision_key
+from station.hub.port import TARGET_NAME
+from station.settings import Settings
+from station.store import deliveries, orders
+from station.store.db import DB_FILE, connect, transaction
 from station.ui import import_dialog
 from station.ui.import_dialog import COMMIT, PREVIEW, READ, ImportDialog
 
@@ -224,6 +227,26 @@ def test_products_preview_and_commit(
         run(qtbot, dialog, dialog.commit, COMMIT)
     assert signal.args[0] == "Imported 1 products, rejected rows 1."
     assert orders.find_product(db, "6902").sku == "CUP-9"
+
+
+def test_products_are_not_imported_here_at_a_bench_that_takes_them_from_the_hub(
+    dialog: ImportDialog,
+    qtbot,
+    db: sqlite_utils.Database,
+    data_dir: Path,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    Settings.load(data_dir).save(hub__url="postgresql://station@hub.invalid/station")
+    with transaction(db):  # as the hub puller leaves it once it has applied products
+        deliveries.set_state(db, TARGET_NAME, revision_key(Kind.PRODUCTS), "7")
+    file = tmp_path / "p.csv"
+    file.write_text("sku,name\nCUP-9,杯子\n", encoding="utf-8")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("products"))
+    run(qtbot, dialog, lambda: dialog.load_file(file), READ)
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
+    assert not dialog.commit()
+    assert "station hub products import FILE" in dialog.status.text()
+    assert orders.find_product(db, "CUP-9") is None
 
 
 def test_a_big_file_previews_through_models_with_flags_and_problems(

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from station.hub.kinds import Kind, local_refusal
 from station.importers.commit import (
     ImportAction,
     ImportPlan,
@@ -329,6 +330,15 @@ class ImportDialog(QDialog):
             )
         products = self.products
         assert products is not None
+        if _products_from_hub(self.db, self.data_dir):
+            self._say(
+                self.tr(
+                    "This bench takes its products from the warehouse hub: a supervisor "
+                    "imports them there (station hub products import FILE), and every "
+                    "bench gets them. Nothing was imported."
+                )
+            )
+            return False
         return self._start(
             COMMIT,
             self.tr("Importing {count} products…").format(count=f"{len(products.products):,}"),
@@ -687,6 +697,16 @@ def import_limits(data_dir: Path) -> Limits:
         return Limits.of(Settings.load(data_dir))
     except SettingsError:
         return Limits()
+
+
+def _products_from_hub(db: sqlite_utils.Database, data_dir: Path) -> bool:
+    """Whether the bench takes its products from the hub, so that a local import
+    would be overwritten there (station.hub.kinds)."""
+    try:
+        settings = Settings.load(data_dir)
+    except SettingsError:
+        return False
+    return local_refusal(db, settings, Kind.PRODUCTS) is not None
 
 
 def check_words(data_dir: Path) -> list[str]:
