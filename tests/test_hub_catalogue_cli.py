@@ -40,7 +40,17 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_a_supervisor_sets_the_catalogue_and_users_at_the_hub_and_benches_take_them(
+def hub_actions(hub_url: str) -> list[str]:
+    with connect(hub_url) as conn:
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT action FROM audit WHERE actor LIKE 'technician:%' ORDER BY id"
+            )
+        ]
+
+
+def test_a_supervisor_sets_the_catalogue_at_the_hub_and_a_bench_takes_it(
     tmp_path: Path, hub_url: str
 ) -> None:
     sup = tmp_path / "office"
@@ -61,6 +71,37 @@ def test_a_supervisor_sets_the_catalogue_and_users_at_the_hub_and_benches_take_t
     out = station(sup, "hub", "routing", "import", str(write(tmp_path / "routing.toml", RULES)),
                   *hub)  # fmt: skip
     assert out.returncode == 0 and "routing rules set at the hub" in out.stdout
+    assert hub_actions(hub_url) == [
+        "catalogue_products",
+        "catalogue_carriers",
+        "catalogue_carriers",
+        "catalogue_rates",
+        "catalogue_routing",
+    ]
+
+    bench = bench_folder(tmp_path / "b1", hub_url, "bench-1")
+    synced = station(bench, "sync", "run", "--once")
+    assert synced.returncode == 0, synced.stderr
+    assert (bench / RULES_FILE).read_text(encoding="utf-8") == RULES
+    db = connect_sqlite(bench / DB_FILE)
+    try:
+        known = catalogue.entries(db)
+        assert known["KYE"].carrier.name_zh == "跨越速运" and known["KYE"].active
+        assert known["SF"].carrier == CARRIERS_BUILT_IN["SF"] and not known["SF"].active
+        assert [r.zone for r in catalogue.rates(db) if r.service == "standard"
+                and r.carrier == "ZTO"] == ["far", "near"]  # fmt: skip
+        assert orders.find_product(db, "TEA250").sku == "TEA-LJ250"
+    finally:
+        db.close()
+    local = station(bench, "products", "import", str(products))
+    assert local.returncode == 2 and "station hub products import FILE" in local.stderr
+
+
+def test_users_added_changed_and_removed_at_the_hub_sign_in_at_a_bench_or_not(
+    tmp_path: Path, hub_url: str
+) -> None:
+    sup = tmp_path / "office"
+    hub = ["--url", hub_url, "--technician"]
     out = station(sup, "hub", "users", "add", "李四", "--role", "packer", "--pin", "2468", *hub)
     assert out.returncode == 0, out.stderr
     again = station(sup, "hub", "users", "add", "李四", "--role", "packer", "--pin", "1357", *hub)
@@ -68,58 +109,32 @@ def test_a_supervisor_sets_the_catalogue_and_users_at_the_hub_and_benches_take_t
     weak = station(sup, "hub", "users", "add", "老板", "--role", "admin", "--pin", "12", *hub)
     assert weak.returncode == 1 and "An admin's PIN is a passphrase" in weak.stderr
 
-    benches = [bench_folder(tmp_path / f"b{n}", hub_url, f"bench-{n}") for n in (1, 2)]
-    for bench in benches:
-        synced = station(bench, "sync", "run", "--once")
-        assert synced.returncode == 0, synced.stderr
-        assert (bench / RULES_FILE).read_text(encoding="utf-8") == RULES
+    bench = bench_folder(tmp_path / "b1", hub_url, "bench-1")
+
+    def signs_in(pin: str) -> bool:
+        assert station(bench, "sync", "run", "--once").returncode == 0
         db = connect_sqlite(bench / DB_FILE)
         try:
-            known = catalogue.entries(db)
-            assert known["KYE"].carrier.name_zh == "跨越速运" and known["KYE"].active
-            assert known["SF"].carrier == CARRIERS_BUILT_IN["SF"] and not known["SF"].active
-            assert [r.zone for r in catalogue.rates(db) if r.service == "standard"
-                    and r.carrier == "ZTO"] == ["far", "near"]  # fmt: skip
-            assert orders.find_product(db, "TEA250").sku == "TEA-LJ250"
-            assert users.sign_in(db, "李四", "2468") is not None
+            return users.sign_in(db, "李四", pin) is not None
         finally:
             db.close()
 
-    local = station(benches[0], "users", "add", "--name", "王五", "--role", "packer",
+    assert signs_in("2468")
+    local = station(bench, "users", "add", "--name", "王五", "--role", "packer",
                     "--pin", "1111", "--technician")  # fmt: skip
-    assert local.returncode == 2
-    assert (
-        "station hub users add|remove NAME" in local.stderr
-        and "Nothing was changed" in local.stderr
-    )
-    local = station(benches[0], "products", "import", str(products))
-    assert local.returncode == 2 and "station hub products import FILE" in local.stderr
-
+    assert local.returncode == 2 and "Nothing was changed" in local.stderr
+    assert "station hub users add|set-pin|remove NAME" in local.stderr
+    pin = station(sup, "hub", "users", "set-pin", "李四", "--pin", "13", *hub)
+    assert pin.returncode == 1 and "A PIN is 4 to 12 digits" in pin.stderr
+    pin = station(sup, "hub", "users", "set-pin", "李四", "--pin", "9753", *hub)
+    assert pin.returncode == 0, pin.stderr
+    assert signs_in("9753")
     removed = station(sup, "hub", "users", "remove", "李四", *hub)
     assert removed.returncode == 0, removed.stderr
-    assert station(sup, "hub", "users", "remove", "李四", *hub).returncode == 1
     listed = station(sup, "hub", "users", "list", "--url", hub_url)
     assert "李四\tpacker\tno" in listed.stdout
-    assert station(benches[0], "sync", "run", "--once").returncode == 0
-    assert "李四\tpacker\tno" in station(benches[0], "users", "list").stdout
-    assert "李四\tpacker\tyes" in station(benches[1], "users", "list").stdout  # not pulled yet
-
-    with connect(hub_url) as conn:
-        actions = [
-            row[0]
-            for row in conn.execute(
-                "SELECT action FROM audit WHERE actor LIKE 'technician:%' ORDER BY id"
-            )
-        ]
-    assert actions == [
-        "catalogue_products",
-        "catalogue_carriers",
-        "catalogue_carriers",
-        "catalogue_rates",
-        "catalogue_routing",
-        "catalogue_users",
-        "catalogue_users",
-    ]
+    assert not signs_in("9753")
+    assert hub_actions(hub_url) == ["catalogue_users"] * 3
 
 
 def test_bad_files_are_refused_with_exit_2_and_nothing_reaches_the_hub(

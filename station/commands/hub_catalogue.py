@@ -6,6 +6,7 @@ once at the hub for every bench.
     station hub rates import FILE --as NAME
     station hub routing import FILE --as NAME          (a routing.toml)
     station hub users add NAME --role R [--pin PIN] --as NAME
+    station hub users set-pin NAME [--pin PIN] --as NAME
     station hub users remove NAME --as NAME
     station hub users list
     station hub publish [--only KIND]... --as NAME     (this bench's own, to the hub)
@@ -94,6 +95,10 @@ def register(commands: Subcommands) -> None:
         "without it the PIN is asked for, unseen",
     )
     add.set_defaults(func=add_user_command)
+    change = _command(people, "set-pin", "give a user a new PIN at every bench", Action.USERS)
+    change.add_argument("name")
+    change.add_argument("--pin", help="the new PIN; without it the PIN is asked for, unseen")
+    change.set_defaults(func=set_pin_command)
     remove = _command(people, "remove", "stop a user signing in at every bench", Action.USERS)
     remove.add_argument("name")
     remove.set_defaults(func=remove_user_command)
@@ -257,6 +262,28 @@ def add_user_command(ctx: CommandContext) -> int:
         except hub_catalogue.UserExists as exc:
             return _fail(f"{exc}. Nothing was changed.", EXIT_REFUSED)
     print(f"Added {role.value} {name} at the hub; every bench has them after its next pull.")
+    return 0
+
+
+def set_pin_command(ctx: CommandContext) -> int:
+    args = ctx.args
+    who = _who(ctx, Action.USERS)
+    with _hub(ctx) as conn:
+        role = hub_catalogue.role_of(conn, args.name)
+        if role is None:
+            return _fail(f"No active user named {args.name.strip()} at the hub.", EXIT_REFUSED)
+        pin = args.pin if args.pin is not None else _ask_pin()
+        if pin is None:
+            return EXIT_REFUSED
+        problem = pin_problem(role, pin)
+        if problem:
+            return _fail(f"{problem} Nothing was changed.", EXIT_REFUSED)
+        name = hub_catalogue.set_pin(
+            conn, args.name, users.hash_pin(pin), who, ctx.settings["station.name"]
+        )
+    if name is None:
+        return _fail(f"No active user named {args.name.strip()} at the hub.", EXIT_REFUSED)
+    print(f"New PIN for {name}: every bench has it after its next pull.")
     return 0
 
 

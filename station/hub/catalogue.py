@@ -247,6 +247,32 @@ def add_user(conn: psycopg.Connection, account: HashedAccount, actor: str, bench
         _audit(conn, actor, Kind.USERS, bench, f"add {account.name} ({account.role.value})")
 
 
+def set_pin(
+    conn: psycopg.Connection, name: str, pin_hash: str, actor: str, bench: str
+) -> str | None:
+    """Give an active user a new PIN (its hash, checked by the caller against the
+    role's rule); the user's name as the hub spells it, or None for no such user."""
+    with conn.transaction():
+        _lock(conn, Kind.USERS)
+        row = conn.execute(
+            """UPDATE users SET pin_hash = %s, pin_rule_ok = true,
+                 revision = nextval('catalogue_revision'), updated_at = now()
+               WHERE lower(name) = lower(%s) AND active RETURNING name""",
+            [pin_hash, name.strip()],
+        ).fetchone()
+        if row is not None:
+            _audit(conn, actor, Kind.USERS, bench, f"set-pin {row[0]}")
+    return row[0] if row else None
+
+
+def role_of(conn: psycopg.Connection, name: str) -> Role | None:
+    """The role of an active user at the hub, or None."""
+    row = conn.execute(
+        "SELECT role FROM users WHERE lower(name) = lower(%s) AND active", [name.strip()]
+    ).fetchone()
+    return Role(row[0]) if row else None
+
+
 def remove_user(conn: psycopg.Connection, name: str, actor: str, bench: str) -> bool:
     """Stop a user signing in at every bench (kept, inactive, so benches hear of it);
     False when there is no active user of that name."""

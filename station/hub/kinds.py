@@ -31,7 +31,7 @@ HUB_COMMANDS = {
     Kind.CARRIERS: "station hub carriers import FILE",
     Kind.RATES: "station hub rates import FILE",
     Kind.ROUTING: "station hub routing import FILE",
-    Kind.USERS: "station hub users add|remove NAME",
+    Kind.USERS: "station hub users add|set-pin|remove NAME",
 }
 
 
