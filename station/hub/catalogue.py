@@ -97,18 +97,20 @@ def put_products(
             for product in products:
                 for barcode in product.barcodes:
                     copy.write_row((barcode, product.sku))
+        cur.execute("ANALYZE given")  # a hash join, not a loop over every pair
         cur.execute(
             """UPDATE products p SET
                  data = jsonb_set(p.data, '{barcodes}', COALESCE(
                    (SELECT jsonb_agg(b) FROM jsonb_array_elements_text(p.data->'barcodes') b
-                    WHERE NOT EXISTS (SELECT 1 FROM given g
-                                      WHERE lower(g.barcode) = lower(b)
-                                        AND lower(g.sku) <> lower(p.sku))),
-                   '[]'::jsonb)),
+                    WHERE lower(b) <> ALL (moved.barcodes)), '[]'::jsonb)),
                  revision = nextval('catalogue_revision'), updated_at = now()
-               WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(p.data->'barcodes') b
-                             JOIN given g ON lower(g.barcode) = lower(b)
-                                           AND lower(g.sku) <> lower(p.sku))"""
+               FROM (SELECT o.sku, array_agg(lower(b)) AS barcodes
+                     FROM products o
+                     CROSS JOIN LATERAL jsonb_array_elements_text(o.data->'barcodes') b
+                     JOIN given g ON lower(g.barcode) = lower(b)
+                     WHERE lower(g.sku) <> lower(o.sku)
+                     GROUP BY o.sku) moved
+               WHERE p.sku = moved.sku"""
         )
         _audit(conn, actor, Kind.PRODUCTS, bench, f"{source}: {changed} of {len(rows)} changed")
     return changed
