@@ -1,7 +1,9 @@
 """What the bench fetches from the hub, on the uploader thread beside the pushes:
-new and changed orders (imported through the bench's own import plan), the orders
-it holds (its offline truth), a refill of its waybill numbers, releases it made
-offline, and the hub's attention items (an order shipped twice), which become
+what the hub sets for every bench (products, carriers, rates, rules, users:
+station.hub.cache), new and changed orders (imported through the bench's own
+import plan), the orders it holds (its offline truth), a refill of its waybill
+numbers, releases it made offline, and the hub's attention items (an order
+shipped twice), which become
 alerts at the bench that stop packing until acknowledged."""
 
 from __future__ import annotations
