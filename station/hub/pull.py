@@ -3,8 +3,8 @@ what the hub sets for every bench (products, carriers, rates, rules, users:
 station.hub.cache), new and changed orders (imported through the bench's own
 import plan), the orders it holds (its offline truth), a refill of its waybill
 numbers, releases it made offline, and the hub's attention items (an order
-shipped twice), which become
-alerts at the bench that stop packing until acknowledged."""
+shipped twice), which become alerts at the bench that stop packing until
+acknowledged."""
 
 from __future__ import annotations
 
