@@ -197,7 +197,7 @@ def set_command(ctx: CommandContext) -> int:
         return _refuse(f"CODE: {exc.problem}")
     settings = ctx.settings
     with ctx.database() as db:
-        refuse_if_hub_owns(db, settings, Kind.CARRIERS)
+        refuse_if_hub_owns(db, ctx.folder, Kind.CARRIERS)
         who = ctx.actor(db, Action.CARRIERS)
         known = catalogue.entries(db)
         old = known.get(code)
@@ -267,7 +267,7 @@ def import_command(ctx: CommandContext) -> int:
         return EXIT_UNUSABLE
     try:
         with ctx.database() as db:
-            refuse_if_hub_owns(db, settings, Kind.CARRIERS)
+            refuse_if_hub_owns(db, ctx.folder, Kind.CARRIERS)
             who = ctx.actor(db, Action.CARRIERS)
             preview = parse_carriers(table, catalogue.entries(db))
             changed = catalogue.save_entries(
@@ -315,7 +315,7 @@ def rates_export_command(ctx: CommandContext) -> int:
 def rates_import_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
-        refuse_if_hub_owns(db, ctx.settings, Kind.RATES)
+        refuse_if_hub_owns(db, ctx.folder, Kind.RATES)
         return _import_rates(db, args.file, ctx.actor(db, Action.CARRIERS))
 
 

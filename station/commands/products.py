@@ -54,7 +54,7 @@ def import_products(ctx: CommandContext) -> int:
     preview = parse_products(table, mapping)
     if not args.dry_run:
         with ctx.database() as db:
-            refuse_if_hub_owns(db, settings, Kind.PRODUCTS)
+            refuse_if_hub_owns(db, ctx.folder, Kind.PRODUCTS)
             save_products_in_batches(db, preview.products)
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")
     print(f"imported: {len(preview.products)}")

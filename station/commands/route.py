@@ -88,7 +88,7 @@ def route(ctx: CommandContext) -> int:
     with ctx.database(writes=args.import_rates is not None) as db:
         code = 0
         if args.import_rates is not None:
-            refuse_if_hub_owns(db, ctx.settings, Kind.RATES)
+            refuse_if_hub_owns(db, ctx.folder, Kind.RATES)
             code = _import_rates(db, args.import_rates, ctx.actor(db, Action.CARRIERS))
             if code == EXIT_UNUSABLE or args.order_no is None:
                 return code

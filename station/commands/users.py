@@ -81,7 +81,7 @@ def add_command(ctx: CommandContext) -> int:
     args = ctx.args
     check_user_name(args.name)  # a bad name ends the command (exit 2) before any PIN
     with ctx.database() as db:
-        refuse_if_hub_owns(db, ctx.settings, Kind.USERS)
+        refuse_if_hub_owns(db, ctx.folder, Kind.USERS)
         actor = ctx.actor(db, Action.USERS)
         try:
             pin = args.pin if args.pin is not None else _ask_pin()
@@ -102,7 +102,7 @@ def add_command(ctx: CommandContext) -> int:
 def set_pin_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
-        refuse_if_hub_owns(db, ctx.settings, Kind.USERS)
+        refuse_if_hub_owns(db, ctx.folder, Kind.USERS)
         actor = ctx.actor(db, Action.USERS)
         try:
             pin = _ask_pin()
@@ -141,7 +141,7 @@ def list_command(ctx: CommandContext) -> int:
 def disable_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
-        refuse_if_hub_owns(db, ctx.settings, Kind.USERS)
+        refuse_if_hub_owns(db, ctx.folder, Kind.USERS)
         actor = ctx.actor(db, Action.USERS)
         if not set_active(db, args.name, False):
             print(f"No user named {args.name}.", file=sys.stderr)
