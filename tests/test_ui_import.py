@@ -18,11 +18,13 @@ from PySide6.QtCore import QAbstractItemModel, QTimer
 from station.app import database
 from station.hub import orders as hub_orders
 from station.hub.db import connect as connect_hub
+from station.hub.kinds import Kind, revision_key
+from station.hub.port import TARGET_NAME
 from station.hub.server import free_port
 from station.importers import commit
 from station.settings import Settings
-from station.store import orders
-from station.store.db import DB_FILE, connect
+from station.store import deliveries, orders
+from station.store.db import DB_FILE, connect, transaction
 from station.ui.import_dialog import COMMIT, PREVIEW, READ, ImportDialog
 
 SHOP = (
@@ -264,6 +266,27 @@ def test_products_preview_and_commit(
         run(qtbot, dialog, dialog.commit, COMMIT)
     assert signal.args[0] == "Imported 1 products, rejected rows 1."
     assert orders.find_product(db, "6902").sku == "CUP-9"
+
+
+def test_products_are_not_imported_here_at_a_bench_that_takes_them_from_the_hub(
+    dialog: ImportDialog,
+    qtbot,
+    db: sqlite_utils.Database,
+    data_dir: Path,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    Settings.load(data_dir).save(hub__url="postgresql://station@hub.invalid/station")
+    dialog.settings = Settings.load(data_dir)  # as a dialog opened once the bench has a hub
+    with transaction(db):  # as the hub puller leaves it once it has applied products
+        deliveries.set_state(db, TARGET_NAME, revision_key(Kind.PRODUCTS), "7")
+    file = tmp_path / "p.csv"
+    file.write_text("sku,name\nCUP-9,杯子\n", encoding="utf-8")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("products"))
+    run(qtbot, dialog, lambda: dialog.load_file(file), READ)
+    assert run(qtbot, dialog, dialog.preview, PREVIEW)
+    assert not dialog.commit()
+    assert "station hub products import FILE" in dialog.status.text()
+    assert orders.find_product(db, "CUP-9") is None
 
 
 def test_a_big_file_previews_through_models_with_flags_and_problems(

@@ -596,6 +596,10 @@ station db restore {backup}</translation>
         <translation>正在导入 {count} 个订单…</translation>
     </message>
     <message>
+        <source>This bench takes its products from the warehouse hub: a supervisor imports them there (station hub products import FILE), and every bench gets them. Nothing was imported.</source>
+        <translation>本工位的商品来自仓库中心：请主管在中心导入（station hub products import FILE），所有工位都会收到。未导入任何内容。</translation>
+    </message>
+    <message>
         <source>Importing {count} products…</source>
         <translation>正在导入 {count} 个商品…</translation>
     </message>

@@ -29,6 +29,7 @@ from station.app.database import OpenDb
 from station.app.permissions import Signer
 from station.core.permissions import Action
 from station.core.rates import RateProblem, parse_rates_csv
+from station.hub.kinds import Kind, local_refusal
 from station.importers import commit
 from station.importers.carriers import CarrierPreview, parse_carriers
 from station.importers.commit import ImportAction, ImportPlan, ImportSummary
@@ -319,3 +320,9 @@ class ImportSteps:
     def import_products(self, preview: ProductPreview) -> int:
         with self.open_db() as db:
             return Imports(db, self.settings).import_products(preview)
+
+    def products_from_hub(self) -> bool:
+        """Whether this bench takes its products from the warehouse hub, so that a
+        local import would be overwritten there (station.hub.kinds)."""
+        with self.open_db() as db:
+            return local_refusal(db, self.settings, Kind.PRODUCTS) is not None

@@ -30,6 +30,8 @@ import sqlite_utils
 
 from station.commands.common import EXIT_BAD_INPUT
 from station.core.permissions import NEEDED, Action, PermissionDenied, with_article
+from station.hub.kinds import Kind, applied_revision, local_refusal
+from station.settings import Settings, SettingsError
 from station.store.db import DB_FILE
 from station.store.users import PinLocked, sign_in
 
@@ -85,6 +87,22 @@ def actor_for(
     if not user.may(action):
         _deny(str(PermissionDenied(user, action)))
     return Actor(user.name, user.role.value)
+
+
+def refuse_if_hub_owns(db: sqlite_utils.Database, folder: Path, kind: Kind) -> None:
+    """End the command (exit 2, nothing changed) when this bench takes `kind` from
+    the warehouse hub: the change belongs at the hub (station.hub.kinds). The
+    settings are read only for a kind taken from a hub once, and a settings file
+    that cannot be read refuses nothing: a repair beside a broken file still runs."""
+    if applied_revision(db, kind) == 0:
+        return
+    try:
+        settings = Settings.load(folder)
+    except SettingsError:
+        return
+    refusal = local_refusal(db, settings, kind)
+    if refusal is not None:
+        _deny(refusal)
 
 
 def _read_pin(name: str) -> str:

@@ -49,12 +49,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from station.app.imports import Imports
-from station.commands.access import add_actor_options
+from station.commands.access import add_actor_options, refuse_if_hub_owns
 from station.commands.common import CommandContext
 from station.commands.route import import_rates
 from station.core.formulas import neutralised_row
 from station.core.permissions import Action
 from station.core.rates import RATE_COLUMNS, Rate
+from station.hub.kinds import Kind
 from station.importers.carriers import (
     BadField,
     carriers_csv,
@@ -196,6 +197,7 @@ def set_command(ctx: CommandContext) -> int:
         return _refuse(f"CODE: {exc.problem}")
     settings = ctx.settings
     with ctx.database() as db:
+        refuse_if_hub_owns(db, ctx.folder, Kind.CARRIERS)
         who = ctx.actor(db, Action.CARRIERS)
         known = catalogue.entries(db)
         old = known.get(code)
@@ -265,6 +267,7 @@ def import_command(ctx: CommandContext) -> int:
         return EXIT_UNUSABLE
     try:
         with ctx.database() as db:
+            refuse_if_hub_owns(db, ctx.folder, Kind.CARRIERS)
             who = ctx.actor(db, Action.CARRIERS)
             imported = Imports(db, settings).import_carriers(
                 table, who, reason=f"station carriers import {args.file.name}"
@@ -307,6 +310,7 @@ def rates_export_command(ctx: CommandContext) -> int:
 def rates_import_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
+        refuse_if_hub_owns(db, ctx.folder, Kind.RATES)
         return import_rates(db, ctx.settings, args.file, ctx.actor(db, Action.CARRIERS))
 
 

@@ -14,7 +14,9 @@ import argparse
 from pathlib import Path
 
 from station.app.imports import Imports
+from station.commands.access import refuse_if_hub_owns
 from station.commands.common import CommandContext
+from station.hub.kinds import Kind
 from station.importers.mapping import PRODUCTS, MappingError, choose_mapping, load_mapping
 from station.importers.products import parse_products
 from station.importers.table import Limits, UnreadableFile, read_table
@@ -52,6 +54,7 @@ def import_products(ctx: CommandContext) -> int:
     preview = parse_products(table, mapping)
     if not args.dry_run:
         with ctx.database() as db:
+            refuse_if_hub_owns(db, ctx.folder, Kind.PRODUCTS)
             Imports(db, settings).import_products(preview)
     print(f"{args.file}: {preview.total_rows} rows, {table.encoding}")
     print(f"imported: {len(preview.products)}")

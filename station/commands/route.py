@@ -28,11 +28,12 @@ from pathlib import Path
 import sqlite_utils
 
 from station.app.imports import Imports, RatesRejected
-from station.commands.access import Actor, add_actor_options
+from station.commands.access import Actor, add_actor_options, refuse_if_hub_owns
 from station.commands.common import CommandContext
 from station.core.permissions import Action
 from station.core.rates import RateFileError
 from station.core.routing import Decision, NoActiveCarrier, RulesError, yuan
+from station.hub.kinds import Kind
 from station.importers.table import UnreadableFile
 from station.settings import Settings
 from station.store import catalogue
@@ -88,6 +89,7 @@ def route(ctx: CommandContext) -> int:
     with ctx.database(writes=args.import_rates is not None) as db:
         code = 0
         if args.import_rates is not None:
+            refuse_if_hub_owns(db, ctx.folder, Kind.RATES)
             who = ctx.actor(db, Action.CARRIERS)
             code = import_rates(db, settings, args.import_rates, who)
             if code == EXIT_UNUSABLE or args.order_no is None:

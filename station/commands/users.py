@@ -28,9 +28,10 @@ import sys
 
 import sqlite_utils
 
-from station.commands.access import Actor, add_actor_options
+from station.commands.access import Actor, add_actor_options, refuse_if_hub_owns
 from station.commands.common import CommandContext
 from station.core.permissions import ADMIN_SECRET_MIN, Action, Role, check_user_name
+from station.hub.kinds import Kind
 from station.store import audit
 from station.store.db import transaction
 from station.store.users import accounts, add_user, set_active, set_pin, weak_admins
@@ -80,6 +81,7 @@ def add_command(ctx: CommandContext) -> int:
     args = ctx.args
     check_user_name(args.name)  # a bad name ends the command (exit 2) before any PIN
     with ctx.database() as db:
+        refuse_if_hub_owns(db, ctx.folder, Kind.USERS)
         actor = ctx.actor(db, Action.USERS)
         try:
             pin = args.pin if args.pin is not None else _ask_pin()
@@ -100,6 +102,7 @@ def add_command(ctx: CommandContext) -> int:
 def set_pin_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
+        refuse_if_hub_owns(db, ctx.folder, Kind.USERS)
         actor = ctx.actor(db, Action.USERS)
         try:
             pin = _ask_pin()
@@ -138,6 +141,7 @@ def list_command(ctx: CommandContext) -> int:
 def disable_command(ctx: CommandContext) -> int:
     args = ctx.args
     with ctx.database() as db:
+        refuse_if_hub_owns(db, ctx.folder, Kind.USERS)
         actor = ctx.actor(db, Action.USERS)
         if not set_active(db, args.name, False):
             print(f"No user named {args.name}.", file=sys.stderr)

@@ -1,14 +1,17 @@
 """What the bench fetches from the hub, on the uploader thread beside the pushes:
-new and changed orders (imported through the bench's own import plan), the orders
-it holds (its offline truth), a refill of its waybill numbers, releases it made
-offline, and the hub's attention items (an order shipped twice), which become
-alerts at the bench that stop packing until acknowledged."""
+what the hub sets for every bench (products, carriers, rates, rules, users:
+station.hub.cache), new and changed orders (imported through the bench's own
+import plan), the orders it holds (its offline truth), a refill of its waybill
+numbers, releases it made offline, and the hub's attention items (an order
+shipped twice), which become alerts at the bench that stop packing until
+acknowledged."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import psycopg
 import sqlite_utils
@@ -16,6 +19,7 @@ import sqlite_utils
 from station.core.problem_texts import Text
 from station.hub import claims, holds, numbers
 from station.hub import orders as hub_orders
+from station.hub.cache import CataloguePull
 from station.hub.db import connect
 from station.hub.link import LOST
 from station.hub.port import HubStatus, status_for
@@ -47,6 +51,7 @@ class HubPuller:
         check_words: Sequence[str],
         status: HubStatus | None = None,
         clock: Callable[[], float] = time.monotonic,
+        folder: Path | None = None,
     ):
         self.url = url
         self.bench = bench
@@ -58,6 +63,7 @@ class HubPuller:
         self.clock = clock
         self._next = 0.0
         self._conn: psycopg.Connection | None = None
+        self._catalogue = CataloguePull(folder)
 
     def due(self, now: float) -> bool:
         return self.clock() >= self._next
@@ -80,6 +86,7 @@ class HubPuller:
 
     def _pull(self, conn: psycopg.Connection, db: sqlite_utils.Database) -> str:
         released = self._tell_releases(conn, db)
+        catalogue = self._catalogue.pull(conn, db)  # before orders: their carriers, products
         imported = self._orders(conn, db)
         holds.replace_from_hub(
             db,
@@ -90,7 +97,10 @@ class HubPuller:
         )
         refilled = self._numbers(conn, db)
         alerts = self._attention(conn, db)
-        return f"hub: {imported} orders, {refilled} numbers, {released} releases, {alerts} alerts"
+        summary = (
+            f"hub: {imported} orders, {refilled} numbers, {released} releases, {alerts} alerts"
+        )
+        return summary + "".join(f", {n} {kind.value}" for kind, n in catalogue.items())
 
     def _tell_releases(self, conn: psycopg.Connection, db: sqlite_utils.Database) -> int:
         pending = holds.pending_releases(db)

@@ -239,10 +239,75 @@ CREATE TABLE wechat_state (
 );
 """
 
+SCHEMA_CATALOGUE = """
+-- What a supervisor sets once for every bench: products, carriers, rate tables,
+-- routing rules and users. Every change takes a new revision from one sequence;
+-- a bench keeps, per kind, the last revision it applied and pulls only what is
+-- newer. A writer locks its table first (station.hub.catalogue), so revisions
+-- become visible in the order they were taken and a bench never skips one.
+CREATE SEQUENCE catalogue_revision;
+
+-- A product as the bench's store holds it (station.core.model.Product as JSON,
+-- without the weight a bench learned itself). SKUs and barcodes ignore case, as
+-- at the benches.
+CREATE TABLE products (
+    sku TEXT NOT NULL,
+    data JSONB NOT NULL,
+    revision BIGINT NOT NULL DEFAULT nextval('catalogue_revision'),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX products_sku ON products(lower(sku));
+CREATE INDEX products_revision ON products(revision);
+
+-- A carrier as station.store.catalogue.CarrierEntry.as_dict() gives it.
+CREATE TABLE carriers (
+    code TEXT PRIMARY KEY,
+    data JSONB NOT NULL,
+    revision BIGINT NOT NULL DEFAULT nextval('catalogue_revision'),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX carriers_revision ON carriers(revision);
+
+-- One rate table per carrier and service, its zones as a JSON list, replaced whole
+-- at a bench as `station carriers rates import` replaces it.
+CREATE TABLE rate_tables (
+    carrier TEXT NOT NULL,
+    service TEXT NOT NULL,
+    zones JSONB NOT NULL,
+    revision BIGINT NOT NULL DEFAULT nextval('catalogue_revision'),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (carrier, service)
+);
+CREATE INDEX rate_tables_revision ON rate_tables(revision);
+
+-- The routing rules (routing.toml's text); one row.
+CREATE TABLE routing_rules (
+    one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+    rules TEXT NOT NULL,
+    revision BIGINT NOT NULL DEFAULT nextval('catalogue_revision'),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- People and their PINs, hashed as the bench hashes them (salted scrypt), never in
+-- clear. A user removed is kept inactive, so benches learn of the removal.
+CREATE TABLE users (
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('packer', 'supervisor', 'admin')),
+    pin_hash TEXT NOT NULL CHECK (pin_hash LIKE 'scrypt$%'),
+    pin_rule_ok BOOLEAN,
+    active BOOLEAN NOT NULL DEFAULT true,
+    revision BIGINT NOT NULL DEFAULT nextval('catalogue_revision'),
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX users_name ON users(lower(name));
+CREATE INDEX users_revision ON users(revision);
+"""
+
 STEPS: tuple[str, ...] = (
     SCHEMA_1,
     SCHEMA_EWAYBILL_PER_ORDER,
     SCHEMA_BENCH_HEARTBEATS,
     SCHEMA_SHIPMENT_HOURS,
     SCHEMA_WECHAT_UPLOADS,
+    SCHEMA_CATALOGUE,
 )

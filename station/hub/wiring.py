@@ -57,6 +57,7 @@ def uploader_parts(settings: Settings) -> tuple[list[Target], list[Puller]]:
         settings["hub.numbers_ahead"],
         settings["hub.pull_seconds"],
         settings["address.check_words"],
+        folder=settings.path.parent if settings.path is not None else None,
     )
     beat = HubHeartbeat(url, settings["station.name"], settings["hub.timeout_seconds"])
     return [target], [puller, beat]

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from station.core.model import Product
+
 _WEIGHTS = """
 SELECT p.sku, p.name, p.category, p.weight_g, p.learned_weight_g,
        (SELECT group_concat(b.barcode, char(31)) FROM product_barcodes b
@@ -46,4 +48,28 @@ def product_weights(db: sqlite_utils.Database) -> list[ProductWeight]:
             samples,
         )
         for sku, name, category, weight, learned, barcodes, samples in db.execute(_WEIGHTS)
+    ]
+
+
+def all_products(db: sqlite_utils.Database) -> list[Product]:
+    """Every product as the catalogue holds it, with its barcodes, by SKU."""
+    return [
+        Product(
+            sku,
+            name,
+            tuple(barcodes.split("\x1f")) if barcodes else (),
+            weight,
+            learned,
+            category,
+            value,
+            image,
+        )
+        for sku, name, barcodes, weight, learned, category, value, image in db.execute(
+            """SELECT p.sku, p.name,
+                      (SELECT group_concat(b.barcode, char(31)) FROM
+                         (SELECT barcode FROM product_barcodes WHERE sku = p.sku
+                          ORDER BY barcode) b) AS barcodes,
+                      p.weight_g, p.learned_weight_g, p.category, p.declared_value_fen, p.image
+               FROM products p ORDER BY p.sku"""
+        )
     ]

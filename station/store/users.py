@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -36,6 +37,18 @@ class Account:
     role: Role
     active: bool
     created_at: str
+
+
+@dataclass(frozen=True)
+class HashedAccount:
+    """A user with the PIN as stored (its salted hash, never the PIN): what a
+    warehouse hub shares with every bench."""
+
+    name: str
+    role: Role
+    pin_hash: str
+    active: bool = True
+    pin_rule_ok: bool | None = True
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
@@ -259,3 +272,47 @@ def role_of(db: sqlite_utils.Database, name: str) -> str:
     """The role of a user by name, or '' for a name that is no user (the default packer)."""
     row = db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
     return row[0] if row else ""
+
+
+def hashed_accounts(db: sqlite_utils.Database) -> list[HashedAccount]:
+    """Every user with the PIN hash, by name."""
+    return [
+        HashedAccount(name, Role(role), pin_hash, bool(active), None if ok is None else bool(ok))
+        for name, role, pin_hash, active, ok in db.execute(
+            "SELECT name, role, pin_hash, active, pin_rule_ok FROM users ORDER BY name"
+        )
+    ]
+
+
+def apply_accounts(
+    db: sqlite_utils.Database, given: Iterable[HashedAccount]
+) -> list[HashedAccount]:
+    """Users as a hub sets them, over this bench's: the user of each name takes the
+    given role, PIN hash and state (a new PIN starts its wrong-PIN count afresh);
+    a new name is added. Users not given stay as they are. Returns those that
+    changed. Call inside a transaction."""
+    changed: list[HashedAccount] = []
+    for account in given:
+        row = db.execute(
+            "SELECT id, name, role, pin_hash, active, pin_rule_ok FROM users WHERE name = ?",
+            [account.name],
+        ).fetchone()
+        rule_ok = None if account.pin_rule_ok is None else int(account.pin_rule_ok)
+        wanted = (account.role.value, account.pin_hash, int(account.active), rule_ok)
+        if row is None:
+            db.execute(
+                "INSERT INTO users (name, role, pin_hash, active, pin_rule_ok, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (account.name, *wanted, now_utc()),
+            )
+        elif tuple(row[2:]) != wanted:
+            db.execute(
+                "UPDATE users SET role = ?, pin_hash = ?, active = ?, pin_rule_ok = ? WHERE id = ?",
+                (*wanted, row[0]),
+            )
+            if row[3] != account.pin_hash:
+                db.execute("DELETE FROM pin_failures WHERE who = ?", [_account_key(row[1])])
+        else:
+            continue
+        changed.append(account)
+    return changed

@@ -309,6 +309,15 @@ class ImportDialog(QDialog):
             )
         products = self.products
         assert products is not None
+        if use_case.products_from_hub():
+            self._say(
+                self.tr(
+                    "This bench takes its products from the warehouse hub: a supervisor "
+                    "imports them there (station hub products import FILE), and every "
+                    "bench gets them. Nothing was imported."
+                )
+            )
+            return False
         return self._start(
             COMMIT,
             self.tr("Importing {count} products…").format(count=f"{len(products.products):,}"),
