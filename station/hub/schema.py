@@ -81,4 +81,23 @@ CREATE TABLE audit (
 );
 """
 
-STEPS: tuple[str, ...] = (SCHEMA_1,)
+SCHEMA_DOCK_HANDOVERS = """
+-- Parcels handed to a courier at any dock of the warehouse: one row per waybill
+-- number (the primary key), so a parcel leaves once. The row is written when the
+-- parcel goes into a bag (`handover` names that bag) and finished when the handover
+-- is signed; an unfinished bag the dock closed is given back.
+CREATE TABLE handed_over (
+    tracking_no TEXT PRIMARY KEY,
+    handover TEXT NOT NULL,
+    station TEXT NOT NULL,
+    carrier TEXT NOT NULL,
+    order_no TEXT NOT NULL,
+    scanned_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    courier TEXT,
+    finished_at TIMESTAMPTZ
+);
+CREATE INDEX handed_over_bag ON handed_over(handover);
+CREATE INDEX IF NOT EXISTS shipments_tracking ON shipments(tracking_no);
+"""
+
+STEPS: tuple[str, ...] = (SCHEMA_1, SCHEMA_DOCK_HANDOVERS)
