@@ -236,3 +236,23 @@ def test_the_dialog_says_when_the_hub_is_offline(qtbot, db: sqlite_utils.Databas
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert "Hub offline" in dialog.warehouse.text() and not dialog.warehouse.isHidden()
     assert dialog.missing_list.count() == 1
+
+
+def test_a_handover_finished_offline_reaches_the_hub_at_the_next_start_online(
+    db: sqlite_utils.Database, hub_url: str, dock
+) -> None:
+    mine = make_shipment(db, datetime.now().astimezone(), station="bench-1")
+    push(hub_url, "bench-1", mine.order_no, mine.tracking_no)
+    down = f"postgresql://station:x@127.0.0.1:{free_port()}/station"
+    offline = dock(down, "bench-1", 2.0)
+    bag = offline.start("ZTO")
+    assert offline.scan(bag, mine.tracking_no, datetime.now().astimezone()).ok
+    offline.finish(bag, "wang", "courier Liu")
+    assert offline.warehouse is Warehouse.OFFLINE
+
+    back = dock(hub_url, "bench-1")
+    assert list(back.start("ZTO").expected) == []  # the hub now knows it left
+    other = dock(hub_url, "dock-2")
+    refused = other.scan(other.start("ZTO"), mine.tracking_no, datetime.now().astimezone())
+    assert refused.message.key == "handover_handed_over"
+    assert refused.message.params["station"] == "bench-1"

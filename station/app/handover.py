@@ -60,6 +60,10 @@ class DockPort(Protocol):
         """Every bench's live parcels of a carrier since `since`, in no bag yet."""
         ...
 
+    def catch_up(self, handed: Sequence[tuple[ShippedParcel, str]]) -> None:
+        """Parcels (with their courier) this station handed over while offline."""
+        ...
+
     def take(self, handover: str, tracking_no: str, carrier: str) -> DockCheck:
         """Check a scanned parcel and record it in the bag `handover` if it may go."""
         ...
@@ -73,6 +77,15 @@ class DockPort(Protocol):
     def abandon(self, handover: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+def _caught_up(
+    dock: DockPort, handed: Sequence[tuple[ShippedParcel, str]], carrier: str, since: datetime
+) -> list[ShippedParcel]:
+    """The hub told of this station's handovers finished offline, then its pending
+    parcels of the carrier (those handovers' parcels no longer among them)."""
+    dock.catch_up(handed)
+    return dock.pending(carrier.upper(), since)
 
 
 class Warehouse(StrEnum):
@@ -137,7 +150,8 @@ class Handovers:
         if self.dock is not None:
             first_day = now.date() - timedelta(days=max(self.days, 1) - 1)
             since = datetime.combine(first_day, time.min, tzinfo=now.tzinfo)
-            expected = self._ask(lambda dock: dock.pending(carrier.upper(), since), force=True)
+            handed = store.handed_over_since(self.db, since)
+            expected = self._ask(lambda dock: _caught_up(dock, handed, carrier, since), True)
         return Handover(
             carrier.upper(),
             store.pending_parcels(self.db, carrier, self.days, now)

@@ -141,6 +141,24 @@ def finish(
     return clashes
 
 
+def catch_up(
+    conn: psycopg.Connection, station: str, handed: Sequence[tuple[ShippedParcel, str]]
+) -> None:
+    """Handovers a station finished while the hub was unreachable: recorded as handed
+    over (a parcel the hub already has stays as it is)."""
+    with conn.transaction(), conn.cursor() as cur:
+        cur.executemany(
+            """INSERT INTO handed_over (tracking_no, handover, station, carrier, order_no,
+                 courier, finished_at)
+               VALUES (%s, %s, %s, %s, %s, %s, now())
+               ON CONFLICT (tracking_no) DO NOTHING""",
+            [
+                (normalise(p.tracking_no), f"offline:{station}", station, p.carrier, p.order_no, c)
+                for p, c in handed
+            ],
+        )
+
+
 def abandon(conn: psycopg.Connection, handover: str) -> None:
     """A bag never signed: its parcels may go in another."""
     conn.execute("DELETE FROM handed_over WHERE handover = %s AND finished_at IS NULL", [handover])
@@ -161,6 +179,9 @@ class HubDock:
 
     def pending(self, carrier: str, since: dt.datetime) -> list[ShippedParcel]:
         return self._ask(lambda conn: pending(conn, carrier, since))
+
+    def catch_up(self, handed: Sequence[tuple[ShippedParcel, str]]) -> None:
+        self._ask(lambda conn: catch_up(conn, self.station, handed))
 
     def take(self, handover: str, tracking_no: str, carrier: str) -> DockCheck:
         return self._ask(lambda conn: take(conn, handover, self.station, tracking_no, carrier))
