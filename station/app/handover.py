@@ -124,7 +124,7 @@ class Handovers:
         self.clashes: list[str] = []
         """Parcels of the last finished bag that the hub had seen handed over elsewhere."""
         self._bag = ""
-        self._unconfirmed: set[str] = set()
+        """The hub's name of the bag being filled (a handover in progress)."""
         self._offline_since: datetime | None = None
 
     def choices(self) -> list[CarrierChoice]:
@@ -145,7 +145,7 @@ class Handovers:
         """A handover of one carrier's pending parcels (every bench's, with a hub that
         answers); a stray scan is looked up."""
         now = self.clock()
-        self._bag, self._unconfirmed, self.clashes = uuid.uuid4().hex, set(), []
+        self._bag, self.clashes = uuid.uuid4().hex, []
         expected = None
         if self.dock is not None:
             first_day = now.date() - timedelta(days=max(self.days, 1) - 1)
@@ -168,15 +168,13 @@ class Handovers:
             return handover.scan(code, now)
         tracking_no = normalise(code)
         check = self._ask(lambda dock: dock.take(self._bag, tracking_no, handover.carrier))
-        if check is None:
-            self._unconfirmed.add(tracking_no)
+        if check is None:  # offline: the hub is told of the bag at the finish
             return handover.scan(tracking_no, now)
         if check.why is Unexpected.UNRECORDED:
             local = store.find_parcel(self.db, tracking_no)
             if local is not None and not local.voided and local.station == self.station:
                 # Recorded here a moment ago, not pushed to the hub yet: this station's
                 # records vouch for it, and the hub is told at the finish.
-                self._unconfirmed.add(tracking_no)
                 handover.expect(local)
                 return handover.scan(tracking_no, now)
         if check.why is not None:
