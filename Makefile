@@ -60,6 +60,7 @@ dist: $(STAMP)
 	  && dist/station/station-cli --data-dir "$$D/demo" demo --no-gui --orders 5 \
 	  && dist/station/station --data-dir "$$D/demo" db check \
 	  && dist/station/station --data-dir "$$D/demo" run --smoke \
+	  && dist/station/station-cli --data-dir "$$D/warehouse" demo --benches 2 --orders 5 --smoke \
 	  && rm -rf "$$D"
 
 # constraints.txt: every version a fresh venv installs today, for make dist.
