@@ -256,3 +256,27 @@ def test_a_handover_finished_offline_reaches_the_hub_at_the_next_start_online(
     refused = other.scan(other.start("ZTO"), mine.tracking_no, datetime.now().astimezone())
     assert refused.message.key == "handover_handed_over"
     assert refused.message.params["station"] == "bench-1"
+
+
+def test_a_parcel_bagged_offline_and_handed_over_elsewhere_meanwhile_is_named_at_the_finish(
+    db: sqlite_utils.Database, hub_url: str, dock
+) -> None:
+    mine = make_shipment(db, datetime.now().astimezone(), station="bench-1")
+    push(hub_url, "bench-1", mine.order_no, mine.tracking_no)
+    down = f"postgresql://station:x@127.0.0.1:{free_port()}/station"
+    cut_off = dock(down, "bench-1", 2.0)
+    bag = cut_off.start("ZTO")
+    assert cut_off.scan(bag, mine.tracking_no, datetime.now().astimezone()).ok
+    online = dock(hub_url, "dock-2")
+    other_bag = online.start("ZTO")
+    assert online.scan(other_bag, mine.tracking_no, datetime.now().astimezone()).ok
+    online.finish(other_bag, "zhao", "courier Sun")
+    assert isinstance(cut_off.dock, HubDock)
+    cut_off.dock.url = hub_url  # the hub is back for bench-1
+    cut_off.finish(bag, "wang", "courier Liu")
+    assert cut_off.warehouse is Warehouse.ONLINE
+    assert cut_off.clashes == [mine.tracking_no]
+    with connect(hub_url) as conn:
+        assert conn.execute(
+            "SELECT station, courier FROM handed_over WHERE tracking_no = %s", [mine.tracking_no]
+        ).fetchone() == ("dock-2", "courier Sun")
