@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -22,17 +23,32 @@ from station.store.db import connect as connect_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+_started: list[subprocess.Popen[str]] = []
 
 
 def demo(data_dir: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "station", "--data-dir", str(data_dir), "demo", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=ROOT,
-        env=ENV,
+    _started.append(
+        subprocess.Popen(
+            [sys.executable, "-m", "station", "--data-dir", str(data_dir), "demo", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
+            env=ENV,
+        )
     )
+    return _started[-1]
+
+
+@pytest.fixture(autouse=True)
+def _demos_stopped() -> Iterator[None]:
+    """A demo a failed test left running is stopped as Ctrl+C would (benches, then hub)."""
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.poll() is None:
+            proc.terminate()
+        proc.communicate(timeout=120)
 
 
 def hub_port(out: str) -> int:
@@ -95,3 +111,25 @@ def test_benches_without_windows_are_refused_by_name(tmp_path: Path) -> None:
     proc = demo(tmp_path / "w", "--benches", "1")
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 2 and "give 2 to 6 benches" in out
+
+
+@pytest.mark.parametrize("held", [".", "bench-2"])
+def test_a_station_running_on_the_folder_or_a_bench_of_it_is_left_alone(
+    tmp_path: Path, held: str
+) -> None:
+    from station.instance_lock import InstanceLock
+
+    folder = tmp_path / "warehouse"
+    (folder / "bench-2").mkdir(parents=True)
+    (folder / "DEMO-FOLDER").write_text("")
+    keep = folder / "bench-2" / "kept.txt"
+    keep.write_text("station data")
+    lock = InstanceLock(folder / held)
+    assert lock.acquire()
+    try:
+        proc = demo(folder, "--benches", "2")
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        lock.release()
+    assert proc.returncode == 3 and "left as it is" in out
+    assert keep.read_text() == "station data"

@@ -169,8 +169,8 @@ def run_warehouse_demo(folder: Path, benches: int, orders: int, no_gui: bool, sm
         return 2
     folders = [folder / f"bench-{k}" for k in range(1, benches + 1)]
     try:
-        for bench_folder in folders:
-            _refuse_if_running(bench_folder)
+        for running in (folder, *folders):  # a bench on the folder itself, or on one inside
+            _refuse_if_running(running)
         empty_demo_folder(folder)
     except NotADemoFolder as exc:
         print(exc)
