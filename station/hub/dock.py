@@ -48,7 +48,8 @@ def pending(conn: psycopg.Connection, carrier: str, since: dt.datetime) -> list[
     """Live parcels of a carrier recorded since `since`, at any bench, in no bag yet."""
     rows = conn.execute(
         f"""{_PARCEL} s WHERE carrier = %s AND recorded_at >= %s AND voided_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM handed_over h WHERE h.tracking_no = s.tracking_no)
+              AND NOT EXISTS (SELECT 1 FROM handed_over h
+                              WHERE h.tracking_no = upper(s.tracking_no))
             ORDER BY recorded_at, id""",
         [carrier.upper(), since],
     ).fetchall()

@@ -97,7 +97,8 @@ CREATE TABLE handed_over (
     finished_at TIMESTAMPTZ
 );
 CREATE INDEX handed_over_bag ON handed_over(handover);
-CREATE INDEX IF NOT EXISTS shipments_tracking ON shipments(tracking_no);
+-- A scan at the dock finds its shipment by waybill number, whatever its case.
+CREATE INDEX shipments_tracking_upper ON shipments(upper(tracking_no));
 """
 
 STEPS: tuple[str, ...] = (SCHEMA_1, SCHEMA_DOCK_HANDOVERS)
