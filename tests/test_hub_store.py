@@ -90,6 +90,15 @@ def test_a_second_bench_is_refused_with_who_holds_the_order_and_since_when(hub) 
     assert refused.holder.since == first.holder.since
 
 
+def test_a_refused_claim_writes_nothing_at_the_hub(hub) -> None:
+    """A refusal neither updates nor locks the holder's row (a lock is a WAL record,
+    which makes the commit wait for the disk)."""
+    claims.claim(hub, "WX-9", "bench-1", "a")
+    before = hub.execute("SELECT xmin::text, xmax::text FROM claims").fetchone()
+    assert not claims.claim(hub, "WX-9", "bench-2", "b").granted_to("bench-2")
+    assert hub.execute("SELECT xmin::text, xmax::text FROM claims").fetchone() == before
+
+
 def test_released_claims_can_be_taken_and_only_the_holder_releases(hub) -> None:
     claims.claim(hub, "WX-2", "bench-1", "a")
     assert not claims.release(hub, "WX-2", "bench-2")

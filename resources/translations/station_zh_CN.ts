@@ -407,6 +407,14 @@ station db restore {backup}</translation>
         <translation>已装袋 {scanned}/{expected}，缺 {missing} 个，多出 {strays} 个</translation>
     </message>
     <message>
+        <source>Hub online: every scan is checked for the warehouse.</source>
+        <translation>总仓已连接：每次扫描都按全仓记录核对。</translation>
+    </message>
+    <message>
+        <source>Hub offline: scans are checked against this bench&apos;s records only. The hub is told when the handover is finished, if it is back.</source>
+        <translation>总仓离线：扫描只按本打包台的记录核对。总仓恢复后，交接完成时再告知总仓。</translation>
+    </message>
+    <message>
         <source>not a parcel of this station</source>
         <translation>不是本工位的包裹</translation>
     </message>
@@ -423,6 +431,18 @@ station db restore {backup}</translation>
         <translation>已交接过或时间太久</translation>
     </message>
     <message>
+        <source>not recorded at the hub</source>
+        <translation>总仓无此包裹记录</translation>
+    </message>
+    <message>
+        <source>its order has two parcels: tell the supervisor</source>
+        <translation>该订单有两个包裹：请告知主管</translation>
+    </message>
+    <message>
+        <source>already handed over</source>
+        <translation>已交接</translation>
+    </message>
+    <message>
         <source>Handover not complete</source>
         <translation>交接未完成</translation>
     </message>
@@ -433,6 +453,10 @@ station db restore {backup}</translation>
     <message>
         <source>Handover recorded: {count} parcels for the courier.</source>
         <translation>交接已记录：共 {count} 个包裹交给快递员。</translation>
+    </message>
+    <message>
+        <source>Handover recorded, but the hub had these parcels handed over elsewhere meanwhile: {parcels}. Take them back from the courier and tell the supervisor.</source>
+        <translation>交接已记录，但总仓显示这些包裹已在别处交接：{parcels}。请从快递员处取回并告知主管。</translation>
     </message>
     <message>
         <source>Save manifest</source>
@@ -1928,6 +1952,18 @@ station db restore {backup}</translation>
     <message>
         <source>{tracking_no} is not expected in this handover (already handed over or too old). Take it out of the bag.</source>
         <translation>{tracking_no} 不在本次交接中（已交接或时间过久），请从袋中取出。</translation>
+    </message>
+    <message>
+        <source>{tracking_no} is not recorded at the hub: no bench shipped it. Take it out of the bag and give it to the supervisor.</source>
+        <translation>{tracking_no} 在总仓没有记录：没有打包台发过此件。请从袋中取出，交给主管。</translation>
+    </message>
+    <message>
+        <source>{tracking_no}: order {order_no} has another live parcel ({others}). Do not hand it over: take it out of the bag and tell the supervisor.</source>
+        <translation>{tracking_no}：订单 {order_no} 还有另一个有效包裹（{others}）。不要交接：请从袋中取出并告知主管。</translation>
+    </message>
+    <message>
+        <source>{tracking_no} was already handed over at {station} ({when}). Take it out of the bag.</source>
+        <translation>{tracking_no} 已在 {station} 交接（{when}）。请从袋中取出。</translation>
     </message>
     <message>
         <source>Order {order_no} put aside. Scan the next order.</source>

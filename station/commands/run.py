@@ -14,7 +14,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="open the window, print 'ready' once it is up, and quit (installer check)",
     )
+    parser.add_argument(
+        "--tile",
+        type=_tile,
+        metavar="K/N",
+        help="the window in column K of N of the screen, named for the station (benches "
+        "side by side, as the warehouse demo opens them)",
+    )
     parser.set_defaults(func=run)
+
+
+def _tile(text: str) -> tuple[int, int]:
+    column, _, count = text.partition("/")
+    if not (column.isdigit() and count.isdigit() and 1 <= int(column) <= int(count)):
+        raise argparse.ArgumentTypeError(f"give K/N with 1 <= K <= N, e.g. 2/3, not {text!r}")
+    return int(column), int(count)
 
 
 def run(ctx: CommandContext) -> int:
@@ -22,4 +36,6 @@ def run(ctx: CommandContext) -> int:
     folder, settings = ctx.folder, ctx.settings
     from station.ui.app import run_app
 
-    return run_app(folder, settings, demo=settings["scale.simulate"], smoke=args.smoke)
+    return run_app(
+        folder, settings, demo=settings["scale.simulate"], smoke=args.smoke, tile=args.tile
+    )

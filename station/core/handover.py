@@ -62,6 +62,31 @@ class Unexpected(StrEnum):
     VOIDED = "voided"
     OTHER_CARRIER = "other_carrier"
     NOT_EXPECTED = "not_expected"
+    UNRECORDED = "unrecorded"
+    """The warehouse hub has no shipment with this waybill number."""
+    DOUBLE = "double"
+    """Its order has another live shipment at the hub: one order, two parcels."""
+    HANDED_OVER = "handed_over"
+    """Already handed over, at this dock or another."""
+
+
+class DockOffline(RuntimeError):
+    """The warehouse's record of handovers (the hub) could not be asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class DockCheck:
+    """The warehouse's answer to a parcel scanned at the dock: taken into this
+    handover (`why` None), or why it must not go."""
+
+    why: Unexpected | None
+    parcel: ShippedParcel | None = None
+    station: str = ""
+    """Where it was handed over already (HANDED_OVER)."""
+    at: datetime | None = None
+    """When it was handed over already (HANDED_OVER)."""
+    others: tuple[str, ...] = ()
+    """The other live waybill numbers of its order (DOUBLE)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +154,34 @@ class Handover:
             assert parcel is not None
             params["carrier"] = parcel.carrier
         return outcome(Tone.ERROR, f"handover_{why.value}", **params)
+
+    def expect(self, parcel: ShippedParcel) -> None:
+        """A parcel the courier should take after all (known to belong only now)."""
+        self.expected.setdefault(normalise(parcel.tracking_no), parcel)
+
+    def refuse(self, code: str, check: DockCheck, now: datetime) -> Outcome:
+        """A parcel the warehouse refused (`check.why` set): out of the bag, no longer
+        expected, and named with the reason."""
+        assert check.why is not None
+        tracking_no = normalise(code)
+        self.scanned.pop(tracking_no, None)
+        self.expected.pop(tracking_no, None)
+        self.strays[tracking_no] = Stray(tracking_no, check.why, now, check.parcel)
+        params: dict[str, object] = {"tracking_no": tracking_no}
+        if check.why is Unexpected.OTHER_CARRIER and check.parcel is not None:
+            params["carrier"] = check.parcel.carrier
+        elif check.why is Unexpected.DOUBLE:
+            params["order_no"] = check.parcel.order_no if check.parcel else ""
+            params["others"] = ", ".join(check.others)
+        elif check.why is Unexpected.HANDED_OVER:
+            params["station"] = check.station
+            params["when"] = check.at.strftime("%Y-%m-%d %H:%M") if check.at else ""
+        return outcome(Tone.ERROR, f"handover_{check.why.value}", **params)
+
+    def seen(self, code: str) -> bool:
+        """Already scanned into this bag, or already refused."""
+        tracking_no = normalise(code)
+        return tracking_no in self.scanned or tracking_no in self.strays
 
     def take_out(self, code: str) -> bool:
         """A parcel taken back out of the bag (a stray, or one scanned by mistake)."""

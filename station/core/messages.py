@@ -148,6 +148,17 @@ TEXTS: dict[str, str] = {
         "{tracking_no} is not expected in this handover (already handed over or too old). "
         "Take it out of the bag."
     ),
+    "handover_unrecorded": (
+        "{tracking_no} is not recorded at the hub: no bench shipped it. Take it out of the "
+        "bag and give it to the supervisor."
+    ),
+    "handover_double": (
+        "{tracking_no}: order {order_no} has another live parcel ({others}). Do not hand "
+        "it over: take it out of the bag and tell the supervisor."
+    ),
+    "handover_handed_over": (
+        "{tracking_no} was already handed over at {station} ({when}). Take it out of the bag."
+    ),
     "cancelled": "Order {order_no} put aside. Scan the next order.",
     "nothing_to_cancel": "No order is open.",
     "held": "Order {order_no} put on hold. Put the goods aside.",

@@ -43,23 +43,44 @@ class NoClaim(RuntimeError):
     pass
 
 
+_CLAIM = """WITH mine AS (
+    INSERT INTO claims (order_no, bench, packer) VALUES (%(key)s, %(bench)s, %(packer)s)
+    ON CONFLICT (order_no) DO NOTHING
+    RETURNING bench, packer, claimed_at, leased)
+SELECT bench, packer, claimed_at, leased FROM mine
+UNION ALL
+SELECT bench, packer, claimed_at, leased FROM claims
+ WHERE order_no = %(key)s AND NOT EXISTS (SELECT 1 FROM mine)"""
+
+
 def claim(conn: psycopg.Connection, order_no: str, bench: str, packer: str) -> Claim:
-    """Claim an order for a bench, or learn who holds it. One statement: the insert
-    waits on a concurrent insert of the same order and then sees it as the holder."""
+    """Claim an order for a bench, or learn who holds it, in one round trip: the
+    insert waits on a concurrent insert of the same order, and the holder comes back
+    from the same statement. Prepared on the connection (the benches reuse theirs).
+
+    A claim held already writes nothing (DO NOTHING, not a no-op update, which would
+    lock the row and so wait for a WAL flush at commit): a refusal costs no disk
+    write. The same bench scanning its order again under another packer updates
+    the packer, a second statement. The statement's snapshot predates a holder that
+    committed while the insert waited on it: then it answers nothing, and a second
+    look (a new snapshot) finds the holder.
+    """
     key = order_key(order_no)
     row = conn.execute(
-        """INSERT INTO claims (order_no, bench, packer) VALUES (%s, %s, %s)
-           ON CONFLICT (order_no) DO UPDATE SET packer = excluded.packer
-             WHERE claims.bench = excluded.bench
-           RETURNING bench, packer, claimed_at, leased""",
-        [key, bench, packer],
+        _CLAIM, {"key": key, "bench": bench, "packer": packer}, prepare=True
     ).fetchone()
     if row is None:
         row = conn.execute(
             "SELECT bench, packer, claimed_at, leased FROM claims WHERE order_no = %s", [key]
         ).fetchone()
         assert row is not None  # claims are deleted only by their own bench or a take-over
-    return Claim(key, Holder(*row))
+    found = Holder(*row)
+    if found.bench == bench and found.packer != packer:
+        conn.execute(
+            "UPDATE claims SET packer = %s WHERE order_no = %s AND bench = %s", [packer, key, bench]
+        )
+        found = Holder(bench, packer, found.since, found.leased)
+    return Claim(key, found)
 
 
 def release(conn: psycopg.Connection, order_no: str, bench: str) -> bool:

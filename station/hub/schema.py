@@ -303,6 +303,26 @@ CREATE UNIQUE INDEX users_name ON users(lower(name));
 CREATE INDEX users_revision ON users(revision);
 """
 
+SCHEMA_DOCK_HANDOVERS = """
+-- Parcels handed to a courier at any dock of the warehouse: one row per waybill
+-- number (the primary key), so a parcel leaves once. The row is written when the
+-- parcel goes into a bag (`handover` names that bag) and finished when the handover
+-- is signed; an unfinished bag the dock closed is given back.
+CREATE TABLE handed_over (
+    tracking_no TEXT PRIMARY KEY,
+    handover TEXT NOT NULL,
+    station TEXT NOT NULL,
+    carrier TEXT NOT NULL,
+    order_no TEXT NOT NULL,
+    scanned_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    courier TEXT,
+    finished_at TIMESTAMPTZ
+);
+CREATE INDEX handed_over_bag ON handed_over(handover);
+-- A scan at the dock finds its shipment by waybill number, whatever its case.
+CREATE INDEX shipments_tracking_upper ON shipments(upper(tracking_no));
+"""
+
 STEPS: tuple[str, ...] = (
     SCHEMA_1,
     SCHEMA_EWAYBILL_PER_ORDER,
@@ -310,4 +330,5 @@ STEPS: tuple[str, ...] = (
     SCHEMA_SHIPMENT_HOURS,
     SCHEMA_WECHAT_UPLOADS,
     SCHEMA_CATALOGUE,
+    SCHEMA_DOCK_HANDOVERS,
 )

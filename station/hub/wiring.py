@@ -5,6 +5,7 @@ heartbeat for the uploader."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -14,6 +15,9 @@ from station.sync.config import TargetConfig
 from station.sync.target import Target
 from station.sync.uploader import Puller
 
+if TYPE_CHECKING:
+    from station.app.handover import DockPort
+
 
 def bench_port(db: sqlite_utils.Database, settings: Settings) -> HubPort:
     url = settings["hub.url"]
@@ -22,6 +26,16 @@ def bench_port(db: sqlite_utils.Database, settings: Settings) -> HubPort:
     from station.hub.link import HubLink
 
     return HubLink(db, url, settings["station.name"], settings["hub.timeout_seconds"])
+
+
+def dock_port(settings: Settings) -> DockPort | None:
+    """The hub for the courier handover (None without `hub.url`)."""
+    url = settings["hub.url"]
+    if not url:
+        return None
+    from station.hub.dock import HubDock
+
+    return HubDock(url, settings["station.name"], settings["hub.timeout_seconds"])
 
 
 def hub_targets(folder: Path) -> list[TargetConfig]:

@@ -131,6 +131,24 @@ def save(
     return handover_id
 
 
+def handed_over_since(
+    db: sqlite_utils.Database, since: datetime
+) -> list[tuple[ShippedParcel, str]]:
+    """Parcels scanned into a bag of a handover finished since `since`, each with the
+    courier who took it (for a hub that may not know them: finished offline)."""
+    rows = db.execute(
+        """SELECT i.tracking_no, coalesce(s.order_no, ''), h.carrier, h.station, h.courier
+           FROM handover_items i JOIN handovers h ON h.id = i.handover_id
+           LEFT JOIN shipments s ON s.id = i.shipment_id
+           WHERE i.status = 'scanned' AND h.finished_at >= ?""",
+        [iso(since)],
+    ).fetchall()
+    return [
+        (ShippedParcel(code, order_no, carrier, 0, "", station=station), courier)
+        for code, order_no, carrier, station, courier in rows
+    ]
+
+
 def handover_items(db: sqlite_utils.Database, handover_id: int) -> dict[str, str]:
     """Tracking number -> status of one recorded handover."""
     return dict(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from printers import PrinterError, open_printer, register_system_printing
 from station.app.database import CANNOT_OPEN, DatabaseDamaged, close_cleanly, open_at_start
@@ -161,11 +163,18 @@ def build_station(
     return station
 
 
-def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False) -> int:
-    """Run the packing bench until its window closes; the process exit code.
+def run_app(
+    data_dir: Path,
+    settings: Settings,
+    demo: bool,
+    smoke: bool = False,
+    tile: tuple[int, int] | None = None,
+) -> int:
+    """Run the packing bench until its window closes (or SIGTERM); the exit code.
 
     With `smoke` the window opens, "ready" is printed once it is up, and the
-    app quits: the installer's and the start-up benchmark's check.
+    app quits: the installer's and the start-up benchmark's check. With `tile`
+    (K, N) the window takes column K of N of the screen and shows the station's name.
     """
     app = prepare_application(settings)
     setup_logging(data_dir)
@@ -182,10 +191,14 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
         return _cannot_start(exc, smoke)
     window = station.window
     instance.activate_requested.connect(lambda: _bring_forward(window))
-    # Without a window manager (kiosk X sessions) "maximized" alone does nothing.
-    window.setGeometry(app.primaryScreen().availableGeometry())
-    window.showMaximized()
+    if tile is None:
+        # Without a window manager (kiosk X sessions) "maximized" alone does nothing.
+        window.setGeometry(app.primaryScreen().availableGeometry())
+        window.showMaximized()
+    else:
+        show_tiled(station, app, tile, settings["station.name"])
     window.activateWindow()
+    undo_sigterm = quit_on_sigterm(app)
     housekeeping = watched_housekeeping(station, data_dir, settings)
     collector = GuiThreadCollector(app)
     collector.start()
@@ -197,11 +210,46 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
     try:
         return app.exec()
     finally:
+        undo_sigterm()
         housekeeping.stop()
         station.stop()
         collector.stop()
         close_cleanly(data_dir)
         instance.close()
+
+
+def show_tiled(station: Station, app: QApplication, tile: tuple[int, int], name: str) -> None:
+    """The window in column K of N of the screen, its title naming the station. The
+    demo scale's panel goes under the bench and the status bar's parts may be cut
+    short, so three benches fit side by side on a 1920-pixel screen."""
+    column, count = tile
+    window = station.window
+    if station.demo_panel is not None:
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, station.demo_panel)
+    for part in window.statusBar().findChildren(QWidget):
+        part.setMinimumWidth(1)
+    area = app.primaryScreen().availableGeometry()
+    width = area.width() // count
+    window.setWindowTitle(f"{window.windowTitle()} · {name}")
+    window.setGeometry(area.x() + (column - 1) * width, area.y(), width, area.height())
+    window.show()
+
+
+def quit_on_sigterm(app: QApplication) -> Callable[[], None]:
+    """SIGTERM (a shutdown, the warehouse demo ending) quits like closing the window,
+    so the database is closed cleanly. Python runs the handler only when it next gets
+    control from Qt's loop: a light timer gives it that. Returns the undoing."""
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: app.quit())
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+    def undo() -> None:
+        wake.stop()
+        wake.deleteLater()
+        signal.signal(signal.SIGTERM, previous)
+
+    return undo
 
 
 def watched_housekeeping(station: Station, data_dir: Path, settings: Settings) -> Housekeeping:

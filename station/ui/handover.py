@@ -5,6 +5,10 @@ a scanner drives it. Missing and unexpected parcels are listed all the time;
 Delete takes the selected parcel back out. Finishing (Ctrl+Return) with
 anything missing or unexpected asks first, then records the handover and can
 save the manifest of what went into the bag as PDF or CSV.
+
+With a hub the dock checks every scan against the whole warehouse; a line under
+the scan field says so, or that the hub is offline and only this bench's records
+are checked.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.app.handover import Handovers
+from station.app.handover import DockPort, Handovers, Warehouse
 from station.core.handover import Handover, Unexpected
+from station.core.messages import Tone
 from station.reporting.manifest import write_manifest
 from station.ui.screen_fit import fitted
 from station.ui.texts import TONE_COLOURS, message_text
@@ -48,11 +53,12 @@ class HandoverDialog(QDialog):
         parent: QWidget | None = None,
         days: int = 3,
         signed_by: str = "",
+        dock: DockPort | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("handoverDialog")
         self.setWindowTitle(self.tr("Courier handover"))
-        self.handovers = Handovers(db, station, days)
+        self.handovers = Handovers(db, station, days, dock=dock)
         self.signed_by = signed_by
         self.handover: Handover | None = None
         self.saved_id: int | None = None
@@ -71,6 +77,9 @@ class HandoverDialog(QDialog):
         self.scan_edit.setEnabled(False)
         self.message = QLabel(objectName="handoverMessage")
         self.message.setWordWrap(True)
+        self.warehouse = QLabel(objectName="handoverWarehouse")
+        self.warehouse.setWordWrap(True)
+        self.warehouse.setVisible(False)
         self.counts = QLabel(objectName="handoverCounts")
         self.missing_list = QListWidget(objectName="handoverMissing")
         self.bag_list = QListWidget(objectName="handoverBag")
@@ -98,6 +107,7 @@ class HandoverDialog(QDialog):
             lists.addWidget(widget, 1, column)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.warehouse)
         layout.addWidget(self.message)
         layout.addWidget(self.counts)
         layout.addLayout(lists, 1)
@@ -126,7 +136,7 @@ class HandoverDialog(QDialog):
 
     def scan(self, code: str) -> None:
         assert self.handover is not None
-        result = self.handover.scan(code, datetime.now().astimezone())
+        result = self.handovers.scan(self.handover, code, datetime.now().astimezone())
         background, colour = TONE_COLOURS[result.tone]
         self.message.setStyleSheet(f"background: {background}; color: {colour}; padding: 6px")
         self.message.setText(message_text(result.message))
@@ -150,13 +160,14 @@ class HandoverDialog(QDialog):
         for widget in (self.stray_list, self.bag_list):
             item = widget.currentItem()
             if widget.hasFocus() and item is not None:
-                self.handover.take_out(item.data(Qt.ItemDataRole.UserRole))
+                self.handovers.take_out(self.handover, item.data(Qt.ItemDataRole.UserRole))
                 self._show()
                 return
 
     def _show(self) -> None:
         handover = self.handover
         assert handover is not None
+        self._show_warehouse()
         self._fill(self.missing_list, [(p.tracking_no, p.order_no) for p in handover.missing])
         self._fill(self.bag_list, [(p.tracking_no, p.order_no) for p in handover.in_bag])
         self._fill(
@@ -173,12 +184,33 @@ class HandoverDialog(QDialog):
             )
         )
 
+    def _show_warehouse(self) -> None:
+        """Which records the scans are checked against: the hub's, or (offline) only
+        this bench's, in amber so nobody takes it for the warehouse's check."""
+        state = self.handovers.warehouse
+        self.warehouse.setVisible(state is not Warehouse.NONE)
+        if state is Warehouse.ONLINE:
+            self.warehouse.setStyleSheet("")
+            self.warehouse.setText(self.tr("Hub online: every scan is checked for the warehouse."))
+        elif state is Warehouse.OFFLINE:
+            background, colour = TONE_COLOURS[Tone.WARN]
+            self.warehouse.setStyleSheet(f"background: {background}; color: {colour}; padding: 4px")
+            self.warehouse.setText(
+                self.tr(
+                    "Hub offline: scans are checked against this bench's records only. "
+                    "The hub is told when the handover is finished, if it is back."
+                )
+            )
+
     def _why(self, why: Unexpected) -> str:
         return {
             Unexpected.UNKNOWN: self.tr("not a parcel of this station"),
             Unexpected.VOIDED: self.tr("voided: must not leave"),
             Unexpected.OTHER_CARRIER: self.tr("another carrier's parcel"),
             Unexpected.NOT_EXPECTED: self.tr("already handed over or too old"),
+            Unexpected.UNRECORDED: self.tr("not recorded at the hub"),
+            Unexpected.DOUBLE: self.tr("its order has two parcels: tell the supervisor"),
+            Unexpected.HANDED_OVER: self.tr("already handed over"),
         }[why]
 
     @staticmethod
@@ -222,8 +254,26 @@ class HandoverDialog(QDialog):
                 count=len(self.handover.scanned)
             )
         )
+        if self.handovers.clashes:
+            background, colour = TONE_COLOURS[Tone.ERROR]
+            self.message.setStyleSheet(f"background: {background}; color: {colour}; padding: 6px")
+            self.message.setText(
+                self.tr(
+                    "Handover recorded, but the hub had these parcels handed over elsewhere "
+                    "meanwhile: {parcels}. Take them back from the courier and tell the "
+                    "supervisor."
+                ).format(parcels=", ".join(self.handovers.clashes))
+            )
+        self._show_warehouse()
         self.manifest_button.setFocus()
         return self.saved_id
+
+    def done(self, result: int) -> None:
+        """Closing without finishing gives the bag's parcels back at the hub."""
+        if self.handover is not None and self.saved_id is None:
+            self.handovers.abandon()
+        self.handovers.close()
+        super().done(result)
 
     def save_manifest(self, path: Path) -> Path:
         assert self.handover is not None

@@ -113,6 +113,7 @@ class StationTools(QObject):
         _run_modal(SearchDialog(self.db, self.settings, self.printer, self.window, self.runner))
 
     def handover(self) -> QDialog:
+        from station.hub.wiring import dock_port
         from station.ui.handover import HandoverDialog
 
         dialog = HandoverDialog(
@@ -121,6 +122,7 @@ class StationTools(QObject):
             self.window,
             days=self.settings["handover.days"],
             signed_by=self.user.name if self.user else self.window.bench.packer,
+            dock=dock_port(self.settings),
         )
         dialog.scanned.connect(lambda result: self.window.sound.play(result.tone))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
