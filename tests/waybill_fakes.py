@@ -77,6 +77,7 @@ class _Faults:
 # -- WeChat Shop e-waybills ----------------------------------------------------------
 
 
+MULTI_PARCEL_DELIVERIES = {"SF", "DBKD", "JD", "SXJD", "YDKY", "ANEKY"}  # add_suborder.html
 KNOWN_DELIVERIES = {"ZTO", "YTO", "YUNDA", "JTSD", "STO", "SF", "JD", "EMS", "CNSD", "DBKD"}
 
 
@@ -213,16 +214,55 @@ class FakeWeChatEwaybill(_Faults):
                 "errmsg": "电子面单取号失败,请参考delivery_error_msg字段后重试 rid: 5",
                 "delivery_error_msg": "电子面单余额不足",
             }
-        self.balance[account] -= 1
-        self.numbers_issued += 1
+        parcels = request.get("package_quantity", 1)
         carrier = request["delivery_id"]
-        number = f"{'YT' if carrier == 'YTO' else ''}75{self.numbers_issued:012d}"
+        if not isinstance(parcels, int) or not 1 <= parcels <= 300:
+            return {"errcode": 47001, "errmsg": "data format error package_quantity rid: 12"}
+        if parcels > 1 and carrier not in MULTI_PARCEL_DELIVERIES:
+            return {
+                "errcode": 10025005,
+                "errmsg": "电子面单取号失败,请参考delivery_error_msg字段后重试 rid: 13",
+                "delivery_error_msg": "该快递公司不支持子母单",
+            }
+        self.balance[account] -= parcels
+        first = self.numbers_issued + 1
+        self.numbers_issued += parcels
+        prefix = {"YTO": "YT75", "SF": "SF75", "JD": "JDAWX"}.get(carrier, "75")
+        number = f"{prefix}{first:012d}"  # JD's as add_suborder.html's JDAWX021335191911
+        subs = [f"{prefix}{n:012d}" for n in range(first + 1, first + parcels)]
         self.issued[key] = number
-        self.orders[key] = {"request": request, "waybill_id": number, "status": 1, "gets": 0}
+        self.orders[key] = {
+            "request": request,
+            "waybill_id": number,
+            "subs": subs,
+            "status": 1,
+            "gets": 0,
+        }
         answer = {"errcode": 0, "errmsg": "ok", "ewaybill_order_id": key, "waybill_id": number}
         if request.get("template_id"):
             answer["print_info"] = base64.b64encode(f"PRINT:{number}".encode()).decode()
+        answer["waybill_id_list"] = self._sub_list(
+            self.orders[key], bool(request.get("template_id"))
+        )
         return answer
+
+    def _sub_list(self, order: dict[str, Any], printing: bool) -> list[dict[str, Any]]:
+        """SubWaybillIdInfo of an order: JD's every parcel renumbered 运单号-序号-总件数
+        (the mother's own parcel first), the others' sub-waybills alone."""
+        count = len(order["subs"]) + 1  # JD: only the count is used
+        if count == 1:
+            return []
+        if order["request"]["delivery_id"] == "JD":
+            numbers = [f"{order['waybill_id']}-{n}-{count}" for n in range(1, count + 1)]
+        else:
+            numbers = list(order["subs"])
+        return [
+            {
+                "sub_waybill_id": n,
+                **({"print_info": json.dumps({"waybill_id": n})} if printing else {}),
+            }
+            for n in numbers
+        ]
 
     def _get(self, request: dict[str, Any]) -> dict[str, Any]:
         order = self.orders.get(request.get("ewaybill_order_id", ""))
@@ -236,6 +276,7 @@ class FakeWeChatEwaybill(_Faults):
             "delivery_id": order["request"]["delivery_id"],
             "waybill_id": order["waybill_id"],
             "status": order["status"],
+            "waybill_id_list": self._sub_list(order, False),
         }
         return {"errcode": 0, "errmsg": "ok", "order_info": info}
 

@@ -63,6 +63,7 @@ from station.waybills.model import (
     Unavailable,
     WaybillRequest,
 )
+from station.waybills.wechat import MULTI_PARCEL
 
 log = logging.getLogger("station.waybills")
 SHOP_SOURCE = "wechat-shop"
@@ -236,7 +237,8 @@ class Prefetcher:
             if provider is None and parcels > 1:
                 summary.pending[order_no] = (
                     f"no provider here issues multi-parcel (子母单) e-waybills for "
-                    f"{request.carrier}: SF (丰桥) does"
+                    f"{request.carrier}: SF (丰桥) does, and WeChat Shop for a shop order "
+                    f"with {', '.join(sorted(MULTI_PARCEL))}: route it to one of those"
                 )
                 continue
             if provider is None:
