@@ -172,3 +172,61 @@ def test_labels_print_n_of_n_with_the_mother_number(
     assert "1/3" in first and "母单" not in first
     assert "2/3" in second and f"母单 {mother}" in second
     assert "3/3" in third and f"母单 {mother}" in third
+
+
+# -- order/addsuborder -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("carrier", ["SF", "JD"])
+def test_a_taken_number_grows_with_addsuborder(
+    db: sqlite_utils.Database, data_dir: Path, carrier: str
+) -> None:
+    add_order(db, SHOP_ORDER, carrier, "wechat-shop")
+    with all_servers() as (wechat, _sf, _kdn, urls):
+        take(db, data_dir, urls, parcels=2)
+        before = store.live(db, SHOP_ORDER)
+        assert take(db, data_dir, urls, parcels=4).taken == [SHOP_ORDER]
+    (added,) = wechat.added
+    assert added["add_package_quantity"] == 2 and added["delivery_id"] == carrier
+    assert added["ewaybill_order_id"] == int(before.key)  # a JSON number, as documented
+    assert added["waybill_id"] == before.waybill_no
+    row = store.live(db, SHOP_ORDER)
+    assert row.parcels == 4 and row.waybill_no == before.waybill_no
+    assert len([name for name, _ in wechat.calls if name == "create"]) == 1
+    if carrier == "JD":  # every parcel renumbered: none of the old children is valid
+        assert row.sub_waybills == tuple(f"{row.waybill_no}-{n}-4" for n in (2, 3, 4))
+        assert not set(before.sub_waybills) & set(row.sub_waybills)
+    else:  # the new ones appended to the old
+        assert row.sub_waybills[:1] == before.sub_waybills and len(row.sub_waybills) == 3
+    assert set(row.print_data["childPrintInfo"]) <= set(row.sub_waybills)
+    assert row.print_data["print_info"] == before.print_data["print_info"]
+
+
+@pytest.mark.parametrize("fault", ["drop", "slow", 10025024])
+def test_a_lost_or_refused_addition_is_looked_up_and_never_added_twice(
+    db: sqlite_utils.Database, data_dir: Path, fault
+) -> None:
+    add_order(db, SHOP_ORDER, "SF", "wechat-shop")
+    with all_servers() as (wechat, _sf, _kdn, urls):
+        take(db, data_dir, urls, parcels=2)
+        wechat.slow_seconds = 1.0
+        wechat.fault("addsuborder", fault)
+        first = take(db, data_dir, urls, parcels=3, timeout=0.4)
+        assert "adding parcels" in first.pending[SHOP_ORDER]
+        assert store.live(db, SHOP_ORDER).parcels == 3  # the target, kept for the retry
+        second = take(db, data_dir, urls, parcels=3, timeout=0.4)
+    assert second.taken == [SHOP_ORDER]
+    assert len(wechat.added) == 1  # applied once: lost answers were looked up first
+    assert wechat.numbers_issued == 3
+    assert len(store.live(db, SHOP_ORDER).sub_waybills) == 2
+
+
+def test_a_carrier_without_multi_parcel_cannot_grow(
+    db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    add_order(db, SHOP_ORDER, "ZTO", "wechat-shop")
+    with all_servers() as (wechat, _sf, _kdn, urls):
+        take(db, data_dir, urls, parcels=1)
+        summary = take(db, data_dir, urls, parcels=2)
+    assert "cancel it first" in summary.pending[SHOP_ORDER]
+    assert wechat.added == [] and "addsuborder" not in [name for name, _ in wechat.calls]

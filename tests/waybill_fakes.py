@@ -126,6 +126,7 @@ class FakeWeChatEwaybill(_Faults):
         self.balance: dict[str, int] = defaultdict(lambda: 1_000_000)
         self.hidden_gets = 0  # order/get answers 10025010 this many times for a fresh id
         self.printed: list[dict[str, Any]] = []  # order/print notices accepted
+        self.added: list[dict[str, Any]] = []  # order/addsuborder requests carried out
         self.shop_id = "5009820302542"
         self.deliveries: dict[str, tuple[str, int]] = {
             "ZTO": ("中通快递", 3),
@@ -227,9 +228,8 @@ class FakeWeChatEwaybill(_Faults):
         self.balance[account] -= parcels
         first = self.numbers_issued + 1
         self.numbers_issued += parcels
-        prefix = {"YTO": "YT75", "SF": "SF75", "JD": "JDAWX"}.get(carrier, "75")
-        number = f"{prefix}{first:012d}"  # JD's as add_suborder.html's JDAWX021335191911
-        subs = [f"{prefix}{n:012d}" for n in range(first + 1, first + parcels)]
+        number = self._number(carrier, first)
+        subs = [self._number(carrier, n) for n in range(first + 1, first + parcels)]
         self.issued[key] = number
         self.orders[key] = {
             "request": request,
@@ -245,6 +245,59 @@ class FakeWeChatEwaybill(_Faults):
             self.orders[key], bool(request.get("template_id"))
         )
         return answer
+
+    @staticmethod
+    def _number(carrier: str, n: int) -> str:
+        """The n-th number issued; JD's as add_suborder.html's JDAWX021335191911."""
+        prefix = {"YTO": "YT75", "SF": "SF75", "JD": "JDAWX"}.get(carrier, "75")
+        return f"{prefix}{n:012d}"
+
+    def _addsuborder(self, request: dict[str, Any]) -> dict[str, Any]:
+        """order/addsuborder (add_suborder.html): `ewaybill_order_id` a JSON number (a
+        string is refused 47001, as the forum shows; an unknown id 10025020, as the
+        platform's forum answer explains it), `add_package_quantity` 1..300. Answers
+        the new sub-waybills only, JD every parcel renumbered. A carrier without 子母单:
+        10025102 (快递公司不支持, the code template/get documents for it)."""
+        key = request.get("ewaybill_order_id")
+        if isinstance(key, str):
+            return {
+                "errcode": 47001,
+                "errmsg": f'data format error, field "ewaybill_order_id" does\'t expect a '
+                f'string value "{key}" rid: 14',
+            }
+        order = self.orders.get(str(key))
+        if order is None:
+            return {
+                "errcode": 10025020,
+                "errmsg": "EWaybill Order ID 的数据内容是Uint64,用字符串传递参数,请确认是否正确 "
+                "rid: 15",
+                "waybill_id_list": [],
+            }
+        count = request.get("add_package_quantity")
+        missing = [k for k in ("delivery_id", "shop_id", "ewaybill_acct_id") if not request.get(k)]
+        if not isinstance(count, int) or not 1 <= count <= 300 or missing:
+            return {"errcode": 47001, "errmsg": f"data format error {missing} rid: 16"}
+        carrier = order["request"]["delivery_id"]
+        if request["delivery_id"] != carrier or request.get("waybill_id") != order["waybill_id"]:
+            return {"errcode": 10025010, "errmsg": "电子面单不存在 rid: 17"}
+        if carrier not in MULTI_PARCEL_DELIVERIES:
+            return {"errcode": 10025102, "errmsg": "快递公司不支持 rid: 18"}
+        first = self.numbers_issued + 1
+        self.numbers_issued += count
+        self.balance[request["ewaybill_acct_id"]] -= count
+        new = [self._number(carrier, n) for n in range(first, first + count)]
+        order["subs"].extend(new)
+        self.added.append(request)
+        listed = self._sub_list(order, bool(request.get("template_id")))
+        if carrier != "JD":
+            listed = [s for s in listed if s["sub_waybill_id"] in new]
+        return {
+            "errcode": 0,
+            "errmsg": "ok",
+            "ewaybill_order_id": str(key),
+            "waybill_id": order["waybill_id"],
+            "waybill_id_list": listed,
+        }
 
     def _sub_list(self, order: dict[str, Any], printing: bool) -> list[dict[str, Any]]:
         """SubWaybillIdInfo of an order: JD's every parcel renumbered 运单号-序号-总件数

@@ -35,6 +35,13 @@ Multi-parcel (子母单), create_order.html and add_suborder.html (doc/store/API
   read, with `waybill_id` as the fallback.
 - order/get (get_order.html) is the lookup after a lost answer: order_info carries
   the same list, so a retry never asks for a second set.
+- order/addsuborder (ewaybill_order_id as a number, waybill_id, delivery_id,
+  add_package_quantity 1..300, shop_id, ewaybill_acct_id, optional template_id) adds
+  parcels to a taken number; its answer holds the new sub-waybills only (JD: all,
+  renumbered, so every JD label must be taken again and reprinted: the forum answers
+  community/develop/doc/0008acf3148fc8ed91d2f45066bc00 and
+  0002ca1c3fc00020c0d28af426a400). order/get gives the whole set afterwards. Only
+  the whole ticket cancels (order/cancel); 10025024 并发冲突 is a retry later.
 """
 
 from __future__ import annotations
@@ -68,6 +75,9 @@ REFUSED = 10025005
 NO_TEMPLATES = 10025125
 BOUND = 3  # delivery/get status: 已绑定
 TRANSIENT = {-1, 45009, 45011}
+BUSY_ADDING = 10025024  # addsuborder: 并发冲突,请稍后重试
+MAX_ADDED = 300  # add_package_quantity: 1..300
+FULL_LIST_CARRIER = "JD"  # answers every parcel, renumbered 运单号-序号-总件数
 MULTI_PARCEL = frozenset({"SF", "DBKD", "JD", "SXJD", "YDKY", "ANEKY"})  # add_suborder.html
 
 
@@ -94,10 +104,10 @@ def _address(a: Address) -> dict[str, str]:
     }
 
 
-def taken_of(answer: dict[str, Any], key: str, parcels: int) -> Taken:
-    """The mother number, its sub-waybills and their print data from a create answer
-    or an order/get order_info. JD's full list (mother's own parcel first) and the
-    others' list of sub-waybills alone both give the N-1 children."""
+def taken_of(answer: dict[str, Any], key: str, carrier: str) -> Taken:
+    """The mother number, its sub-waybills and their print data from a create or
+    addsuborder answer or an order/get order_info. JD's full list (the mother's own
+    parcel first) and the others' list of sub-waybills alone both give the children."""
     waybill = str(answer.get("waybill_id") or "")
     listed = [
         (str(s.get("sub_waybill_id") or s.get("waybill_id") or ""), s.get("print_info"))
@@ -105,7 +115,7 @@ def taken_of(answer: dict[str, Any], key: str, parcels: int) -> Taken:
         if isinstance(s, dict)
     ]
     subs = [(number, info) for number, info in listed if number and number != waybill]
-    if len(subs) == parcels and parcels > 1:
+    if carrier == FULL_LIST_CARRIER:
         subs = subs[1:]
     print_data: dict[str, Any] = {}
     if answer.get("print_info"):
@@ -209,7 +219,7 @@ class WeChatShopProvider:
         waybill = str(reply.data.get("waybill_id") or "")
         if not waybill:
             raise Unavailable("WeChat's create answer has no waybill_id", in_doubt=True)
-        taken = taken_of(reply.data, key, request.parcels)
+        taken = taken_of(reply.data, key, request.carrier)
         if len(taken.sub_waybills) + 1 < request.parcels:
             raise Unavailable(
                 f"WeChat took {waybill} without its {request.parcels - 1} sub-waybills",
@@ -225,7 +235,41 @@ class WeChatShopProvider:
         info = reply.data.get("order_info") or {}
         if not info.get("waybill_id"):
             return None
-        return taken_of(info, key, request.parcels)
+        return taken_of(info, key, str(info.get("delivery_id") or request.carrier))
+
+    def adds_parcels(self, carrier: str) -> bool:
+        return carrier in MULTI_PARCEL and carrier in self.carriers
+
+    def add_parcels(self, key: str, waybill_no: str, carrier: str, count: int) -> dict[str, str]:
+        """order/addsuborder: `count` more sub-waybills on a taken number. The answer
+        holds only the new ones (JD's: every parcel, renumbered), so the caller reads
+        the whole set again with `look_up`; after a lost answer it looks up first and
+        adds only what is still missing. `ewaybill_order_id` goes as a JSON number
+        here (add_suborder.html: number; the forum's 47001 answer refuses a string)."""
+        if carrier not in MULTI_PARCEL:
+            raise Refused(
+                Refusal.INVALID,
+                f"WeChat issues no multi-parcel (子母单) e-waybills for {carrier} "
+                f"(only {', '.join(sorted(MULTI_PARCEL))})",
+            )
+        if not 1 <= count <= MAX_ADDED:
+            raise Refused(Refusal.INVALID, f"WeChat adds 1 to {MAX_ADDED} parcels at a time")
+        account = self.config.accounts[carrier]
+        payload: dict[str, Any] = {
+            "ewaybill_order_id": int(key),
+            "waybill_id": waybill_no,
+            "delivery_id": carrier,
+            "add_package_quantity": count,
+            "shop_id": self.config.shop_id,
+            "ewaybill_acct_id": account.get("acct_id", ""),
+        }
+        if self.config.template_id:
+            payload["template_id"] = self.config.template_id
+        reply = self._call("order/addsuborder", payload, may_apply=True)
+        if reply.code == BUSY_ADDING:
+            raise Unavailable(f"WeChat: {reply.message}", in_doubt=True)
+        self._refuse_unless_ok(reply)
+        return dict(taken_of(reply.data, key, carrier).print_data.get("childPrintInfo") or {})
 
     def cancel(self, key: str, waybill_no: str, carrier: str) -> None:
         payload = {"ewaybill_order_id": key, "delivery_id": carrier, "waybill_id": waybill_no}
