@@ -100,12 +100,21 @@ def ewaybill_fields(row: ewaybill_store.Row) -> dict[str, Any]:
 def parcels_of(waybill: Waybill, ewaybill: ewaybill_store.Row | None) -> list[Waybill]:
     """The labels of a shipment: one, or for a multi-parcel e-waybill (子母单) the
     mother's (1/N) then each child's (2/N...), a child showing the mother's number and
-    its own route label where the carrier gave one (SF)."""
+    its own route label where the carrier gave one (SF). A JD mother's label carries
+    its own parcel's number (运单号-1-N), the shipment keeps the 运单号."""
     if ewaybill is None or not ewaybill.sub_waybills:
         return [waybill]
     count = len(ewaybill.sub_waybills) + 1
     routes = ewaybill.print_data.get("childRouteLabels")
-    labels = [dataclasses.replace(waybill, parcel_number=1, parcel_count=count)]
+    own = ewaybill.print_data.get("parcelNumber")  # JD: the mother's parcel, 运单号-1-N
+    labels = [
+        dataclasses.replace(
+            waybill,
+            parcel_number=1,
+            parcel_count=count,
+            **({"tracking_number": own} if isinstance(own, str) and own else {}),
+        )
+    ]
     for number, child in enumerate(ewaybill.sub_waybills, start=2):
         route = routes.get(child) if isinstance(routes, Mapping) else None
         labels.append(

@@ -167,7 +167,9 @@ def test_labels_print_n_of_n_with_the_mother_number(
     mother, children = row.waybill_no, row.sub_waybills
     pack(bench, SHOP_ORDER)
     printed = labels(tmp_path / "labels")
-    assert [codes for codes, _ in printed] == [{mother}, {children[0]}, {children[1]}]
+    own = f"{mother}-1-3" if carrier == "JD" else mother  # JD: 运单号-序号-总件数
+    assert [codes for codes, _ in printed] == [{own}, {children[0]}, {children[1]}]
+    assert bench.db.execute("SELECT tracking_no FROM shipments").fetchone()[0] == mother
     first, second, third = (text for _, text in printed)
     assert "1/3" in first and "母单" not in first
     assert "2/3" in second and f"母单 {mother}" in second
@@ -193,9 +195,11 @@ def test_a_taken_number_grows_with_addsuborder(
     row = store.live(db, SHOP_ORDER)
     assert row.parcels == 4 and row.waybill_no == before.waybill_no
     assert len([name for name, _ in wechat.calls if name == "create"]) == 1
-    if carrier == "JD":  # every parcel renumbered: none of the old children is valid
+    if carrier == "JD":  # every parcel renumbered: none of the old numbers is valid
         assert row.sub_waybills == tuple(f"{row.waybill_no}-{n}-4" for n in (2, 3, 4))
         assert not set(before.sub_waybills) & set(row.sub_waybills)
+        assert before.print_data["parcelNumber"] == f"{row.waybill_no}-1-2"
+        assert row.print_data["parcelNumber"] == f"{row.waybill_no}-1-4"
     else:  # the new ones appended to the old
         assert row.sub_waybills[:1] == before.sub_waybills and len(row.sub_waybills) == 3
     assert set(row.print_data["childPrintInfo"]) <= set(row.sub_waybills)

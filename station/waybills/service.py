@@ -301,7 +301,9 @@ class Prefetcher:
             )
             return
         children = dict(row.print_data.get("childPrintInfo") or {}) | added
-        print_data = {k: v for k, v in row.print_data.items() if k != "childPrintInfo"}
+        stale = ("childPrintInfo", "parcelNumber")  # JD renumbers the mother's parcel too
+        print_data = {k: v for k, v in row.print_data.items() if k not in stale}
+        print_data |= {k: v for k, v in found.print_data.items() if k == "parcelNumber"}
         kept = {n: children[n] for n in found.sub_waybills if n in children}
         if kept:
             print_data["childPrintInfo"] = kept

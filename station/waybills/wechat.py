@@ -115,9 +115,10 @@ def taken_of(answer: dict[str, Any], key: str, carrier: str) -> Taken:
         if isinstance(s, dict)
     ]
     subs = [(number, info) for number, info in listed if number and number != waybill]
-    if carrier == FULL_LIST_CARRIER:
-        subs = subs[1:]
     print_data: dict[str, Any] = {}
+    if carrier == FULL_LIST_CARRIER and subs:
+        print_data["parcelNumber"] = subs[0][0]
+        subs = subs[1:]
     if answer.get("print_info"):
         print_data["print_info"] = answer["print_info"]
     child_print = {number: info for number, info in subs if isinstance(info, str) and info}
