@@ -112,7 +112,7 @@ def parcels_of(waybill: Waybill, ewaybill: ewaybill_store.Row | None) -> list[Wa
             waybill,
             parcel_number=1,
             parcel_count=count,
-            **({"tracking_number": own} if isinstance(own, str) and own else {}),
+            tracking_number=own if isinstance(own, str) and own else waybill.tracking_number,
         )
     ]
     for number, child in enumerate(ewaybill.sub_waybills, start=2):
