@@ -19,6 +19,7 @@ from waybill_fakes import SECRETS, all_servers, waybills_toml
 from station.bench import Bench
 from station.settings import Settings
 from station.store import ewaybills as store
+from station.store.db import transaction
 from station.waybills.config import load_providers
 from station.waybills.model import State
 from station.waybills.providers import build
@@ -234,3 +235,25 @@ def test_a_carrier_without_multi_parcel_cannot_grow(
         summary = take(db, data_dir, urls, parcels=2)
     assert "cancel it first" in summary.pending[SHOP_ORDER]
     assert wechat.added == [] and "addsuborder" not in [name for name, _ in wechat.calls]
+
+
+def test_an_addition_cut_off_by_a_kill_is_finished_by_the_next_prefetch(
+    db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    add_order(db, SHOP_ORDER, "JD", "wechat-shop")
+    with all_servers() as (wechat, _sf, _kdn, urls):
+        take(db, data_dir, urls, parcels=2)
+        row = store.live(db, SHOP_ORDER)
+        with transaction(db):  # killed after the target was stored, before WeChat was asked
+            store.ask_parcels(db, row.id, 3)
+        taker = prefetcher(db, data_dir, urls)
+        try:
+            summary = taker.prefetch()  # no order named: the addition resumes by itself
+        finally:
+            taker.close()
+    assert SHOP_ORDER in summary.taken
+    assert [a["add_package_quantity"] for a in wechat.added] == [1]
+    assert store.live(db, SHOP_ORDER).sub_waybills == (
+        f"{row.waybill_no}-2-3",
+        f"{row.waybill_no}-3-3",
+    )

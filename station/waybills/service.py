@@ -205,6 +205,7 @@ class Prefetcher:
         summary = Summary()
         summary.cancelled = self.reconcile()
         self.resume(summary)
+        self.resume_additions(summary)
         self.sync_hub()
         if limit is None and not order_nos:
             limit = self.settings["ewaybill.prefetch_limit"] or None
@@ -267,6 +268,13 @@ class Prefetcher:
             and isinstance(provider, AddsParcels)
             and provider.adds_parcels(row.carrier)
         )
+
+    def resume_additions(self, summary: Summary) -> None:
+        """Parcels asked for a taken e-waybill but not yet seen added (a kill or a
+        lost answer in between): looked up, and added only if still missing."""
+        for row in store.rows(self.db, State.TAKEN):
+            if self._can_add(row, row.parcels):
+                self.add_parcels(row, row.parcels, summary)
 
     def add_parcels(self, row: store.Row, parcels: int, summary: Summary) -> None:
         """Grow a taken e-waybill to `parcels` (子母单). The target is stored first;
