@@ -7,23 +7,36 @@ bench prints n/N with the mother's number on each child."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
 from test_printers_support import pdf_image, pdf_text, read_codes
+from test_sync_fakes import reply, serving
 from test_waybills import add_order
 from test_waybills_bench import bench, pack  # noqa: F401 (fixture)
-from waybill_fakes import SECRETS, all_servers, waybills_toml
+from waybill_fakes import SECRETS, FakeWeChatEwaybill, all_servers, waybills_toml
 
 from station.bench import Bench
 from station.settings import Settings
 from station.store import ewaybills as store
 from station.store.db import transaction
 from station.waybills.config import load_providers
-from station.waybills.model import State
+from station.waybills.model import (
+    Address,
+    Goods,
+    Refusal,
+    Refused,
+    State,
+    Unavailable,
+    WaybillRequest,
+)
 from station.waybills.providers import build
 from station.waybills.service import Prefetcher
+from station.waybills.wechat import WeChatShopProvider
 
 SHOP_ORDER = "3704612354559743232"
 SHOP_ACCOUNTS = (
@@ -256,4 +269,110 @@ def test_an_addition_cut_off_by_a_kill_is_finished_by_the_next_prefetch(
     assert store.live(db, SHOP_ORDER).sub_waybills == (
         f"{row.waybill_no}-2-3",
         f"{row.waybill_no}-3-3",
+    )
+
+
+# -- the documents' own examples (fixtures/wechat_ewaybill, see its README) ------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "wechat_ewaybill"
+
+
+def documented(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+class QuotedAnswers(FakeWeChatEwaybill):
+    """Answers an endpoint with an answer quoted from the documents or the forum."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quoted: dict[str, dict[str, Any]] = {}
+
+    def handle(self, handler) -> None:
+        name = handler.path.split("?")[0].rsplit("/", 1)[-1]
+        if name in self.quoted and self.token is not None:
+            body = json.loads(handler.body or b"{}")
+            with self.lock:
+                self.calls.append((name, body))
+            reply(handler, 200, self.quoted[name])
+            return
+        super().handle(handler)
+
+
+@pytest.fixture
+def quoted(data_dir: Path) -> Iterator[tuple[QuotedAnswers, WeChatShopProvider]]:
+    fake = QuotedAnswers()
+    with serving(fake) as url:
+        urls = {"wechat": url, "sf": "http://127.0.0.1:9", "kdn": "http://127.0.0.1:9"}
+        (data_dir / "waybills.toml").write_text(shop_toml(urls), encoding="utf-8")
+        config = next(c for c in load_providers(data_dir) if c.name == "shop")
+        provider = WeChatShopProvider(config, SECRETS["shop"])
+        provider.balances()  # a token first
+        yield fake, provider
+        provider.close()
+
+
+def shop_request(carrier: str, parcels: int) -> WaybillRequest:
+    person = Address("张*", "138****5678", "广东省", "深圳市", "南山区", "****")
+    return WaybillRequest(
+        "O1", 1, carrier, "", person, person, (Goods("杯", 1),), SHOP_ORDER, parcels=parcels
+    )
+
+
+def test_addsuborder_sends_the_documented_request(quoted) -> None:
+    fake, provider = quoted
+    fake.quoted["addsuborder"] = {"errcode": 0, "errmsg": "ok", "waybill_id_list": []}
+    example = documented("addsuborder_request.json")
+    provider.add_parcels(str(example["ewaybill_order_id"]), "xxxxxxx", "SF", 1)
+    name, sent = fake.calls[-1]
+    assert name == "addsuborder"
+    assert set(sent) - {"template_id"} == set(example)  # template_id: optional, ours set
+    assert type(sent["ewaybill_order_id"]) is type(example["ewaybill_order_id"])
+    for field in ("ewaybill_order_id", "delivery_id", "waybill_id", "add_package_quantity"):
+        assert sent[field] == example[field]
+
+
+def test_an_answer_quoted_without_its_children_is_in_doubt(quoted) -> None:
+    fake, provider = quoted
+    fake.quoted["create"] = documented("create_order_sf_children_missing_answer.json")
+    with pytest.raises(Unavailable) as lost:
+        provider.take(shop_request("SF", 2), "4782223723511113177")
+    assert lost.value.in_doubt and "SF3299150988269" in lost.value.reason
+    single = provider.take(shop_request("SF", 1), "4782223723511113177")
+    assert single.waybill_no == "SF3299150988269" and single.sub_waybills == ()
+
+
+def test_quoted_addsuborder_errors(quoted) -> None:
+    fake, provider = quoted
+    fake.quoted["addsuborder"] = documented("addsuborder_busy_answer.json")
+    with pytest.raises(Unavailable) as busy:
+        provider.add_parcels("3772101376398884869", "JDAWX0303749993", "JD", 1)
+    assert busy.value.in_doubt and "并发冲突" in busy.value.reason
+    fake.quoted["addsuborder"] = documented("addsuborder_string_id_answer.json")
+    with pytest.raises(Refused) as refused:
+        provider.add_parcels("3766137165030211590", "JDAWX0292002297", "JD", 1)
+    assert refused.value.kind is Refusal.INVALID and "47001" in str(refused.value)
+
+
+def test_addsuborder_is_refused_here_for_a_carrier_or_count_wechat_does_not_take(
+    quoted,
+) -> None:
+    fake, provider = quoted
+    for carrier, count in (("ZTO", 1), ("SF", 0), ("SF", 301)):
+        with pytest.raises(Refused):
+            provider.add_parcels("7000000000000000001", "SF75000000000001", carrier, count)
+    assert "addsuborder" not in [name for name, _ in fake.calls]
+
+
+def test_the_fake_refuses_what_the_platform_refuses(data_dir: Path) -> None:
+    fake = FakeWeChatEwaybill()
+    fake.token = "T"
+    base = {"waybill_id": "x", "delivery_id": "SF", "shop_id": "s", "ewaybill_acct_id": "a"}
+    assert (
+        fake._addsuborder({**base, "ewaybill_order_id": "1", "add_package_quantity": 1})["errcode"]
+        == documented("addsuborder_string_id_answer.json")["errcode"]
+    )
+    assert (
+        fake._addsuborder({**base, "ewaybill_order_id": 1, "add_package_quantity": 1})["errcode"]
+        == 10025020
     )

@@ -113,7 +113,24 @@ class FakeWeChatEwaybill(_Faults):
     (doc/channels/API/ewaybill/get_template.html): optional `delivery_id`, answers
     `total_template[{delivery_id, default_template_id, template_list}]` from
     `templates`; 10025102 for a carrier WeChat does not support, 10025125 when
-    there are none."""
+    there are none.
+
+    Multi-parcel (子母单): order/create's `package_quantity` (1..300) issues a mother and
+    children (https://developers.weixin.qq.com/doc/store/API/ewaybill/create_order.html),
+    answered in `waybill_id_list` as SubWaybillIdInfo {sub_waybill_id, print_info (a JSON
+    string merged over the mother's, forum 000408baf20158cc159229d0c6b800)}; order/get
+    gives the same list. order/addsuborder
+    (https://developers.weixin.qq.com/doc/store/API/ewaybill/add_suborder.html) adds
+    children to a taken number; its answer lists the new ones only, except JD's, which
+    lists every parcel renumbered 运单号-序号-总件数 (forum answer
+    0002ca1c3fc00020c0d28af426a400). Carriers: SF, DBKD, JD, SXJD, YDKY, ANEKY, as the
+    store page lists them (the older doc/channels copy names only SF, DBKD and JD; the
+    docs are followed). Where the forum and the docs disagree on `ewaybill_order_id`'s
+    type in addsuborder (the forum quotes 10025020 for a number and 47001 for a
+    string), the docs' number is followed; the platform's own forum answer says the
+    10025020 came from an id that did not exist, which is what the fake answers for it.
+    The number field's name inside SubWaybillIdInfo is not shown by the pages as stored
+    here: `sub_waybill_id` follows the forum's `sub_waybill_id_list`."""
 
     def __init__(self, appid: str = "wxshop", secret: str = "s3cret"):
         super().__init__()
