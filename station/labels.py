@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -97,6 +98,22 @@ def ewaybill_fields(row: ewaybill_store.Row) -> dict[str, Any]:
     return fields
 
 
+def child_print_info(mother: str, child: object) -> str:
+    """A WeChat Shop child parcel's print data: its SubWaybillIdInfo.print_info (a JSON
+    object) merged over the mother's, its fields winning (create_order.html). A
+    mother's print data that is no JSON object cannot take the merge: the child's is
+    sent as it is; without one of its own a child prints none (never the mother's)."""
+    if not isinstance(child, str) or not child:
+        return ""
+    try:
+        base, own = json.loads(mother), json.loads(child)
+    except ValueError:
+        return child
+    if isinstance(base, dict) and isinstance(own, dict):
+        return json.dumps(base | own, ensure_ascii=False, separators=(",", ":"))
+    return child
+
+
 def parcels_of(waybill: Waybill, ewaybill: ewaybill_store.Row | None) -> list[Waybill]:
     """The labels of a shipment: one, or for a multi-parcel e-waybill (子母单) the
     mother's (1/N) then each child's (2/N...), a child showing the mother's number and
@@ -106,6 +123,7 @@ def parcels_of(waybill: Waybill, ewaybill: ewaybill_store.Row | None) -> list[Wa
         return [waybill]
     count = len(ewaybill.sub_waybills) + 1
     routes = ewaybill.print_data.get("childRouteLabels")
+    prints = ewaybill.print_data.get("childPrintInfo")
     own = ewaybill.print_data.get("parcelNumber")  # JD: the mother's parcel, 运单号-1-N
     labels = [
         dataclasses.replace(
@@ -128,6 +146,9 @@ def parcels_of(waybill: Waybill, ewaybill: ewaybill_store.Row | None) -> list[Wa
                     SfRouteLabel.from_route_label_data(route)
                     if isinstance(route, Mapping)
                     else waybill.sf_route
+                ),
+                print_info=child_print_info(
+                    waybill.print_info, prints.get(child) if isinstance(prints, Mapping) else None
                 ),
             )
         )

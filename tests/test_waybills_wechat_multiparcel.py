@@ -21,6 +21,7 @@ from test_waybills_bench import bench, pack  # noqa: F401 (fixture)
 from waybill_fakes import SECRETS, FakeWeChatEwaybill, all_servers, waybills_toml
 
 from station.bench import Bench
+from station.labels import child_print_info, shipment_waybills
 from station.settings import Settings
 from station.store import ewaybills as store
 from station.store.db import transaction
@@ -188,6 +189,18 @@ def test_labels_print_n_of_n_with_the_mother_number(
     assert "1/3" in first and "母单" not in first
     assert "2/3" in second and f"母单 {mother}" in second
     assert "3/3" in third and f"母单 {mother}" in third
+    shipment = next(bench.db.query("SELECT * FROM shipments"))
+    parcels = shipment_waybills(bench.db, shipment, bench.settings)
+    assert parcels[0].print_info == row.print_data["print_info"]  # the print component's
+    assert [json.loads(p.print_info)["waybill_id"] for p in parcels[1:]] == list(children)
+
+
+def test_a_child_print_info_is_merged_over_the_mother_s() -> None:
+    mother = json.dumps({"waybill_id": "SF1", "sum": 2, "sender": "店"})
+    merged = json.loads(child_print_info(mother, json.dumps({"waybill_id": "SF2"})))
+    assert merged == {"waybill_id": "SF2", "sum": 2, "sender": "店"}
+    assert child_print_info("UFJJTlQ=", '{"waybill_id": "SF2"}') == '{"waybill_id": "SF2"}'
+    assert child_print_info(mother, None) == ""  # never the mother's number on a child
 
 
 # -- order/addsuborder -----------------------------------------------------------------
