@@ -493,12 +493,12 @@ def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
         facts.append(f"共 {wb.item_count} 件")
     if wb.weight_g is not None:
         facts.append(f"重量 {weight_text(wb.weight_g)}")
-    if parent_text(wb):
-        facts.append(parent_text(wb))
+    parent = parent_text(wb)  # its own line: a JD mother (JDAWX + 12 digits) overflowed facts
     small_h = 4.2 * s
     order_h = small_h if wb.order_number else 0.0
     facts_h = small_h if facts else 0.0
-    summary_h = h - facts_h - order_h - 1.5
+    parent_h = small_h if parent else 0.0
+    summary_h = h - facts_h - parent_h - order_h - 1.5
     c.text(
         f"内件：{wb.summary}" if wb.summary else "",
         (x + 1, y + 0.8, text_w - 1, summary_h),
@@ -514,6 +514,16 @@ def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
             9 * s,
             6,
             "item count and weight",
+            max_lines=1,
+        )
+        yy += small_h
+    if parent:
+        c.text(
+            parent,
+            (x + 1, yy, text_w - 1, small_h),
+            9 * s,
+            ORDER_NUMBER_MIN_PT,
+            "mother waybill number",
             max_lines=1,
         )
         yy += small_h

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -97,15 +98,41 @@ def ewaybill_fields(row: ewaybill_store.Row) -> dict[str, Any]:
     return fields
 
 
+def child_print_info(mother: str, child: object) -> str:
+    """A WeChat Shop child parcel's print data: its SubWaybillIdInfo.print_info (a JSON
+    object) merged over the mother's, its fields winning (create_order.html). A
+    mother's print data that is no JSON object cannot take the merge: the child's is
+    sent as it is; without one of its own a child prints none (never the mother's)."""
+    if not isinstance(child, str) or not child:
+        return ""
+    try:
+        base, own = json.loads(mother), json.loads(child)
+    except ValueError:
+        return child
+    if isinstance(base, dict) and isinstance(own, dict):
+        return json.dumps(base | own, ensure_ascii=False, separators=(",", ":"))
+    return child
+
+
 def parcels_of(waybill: Waybill, ewaybill: ewaybill_store.Row | None) -> list[Waybill]:
     """The labels of a shipment: one, or for a multi-parcel e-waybill (子母单) the
     mother's (1/N) then each child's (2/N...), a child showing the mother's number and
-    its own route label where the carrier gave one (SF)."""
+    its own route label where the carrier gave one (SF). A JD mother's label carries
+    its own parcel's number (运单号-1-N), the shipment keeps the 运单号."""
     if ewaybill is None or not ewaybill.sub_waybills:
         return [waybill]
     count = len(ewaybill.sub_waybills) + 1
     routes = ewaybill.print_data.get("childRouteLabels")
-    labels = [dataclasses.replace(waybill, parcel_number=1, parcel_count=count)]
+    prints = ewaybill.print_data.get("childPrintInfo")
+    own = ewaybill.print_data.get("parcelNumber")  # JD: the mother's parcel, 运单号-1-N
+    labels = [
+        dataclasses.replace(
+            waybill,
+            parcel_number=1,
+            parcel_count=count,
+            tracking_number=own if isinstance(own, str) and own else waybill.tracking_number,
+        )
+    ]
     for number, child in enumerate(ewaybill.sub_waybills, start=2):
         route = routes.get(child) if isinstance(routes, Mapping) else None
         labels.append(
@@ -119,6 +146,9 @@ def parcels_of(waybill: Waybill, ewaybill: ewaybill_store.Row | None) -> list[Wa
                     SfRouteLabel.from_route_label_data(route)
                     if isinstance(route, Mapping)
                     else waybill.sf_route
+                ),
+                print_info=child_print_info(
+                    waybill.print_info, prints.get(child) if isinstance(prints, Mapping) else None
                 ),
             )
         )

@@ -77,6 +77,7 @@ class _Faults:
 # -- WeChat Shop e-waybills ----------------------------------------------------------
 
 
+MULTI_PARCEL_DELIVERIES = {"SF", "DBKD", "JD", "SXJD", "YDKY", "ANEKY"}  # add_suborder.html
 KNOWN_DELIVERIES = {"ZTO", "YTO", "YUNDA", "JTSD", "STO", "SF", "JD", "EMS", "CNSD", "DBKD"}
 
 
@@ -112,7 +113,24 @@ class FakeWeChatEwaybill(_Faults):
     (doc/channels/API/ewaybill/get_template.html): optional `delivery_id`, answers
     `total_template[{delivery_id, default_template_id, template_list}]` from
     `templates`; 10025102 for a carrier WeChat does not support, 10025125 when
-    there are none."""
+    there are none.
+
+    Multi-parcel (子母单): order/create's `package_quantity` (1..300) issues a mother and
+    children (https://developers.weixin.qq.com/doc/store/API/ewaybill/create_order.html),
+    answered in `waybill_id_list` as SubWaybillIdInfo {sub_waybill_id, print_info (a JSON
+    string merged over the mother's, forum 000408baf20158cc159229d0c6b800)}; order/get
+    gives the same list. order/addsuborder
+    (https://developers.weixin.qq.com/doc/store/API/ewaybill/add_suborder.html) adds
+    children to a taken number; its answer lists the new ones only, except JD's, which
+    lists every parcel renumbered 运单号-序号-总件数 (forum answer
+    0002ca1c3fc00020c0d28af426a400). Carriers: SF, DBKD, JD, SXJD, YDKY, ANEKY, as the
+    store page lists them (the older doc/channels copy names only SF, DBKD and JD; the
+    docs are followed). Where the forum and the docs disagree on `ewaybill_order_id`'s
+    type in addsuborder (the forum quotes 10025020 for a number and 47001 for a
+    string), the docs' number is followed; the platform's own forum answer says the
+    10025020 came from an id that did not exist, which is what the fake answers for it.
+    The number field's name inside SubWaybillIdInfo is not shown by the pages as stored
+    here: `sub_waybill_id` follows the forum's `sub_waybill_id_list`."""
 
     def __init__(self, appid: str = "wxshop", secret: str = "s3cret"):
         super().__init__()
@@ -125,6 +143,7 @@ class FakeWeChatEwaybill(_Faults):
         self.balance: dict[str, int] = defaultdict(lambda: 1_000_000)
         self.hidden_gets = 0  # order/get answers 10025010 this many times for a fresh id
         self.printed: list[dict[str, Any]] = []  # order/print notices accepted
+        self.added: list[dict[str, Any]] = []  # order/addsuborder requests carried out
         self.shop_id = "5009820302542"
         self.deliveries: dict[str, tuple[str, int]] = {
             "ZTO": ("中通快递", 3),
@@ -213,16 +232,107 @@ class FakeWeChatEwaybill(_Faults):
                 "errmsg": "电子面单取号失败,请参考delivery_error_msg字段后重试 rid: 5",
                 "delivery_error_msg": "电子面单余额不足",
             }
-        self.balance[account] -= 1
-        self.numbers_issued += 1
+        parcels = request.get("package_quantity", 1)
         carrier = request["delivery_id"]
-        number = f"{'YT' if carrier == 'YTO' else ''}75{self.numbers_issued:012d}"
+        if not isinstance(parcels, int) or not 1 <= parcels <= 300:
+            return {"errcode": 47001, "errmsg": "data format error package_quantity rid: 12"}
+        if parcels > 1 and carrier not in MULTI_PARCEL_DELIVERIES:
+            return {
+                "errcode": 10025005,
+                "errmsg": "电子面单取号失败,请参考delivery_error_msg字段后重试 rid: 13",
+                "delivery_error_msg": "该快递公司不支持子母单",
+            }
+        self.balance[account] -= parcels
+        first = self.numbers_issued + 1
+        self.numbers_issued += parcels
+        number = self._number(carrier, first)
+        subs = [self._number(carrier, n) for n in range(first + 1, first + parcels)]
         self.issued[key] = number
-        self.orders[key] = {"request": request, "waybill_id": number, "status": 1, "gets": 0}
+        self.orders[key] = {
+            "request": request,
+            "waybill_id": number,
+            "subs": subs,
+            "status": 1,
+            "gets": 0,
+        }
         answer = {"errcode": 0, "errmsg": "ok", "ewaybill_order_id": key, "waybill_id": number}
         if request.get("template_id"):
             answer["print_info"] = base64.b64encode(f"PRINT:{number}".encode()).decode()
+        answer["waybill_id_list"] = self._sub_list(
+            self.orders[key], bool(request.get("template_id"))
+        )
         return answer
+
+    @staticmethod
+    def _number(carrier: str, n: int) -> str:
+        """The n-th number issued; JD's as add_suborder.html's JDAWX021335191911."""
+        prefix = {"YTO": "YT75", "SF": "SF75", "JD": "JDAWX"}.get(carrier, "75")
+        return f"{prefix}{n:012d}"
+
+    def _addsuborder(self, request: dict[str, Any]) -> dict[str, Any]:
+        """order/addsuborder (add_suborder.html): `ewaybill_order_id` a JSON number (a
+        string is refused 47001, as the forum shows; an unknown id 10025020, as the
+        platform's forum answer explains it), `add_package_quantity` 1..300. Answers
+        the new sub-waybills only, JD every parcel renumbered. A carrier without 子母单:
+        10025102 (快递公司不支持, the code template/get documents for it)."""
+        key = request.get("ewaybill_order_id")
+        if isinstance(key, str):
+            return {
+                "errcode": 47001,
+                "errmsg": f'data format error, field "ewaybill_order_id" does\'t expect a '
+                f'string value "{key}" rid: 14',
+            }
+        order = self.orders.get(str(key))
+        if order is None:
+            return {
+                "errcode": 10025020,
+                "errmsg": "EWaybill Order ID 的数据内容是Uint64,用字符串传递参数,请确认是否正确 "
+                "rid: 15",
+                "waybill_id_list": [],
+            }
+        count = request.get("add_package_quantity")
+        missing = [k for k in ("delivery_id", "shop_id", "ewaybill_acct_id") if not request.get(k)]
+        if not isinstance(count, int) or not 1 <= count <= 300 or missing:
+            return {"errcode": 47001, "errmsg": f"data format error {missing} rid: 16"}
+        carrier = order["request"]["delivery_id"]
+        if request["delivery_id"] != carrier or request.get("waybill_id") != order["waybill_id"]:
+            return {"errcode": 10025010, "errmsg": "电子面单不存在 rid: 17"}
+        if carrier not in MULTI_PARCEL_DELIVERIES:
+            return {"errcode": 10025102, "errmsg": "快递公司不支持 rid: 18"}
+        first = self.numbers_issued + 1
+        self.numbers_issued += count
+        self.balance[request["ewaybill_acct_id"]] -= count
+        new = [self._number(carrier, n) for n in range(first, first + count)]
+        order["subs"].extend(new)
+        self.added.append(request)
+        listed = self._sub_list(order, bool(request.get("template_id")))
+        if carrier != "JD":
+            listed = [s for s in listed if s["sub_waybill_id"] in new]
+        return {
+            "errcode": 0,
+            "errmsg": "ok",
+            "ewaybill_order_id": str(key),
+            "waybill_id": order["waybill_id"],
+            "waybill_id_list": listed,
+        }
+
+    def _sub_list(self, order: dict[str, Any], printing: bool) -> list[dict[str, Any]]:
+        """SubWaybillIdInfo of an order: JD's every parcel renumbered 运单号-序号-总件数
+        (the mother's own parcel first), the others' sub-waybills alone."""
+        count = len(order["subs"]) + 1  # JD: only the count is used
+        if count == 1:
+            return []
+        if order["request"]["delivery_id"] == "JD":
+            numbers = [f"{order['waybill_id']}-{n}-{count}" for n in range(1, count + 1)]
+        else:
+            numbers = list(order["subs"])
+        return [
+            {
+                "sub_waybill_id": n,
+                **({"print_info": json.dumps({"waybill_id": n})} if printing else {}),
+            }
+            for n in numbers
+        ]
 
     def _get(self, request: dict[str, Any]) -> dict[str, Any]:
         order = self.orders.get(request.get("ewaybill_order_id", ""))
@@ -236,6 +346,7 @@ class FakeWeChatEwaybill(_Faults):
             "delivery_id": order["request"]["delivery_id"],
             "waybill_id": order["waybill_id"],
             "status": order["status"],
+            "waybill_id_list": self._sub_list(order, False),
         }
         return {"errcode": 0, "errmsg": "ok", "order_info": info}
 

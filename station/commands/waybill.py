@@ -3,7 +3,8 @@
   accounts [--json]                      providers, accounts and remaining balances;
                                          WeChat Shop: carriers opened, label templates
   prefetch [--order NO ...] [--limit N]  take numbers for open orders now
-           [--parcels N]                 with --order: multi-parcel (子母单, SF) e-waybills
+           [--parcels N]                 with --order: multi-parcel (子母单) e-waybills
+                                         (SF; WeChat Shop: SF, DBKD, JD...; grows one)
   cancel WAYBILL_NO                      cancel a number taken ahead (queued, then sent)
   status [--json]                        numbers per provider and state, queued cancels
   secret set NAME                        store a provider's secret in the OS keyring
@@ -61,7 +62,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="with --order: a multi-parcel (子母单) e-waybill of N parcels (SF)",
+        help="with --order: a multi-parcel (子母单) e-waybill of N parcels (SF; WeChat "
+        "Shop for SF, DBKD, JD, SXJD, YDKY, ANEKY, adding parcels to one already taken)",
     )
     prefetch.set_defaults(func=prefetch_command)
     cancel = commands.add_parser("cancel", help="cancel a number taken ahead")

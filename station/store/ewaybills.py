@@ -182,6 +182,36 @@ def mark_taken(db: sqlite_utils.Database, row_id: int, taken: Taken) -> None:
     )
 
 
+def ask_parcels(db: sqlite_utils.Database, row_id: int, parcels: int) -> None:
+    """Call inside a transaction: the parcels a taken e-waybill is to grow to, stored
+    before the provider is asked, so a kill or a lost answer resumes the addition."""
+    db.execute(
+        "UPDATE ewaybills SET parcels = ?, updated_at = ? WHERE id = ? AND state = 'taken'",
+        (parcels, now_utc(), row_id),
+    )
+
+
+def set_parcels(
+    db: sqlite_utils.Database,
+    row_id: int,
+    sub_waybills: tuple[str, ...],
+    print_data: dict[str, Any],
+) -> bool:
+    """Call inside a transaction: a taken e-waybill's children after parcels were
+    added upstream. False when the row is no longer taken (cancelled or printed)."""
+    done = db.execute(
+        """UPDATE ewaybills SET sub_waybills = ?, print_data = ?, updated_at = ?
+           WHERE id = ? AND state = 'taken'""",
+        (
+            json.dumps(list(sub_waybills)),
+            json.dumps(print_data, ensure_ascii=False) if print_data else "",
+            now_utc(),
+            row_id,
+        ),
+    )
+    return done.rowcount == 1
+
+
 def set_state(db: sqlite_utils.Database, row_id: int, state: State, note: str = "") -> None:
     db.execute(
         "UPDATE ewaybills SET state = ?, note = ?, updated_at = ? WHERE id = ?",

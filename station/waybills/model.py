@@ -196,3 +196,15 @@ class Catalogued(Protocol):
     def deliveries(self) -> list[Delivery]: ...
 
     def templates(self) -> list[WaybillTemplate]: ...
+
+
+@runtime_checkable
+class AddsParcels(Protocol):
+    """A provider that can add parcels to a number already taken (WeChat Shop
+    order/addsuborder) instead of a cancel and a new multi-parcel number."""
+
+    def adds_parcels(self, carrier: str) -> bool: ...
+
+    def add_parcels(self, key: str, waybill_no: str, carrier: str, count: int) -> dict[str, str]:
+        """Add `count` sub-waybills; the new ones' print data by number."""
+        ...

@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -52,6 +53,7 @@ from station.sync.backoff import full_jitter
 from station.waybills.coordination import HUB_NOTE, Coordinator, CoordinatorOffline, Shared
 from station.waybills.model import (
     Address,
+    AddsParcels,
     AlreadyExists,
     Balance,
     Goods,
@@ -63,6 +65,7 @@ from station.waybills.model import (
     Unavailable,
     WaybillRequest,
 )
+from station.waybills.wechat import MULTI_PARCEL
 
 log = logging.getLogger("station.waybills")
 SHOP_SOURCE = "wechat-shop"
@@ -202,6 +205,7 @@ class Prefetcher:
         summary = Summary()
         summary.cancelled = self.reconcile()
         self.resume(summary)
+        self.resume_additions(summary)
         self.sync_hub()
         if limit is None and not order_nos:
             limit = self.settings["ewaybill.prefetch_limit"] or None
@@ -218,6 +222,9 @@ class Prefetcher:
                 summary.pending[order_no] = "not an open order"
                 continue
             live = store.live(self.db, order_no)
+            if live is not None and self._can_add(live, parcels):
+                self.add_parcels(live, parcels, summary)
+                continue
             if live is not None:
                 if parcels > 1 and len(live.sub_waybills) + 1 != parcels:
                     summary.pending[order_no] = (
@@ -236,7 +243,8 @@ class Prefetcher:
             if provider is None and parcels > 1:
                 summary.pending[order_no] = (
                     f"no provider here issues multi-parcel (子母单) e-waybills for "
-                    f"{request.carrier}: SF (丰桥) does"
+                    f"{request.carrier}: SF (丰桥) does, and WeChat Shop for a shop order "
+                    f"with {', '.join(sorted(MULTI_PARCEL))}: route it to one of those"
                 )
                 continue
             if provider is None:
@@ -248,6 +256,68 @@ class Prefetcher:
             for name, requests in work.items():
                 pool.submit(self._run_provider, self.by_name[name], requests, digests, summary)
         return summary
+
+    def _can_add(self, row: store.Row, parcels: int) -> bool:
+        """Whether a taken e-waybill can grow to `parcels` upstream (WeChat Shop's
+        order/addsuborder) rather than be cancelled and taken again."""
+        provider: object = self.by_name.get(row.provider)
+        return (
+            row.state is State.TAKEN
+            and row.waybill_no is not None
+            and parcels > len(row.sub_waybills) + 1
+            and isinstance(provider, AddsParcels)
+            and provider.adds_parcels(row.carrier)
+        )
+
+    def resume_additions(self, summary: Summary) -> None:
+        """Parcels asked for a taken e-waybill but not yet seen added (a kill or a
+        lost answer in between): looked up, and added only if still missing."""
+        for row in store.rows(self.db, State.TAKEN):
+            if self._can_add(row, row.parcels):
+                self.add_parcels(row, row.parcels, summary)
+
+    def add_parcels(self, row: store.Row, parcels: int, summary: Summary) -> None:
+        """Grow a taken e-waybill to `parcels` (子母单). The target is stored first;
+        upstream is looked up before anything is added, so a retry after a lost answer
+        or a kill adds only what is still missing. JD renumbers every parcel on each
+        addition: the whole set read back replaces the children, and any label printed
+        before is stale."""
+        provider = self.by_name[row.provider]
+        adder: object = provider
+        assert isinstance(adder, AddsParcels) and row.waybill_no is not None
+        order = order_store.find_order(self.db, row.order_no)
+        if order is None:
+            summary.pending[row.order_no] = "order gone"
+            return
+        request = request_for(order, row.carrier, row.service, row.attempt, self.sender, parcels)
+        with self._db_lock, transaction(self.db):
+            store.ask_parcels(self.db, row.id, parcels)
+        try:
+            found = provider.look_up(row.key, request)
+            have = len(found.sub_waybills) + 1 if found is not None else 0
+            added: dict[str, Any] = {}
+            if found is not None and have < parcels:
+                added = adder.add_parcels(row.key, row.waybill_no, row.carrier, parcels - have)
+                found = provider.look_up(row.key, request)
+        except (Refused, Unavailable) as exc:
+            summary.pending[row.order_no] = f"adding parcels: {exc}"
+            return
+        if found is None or len(found.sub_waybills) + 1 < parcels:
+            summary.pending[row.order_no] = (
+                f"WeChat does not show the {parcels} parcels of {row.waybill_no} yet: "
+                "run the prefetch again"
+            )
+            return
+        children = dict(row.print_data.get("childPrintInfo") or {}) | added
+        stale = ("childPrintInfo", "parcelNumber")  # JD renumbers the mother's parcel too
+        print_data = {k: v for k, v in row.print_data.items() if k not in stale}
+        print_data |= {k: v for k, v in found.print_data.items() if k == "parcelNumber"}
+        kept = {n: children[n] for n in found.sub_waybills if n in children}
+        if kept:
+            print_data["childPrintInfo"] = kept
+        with self._db_lock, transaction(self.db):
+            if store.set_parcels(self.db, row.id, found.sub_waybills, print_data):
+                summary.taken.append(row.order_no)
 
     def _run_provider(
         self,

@@ -19,6 +19,29 @@ copies under /doc/channels/API/ewaybill/):
   templates: `total_template[{delivery_id, default_template_id, template_list[{
   template_id, template_name, template_desc, template_type, is_default, ...}]}]`;
   10025125 (模板列表为空) is an empty list, 10025102 a carrier not supported.
+
+Multi-parcel (子母单), create_order.html and add_suborder.html (doc/store/API/ewaybill/):
+- order/create takes `package_quantity` (the parcels); the answer's `waybill_id` is the
+  mother and `waybill_id_list` lists the sub-waybills (SubWaybillIdInfo: the number and
+  a `print_info` JSON string merged over the mother's print_info for that label).
+- Carriers: the store documents list SF, DBKD, JD, SXJD, YDKY, ANEKY (the older
+  doc/channels copy lists only SF, DBKD, JD: the store page is followed here). Others
+  are refused before anything is asked.
+- JD numbers every parcel 运单号-序号-总件数 and, per the platform's forum answer
+  (community/develop/doc/0002ca1c3fc00020c0d28af426a400), answers the full list
+  (the mother's own parcel first); the other carriers answer only the sub-waybills.
+- The field naming the number inside SubWaybillIdInfo is not shown in the pages as
+  stored here; the forum calls the list `sub_waybill_id_list`, so `sub_waybill_id` is
+  read, with `waybill_id` as the fallback.
+- order/get (get_order.html) is the lookup after a lost answer: order_info carries
+  the same list, so a retry never asks for a second set.
+- order/addsuborder (ewaybill_order_id as a number, waybill_id, delivery_id,
+  add_package_quantity 1..300, shop_id, ewaybill_acct_id, optional template_id) adds
+  parcels to a taken number; its answer holds the new sub-waybills only (JD: all,
+  renumbered, so every JD label must be taken again and reprinted: the forum answers
+  community/develop/doc/0008acf3148fc8ed91d2f45066bc00 and
+  0002ca1c3fc00020c0d28af426a400). order/get gives the whole set afterwards. Only
+  the whole ticket cancels (order/cancel); 10025024 并发冲突 is a retry later.
 """
 
 from __future__ import annotations
@@ -52,6 +75,10 @@ REFUSED = 10025005
 NO_TEMPLATES = 10025125
 BOUND = 3  # delivery/get status: 已绑定
 TRANSIENT = {-1, 45009, 45011}
+BUSY_ADDING = 10025024  # addsuborder: 并发冲突,请稍后重试
+MAX_ADDED = 300  # add_package_quantity: 1..300
+FULL_LIST_CARRIER = "JD"  # answers every parcel, renumbered 运单号-序号-总件数
+MULTI_PARCEL = frozenset({"SF", "DBKD", "JD", "SXJD", "YDKY", "ANEKY"})  # add_suborder.html
 
 
 def refusal_of(message: str) -> Refusal:
@@ -77,6 +104,34 @@ def _address(a: Address) -> dict[str, str]:
     }
 
 
+def taken_of(answer: dict[str, Any], key: str, carrier: str) -> Taken:
+    """The mother number, its sub-waybills and their print data from a create or
+    addsuborder answer or an order/get order_info. JD's full list (the mother's own
+    parcel first) and the others' list of sub-waybills alone both give the children."""
+    waybill = str(answer.get("waybill_id") or "")
+    listed = [
+        (str(s.get("sub_waybill_id") or s.get("waybill_id") or ""), s.get("print_info"))
+        for s in answer.get("waybill_id_list") or []
+        if isinstance(s, dict)
+    ]
+    subs = [(number, info) for number, info in listed if number and number != waybill]
+    print_data: dict[str, Any] = {}
+    if carrier == FULL_LIST_CARRIER and subs:
+        print_data["parcelNumber"] = subs[0][0]
+        subs = subs[1:]
+    if answer.get("print_info"):
+        print_data["print_info"] = answer["print_info"]
+    child_print = {number: info for number, info in subs if isinstance(info, str) and info}
+    if child_print:
+        print_data["childPrintInfo"] = child_print
+    return Taken(
+        waybill_no=waybill,
+        provider_order_id=key,
+        print_data=print_data,
+        sub_waybills=tuple(number for number, _ in subs),
+    )
+
+
 class WeChatShopProvider:
     def __init__(self, config: ProviderConfig, secret: str, limiter: RateLimiter | None = None):
         self.name = config.name
@@ -87,12 +142,11 @@ class WeChatShopProvider:
         self.limiter = limiter or RateLimiter(config.rate)
 
     def serves(self, request: WaybillRequest) -> bool:
-        """Shop orders, single parcels (order/addsuborder, WeChat's 子母单 call, is not
-        built)."""
+        """Shop orders; several parcels only with the carriers WeChat issues 子母单 for."""
         return (
             bool(request.shop_order_id)
             and request.carrier in self.carriers
-            and request.parcels == 1
+            and (request.parcels == 1 or request.carrier in MULTI_PARCEL)
         )
 
     def _call(self, endpoint: str, payload: dict[str, Any], may_apply: bool) -> Reply:
@@ -157,6 +211,8 @@ class WeChatShopProvider:
         if request.insured_fen and request.carrier != "SF":
             yuan = f"{request.insured_fen / 100:.2f}"
             payload["order_vas_list"] = [{"vas_type": "INSURE", "vas_value": yuan}]
+        if request.parcels > 1:
+            payload["package_quantity"] = request.parcels
         reply = self._call("order/create", payload, may_apply=True)
         if reply.code == EXISTS:
             raise AlreadyExists(f"WeChat holds e-waybill order {key} already")
@@ -164,12 +220,13 @@ class WeChatShopProvider:
         waybill = str(reply.data.get("waybill_id") or "")
         if not waybill:
             raise Unavailable("WeChat's create answer has no waybill_id", in_doubt=True)
-        print_info = reply.data.get("print_info")
-        return Taken(
-            waybill_no=waybill,
-            provider_order_id=key,
-            print_data={"print_info": print_info} if print_info else {},
-        )
+        taken = taken_of(reply.data, key, request.carrier)
+        if len(taken.sub_waybills) + 1 < request.parcels:
+            raise Unavailable(
+                f"WeChat took {waybill} without its {request.parcels - 1} sub-waybills",
+                in_doubt=True,
+            )
+        return taken
 
     def look_up(self, key: str, request: WaybillRequest) -> Taken | None:
         reply = self._call("order/get", {"ewaybill_order_id": key}, may_apply=False)
@@ -177,8 +234,43 @@ class WeChatShopProvider:
             return None
         self._refuse_unless_ok(reply)
         info = reply.data.get("order_info") or {}
-        waybill = str(info.get("waybill_id") or "")
-        return Taken(waybill_no=waybill, provider_order_id=key) if waybill else None
+        if not info.get("waybill_id"):
+            return None
+        return taken_of(info, key, str(info.get("delivery_id") or request.carrier))
+
+    def adds_parcels(self, carrier: str) -> bool:
+        return carrier in MULTI_PARCEL and carrier in self.carriers
+
+    def add_parcels(self, key: str, waybill_no: str, carrier: str, count: int) -> dict[str, str]:
+        """order/addsuborder: `count` more sub-waybills on a taken number. The answer
+        holds only the new ones (JD's: every parcel, renumbered), so the caller reads
+        the whole set again with `look_up`; after a lost answer it looks up first and
+        adds only what is still missing. `ewaybill_order_id` goes as a JSON number
+        here (add_suborder.html: number; the forum's 47001 answer refuses a string)."""
+        if carrier not in MULTI_PARCEL:
+            raise Refused(
+                Refusal.INVALID,
+                f"WeChat issues no multi-parcel (子母单) e-waybills for {carrier} "
+                f"(only {', '.join(sorted(MULTI_PARCEL))})",
+            )
+        if not 1 <= count <= MAX_ADDED:
+            raise Refused(Refusal.INVALID, f"WeChat adds 1 to {MAX_ADDED} parcels at a time")
+        account = self.config.accounts[carrier]
+        payload: dict[str, Any] = {
+            "ewaybill_order_id": int(key),
+            "waybill_id": waybill_no,
+            "delivery_id": carrier,
+            "add_package_quantity": count,
+            "shop_id": self.config.shop_id,
+            "ewaybill_acct_id": account.get("acct_id", ""),
+        }
+        if self.config.template_id:
+            payload["template_id"] = self.config.template_id
+        reply = self._call("order/addsuborder", payload, may_apply=True)
+        if reply.code == BUSY_ADDING:
+            raise Unavailable(f"WeChat: {reply.message}", in_doubt=True)
+        self._refuse_unless_ok(reply)
+        return dict(taken_of(reply.data, key, carrier).print_data.get("childPrintInfo") or {})
 
     def cancel(self, key: str, waybill_no: str, carrier: str) -> None:
         payload = {"ewaybill_order_id": key, "delivery_id": carrier, "waybill_id": waybill_no}
