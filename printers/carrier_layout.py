@@ -41,8 +41,7 @@ from printers.layout import (
     _signature,
     _stub,
     marks,
-    parent_text,
-    weight_text,
+    parcel_facts,
 )
 from printers.primitives import Badge, Frame, Page, TextLine
 from printers.waybill import Party, SfRouteLabel, Template, Waybill
@@ -268,13 +267,7 @@ def _sf_sender(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
 
 def _sf_contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     """托寄物 with the count, the weight and the order number on one line below."""
-    facts = []
-    if wb.item_count:
-        facts.append(f"共 {wb.item_count} 件")
-    if wb.weight_g is not None:
-        facts.append(f"重量 {weight_text(wb.weight_g)}")
-    if parent_text(wb):
-        facts.append(parent_text(wb))
+    facts = parcel_facts(wb)
     if wb.order_number:
         facts.append(f"订单 {wb.order_number}")
     facts_h = 4.2 * s if facts else 0.0

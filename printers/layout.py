@@ -526,11 +526,8 @@ def _sender(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: 
     _party(c, SENDER, wb.shown_sender, x, y, w, h, s)
 
 
-def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
-    qr_size = min(h - 2, 24.0 * s)
-    text_w = w - qr_size - 3
-    c.vrule(x + text_w + 1, y, y + h)
-    c.qr(wb.qr_data, x + text_w + 2, y + (h - qr_size) / 2, qr_size)
+def parcel_facts(wb: Waybill) -> list[str]:
+    """The item count, the weight and the parent waybill, those the waybill has."""
     facts = []
     if wb.item_count:
         facts.append(f"共 {wb.item_count} 件")
@@ -538,6 +535,15 @@ def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
         facts.append(f"重量 {weight_text(wb.weight_g)}")
     if parent_text(wb):
         facts.append(parent_text(wb))
+    return facts
+
+
+def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
+    qr_size = min(h - 2, 24.0 * s)
+    text_w = w - qr_size - 3
+    c.vrule(x + text_w + 1, y, y + h)
+    c.qr(wb.qr_data, x + text_w + 2, y + (h - qr_size) / 2, qr_size)
+    facts = parcel_facts(wb)
     small_h = 4.2 * s
     order_h = small_h if wb.order_number else 0.0
     facts_h = small_h if facts else 0.0
