@@ -24,21 +24,25 @@ from dataclasses import dataclass
 
 from printers.fonts import PT_MM
 from printers.layout import (
+    SENDER,
     Align,
+    PartyStyle,
     VAlign,
-    _badge_size,
+    _bold_line,
     _Canvas,
+    _carrier_name,
     _code_area,
     _contents,
     _header,
+    _header_marks,
+    _party,
     _recipient,
     _sender,
     _signature,
     _stub,
-    _tagged,
     marks,
+    parcel_facts,
     parent_text,
-    weight_text,
 )
 from printers.primitives import Badge, Frame, Page, TextLine
 from printers.waybill import Party, SfRouteLabel, Template, Waybill
@@ -99,29 +103,9 @@ def _sort(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: fl
     三段码 goes on a smaller line below it."""
     second = wb.routing_code if wb.sorting_code and wb.routing_code else ""
     main_h = h * 0.68 if second else h
-    c.text(
-        sort_code(wb),
-        (x + 1, y, w - 2, main_h),
-        40 * s,
-        14,
-        "sort code",
-        bold=True,
-        align=Align.CENTER,
-        valign=VAlign.MIDDLE,
-        max_lines=1,
-    )
+    _bold_line(c, sort_code(wb), (x + 1, y, w - 2, main_h), 40 * s, 14, "sort code")
     if second:
-        c.text(
-            second,
-            (x + 1, y + main_h, w - 2, h - main_h),
-            14 * s,
-            8,
-            "routing code",
-            bold=True,
-            align=Align.CENTER,
-            valign=VAlign.MIDDLE,
-            max_lines=1,
-        )
+        _bold_line(c, second, (x + 1, y + main_h, w - 2, h - main_h), 14 * s, 8, "routing code")
 
 
 def _package_centre(
@@ -199,16 +183,7 @@ def _sf_header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
     """The carrier on the left, the product code boxed on the right, the marks between."""
     route = _route(wb)
     left_w = w * 0.36
-    c.text(
-        wb.carrier,
-        (x + 1, y, left_w - 1, h),
-        16 * s,
-        8,
-        "carrier name",
-        bold=True,
-        valign=VAlign.MIDDLE,
-        max_lines=1,
-    )
+    _carrier_name(c, wb, x, y, left_w, h, s)
     box_w = 0.0
     if route.pro_code:
         size_pt = c.metrics.sizes(min(22 * s, (h - 1) / PT_MM / 1.15), 8)[0]
@@ -228,24 +203,12 @@ def _sf_header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
         max_lines=1,
     )
     if shown:
-        badge_h = h / 2 - 1
-        size_pt = _badge_size(c, shown, middle_w - 1, badge_h, 10 * s)
-        c.badges(shown, x + left_w + middle_w - 1, y + h / 2 + 0.5, badge_h, size_pt)
+        _header_marks(c, shown, x + left_w + middle_w - 1, y, middle_w - 1, h, s)
 
 
 def _sf_route(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
-    route = _route(wb)
-    c.text(
-        route.dest_route_label or sort_code(wb),
-        (x + 1, y, w - 2, h),
-        40 * s,
-        14,
-        "destination route label",
-        bold=True,
-        align=Align.CENTER,
-        valign=VAlign.MIDDLE,
-        max_lines=1,
-    )
+    label = _route(wb).dest_route_label or sort_code(wb)
+    _bold_line(c, label, (x + 1, y, w - 2, h), 40 * s, 14, "destination route label")
 
 
 def _sf_codes(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
@@ -263,28 +226,10 @@ def _sf_codes(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
         flags.append("XB")
     flags_h = 6.0 * s if flags else 0.0
     mapping_h = h - flags_h
-    c.text(
-        route.coding_mapping,
-        (rx, y + 0.5, rw * 0.6, mapping_h - 0.5),
-        36 * s,
-        12,
-        "inbound mapping code",
-        bold=True,
-        align=Align.CENTER,
-        valign=VAlign.MIDDLE,
-        max_lines=1,
-    )
-    c.text(
-        route.coding_mapping_out,
-        (rx + rw * 0.6, y + 0.5, rw * 0.4, mapping_h - 0.5),
-        20 * s,
-        8,
-        "outbound mapping code",
-        bold=True,
-        align=Align.CENTER,
-        valign=VAlign.MIDDLE,
-        max_lines=1,
-    )
+    inbound = (rx, y + 0.5, rw * 0.6, mapping_h - 0.5)
+    _bold_line(c, route.coding_mapping, inbound, 36 * s, 12, "inbound mapping code")
+    outbound = (rx + rw * 0.6, y + 0.5, rw * 0.4, mapping_h - 0.5)
+    _bold_line(c, route.coding_mapping_out, outbound, 20 * s, 8, "outbound mapping code")
     if flags:
         size_pt = c.metrics.sizes(min(12 * s, (flags_h - 1.2) / PT_MM), 6)[0]
         c.badges(flags, rx + rw, y + h - flags_h + 0.3, flags_h - 1.0, size_pt)
@@ -308,51 +253,25 @@ def sf_parties(wb: Waybill) -> tuple[Party, Party]:
     return recipient, sender
 
 
-def _sf_party(
-    c: _Canvas, tag: str, p: Party, x: float, y: float, w: float, h: float, s: float, big: bool
-) -> None:
-    tag_w = _tagged(c, tag, x, y, h, s)
-    bx, bw = x + tag_w + 1.2, w - tag_w - 2
-    line_h = (6.0 if big else 4.5) * s
-    size = 12 * s if big else 9 * s
-    c.text(
-        f"{p.name}  {p.phone}",
-        (bx, y + 0.6, bw, line_h),
-        size,
-        6,
-        f"{'recipient' if big else 'sender'}'s name and phone",
-        bold=big,
-        max_lines=1,
-    )
-    c.text(
-        p.address,
-        (bx, y + 0.6 + line_h, bw, h - line_h - 1.0),
-        size,
-        6,
-        f"{'recipient' if big else 'sender'}'s address",
-        bold=big,
-    )
+SF_RECIPIENT = PartyStyle("收", "recipient", 6.0, 0.6, 1.0, (12, 6), (12, 6), bold=True)
 
 
 def _sf_recipient(
     c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float
 ) -> None:
-    _sf_party(c, "收", sf_parties(wb)[0], x, y, w, h, s, big=True)
+    _party(c, SF_RECIPIENT, sf_parties(wb)[0], x, y, w, h, s)
 
 
 def _sf_sender(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
-    _sf_party(c, "寄", sf_parties(wb)[1], x, y, w, h, s, big=False)
+    _party(c, SENDER, sf_parties(wb)[1], x, y, w, h, s)
 
 
 def _sf_contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
-    """托寄物 with the count, the weight and the order number on one line below."""
-    facts = []
-    if wb.item_count:
-        facts.append(f"共 {wb.item_count} 件")
-    if wb.weight_g is not None:
-        facts.append(f"重量 {weight_text(wb.weight_g)}")
-    if parent_text(wb):
-        facts.append(parent_text(wb))
+    """托寄物 with the count, the weight, the mother waybill and the order number on
+    one line below."""
+    facts = parcel_facts(wb)
+    if parent := parent_text(wb):
+        facts.append(parent)
     if wb.order_number:
         facts.append(f"订单 {wb.order_number}")
     facts_h = 4.2 * s if facts else 0.0

@@ -33,7 +33,7 @@ from printers.primitives import (
     dot_mm,
     qr_modules,
 )
-from printers.waybill import Template, Waybill
+from printers.waybill import Party, Template, Waybill
 
 
 class Align(StrEnum):
@@ -345,9 +345,21 @@ def _waybill(c: _Canvas, wb: Waybill, size: LabelSize) -> Page:
 
 def _header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
     left_w = w * 0.5
+    _carrier_name(c, wb, x, y, left_w, h, s)
+    right = (x + left_w, y + 0.5, w - left_w - 1, h / 2 - 0.5)
+    c.text(header_service(wb), right, 10 * s, 6, "service name", align=Align.RIGHT, max_lines=1)
+    shown = marks(wb)
+    if shown:
+        _header_marks(c, shown, x + w - 1, y, w - left_w - 1, h, s)
+
+
+def _carrier_name(
+    c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float
+) -> None:
+    """The carrier's name, large, on the left `w` of a header."""
     c.text(
         wb.carrier,
-        (x + 1, y, left_w - 1, h),
+        (x + 1, y, w - 1, h),
         16 * s,
         8,
         "carrier name",
@@ -355,13 +367,37 @@ def _header(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: 
         valign=VAlign.MIDDLE,
         max_lines=1,
     )
-    right = (x + left_w, y + 0.5, w - left_w - 1, h / 2 - 0.5)
-    c.text(header_service(wb), right, 10 * s, 6, "service name", align=Align.RIGHT, max_lines=1)
-    shown = marks(wb)
-    if shown:
-        badge_h = h / 2 - 1
-        size_pt = _badge_size(c, shown, w - left_w - 1, badge_h, 10 * s)
-        c.badges(shown, x + w - 1, y + h / 2 + 0.5, badge_h, size_pt)
+
+
+def _header_marks(
+    c: _Canvas, shown: list[str], right: float, y: float, w: float, h: float, s: float
+) -> None:
+    """The marks as badges in the lower half of a header, ending at `right`, within `w`."""
+    badge_h = h / 2 - 1
+    size_pt = _badge_size(c, shown, w, badge_h, 10 * s)
+    c.badges(shown, right, y + h / 2 + 0.5, badge_h, size_pt)
+
+
+def _bold_line(
+    c: _Canvas,
+    text: str,
+    box: tuple[float, float, float, float],
+    max_pt: float,
+    min_pt: float,
+    what: str,
+) -> None:
+    """One bold line centred in its box: a number or code a courier reads from afar."""
+    c.text(
+        text,
+        box,
+        max_pt,
+        min_pt,
+        what,
+        bold=True,
+        align=Align.CENTER,
+        valign=VAlign.MIDDLE,
+        max_lines=1,
+    )
 
 
 def _badge_size(c: _Canvas, shown: list[str], width: float, h: float, max_pt: float) -> float:
@@ -381,16 +417,8 @@ def _code_area(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, 
     digits_h = 5.0 * s
     bars_h = h - digits_h - 2.5
     c.barcode(wb.tracking_number, x, y + 1.5, w, bars_h)
-    c.text(
-        tracking_line(wb),
-        (x, y + 1.5 + bars_h, w, digits_h),
-        13 * s,
-        8,
-        "tracking number",
-        bold=True,
-        align=Align.CENTER,
-        valign=VAlign.MIDDLE,
-        max_lines=1,
+    _bold_line(
+        c, tracking_line(wb), (x, y + 1.5 + bars_h, w, digits_h), 13 * s, 8, "tracking number"
     )
 
 
@@ -443,44 +471,69 @@ def _tagged(c: _Canvas, tag: str, x: float, y: float, h: float, s: float) -> flo
     return tag_w
 
 
-def _recipient(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
-    r = wb.shown_recipient
-    tag = _tagged(c, "收", x, y, h, s)
-    bx, bw = x + tag + 1.2, w - tag - 2
-    line_h = 6.5 * s
+@dataclass(frozen=True)
+class PartyStyle:
+    """How a party is drawn: its tag (收 / 寄), who it is (for fit errors), the height
+    of the name-and-phone line, the gaps above and below, the sizes (max, min) of the
+    name line and of the address in points, and whether both are bold (all mm and pt
+    before the label's scale)."""
+
+    tag: str
+    who: str
+    line_mm: float
+    top_mm: float
+    bottom_mm: float
+    name_pt: tuple[float, float]
+    address_pt: tuple[float, float]
+    bold: bool
+
+
+RECIPIENT = PartyStyle("收", "recipient", 6.5, 0.8, 1.3, (13, 8), (12, 7), bold=True)
+SENDER = PartyStyle("寄", "sender", 4.5, 0.6, 1.0, (9, 6), (9, 6), bold=False)
+
+
+def _party(
+    c: _Canvas, style: PartyStyle, p: Party, x: float, y: float, w: float, h: float, s: float
+) -> None:
+    """A party's tag down the left, its name and phone on one line, its address below."""
+    tag_w = _tagged(c, style.tag, x, y, h, s)
+    bx, bw = x + tag_w + 1.2, w - tag_w - 2
+    line_h = style.line_mm * s
     c.text(
-        f"{r.name}  {r.phone}",
-        (bx, y + 0.8, bw, line_h),
-        13 * s,
-        8,
-        "recipient's name and phone",
-        bold=True,
+        f"{p.name}  {p.phone}",
+        (bx, y + style.top_mm, bw, line_h),
+        style.name_pt[0] * s,
+        style.name_pt[1],
+        f"{style.who}'s name and phone",
+        bold=style.bold,
         max_lines=1,
     )
     c.text(
-        r.address,
-        (bx, y + 0.8 + line_h, bw, h - line_h - 1.3),
-        12 * s,
-        7,
-        "recipient's address",
-        bold=True,
+        p.address,
+        (bx, y + style.top_mm + line_h, bw, h - line_h - style.bottom_mm),
+        style.address_pt[0] * s,
+        style.address_pt[1],
+        f"{style.who}'s address",
+        bold=style.bold,
     )
+
+
+def _recipient(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
+    _party(c, RECIPIENT, wb.shown_recipient, x, y, w, h, s)
 
 
 def _sender(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
-    p = wb.shown_sender
-    tag = _tagged(c, "寄", x, y, h, s)
-    bx, bw = x + tag + 1.2, w - tag - 2
-    line_h = 4.5 * s
-    c.text(
-        f"{p.name}  {p.phone}",
-        (bx, y + 0.6, bw, line_h),
-        9 * s,
-        6,
-        "sender's name and phone",
-        max_lines=1,
-    )
-    c.text(p.address, (bx, y + 0.6 + line_h, bw, h - line_h - 1.0), 9 * s, 6, "sender's address")
+    _party(c, SENDER, wb.shown_sender, x, y, w, h, s)
+
+
+def parcel_facts(wb: Waybill) -> list[str]:
+    """The item count and the weight, those the waybill has."""
+    facts = []
+    if wb.item_count:
+        facts.append(f"共 {wb.item_count} 件")
+    if wb.weight_g is not None:
+        facts.append(f"重量 {weight_text(wb.weight_g)}")
+    return facts
 
 
 def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s: float) -> None:
@@ -488,11 +541,7 @@ def _contents(c: _Canvas, wb: Waybill, x: float, y: float, w: float, h: float, s
     text_w = w - qr_size - 3
     c.vrule(x + text_w + 1, y, y + h)
     c.qr(wb.qr_data, x + text_w + 2, y + (h - qr_size) / 2, qr_size)
-    facts = []
-    if wb.item_count:
-        facts.append(f"共 {wb.item_count} 件")
-    if wb.weight_g is not None:
-        facts.append(f"重量 {weight_text(wb.weight_g)}")
+    facts = parcel_facts(wb)
     parent = parent_text(wb)  # its own line: a JD mother (JDAWX + 12 digits) overflowed facts
     small_h = 4.2 * s
     order_h = small_h if wb.order_number else 0.0

@@ -29,7 +29,7 @@ from station.store.crypto import (
     is_sealed,
     phone_last4,
 )
-from station.store.db import DB_FILE, connect
+from station.store.db import DB_FILE, connect, folder_keys
 from station.store.integrity import open_checked
 from station.store.orders import NewLine, find_order, save_order
 from station.store.search import find_shipments
@@ -121,7 +121,7 @@ def _plaintext_database(path: Path) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     db = sqlite_utils.Database(conn)
     for version, step in enumerate(migrations.STEPS[: _version_before_encryption()], start=1):
-        step(db)
+        step(db, folder_keys(db))
         db.execute(f"PRAGMA user_version={version}")
     for n, (name, phone, address) in enumerate(
         [

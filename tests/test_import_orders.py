@@ -28,7 +28,7 @@ from station.importers.mapping import (
 from station.importers.orders import parse_orders
 from station.importers.table import UnreadableFile, table_from_bytes
 from station.store import migrations, orders
-from station.store.db import DB_FILE, connect, transaction
+from station.store.db import DB_FILE, connect, folder_keys, transaction
 
 HEADER = [
     "订单号",
@@ -309,7 +309,7 @@ def test_upgrading_rekeys_last_weeks_fingerprints_and_still_finds_the_twin(data_
         # As the previous version left them: unkeyed fingerprints; then the upgrade's step.
         db.execute("UPDATE orders SET dedupe_key = 'unkeyed-' || order_no")
         with transaction(db):
-            migrations._keyed_dedupe_keys(db)
+            migrations._keyed_dedupe_keys(db, folder_keys(db))
         after = dict(db.execute("SELECT order_no, dedupe_key FROM orders").fetchall())
         assert after == {"R1": keyed["R1"], "O1": ""}
         twin = _with_time(good("R2"), recent)

@@ -25,7 +25,8 @@ from station.importers.orders import parse_orders
 from station.importers.table import UnreadableFile, read_table, table_from_bytes
 from station.settings import Settings
 from station.store import migrations
-from station.store.db import DB_FILE, connect
+from station.store.db import DB_FILE, connect, folder_keys
+from station.store.migrations import FolderKeys
 from station.store.orders import NewLine, save_order, save_products
 from station.store.search import void_shipment
 from station.store.users import add_user
@@ -113,12 +114,12 @@ def test_a_flagged_order_shows_its_flags_in_the_interface_language(
     assert result.message.params["flags"] == "address: house number missing"
 
 
-def database_before(path: Path, step: Callable[[sqlite_utils.Database], None]):  # type: ignore[no-untyped-def]
+def database_before(path: Path, step: Callable[[sqlite_utils.Database, FolderKeys], None]):  # type: ignore[no-untyped-def]
     """A database file as the station left it before migration `step`."""
     old = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
     old.execute("PRAGMA journal_mode=WAL")
     for version, earlier in enumerate(migrations.STEPS[: migrations.STEPS.index(step)], start=1):
-        earlier(old)
+        earlier(old, folder_keys(old))
         old.execute(f"PRAGMA user_version={version}")
     return old
 

@@ -34,6 +34,7 @@ from station.commands.common import (
     CommandContext,
     refuse_damaged,
 )
+from station.commands.subcommands import command_group, json_command, secret_set_parser
 from station.core.permissions import Action
 from station.hub.wiring import hub_targets
 from station.settings import SettingsError
@@ -50,17 +51,12 @@ EXIT_BAD_INPUT, EXIT_BUSY = 2, 3
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    sync = sub.add_parser(
-        "sync",
-        help="the upload queue: status, run, CSV export, secrets",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    commands = command_group(
+        sub, "sync", "the upload queue: status, run, CSV export, secrets", __doc__
     )
-    commands = sync.add_subparsers(dest="sync_command", metavar="SUBCOMMAND", required=True)
-
-    status = commands.add_parser("status", help="queued, in flight, needs attention, per target")
-    status.add_argument("--json", action="store_true", help="one JSON object")
-    status.set_defaults(func=status_command)
+    json_command(
+        commands, "status", "queued, in flight, needs attention, per target", status_command
+    )
 
     run = commands.add_parser("run", help="run the uploader in the foreground")
     run.add_argument("--once", action="store_true", help="stop when nothing is due")
@@ -71,11 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, type=Path, help="CSV file to write")
     export.set_defaults(func=export_command)
 
-    secret = commands.add_parser(
-        "secret", help="keep a target's secret in the OS keyring (else sealed in the data folder)"
+    secret_set = secret_set_parser(
+        commands, "keep a target's secret in the OS keyring (else sealed in the data folder)"
     )
-    secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
-    secret_set = secret_commands.add_parser("set", help="prompt for the secret (not echoed)")
     secret_set.add_argument("target", help="target name from sync.toml")
     secret_set.set_defaults(func=secret_set_command)
 

@@ -31,6 +31,7 @@ import sys
 from typing import Any
 
 from station.commands.common import CommandContext, database_for
+from station.commands.subcommands import command_group, json_command, secret_set_parser
 from station.store import ewaybills as store
 from station.waybills import config as waybill_config
 from station.waybills.catalogue import catalogues
@@ -44,16 +45,10 @@ log = logging.getLogger("station.waybills")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "waybill",
-        help="e-waybills taken ahead: accounts, prefetch, cancel, status",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    commands = command_group(
+        sub, "waybill", "e-waybills taken ahead: accounts, prefetch, cancel, status", __doc__
     )
-    commands = parser.add_subparsers(dest="waybill_command", metavar="SUBCOMMAND", required=True)
-    accounts = commands.add_parser("accounts", help="providers, accounts, remaining balances")
-    accounts.add_argument("--json", action="store_true", help="one JSON object")
-    accounts.set_defaults(func=accounts_command)
+    json_command(commands, "accounts", "providers, accounts, remaining balances", accounts_command)
     prefetch = commands.add_parser("prefetch", help="take e-waybills for open orders now")
     prefetch.add_argument("--order", nargs="+", metavar="NO", help="only these orders")
     prefetch.add_argument("--limit", type=int, help="at most N orders (oldest first)")
@@ -69,12 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     cancel = commands.add_parser("cancel", help="cancel a number taken ahead")
     cancel.add_argument("waybill_no", metavar="WAYBILL_NO")
     cancel.set_defaults(func=cancel_command)
-    status = commands.add_parser("status", help="numbers per provider and state")
-    status.add_argument("--json", action="store_true", help="one JSON object")
-    status.set_defaults(func=status_command)
-    secret = commands.add_parser("secret", help="keep a provider's secret in the OS keyring")
-    actions = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
-    secret_set = actions.add_parser("set", help="prompt for the secret (not echoed)")
+    json_command(commands, "status", "numbers per provider and state", status_command)
+    secret_set = secret_set_parser(commands, "keep a provider's secret in the OS keyring")
     secret_set.add_argument(
         "name", help="provider name from waybills.toml (KDNiao carrier passwords: NAME.CARRIER)"
     )

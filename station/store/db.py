@@ -2,7 +2,8 @@
 
 The schema version lives in `PRAGMA user_version`. Each migration is a step in
 `station.store.migrations.STEPS`; opening a database applies the missing ones
-in one transaction each. A database written by a newer station (a version
+in one transaction each, handing them the data folder's key (the steps import no
+live code). A database written by a newer station (a version
 beyond the last step) is refused rather than damaged.
 """
 
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from station.store.migrations import STEPS
+from station.store.crypto import KeyUnavailable, cipher_for
+from station.store.migrations import STEPS, FolderKeys
 
 DB_FILE = "station.db"
 
@@ -43,7 +45,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
         # stay in memory once read, whatever the OS's own file cache keeps.
         conn.execute("PRAGMA cache_size=-65536")
         db = sqlite_utils.Database(conn)
-        migrate(db)
+        migrate(db, folder_keys(db))
     except BaseException:
         conn.close()  # a file that is not a database, or too new: nothing left open
         raise
@@ -54,7 +56,29 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: sqlite_utils.Database) -> None:
+class _FolderKeys:
+    """The data folder's key as station.store.crypto keeps it, asked for only by the
+    steps that need it (a key is made for a database that has none when first asked)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def key(self) -> bytes:
+        return cipher_for(self._db).key
+
+    def key_if_found(self) -> bytes | None:
+        try:
+            return self.key()
+        except KeyUnavailable:
+            return None
+
+
+def folder_keys(db: sqlite_utils.Database) -> FolderKeys:
+    """What the migration steps are handed to reach the data folder's key."""
+    return _FolderKeys(db)
+
+
+def migrate(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     current = schema_version(db)
     if current > len(STEPS):
         raise DatabaseTooNew(
@@ -63,7 +87,7 @@ def migrate(db: sqlite_utils.Database) -> None:
         )
     for version, step in enumerate(STEPS[current:], start=current + 1):
         with transaction(db):
-            step(db)
+            step(db, keys)
             db.execute(f"PRAGMA user_version={version}")
 
 

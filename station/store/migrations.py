@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Protocol
 
 import sqlite_utils
 
-from station.store.crypto import KeyUnavailable, cipher_for
 from station.store.migration_steps import routing_seed, sealing_v1
+
+
+class FolderKeys(Protocol):
+    """The data folder's key, handed to the steps by whoever opens the database
+    (station.store.db): where keys are kept is the live station's business, not a
+    step's, so no step imports it. What a step computes with the key is frozen."""
+
+    def key(self) -> bytes:
+        """The key, found (or made for a database that has none); raises when the
+        data is encrypted and its key cannot be had."""
+        ...
+
+    def key_if_found(self) -> bytes | None:
+        """The key, or None when the data is encrypted and its key cannot be had."""
+        ...
+
 
 SCHEMA_1 = [
     """CREATE TABLE products (
@@ -142,7 +158,7 @@ CREATE UNIQUE INDEX shipments_live_order ON shipments(order_no) WHERE voided_at 
 ]
 
 
-def _schema_1(db: sqlite_utils.Database) -> None:
+def _schema_1(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     _run(db, SCHEMA_1)
 
 
@@ -186,7 +202,7 @@ CREATE TABLE order_refs (
 ]
 
 
-def _deliveries(db: sqlite_utils.Database) -> None:
+def _deliveries(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     _run(db, SCHEMA_DELIVERIES)
 
 
@@ -247,7 +263,7 @@ SCHEMA_AUDIT_HANDOVER_REPORTS = [
 ]
 
 
-def _audit_handover_reports(db: sqlite_utils.Database) -> None:
+def _audit_handover_reports(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     _run(db, SCHEMA_AUDIT_HANDOVER_REPORTS)
 
 
@@ -305,7 +321,7 @@ SCHEMA_IMPORT_ROUTING = [
 ]
 
 
-def _import_routing(db: sqlite_utils.Database) -> None:
+def _import_routing(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """The carrier catalogue and rate tables, seeded with the step's own frozen copy."""
     _run(db, SCHEMA_IMPORT_ROUTING)
     db.conn.executemany(
@@ -316,7 +332,7 @@ def _import_routing(db: sqlite_utils.Database) -> None:
     db.conn.executemany("INSERT INTO rates VALUES (?, ?, ?, ?, ?, ?, ?)", routing_seed.RATES)
 
 
-def _weight_samples(db: sqlite_utils.Database) -> None:
+def _weight_samples(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Per-unit weights of single-SKU parcels, from which products learn their weight."""
     db.execute(
         """CREATE TABLE weight_samples (
@@ -330,7 +346,7 @@ def _weight_samples(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX weight_samples_sku ON weight_samples(sku, id)")
 
 
-def _privacy_at_rest(db: sqlite_utils.Database) -> None:
+def _privacy_at_rest(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Recipients' names, phones and addresses encrypted (station.store.crypto); the
     phone's last four digits kept in clear and the name as a keyed fingerprint, for search."""
     db.execute(
@@ -346,7 +362,7 @@ def _privacy_at_rest(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX orders_name_index ON orders(name_index)")
     # Overwrite the plaintext being replaced instead of leaving it in free space.
     db.execute("PRAGMA secure_delete = ON")
-    key = _folder_key(db)
+    key = keys.key()
     rows = db.execute(
         "SELECT order_no, recipient_name, recipient_phone, address FROM orders "
         "WHERE recipient_name NOT LIKE 'enc1:%' OR recipient_phone NOT LIKE 'enc1:%' "
@@ -372,12 +388,12 @@ def _privacy_at_rest(db: sqlite_utils.Database) -> None:
     )
 
 
-def _shipping_cost(db: sqlite_utils.Database) -> None:
+def _shipping_cost(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """What each parcel cost to ship, from the rate tables, against the order's value."""
     db.execute("ALTER TABLE shipments ADD COLUMN shipping_cost_fen INTEGER")
 
 
-def _drop_plaintext_indexes(db: sqlite_utils.Database) -> None:
+def _drop_plaintext_indexes(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """The name and phone-suffix indexes of before encryption index ciphertext now
     (search uses name_index and phone_last4): dead weight that cost an import of
     100,000 orders half a second."""
@@ -388,7 +404,7 @@ def _drop_plaintext_indexes(db: sqlite_utils.Database) -> None:
 KEYED_DEDUPE_DAYS = 7
 
 
-def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
+def _keyed_dedupe_keys(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """The duplicate-order fingerprint becomes keyed (station.store.orders.dedupe_key).
     The last week's orders get the new fingerprint, so a duplicate across the upgrade
     is still found; older fingerprints, which no 24-hour check reaches, are erased.
@@ -415,9 +431,8 @@ def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
     ).fetchall()
     if not recent:
         return
-    try:
-        key = _folder_key(db)
-    except KeyUnavailable:
+    key = keys.key_if_found()
+    if key is None:
         db.execute("UPDATE orders SET dedupe_key = '' WHERE dedupe_key != ''")
         return
     items: dict[str, list[tuple[str, int]]] = {}
@@ -444,7 +459,7 @@ def _keyed_dedupe_keys(db: sqlite_utils.Database) -> None:
     )
 
 
-def _pin_failures(db: sqlite_utils.Database) -> None:
+def _pin_failures(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Wrong PINs, counted per prompt so that guessing one is locked out
     (station.store.users); a right PIN clears them."""
     db.execute(
@@ -457,7 +472,7 @@ def _pin_failures(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX pin_failures_who ON pin_failures(who, at)")
 
 
-def _flag_texts(db: sqlite_utils.Database) -> None:
+def _flag_texts(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Flags and alerts keep their English detail and gain the key and parameters of
     their text (station.core.problem_texts), so the interface shows them in its own
     language. Rows from before keep an empty key and are shown by their detail."""
@@ -466,7 +481,7 @@ def _flag_texts(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE {table} ADD COLUMN params TEXT NOT NULL DEFAULT '{{}}'")
 
 
-def _hold_texts(db: sqlite_utils.Database) -> None:
+def _hold_texts(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Orders keep their English hold reason and gain the key and parameters of its
     text (station.core.problem_texts), so the bench shows it in the interface's
     language. Orders from before keep an empty key and show their English reason."""
@@ -474,7 +489,7 @@ def _hold_texts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE orders ADD COLUMN hold_params TEXT NOT NULL DEFAULT '{}'")
 
 
-def _admin_pin_rule(db: sqlite_utils.Database) -> None:
+def _admin_pin_rule(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Whether a user's PIN meets their role's rule (station.store.users.pin_problem):
     1 yes, 0 no, NULL not known yet (set before the rule; learned at the next right
     PIN), so `station users list` can name admins whose PIN is too short. Wrong PINs
@@ -483,13 +498,13 @@ def _admin_pin_rule(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM pin_failures WHERE who = '*'")
 
 
-def _audit_chain(db: sqlite_utils.Database) -> None:
+def _audit_chain(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Audit rows get a keyed hash chain (station.store.audit_chain), existing rows
     chained now in id order; an INSERT that would replace a row is refused (REPLACE
     deletes without firing the delete trigger)."""
     db.execute("ALTER TABLE audit ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
     db.execute("DROP TRIGGER audit_no_update")
-    key = _folder_key(db)
+    key = keys.key()
     previous = ""
     hashes = []
     for row in db.execute(f"SELECT {', '.join(sealing_v1.AUDIT_COLUMNS)} FROM audit ORDER BY id"):
@@ -507,7 +522,7 @@ def _audit_chain(db: sqlite_utils.Database) -> None:
     )
 
 
-def _sealed_buyer_notes(db: sqlite_utils.Database) -> None:
+def _sealed_buyer_notes(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Buyers' notes are encrypted like names and addresses (station.store.crypto):
     they often hold a phone number or an address. The plaintext they replace is
     overwritten (secure_delete); opening the database checkpoints the WAL after a
@@ -515,7 +530,7 @@ def _sealed_buyer_notes(db: sqlite_utils.Database) -> None:
     secure = db.execute("PRAGMA secure_delete").fetchone()[0]
     db.execute("PRAGMA secure_delete = ON")
     try:
-        key = _folder_key(db)
+        key = keys.key()
         notes = db.execute(
             "SELECT order_no, buyer_note FROM orders "
             "WHERE buyer_note != '' AND buyer_note NOT LIKE 'enc1:%'"
@@ -528,7 +543,7 @@ def _sealed_buyer_notes(db: sqlite_utils.Database) -> None:
         db.execute(f"PRAGMA secure_delete = {int(secure)}")
 
 
-def _delivery_sent_at(db: sqlite_utils.Database) -> None:
+def _delivery_sent_at(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """When a request that may change upstream last left for a record (`sent_at`,
     written and committed before it leaves) and what it carried that a resend must
     repeat (`sent_mark`: WeChat's upload_time). An in-doubt record is looked up only
@@ -539,7 +554,7 @@ def _delivery_sent_at(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE deliveries SET sent_at = started_at WHERE in_doubt = 1")
 
 
-def _unprinted_labels_index(db: sqlite_utils.Database) -> None:
+def _unprinted_labels_index(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """The few live shipments whose label was never printed, listed at every start
     (shipments.unprinted): a small partial index instead of a scan of every shipment."""
     db.execute(
@@ -548,7 +563,7 @@ def _unprinted_labels_index(db: sqlite_utils.Database) -> None:
     )
 
 
-def _phone_flags(db: sqlite_utils.Database) -> None:
+def _phone_flags(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Orders gain phone flags (station.core.phone): the CHECK on the kinds of
     order_flags lists 'phone' too. SQLite cannot change a CHECK, so the table is
     rebuilt with its rows."""
@@ -576,13 +591,6 @@ def _run(db: sqlite_utils.Database, statements: list[str]) -> None:
     """Run a step's statements, in order."""
     for statement in statements:
         db.execute(statement)
-
-
-def _folder_key(db: sqlite_utils.Database) -> bytes:
-    """The data folder's key (found, or made for a database that has none): where keys
-    are kept is the station's business today, not the step's, so this is the one
-    thing a step asks the live code for. What a step computes with it is frozen."""
-    return cipher_for(db).key
 
 
 SCHEMA_EWAYBILLS = [
@@ -633,12 +641,12 @@ CREATE TABLE ewaybill_accounts (
 ]
 
 
-def _ewaybills(db: sqlite_utils.Database) -> None:
+def _ewaybills(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """E-waybills taken ahead per order and the providers' balances (station.waybills)."""
     _run(db, SCHEMA_EWAYBILLS)
 
 
-def _hub_holds(db: sqlite_utils.Database) -> None:
+def _hub_holds(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """The bench's offline truth about the warehouse hub: the orders it holds there
     (claimed at a scan, leased by a supervisor, or allowed offline by a supervisor's
     override), so it keeps packing them while the hub cannot be reached; and the
@@ -659,7 +667,7 @@ def _hub_holds(db: sqlite_utils.Database) -> None:
     )
 
 
-def _ewaybill_print_notices(db: sqlite_utils.Database) -> None:
+def _ewaybill_print_notices(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """WeChat Shop's print-success notices (order/print) still to send, one per print of
     an e-waybill through the print component (station.waybills)."""
     db.execute(
@@ -681,19 +689,19 @@ def _ewaybill_print_notices(db: sqlite_utils.Database) -> None:
     )
 
 
-def _ewaybill_attention(db: sqlite_utils.Database) -> None:
+def _ewaybill_attention(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """Why an e-waybill needs a person (a cancel the carrier refused for good); a queued
     cancel with a reason here is no longer tried."""
     db.execute("ALTER TABLE ewaybills ADD COLUMN attention TEXT NOT NULL DEFAULT ''")
 
 
-def _ewaybill_parcels(db: sqlite_utils.Database) -> None:
+def _ewaybill_parcels(db: sqlite_utils.Database, keys: FolderKeys) -> None:
     """How many parcels an e-waybill was asked for (子母单: a mother and children), so a
     request resumed after a kill asks for the same."""
     db.execute("ALTER TABLE ewaybills ADD COLUMN parcels INTEGER NOT NULL DEFAULT 1")
 
 
-STEPS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+STEPS: tuple[Callable[[sqlite_utils.Database, FolderKeys], None], ...] = (
     _schema_1,
     _deliveries,
     _audit_handover_reports,

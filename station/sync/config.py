@@ -36,11 +36,17 @@ whether it landed, so a request WeChat is still processing is not sent twice.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from station.core.bad_input import BadInput
+from station.core.option_tables import (
+    check_known,
+    check_name_and_kind,
+    check_names_differ,
+    check_types,
+)
 
 SYNC_FILE = "sync.toml"
 WEBHOOK = "webhook"
@@ -105,10 +111,7 @@ def load_targets(folder: Path) -> list[TargetConfig]:
     if not isinstance(raw, list):
         raise SyncConfigError(f"{path}: 'targets' must be an array of tables ([[targets]]).")
     targets = [parse_target(entry, f"{path} target {i + 1}") for i, entry in enumerate(raw)]
-    names = [t.name for t in targets]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise SyncConfigError(f"{path}: target names must differ: {', '.join(duplicates)}.")
+    check_names_differ([t.name for t in targets], str(path), "target", SyncConfigError)
     return targets
 
 
@@ -122,10 +125,8 @@ def bench_targets(configs: list[TargetConfig], hub: bool) -> list[TargetConfig]:
 def parse_target(entry: Any, where: str) -> TargetConfig:
     if not isinstance(entry, dict):
         raise SyncConfigError(f"{where}: must be a table.")
-    known = {f.name: f for f in fields(TargetConfig)}
-    unknown = sorted(set(entry) - set(known))
-    if unknown:
-        raise SyncConfigError(f"{where}: unknown option(s) {', '.join(unknown)}.")
+    defaults = TargetConfig(name="", kind="")
+    check_known(entry, defaults, where, SyncConfigError)
     missing = [name for name in ("name", "kind") if name not in entry]
     if missing:
         raise SyncConfigError(f"{where}: needs {' and '.join(missing)}.")
@@ -136,23 +137,14 @@ def parse_target(entry: Any, where: str) -> TargetConfig:
         ):
             raise SyncConfigError(f"{where}: sources must be a list of strings.")
         values["sources"] = tuple(values["sources"])
-    defaults = TargetConfig(name="", kind="")
-    for key, value in values.items():
-        expected = type(getattr(defaults, key))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            values[key] = float(value)
-        elif not isinstance(value, expected) or (isinstance(value, bool) and expected is int):
-            raise SyncConfigError(f"{where}: {key} must be {expected.__name__}, got {value!r}.")
+    check_types(values, defaults, where, SyncConfigError)
     target = TargetConfig(**values)
     _check(target, where)
     return target
 
 
 def _check(target: TargetConfig, where: str) -> None:
-    if not target.name.strip() or "/" in target.name:
-        raise SyncConfigError(f"{where}: needs a name (no '/').")
-    if target.kind not in KINDS:
-        raise SyncConfigError(f"{where}: kind must be one of {', '.join(KINDS)}.")
+    check_name_and_kind(target.name, target.kind, KINDS, where, SyncConfigError)
     if target.kind == WEBHOOK and not target.url.startswith(("https://", "http://")):
         raise SyncConfigError(f'{where}: a webhook needs url = "https://...".')
     if target.kind in (MINIPROGRAM, SHOP) and not target.appid:

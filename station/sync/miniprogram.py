@@ -21,6 +21,7 @@ from station.sync.target import Sending, not_noted
 from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
 from station.sync.wechat_errors import Kind, classify, describe
+from station.sync.wechat_lookup import OrderRead, look_up_order
 
 UPLOAD = "/wxa/sec/order/upload_shipping_info"
 # How long after an in-doubt upload left before the order is looked up: eight times
@@ -73,6 +74,9 @@ def held_tracking(order: dict[str, Any]) -> set[str]:
     }
 
 
+READ = OrderRead(GET_ORDER, "get_order", held_tracking, "order_state", TO_SHIP)
+
+
 class MiniProgramTarget:
     def __init__(
         self,
@@ -106,15 +110,7 @@ class MiniProgramTarget:
 
     def look_up(self, record: Record) -> Upstream:
         """What WeChat holds for the record's order (`get_order`), sending nothing."""
-        reply = call(self.api, GET_ORDER, self._lookup_key(record), False, self.clock())
-        order = reply.data.get("order")
-        if reply.code != 0 or not isinstance(order, dict):
-            words = describe(reply.code, reply.message) if reply.code else f"HTTP {reply.status}"
-            return Upstream(self.name, None, frozenset(), f"get_order failed: {words}")
-        held = frozenset(held_tracking(order))
-        state = order.get("order_state")
-        to_ship = type(state) is int and state == TO_SHIP and not held
-        return Upstream(self.name, to_ship, held, f"order_state {state!r}")
+        return look_up_order(self.name, self.api, READ, self._lookup_key(record), self.clock())
 
     def close(self) -> None:
         self.api.close()

@@ -20,6 +20,7 @@ from station.sync.target import Sending, not_noted
 from station.sync.upstream_view import Upstream
 from station.sync.wechat_api import WeChatApi, call, judge_failure
 from station.sync.wechat_errors import Kind, classify, describe
+from station.sync.wechat_lookup import OrderRead, look_up_order
 
 SEND = "/channels/ec/order/delivery/send"
 UPDATE = "/channels/ec/order/deliveryinfo/update"
@@ -61,6 +62,9 @@ def product_infos(order: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+READ = OrderRead(GET, "order/get", shipped_waybills, "status", TO_SHIP)
+
+
 class ShopTarget:
     def __init__(
         self,
@@ -86,15 +90,8 @@ class ShopTarget:
 
     def look_up(self, record: Record) -> Upstream:
         """What the shop holds for the record's order (`order/get`), sending nothing."""
-        reply = call(self.api, GET, {"order_id": record.order_no}, False, self.clock())
-        order = reply.data.get("order")
-        if reply.code != 0 or not isinstance(order, dict):
-            words = describe(reply.code, reply.message) if reply.code else f"HTTP {reply.status}"
-            return Upstream(self.name, None, frozenset(), f"order/get failed: {words}")
-        held = frozenset(shipped_waybills(order))
-        status = order.get("status")
-        to_ship = type(status) is int and status == TO_SHIP and not held
-        return Upstream(self.name, to_ship, held, f"status {status!r}")
+        request = {"order_id": record.order_no}
+        return look_up_order(self.name, self.api, READ, request, self.clock())
 
     def close(self) -> None:
         self.api.close()

@@ -48,6 +48,13 @@ from typing import Any
 import keyring
 import keyring.errors
 
+from station.core.option_tables import (
+    check_known,
+    check_name_and_kind,
+    check_names_differ,
+    check_types,
+)
+
 WAYBILLS_FILE = "waybills.toml"
 WECHAT, SF, KDNIAO = "wechat-shop", "sf", "kdniao"
 KINDS = (WECHAT, SF, KDNIAO)
@@ -115,10 +122,7 @@ def load_providers(folder: Path) -> list[ProviderConfig]:
     if not isinstance(raw, list):
         raise WaybillConfigError(f"{path}: 'providers' must be an array of tables.")
     providers = [parse_provider(e, f"{path} provider {i + 1}") for i, e in enumerate(raw)]
-    names = [p.name for p in providers]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise WaybillConfigError(f"{path}: provider names must differ: {', '.join(twice)}.")
+    check_names_differ([p.name for p in providers], str(path), "provider", WaybillConfigError)
     return providers
 
 
@@ -126,16 +130,9 @@ def parse_provider(entry: Any, where: str) -> ProviderConfig:
     if not isinstance(entry, dict):
         raise WaybillConfigError(f"{where}: must be a table.")
     defaults = ProviderConfig(name="", kind="")
-    unknown = sorted(set(entry) - set(defaults.__dataclass_fields__))
-    if unknown:
-        raise WaybillConfigError(f"{where}: unknown option(s) {', '.join(unknown)}.")
+    check_known(entry, defaults, where, WaybillConfigError)
     values = dict(entry)
-    for key, value in values.items():
-        expected = type(getattr(defaults, key))
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            values[key] = float(value)
-        elif not isinstance(value, expected):
-            raise WaybillConfigError(f"{where}: {key} must be {expected.__name__}, got {value!r}.")
+    check_types(values, defaults, where, WaybillConfigError)
     accounts = values.get("accounts", {})
     for carrier, account in accounts.items():
         if not isinstance(account, dict) or not all(isinstance(v, str) for v in account.values()):
@@ -154,10 +151,7 @@ REQUIRED = {
 
 
 def _check(provider: ProviderConfig, where: str) -> None:
-    if not provider.name.strip() or "/" in provider.name:
-        raise WaybillConfigError(f"{where}: needs a name (no '/').")
-    if provider.kind not in KINDS:
-        raise WaybillConfigError(f"{where}: kind must be one of {', '.join(KINDS)}.")
+    check_name_and_kind(provider.name, provider.kind, KINDS, where, WaybillConfigError)
     missing = [key for key in REQUIRED[provider.kind] if not getattr(provider, key)]
     if missing:
         raise WaybillConfigError(f"{where}: a {provider.kind} provider needs {', '.join(missing)}.")
