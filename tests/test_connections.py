@@ -58,3 +58,22 @@ def test_the_dashboard_holds_no_connection_between_refreshes(
     qtbot.addWidget(widget)
     assert widget.report is not None and widget.report.total.parcels == 0
     assert open_descriptors(path) == []
+
+
+def test_the_upload_light_and_its_dialog_hold_no_connection(
+    qtbot, db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    """The light sits in the status bar, where no close event reaches it: its F12
+    dialog, open or dropped, must not keep a connection of its own."""
+    from station.settings import Settings
+    from station.ui.sync_status import SyncStatusWidget
+
+    path = data_dir / DB_FILE
+    db.close()
+    widget = SyncStatusWidget(path, Settings.load(data_dir))
+    qtbot.addWidget(widget)
+    dialog = widget.open_dialog()
+    qtbot.addWidget(dialog)
+    assert "Uploads not set up" in dialog.not_set_up.text()
+    dialog.reload()
+    assert open_descriptors(path) == []
