@@ -48,7 +48,7 @@ COLUMNS = """id, order_no, attempt, provider, carrier, service, idempotency_key,
     note, attempts, attention"""
 
 
-def _row(r: tuple) -> Row:
+def _row(r: tuple[Any, ...]) -> Row:
     return Row(
         id=r[0],
         order_no=r[1],
@@ -95,9 +95,11 @@ def by_number(db: sqlite_utils.Database, waybill_no: str) -> Row | None:
 
 
 def next_attempt(db: sqlite_utils.Database, order_no: str) -> int:
-    return db.execute(
-        "SELECT coalesce(max(attempt), 0) + 1 FROM ewaybills WHERE order_no = ?", [order_no]
-    ).fetchone()[0]
+    return int(
+        db.execute(
+            "SELECT coalesce(max(attempt), 0) + 1 FROM ewaybills WHERE order_no = ?", [order_no]
+        ).fetchone()[0]
+    )
 
 
 def add_requested(
@@ -290,9 +292,11 @@ def print_notice_later(
 
 
 def print_notices_waiting(db: sqlite_utils.Database) -> int:
-    return db.execute(
-        "SELECT count(*) FROM ewaybill_print_notices WHERE sent_at IS NULL"
-    ).fetchone()[0]
+    return int(
+        db.execute("SELECT count(*) FROM ewaybill_print_notices WHERE sent_at IS NULL").fetchone()[
+            0
+        ]
+    )
 
 
 def claim_for_shipment(
