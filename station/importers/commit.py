@@ -348,8 +348,10 @@ def _duplicate_orders(db: sqlite_utils.Database, live: list[PlannedOrder]) -> li
     for group in by_key.values():
         if len(group) < 2:
             continue
-        for order_no, at, may_flag in group:
-            twins = [o for o, t, _ in group if o != order_no and abs(t - at) <= DUPLICATE_WINDOW]
+        for order_no, moment, may_flag in group:
+            twins = [
+                o for o, t, _ in group if o != order_no and abs(t - moment) <= DUPLICATE_WINDOW
+            ]
             if may_flag and twins:
                 flags.append(
                     flag(
