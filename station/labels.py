@@ -119,7 +119,7 @@ def open_configured_printer(settings: Settings, data_dir: Path, url: str | None 
     )
 
 
-def find_shipment(db: sqlite_utils.Database, key: str) -> dict | None:
+def find_shipment(db: sqlite_utils.Database, key: str) -> dict[str, Any] | None:
     """A live shipment by order number, tracking number, or shipment id (in that order)."""
     key = key.strip()
     for column in ("order_no", "tracking_no"):
@@ -135,7 +135,9 @@ def find_shipment(db: sqlite_utils.Database, key: str) -> dict | None:
     return None
 
 
-def shipment_waybill(db: sqlite_utils.Database, shipment: dict, settings: Settings) -> Waybill:
+def shipment_waybill(
+    db: sqlite_utils.Database, shipment: dict[str, Any], settings: Settings
+) -> Waybill:
     """The waybill of a recorded shipment, marked as a reprint once it was printed."""
     order = find_order(db, shipment["order_no"])
     assert order is not None, "a shipment always references its order"
