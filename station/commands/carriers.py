@@ -76,7 +76,7 @@ _OPTIONS = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "carriers",
         help="list, change, import and export carriers and their rate tables",

@@ -22,7 +22,7 @@ from station.store.orders import save_products_in_batches
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     products = sub.add_parser("products", help="import the product catalogue")
     commands = products.add_subparsers(dest="products_command", metavar="SUBCOMMAND", required=True)
     imp = commands.add_parser(

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT, EXIT_BUSY = 2, 3
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sync = sub.add_parser(
         "sync",
         help="the upload queue: status, run, CSV export, secrets",

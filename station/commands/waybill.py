@@ -38,7 +38,7 @@ EXIT_PARTLY, EXIT_BAD_INPUT, EXIT_NOT_FOUND = 1, 2, 4
 log = logging.getLogger("station.waybills")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "waybill",
         help="e-waybills taken ahead: accounts, prefetch, cancel, status",
