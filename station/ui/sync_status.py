@@ -300,7 +300,8 @@ class UploaderRunner(QObject):
         super().__init__(parent)
         self.folder = Path(folder)
         self.settings = settings
-        self.thread: UploaderThread | None = None
+        self.uploads: UploaderThread | None = None
+        """The uploader thread (not `thread`, which hid QObject.thread())."""
         self.ewaybills: EwaybillThread | None = None
         """E-waybills taken ahead in the background when waybills.toml exists."""
 
@@ -308,19 +309,19 @@ class UploaderRunner(QObject):
         if self.ewaybills is None and (self.folder / WAYBILLS_FILE).exists():
             self.ewaybills = EwaybillThread(self.folder, self.settings)
             self.ewaybills.start()
-        if not self.settings["sync.enabled"] or self.thread is not None:
+        if not self.settings["sync.enabled"] or self.uploads is not None:
             return
-        self.thread = UploaderThread(self.folder, self.settings, on_stopped=self.stopped.emit)
-        self.thread.start()
+        self.uploads = UploaderThread(self.folder, self.settings, on_stopped=self.stopped.emit)
+        self.uploads.start()
 
     def wake(self) -> None:
-        if self.thread is not None:
-            self.thread.wake()
+        if self.uploads is not None:
+            self.uploads.wake()
 
     def stop(self) -> None:
         if self.ewaybills is not None:
             self.ewaybills.stop()
             self.ewaybills = None
-        if self.thread is not None:
-            self.thread.stop()
-            self.thread = None
+        if self.uploads is not None:
+            self.uploads.stop()
+            self.uploads = None
