@@ -96,7 +96,9 @@ class Station:
 
     def stop(self) -> None:
         self.tools.stop()
-        QApplication.instance().removeEventFilter(self.detector)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.detector)
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
         if self.keeper is not None:
@@ -193,7 +195,12 @@ def run_app(data_dir: Path, settings: Settings, demo: bool, smoke: bool = False)
     collector = GuiThreadCollector(app)
     collector.start()
     if smoke:
-        QTimer.singleShot(0, lambda: (_report_ready(), app.quit()))
+
+        def ready_then_quit() -> None:
+            _report_ready()
+            app.quit()
+
+        QTimer.singleShot(0, ready_then_quit)
     else:
         housekeeping.start()
         QTimer.singleShot(0, station.tools.start)

@@ -121,8 +121,9 @@ class DashboardWidget(QWidget):
         tabs.addTab(self.carriers, self.tr("&Carriers"))
         tabs.addTab(self.exceptions, "")
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("&Period")))
-        top.itemAt(0).widget().setBuddy(self.range_box)
+        period = QLabel(self.tr("&Period"))
+        period.setBuddy(self.range_box)
+        top.addWidget(period)
         for widget in (self.range_box, self.first_edit, self.last_edit):
             top.addWidget(widget)
         top.addStretch(1)

@@ -271,8 +271,10 @@ class ImportDialog(QDialog):
     def current_mapping(self) -> Mapping:
         columns = {}
         for row in range(self.columns.rowCount()):
-            field = self.columns.item(row, 0).data(Qt.ItemDataRole.UserRole)
-            header = self.columns.cellWidget(row, 1).currentText()
+            item, box = self.columns.item(row, 0), self.columns.cellWidget(row, 1)
+            assert item is not None and isinstance(box, QComboBox), "a row of _fill_columns"
+            field = item.data(Qt.ItemDataRole.UserRole)
+            header = box.currentText()
             if header != _NO_COLUMN:
                 columns[field] = header
         return Mapping(self._kind(), columns, self._format_found)

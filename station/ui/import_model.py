@@ -103,7 +103,7 @@ def flags_by_order(flags: Iterable[Flag]) -> dict[str, list[Flag]]:
 
 def action_text(action: ImportAction) -> str:
     source = ACTIONS.get(action)
-    return QCoreApplication.translate(ACTIONS_CONTEXT, source) if source else action
+    return QCoreApplication.translate(ACTIONS_CONTEXT, str(source)) if source else action
 
 
 def order_cells(flags: dict[str, list[Flag]]) -> Cells:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 CONTEXT = "OverrideDialog"
 
-REASONS: dict[str, tuple[str, ...]] = {
+REASONS: dict[str, tuple[object, ...]] = {
     "line": (
         QT_TRANSLATE_NOOP("OverrideDialog", "Barcode damaged, item checked by hand"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Gift or part without a barcode"),
@@ -51,7 +51,7 @@ REASONS: dict[str, tuple[str, ...]] = {
 
 def reason_choices(kind: str) -> tuple[str, ...]:
     """The preset reasons for an override kind, translated now (the language may change)."""
-    return tuple(QCoreApplication.translate(CONTEXT, r) for r in REASONS[kind])
+    return tuple(QCoreApplication.translate(CONTEXT, str(r)) for r in REASONS[kind])
 
 
 class OverrideDialog(QDialog):
@@ -121,10 +121,10 @@ class OverrideDialog(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
-            watched is self.reason_edit
-            and event.type() == QEvent.Type.KeyPress
+            event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and not self.reason_edit.text()
+            and watched is self.reason_edit
         ):
             text = event.text()
             if text.isdigit() and 1 <= int(text) <= len(self.choices):
