@@ -9,11 +9,13 @@ never opens the database file (see the rule in the conventions).
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from station.settings import Settings
 from station.store.db import DB_FILE, DatabaseTooNew, connect
 from station.store.migrations import STEPS
 
@@ -77,3 +79,24 @@ def test_the_upload_light_and_its_dialog_hold_no_connection(
     assert "Uploads not set up" in dialog.not_set_up.text()
     dialog.reload()
     assert open_descriptors(path) == []
+
+
+def test_an_uploader_that_cannot_start_holds_neither_connection_nor_lock(
+    data_dir: Path, settings: Settings
+) -> None:
+    """A broken sync.toml stops the uploader at its start: its connection is closed
+    and the folder's uploader lock is free again (for `station sync run`, a restore)."""
+    from station.sync.config import SYNC_FILE, SyncConfigError
+    from station.sync.lock import UploaderLock
+    from station.sync.worker import run_foreground
+
+    path = data_dir / DB_FILE
+    connect(path).close()
+    (data_dir / SYNC_FILE).write_text('[[targets]]\nname = "a"\nkind = "ftp"\n')
+    with pytest.raises(SyncConfigError) as refused:
+        run_foreground(data_dir, settings, threading.Event(), once=True)
+    assert refused.traceback
+    assert open_descriptors(path) == []
+    lock = UploaderLock(data_dir)
+    assert lock.acquire()
+    lock.release()
