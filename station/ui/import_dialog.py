@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
@@ -70,6 +70,7 @@ from station.importers.mapping import (
     saved_mappings,
 )
 from station.importers.orders import OrderPreview, parse_orders
+from station.importers.problems import RowProblem
 from station.importers.products import ProductPreview, parse_products
 from station.importers.table import Limits, Table, UnreadableFile, read_table
 from station.runner import Runner, SyncRunner
@@ -547,7 +548,7 @@ class ImportDialog(QDialog):
         self.commit_button.setEnabled(True)
         self.tabs.setCurrentWidget(self.rows)
 
-    def _show_problems(self, problems: list) -> None:
+    def _show_problems(self, problems: Sequence[RowProblem]) -> None:
         self.problem_model.show(problems, problem_cells)
         self.tabs.setTabText(2, self.tr("Problems ({count})").format(count=len(problems)))
 
@@ -581,7 +582,8 @@ class ImportDialog(QDialog):
     # -- helpers --------------------------------------------------------------
 
     def _kind(self) -> str:
-        return self.kind.currentData()
+        kind: str = self.kind.currentData()
+        return kind
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -692,10 +694,12 @@ def import_limits(data_dir: Path) -> Limits:
 
 
 def check_words(data_dir: Path) -> list[str]:
+    words: list[str]
     try:
-        return Settings.load(data_dir)["address.check_words"]
+        words = Settings.load(data_dir)["address.check_words"]
     except SettingsError:
-        return Settings({})["address.check_words"]
+        words = Settings({})["address.check_words"]
+    return words
 
 
 def check_orders(

@@ -79,7 +79,7 @@ class OverrideDialog(QDialog):
         title = titles[kind]
         self.setWindowTitle(title)
         heading = QLabel(title, objectName="dialogTitle")
-        self.pin_edit = QLineEdit(objectName="pin")
+        self.pin_edit: QLineEdit = QLineEdit(objectName="pin")
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_edit.setValidator(
             QRegularExpressionValidator(QRegularExpression(r".{0,128}"), self.pin_edit)
@@ -87,7 +87,7 @@ class OverrideDialog(QDialog):
         self.pin_edit.setPlaceholderText(self.tr("Supervisor PIN, then Enter"))
         numbered = "\n".join(f"{n}  {text}" for n, text in enumerate(self.choices, start=1))
         self.reasons = QLabel(numbered, objectName="reasonList")
-        self.reason_edit = QLineEdit(objectName="reason")
+        self.reason_edit: QLineEdit = QLineEdit(objectName="reason")
         self.reason_edit.setPlaceholderText(
             self.tr("Press a number, or type a reason and press Enter")
         )
