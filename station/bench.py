@@ -310,18 +310,21 @@ class Bench:
                 supervisor=user.name,
                 reason=reason,
             )
-            if session.phase is Phase.WEIGH:
-                result = self._try_weigh(session) or result
-            return result
+            return self._weigh_if_due(session, result)
         if session.phase is Phase.VERIFY:
             result = session.override_line(now, user.name, reason)
             self._audit_override(session, user)
-            if session.phase is Phase.WEIGH:
-                result = self._try_weigh(session) or result
-            return result
+            return self._weigh_if_due(session, result)
         result = session.override_weight(now, user.name, reason)
         self._audit_override(session, user)
         return self._after_weight(session) or result
+
+    def _weigh_if_due(self, session: PackingSession, result: Outcome) -> Outcome:
+        """After an override moved the session on: weigh at once if it now waits for
+        the weight (the phase is read afresh, after the override changed it)."""
+        if session.phase is Phase.WEIGH:
+            return self._try_weigh(session) or result
+        return result
 
     def override_pin_refusal(self, pin: str) -> Outcome | None:
         """A PIN checked as soon as it is typed, before any reason is asked for:

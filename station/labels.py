@@ -186,7 +186,7 @@ def open_configured_printer(settings: Settings, data_dir: Path, url: str | None 
     )
 
 
-def find_shipment(db: sqlite_utils.Database, key: str) -> dict | None:
+def find_shipment(db: sqlite_utils.Database, key: str) -> dict[str, Any] | None:
     """A live shipment by order number, tracking number, or shipment id (in that order)."""
     key = key.strip()
     for column in ("order_no", "tracking_no"):
@@ -203,14 +203,16 @@ def find_shipment(db: sqlite_utils.Database, key: str) -> dict | None:
 
 
 def shipment_waybills(
-    db: sqlite_utils.Database, shipment: dict, settings: Settings
+    db: sqlite_utils.Database, shipment: dict[str, Any], settings: Settings
 ) -> list[Waybill]:
     """Every label of a recorded shipment: one per parcel of a multi-parcel e-waybill."""
     ewaybill = printed_ewaybill(db, shipment["order_no"], shipment["tracking_no"])
     return parcels_of(shipment_waybill(db, shipment, settings), ewaybill)
 
 
-def shipment_waybill(db: sqlite_utils.Database, shipment: dict, settings: Settings) -> Waybill:
+def shipment_waybill(
+    db: sqlite_utils.Database, shipment: dict[str, Any], settings: Settings
+) -> Waybill:
     """The waybill of a recorded shipment, marked as a reprint once it was printed."""
     order = find_order(db, shipment["order_no"])
     assert order is not None, "a shipment always references its order"

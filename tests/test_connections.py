@@ -9,11 +9,13 @@ never opens the database file (see the rule in the conventions).
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+from station.settings import Settings
 from station.store.db import DB_FILE, DatabaseTooNew, connect
 from station.store.migrations import STEPS
 
@@ -58,3 +60,43 @@ def test_the_dashboard_holds_no_connection_between_refreshes(
     qtbot.addWidget(widget)
     assert widget.report is not None and widget.report.total.parcels == 0
     assert open_descriptors(path) == []
+
+
+def test_the_upload_light_and_its_dialog_hold_no_connection(
+    qtbot, db: sqlite_utils.Database, data_dir: Path
+) -> None:
+    """The light sits in the status bar, where no close event reaches it: its F12
+    dialog, open or dropped, must not keep a connection of its own."""
+    from station.settings import Settings
+    from station.ui.sync_status import SyncStatusWidget
+
+    path = data_dir / DB_FILE
+    db.close()
+    widget = SyncStatusWidget(path, Settings.load(data_dir))
+    qtbot.addWidget(widget)
+    dialog = widget.open_dialog()
+    qtbot.addWidget(dialog)
+    assert "Uploads not set up" in dialog.not_set_up.text()
+    dialog.reload()
+    assert open_descriptors(path) == []
+
+
+def test_an_uploader_that_cannot_start_holds_neither_connection_nor_lock(
+    data_dir: Path, settings: Settings
+) -> None:
+    """A broken sync.toml stops the uploader at its start: its connection is closed
+    and the folder's uploader lock is free again (for `station sync run`, a restore)."""
+    from station.sync.config import SYNC_FILE, SyncConfigError
+    from station.sync.lock import UploaderLock
+    from station.sync.worker import run_foreground
+
+    path = data_dir / DB_FILE
+    connect(path).close()
+    (data_dir / SYNC_FILE).write_text('[[targets]]\nname = "a"\nkind = "ftp"\n')
+    with pytest.raises(SyncConfigError) as refused:
+        run_foreground(data_dir, settings, threading.Event(), once=True)
+    assert refused.traceback
+    assert open_descriptors(path) == []
+    lock = UploaderLock(data_dir)
+    assert lock.acquire()
+    lock.release()

@@ -203,7 +203,7 @@ def test_runner_owns_the_uploader_thread(qtbot, db: sqlite_utils.Database, data_
         runner.wake()
         qtbot.waitUntil(lambda: len(receiver.stored) == 5, timeout=5000)
         runner.stop()
-    assert runner.thread is None
+    assert runner.uploads is None
 
 
 def test_buyer_notice_goes_to_the_clipboard(qtbot, settings: Settings) -> None:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import sqlite_utils
-from test_waybills import add_order, prefetcher
+from test_waybills import _close_clients, add_order, prefetcher  # noqa: F401 (fixture)
 from test_waybills_cli import run, secrets  # noqa: F401 (fixture)
 from waybill_fakes import all_servers
 

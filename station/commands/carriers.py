@@ -45,6 +45,7 @@ import os
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -76,7 +77,7 @@ _OPTIONS = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "carriers",
         help="list, change, import and export carriers and their rate tables",
@@ -168,7 +169,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = []
     for row in [header, *rows]:

@@ -38,7 +38,7 @@ from station.store.salvage import Report
 EXIT_FAILED, EXIT_BAD_INPUT, EXIT_RUNNING = 1, 2, 3
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = sub.add_parser("db", help="back up, restore, check or purge the station database")
     commands = db.add_subparsers(dest="db_command", metavar="SUBCOMMAND", required=True)
 

@@ -37,7 +37,7 @@ def _order_count(text: str) -> int:
     return count
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("demo", help="create a fresh demo data folder and open the bench on it")
     parser.add_argument(
         "--orders", type=_order_count, default=60, help="sample orders (default 60, 0 to 100000)"

@@ -41,7 +41,7 @@ class Format(StrEnum):
     PDF = "pdf"
 
 
-def register(hub_commands: argparse._SubParsersAction) -> None:
+def register(hub_commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds `report` to `station hub`'s subcommands."""
     report = hub_commands.add_parser(
         "report",

@@ -30,7 +30,7 @@ EXIT_PROBLEM, EXIT_BAD = 1, 2
 HELP = __doc__
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "uploader",
         help="upload every bench's shipments from the hub to WeChat (holds the AppSecret)",

@@ -22,7 +22,7 @@ from station.store import orders as order_store
 EXIT_NOT_FOUND = 4
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = commands.add_parser(
         "list",
         help="list orders (masked), newest first",

@@ -49,7 +49,7 @@ held), 2 no such order on that hold.
 """
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     orders = sub.add_parser(
         "orders", help="import, list and show orders; release orders held after a restore"
     )

@@ -29,7 +29,7 @@ from station.store import pool
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("pool", help="waybill-number pools: import, status")
     commands = parser.add_subparsers(dest="pool_command", metavar="SUBCOMMAND", required=True)
     imp = commands.add_parser(

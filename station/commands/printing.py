@@ -39,7 +39,7 @@ EXIT_PRINTER = 1
 EXIT_NOT_FOUND = 4
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     printing = sub.add_parser("print", help="print sample labels to check a printer")
     commands = printing.add_subparsers(dest="print_command", metavar="SUBCOMMAND", required=True)
     test = commands.add_parser(
@@ -133,7 +133,7 @@ def label_command(ctx: CommandContext) -> int:
 
 def _reprint(
     db: sqlite_utils.Database,
-    shipment: dict,
+    shipment: dict[str, Any],
     settings: Settings,
     folder: Path,
     args: argparse.Namespace,

@@ -24,7 +24,7 @@ from station.importers.table import Limits, UnreadableFile, read_table
 EXIT_REJECTED, EXIT_UNUSABLE = 1, 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     products = sub.add_parser("products", help="import the product catalogue")
     commands = products.add_subparsers(dest="products_command", metavar="SUBCOMMAND", required=True)
     imp = commands.add_parser(

@@ -23,7 +23,7 @@ from station.reporting.throughput import write_throughput
 EXIT_USAGE = 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = sub.add_parser("report", help="write the courier manifest or the throughput report")
     commands = report.add_subparsers(dest="report_command", metavar="SUBCOMMAND", required=True)
     manifest = commands.add_parser(

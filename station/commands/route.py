@@ -42,7 +42,7 @@ from station.store import orders as order_store
 EXIT_UNUSABLE = 2
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "route",
         help="show the carrier, service and cost routing gives an order",

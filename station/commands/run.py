@@ -7,7 +7,7 @@ import argparse
 from station.commands.common import CommandContext
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("run", help="open the packing bench (the default command)")
     parser.add_argument(
         "--smoke",

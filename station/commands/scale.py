@@ -34,7 +34,7 @@ from station.devices.scale.simulator import COMMANDS_HELP, run_command
 EXIT_BAD_INPUT, EXIT_TIMEOUT, EXIT_PORT = 2, 3, 4
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     scale = sub.add_parser("scale", help="read, detect or simulate a serial scale")
     commands = scale.add_subparsers(dest="scale_command", metavar="SUBCOMMAND", required=True)
     names = ", ".join(NAMES)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from station.commands.common import CommandContext
 
-Subcommands = argparse._SubParsersAction
+Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
 Command = Callable[[CommandContext], int]
 
 
@@ -20,7 +20,10 @@ def command_group(sub: Subcommands, name: str, text: str, doc: str | None) -> Su
         description=doc,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    return parser.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND", required=True)
+    commands: Subcommands = parser.add_subparsers(
+        dest=f"{name}_command", metavar="SUBCOMMAND", required=True
+    )
+    return commands
 
 
 def json_command(commands: Subcommands, name: str, text: str, func: Command) -> None:

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 EXIT_BAD_INPUT, EXIT_BUSY = 2, 3
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     commands = command_group(
         sub, "sync", "the upload queue: status, run, CSV export, secrets", __doc__
     )

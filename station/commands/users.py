@@ -25,6 +25,7 @@ import argparse
 import getpass
 import sqlite3
 import sys
+from typing import Any
 
 import sqlite_utils
 
@@ -39,7 +40,7 @@ from station.store.users import accounts, add_user, set_active, set_pin, weak_ad
 EXIT_REFUSED = 1
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = sub.add_parser("users", help="add, list and disable the people at the bench")
     commands = users.add_subparsers(dest="users_command", metavar="SUBCOMMAND", required=True)
     add = commands.add_parser(
@@ -151,6 +152,6 @@ def disable_command(ctx: CommandContext) -> int:
     return 0
 
 
-def _audit(db: sqlite_utils.Database, actor: Actor, subject: str, detail: dict) -> None:
+def _audit(db: sqlite_utils.Database, actor: Actor, subject: str, detail: dict[str, Any]) -> None:
     with transaction(db):
         audit.append(db, Action.USERS, subject, actor=actor.name, role=actor.role, detail=detail)

@@ -44,7 +44,7 @@ MAX_PARCELS = 300  # WeChat's add_package_quantity bound; SF's accounts allow fe
 log = logging.getLogger("station.waybills")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     commands = command_group(
         sub, "waybill", "e-waybills taken ahead: accounts, prefetch, cancel, status", __doc__
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import psycopg
 
@@ -30,7 +30,7 @@ _PARCEL = """SELECT tracking_no, order_no, carrier, weight_g, recorded_at, bench
              FROM shipments"""
 
 
-def _parcel(row: tuple) -> ShippedParcel:
+def _parcel(row: tuple[Any, ...]) -> ShippedParcel:
     tracking_no, order_no, carrier, weight_g, recorded_at, bench, packer, voided = row
     return ShippedParcel(
         tracking_no,

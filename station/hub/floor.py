@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import psycopg
 
@@ -164,7 +165,7 @@ def floor_report(
     )
 
 
-def _bench(row: tuple, per_bench: dict[str, int]) -> BenchState:
+def _bench(row: tuple[Any, ...], per_bench: dict[str, int]) -> BenchState:
     bench, last_seen, fresh, packer, queue, this_hour, cycle, exceptions = row
     return BenchState(
         bench=bench,

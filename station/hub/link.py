@@ -9,6 +9,8 @@ database says it holds (station.hub.holds).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 import psycopg
 import sqlite_utils
@@ -20,6 +22,8 @@ from station.hub.port import ClaimAnswer, ClaimVerdict, HubStatus, status_for
 log = logging.getLogger("station.hub")
 
 LOST = (HubUnreachable, psycopg.OperationalError, psycopg.InterfaceError)
+
+T = TypeVar("T")
 
 
 class HubLink:
@@ -73,7 +77,7 @@ class HubLink:
         if conn is not None:
             conn.close()
 
-    def _ask(self, question):
+    def _ask(self, question: Callable[[psycopg.Connection], T]) -> T:
         """Ask on the open connection; a connection the hub dropped (restart, cut)
         is opened again once before the hub counts as unreachable."""
         for attempt in (1, 2):

@@ -97,4 +97,5 @@ def since(
 
 
 def _loaded(value: Any) -> dict[str, Any]:
-    return json.loads(value) if isinstance(value, str) else value
+    loaded: dict[str, Any] = json.loads(value) if isinstance(value, str) else value
+    return loaded

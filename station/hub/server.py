@@ -105,7 +105,8 @@ def _open_up(top: Path) -> None:
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _run_as() -> str | None:
@@ -120,7 +121,7 @@ class PgServer:
     folder: Path
     host: str = "127.0.0.1"
     port: int = 5432
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     @property
     def cluster(self) -> Path:

@@ -210,11 +210,13 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
         flags.setdefault(f.order_no.upper(), []).append(f)
     progress = _Progress(plan.seen)
 
-    def prepare(batch: Sequence[PlannedOrder]) -> list[tuple[PlannedOrder, tuple]]:
+    def prepare(batch: Sequence[PlannedOrder]) -> list[tuple[PlannedOrder, tuple[object, ...]]]:
         rows = [_row(p, plan.source, plan.planned_at) for p in batch]
         return list(zip(batch, order_store.sealed_rows(db, rows), strict=True))
 
-    def write(db: sqlite_utils.Database, batch: list[tuple[PlannedOrder, tuple]]) -> None:
+    def write(
+        db: sqlite_utils.Database, batch: list[tuple[PlannedOrder, tuple[object, ...]]]
+    ) -> None:
         _write_batch(db, batch, flags, progress)
 
     write_in_batches(db, live, prepare, write)
@@ -236,7 +238,7 @@ def apply_plan(db: sqlite_utils.Database, plan: ImportPlan) -> ImportSummary:
 
 def _write_batch(
     db: sqlite_utils.Database,
-    batch: list[tuple[PlannedOrder, tuple]],
+    batch: list[tuple[PlannedOrder, tuple[object, ...]]],
     flags: dict[str, list[Flag]],
     progress: _Progress,
 ) -> None:
@@ -277,7 +279,7 @@ def _write_batch(
 
 
 def _data_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA data_version").fetchone()[0]
+    return int(db.execute("PRAGMA data_version").fetchone()[0])
 
 
 def check_and_store(
@@ -348,8 +350,10 @@ def _duplicate_orders(db: sqlite_utils.Database, live: list[PlannedOrder]) -> li
     for group in by_key.values():
         if len(group) < 2:
             continue
-        for order_no, at, may_flag in group:
-            twins = [o for o, t, _ in group if o != order_no and abs(t - at) <= DUPLICATE_WINDOW]
+        for order_no, moment, may_flag in group:
+            twins = [
+                o for o, t, _ in group if o != order_no and abs(t - moment) <= DUPLICATE_WINDOW
+            ]
             if may_flag and twins:
                 flags.append(
                     flag(

@@ -263,14 +263,14 @@ def _assemble(
     house = values.get("house_number", "")
     if house and house not in detail:
         detail += house
-    parts = [values.get(k, "") for k in ("province", "city", "district")]
-    text = values.get("address") or "".join(parts) + detail
+    province, city, district = (values.get(k, "") for k in ("province", "city", "district"))
+    text = values.get("address") or province + city + district + detail
     return ImportedOrder(
         order_no=order_no,
         lines=tuple(lines.values()),
         recipient_name=values["recipient_name"],
         phone=values.get("phone", ""),
-        address=AddressInput(text, *parts, detail),
+        address=AddressInput(text, province, city, district, detail),
         status=status,
         hold_reason=reason,
         upstream_status=" / ".join(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from station.core.model import Product
 from station.core.problem_texts import Text
@@ -100,7 +101,7 @@ def _product(
     )
 
 
-def _fields(product: Product) -> dict:
+def _fields(product: Product) -> dict[str, Any]:
     return {f: getattr(product, f) for f in Product.__slots__}
 
 

@@ -149,7 +149,7 @@ def backup_if_due(
     now = now or datetime.now()
     folder = backup_folder(data_dir, settings)
     today = now.strftime("%Y%m%d")
-    if any(_NAME.match(p.name).group(1) == today for p in list_backups(folder)):
+    if any(p.name.startswith(f"station-{today}-") for p in list_backups(folder)):
         return None
     return backup_now(db, folder, settings["backup.keep"], now)
 

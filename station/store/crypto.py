@@ -143,7 +143,7 @@ def cipher_for(db: sqlite_utils.Database) -> FieldCipher:
     """The data folder's cipher, found (or, for a database without one, made) once
     per connection."""
     cached = getattr(db, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
+    if isinstance(cached, FieldCipher):
         return cached
     path = _database_path(db)
     cipher = _MEMORY_CIPHER if path is None else _folder_cipher(db, path.parent)

@@ -53,7 +53,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 class _FolderKeys:

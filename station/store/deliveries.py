@@ -175,10 +175,11 @@ def due(
 
 def next_due_at(db: sqlite_utils.Database, target: str, settle_seconds: float = 0.0) -> str | None:
     """When the target's earliest queued record becomes due."""
-    return db.execute(
+    due: str | None = db.execute(
         f"SELECT min({_READY_AT}) FROM deliveries WHERE target = ? AND state = ?",
         (_settle(settle_seconds), target, DeliveryState.QUEUED),
     ).fetchone()[0]
+    return due
 
 
 def note_sent(db: sqlite_utils.Database, target: str, outbox_id: int, mark: str) -> None:

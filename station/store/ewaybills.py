@@ -49,7 +49,7 @@ COLUMNS = """id, order_no, attempt, provider, carrier, service, idempotency_key,
     note, attempts, attention, parcels"""
 
 
-def _row(r: tuple) -> Row:
+def _row(r: tuple[Any, ...]) -> Row:
     return Row(
         id=r[0],
         order_no=r[1],
@@ -119,9 +119,11 @@ def as_taken(row: Row) -> Taken:
 
 
 def next_attempt(db: sqlite_utils.Database, order_no: str) -> int:
-    return db.execute(
-        "SELECT coalesce(max(attempt), 0) + 1 FROM ewaybills WHERE order_no = ?", [order_no]
-    ).fetchone()[0]
+    return int(
+        db.execute(
+            "SELECT coalesce(max(attempt), 0) + 1 FROM ewaybills WHERE order_no = ?", [order_no]
+        ).fetchone()[0]
+    )
 
 
 def add_requested(
@@ -359,9 +361,11 @@ def print_notice_later(
 
 
 def print_notices_waiting(db: sqlite_utils.Database) -> int:
-    return db.execute(
-        "SELECT count(*) FROM ewaybill_print_notices WHERE sent_at IS NULL"
-    ).fetchone()[0]
+    return int(
+        db.execute("SELECT count(*) FROM ewaybill_print_notices WHERE sent_at IS NULL").fetchone()[
+            0
+        ]
+    )
 
 
 def claim_for_shipment(

@@ -17,8 +17,10 @@ _PARCEL_COLUMNS = """s.tracking_no, s.order_no, s.carrier, s.weight_g, s.recorde
     s.packer, s.id, s.voided_at IS NOT NULL"""
 
 
-def _parcels(db: sqlite_utils.Database, sql: str, params: list) -> list[ShippedParcel]:
-    return [ShippedParcel(*row[:8], voided=bool(row[8])) for row in db.execute(sql, params)]
+def _parcels(db: sqlite_utils.Database, sql: str, params: list[object]) -> list[ShippedParcel]:
+    rows: list[tuple[str, str, str, int, str, str, str, int, int]]
+    rows = db.execute(sql, params).fetchall()
+    return [ShippedParcel(*row[:8], voided=bool(row[8])) for row in rows]
 
 
 def day_parcels(
@@ -29,7 +31,7 @@ def day_parcels(
     sql = f"""SELECT {_PARCEL_COLUMNS} FROM shipments s
               WHERE s.carrier = ? AND s.recorded_at >= ? AND s.recorded_at < ?
                 AND s.voided_at IS NULL"""
-    params: list = [carrier.upper(), start, end]
+    params: list[object] = [carrier.upper(), start, end]
     if station:
         sql += " AND s.station = ?"
         params.append(station)
@@ -106,7 +108,8 @@ def save(
                 len(handover.strays),
             ),
         ).lastrowid
-        rows = [
+        assert handover_id is not None, "an INSERT gives its row's id"
+        rows: list[tuple[int, str, int | None, str, str | None]] = [
             (handover_id, code, handover.expected[code].shipment_id, "scanned", iso(at))
             for code, at in handover.scanned.items()
         ]

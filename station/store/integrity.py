@@ -135,7 +135,7 @@ def _peek(path: Path) -> int:
         try:
             if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
                 raise NotADatabase(path)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
             if getattr(exc, "sqlite_errorcode", None) == _SQLITE_NOTADB:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -55,7 +56,7 @@ def find_order(db: sqlite_utils.Database, code: str) -> Order | None:
     return None if row is None else _order_from_row(db, row)
 
 
-def _one(db: sqlite_utils.Database, sql: str, *params: object) -> dict | None:
+def _one(db: sqlite_utils.Database, sql: str, *params: object) -> dict[str, Any] | None:
     cursor = db.execute(sql, params)
     row = cursor.fetchone()
     if row is None:
@@ -63,7 +64,7 @@ def _one(db: sqlite_utils.Database, sql: str, *params: object) -> dict | None:
     return dict(zip([c[0] for c in cursor.description], row, strict=True))
 
 
-def _order_from_row(db: sqlite_utils.Database, row: dict) -> Order:
+def _order_from_row(db: sqlite_utils.Database, row: dict[str, Any]) -> Order:
     lines = tuple(
         OrderLine(
             line_no=line_no,
@@ -437,7 +438,9 @@ IMPORT_COLUMNS = (
 )
 
 
-def sealed_rows(db: sqlite_utils.Database, rows: Sequence[Sequence[object]]) -> list[tuple]:
+def sealed_rows(
+    db: sqlite_utils.Database, rows: Sequence[Sequence[object]]
+) -> list[tuple[object, ...]]:
     """Import rows (values in `IMPORT_COLUMNS` order) ready for `upsert_orders`: personal
     columns encrypted, search columns and time stamps added. Needs no transaction, so an
     import does this work while the write lock is free for others."""
@@ -474,7 +477,7 @@ def upsert_orders(
 # The personal columns sit side by side in an import row: name, phone, address.
 _NAME_AT = IMPORT_COLUMNS.index("recipient_name")
 _PERSONAL = slice(_NAME_AT, _NAME_AT + len(PERSONAL_COLUMNS))
-assert IMPORT_COLUMNS[_PERSONAL] == PERSONAL_COLUMNS
+assert IMPORT_COLUMNS[_PERSONAL.start : _PERSONAL.stop] == PERSONAL_COLUMNS
 _NOTE_AT = IMPORT_COLUMNS.index(NOTE_COLUMN)
 assert _PERSONAL.stop < _NOTE_AT
 

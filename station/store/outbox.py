@@ -114,7 +114,9 @@ def refresh_state(db: sqlite_utils.Database, ids: Iterable[int]) -> None:
     )
 
 
-def save_ref(db: sqlite_utils.Database, order_no: str, upstream: str, data: dict, at: str) -> None:
+def save_ref(
+    db: sqlite_utils.Database, order_no: str, upstream: str, data: dict[str, Any], at: str
+) -> None:
     """Keep what an upstream knows an order by. Call inside a transaction."""
     db.execute(
         """INSERT INTO order_refs (order_no, upstream, data, updated_at) VALUES (?, ?, ?, ?)

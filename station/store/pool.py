@@ -38,11 +38,13 @@ def claim_number(db: sqlite_utils.Database, carrier: str) -> str | None:
 
 def free_count(db: sqlite_utils.Database, carrier: str) -> int:
     """Numbers `claim_number` can still hand out for a carrier."""
-    return db.execute(
-        "SELECT count(*) FROM tracking_pool p "
-        f"WHERE carrier = ? AND state = 'free' AND {_UNSHIPPED}",
-        [carrier],
-    ).fetchone()[0]
+    return int(
+        db.execute(
+            "SELECT count(*) FROM tracking_pool p "
+            f"WHERE carrier = ? AND state = 'free' AND {_UNSHIPPED}",
+            [carrier],
+        ).fetchone()[0]
+    )
 
 
 def add_numbers(db: sqlite_utils.Database, carrier: str, numbers: Iterable[str]) -> int:

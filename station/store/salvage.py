@@ -312,7 +312,8 @@ class _Merge:
         return [c for c in self.read.columns(table) if c in mine]
 
     def _max_id(self, table: str, column: str = "id") -> int:
-        return self.db.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()[0]
+        found = self.db.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()
+        return int(found[0])
 
     def _insert(self, table: str, row: dict[str, Any]) -> bool:
         """Insert one row; False when a constraint of the schema refuses it."""

@@ -7,6 +7,7 @@ the same transaction as the change itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlite_utils
 
@@ -78,7 +79,7 @@ def find_shipments(db: sqlite_utils.Database, text: str, limit: int = 50) -> lis
     return [_found(db, row) for row in rows]
 
 
-def _found(db: sqlite_utils.Database, row: tuple) -> Found:
+def _found(db: sqlite_utils.Database, row: tuple[Any, ...]) -> Found:
     found = Found(*row)
     return replace(
         found,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -79,6 +80,7 @@ def record_shipment(
             ),
         )
         shipment_id = cursor.lastrowid
+        assert shipment_id is not None, "an INSERT gives its row's id"
         if from_pool:
             db.execute(
                 "UPDATE tracking_pool SET shipment_id = ? WHERE tracking_no = ?",
@@ -234,7 +236,7 @@ def mark_printed(db: sqlite_utils.Database, shipment_id: int, platform_notice: b
         ).fetchone()
         if platform_notice:
             ewaybills.queue_print_notice(db, tracking_no, count)
-        return count
+        return int(count)
 
 
 def mark_print_failed(db: sqlite_utils.Database, shipment_id: int, reason: str) -> None:
@@ -254,7 +256,7 @@ def mark_print_failed(db: sqlite_utils.Database, shipment_id: int, reason: str) 
 
 def unprinted(
     db: sqlite_utils.Database, up_to: int | None = None, limit: int | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Live shipments whose label was never printed, oldest first (up to shipment id
     `up_to`). A shipment is recorded with its label "pending" in the same transaction,
     and only a finished print marks it printed, so a crash or a kill between the two,
@@ -270,11 +272,12 @@ def unprinted(
     )
 
 
-def shipment_row(db: sqlite_utils.Database, shipment_id: int) -> dict | None:
+def shipment_row(db: sqlite_utils.Database, shipment_id: int) -> dict[str, Any] | None:
     rows = list(db.query("SELECT * FROM shipments WHERE id = ?", [shipment_id]))
     return rows[0] if rows else None
 
 
 def newest_id(db: sqlite_utils.Database) -> int | None:
     """The id of the newest shipment of any station, voided or not; None when none."""
-    return db.execute("SELECT max(id) FROM shipments").fetchone()[0]
+    newest: int | None = db.execute("SELECT max(id) FROM shipments").fetchone()[0]
+    return newest

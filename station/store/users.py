@@ -76,6 +76,7 @@ def add_user(db: sqlite_utils.Database, name: str, role: Role, pin: str) -> User
             "VALUES (?, ?, ?, ?, 1)",
             (name, role.value, hash_pin(pin), now_utc()),
         )
+    assert cursor.lastrowid is not None, "an INSERT gives its row's id"
     return User(cursor.lastrowid, name, role)
 
 

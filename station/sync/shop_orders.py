@@ -99,7 +99,8 @@ class ShopOrderPuller:
                 ids = data.get("order_id_list")
                 if isinstance(ids, list):
                     yield from (str(i) for i in ids)
-                next_key = data.get("next_key") if isinstance(data.get("next_key"), str) else ""
+                found = data.get("next_key")
+                next_key = found if isinstance(found, str) else ""
                 if data.get("has_more") is not True or not next_key:
                     break
             start = stop
@@ -172,7 +173,8 @@ def shop_order(
     order: dict[str, Any], status: OrderStatus = OrderStatus.OPEN, hold: Text | None = None
 ) -> ImportedOrder:
     """A WeChat Shop order (`/channels/ec/order/get`'s `order`) as the checker takes it."""
-    detail = order.get("order_detail") if isinstance(order.get("order_detail"), dict) else {}
+    found = order.get("order_detail")
+    detail: dict[str, Any] = found if isinstance(found, dict) else {}
     contact = _recipient(detail)
     parts = (contact.province, contact.city, contact.district)
     return ImportedOrder(

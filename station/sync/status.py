@@ -71,6 +71,8 @@ def summary(statuses: list[TargetStatus]) -> dict[str, Any]:
 def waiting_locally(db: sqlite_utils.Database) -> int:
     """Upload records kept in the local queue, whatever targets there are (with none
     set up, every shipment's record waits here until one is)."""
-    return db.execute(
-        "SELECT count(*) FROM outbox WHERE state = ?", [OutboxState.QUEUED]
-    ).fetchone()[0]
+    return int(
+        db.execute("SELECT count(*) FROM outbox WHERE state = ?", [OutboxState.QUEUED]).fetchone()[
+            0
+        ]
+    )

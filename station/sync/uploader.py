@@ -129,7 +129,8 @@ class Uploader:
             wake.clear()
 
     def close(self) -> None:
-        for part in [*self.targets, *self.pullers]:
+        parts: list[Target | Puller] = [*self.targets, *self.pullers]
+        for part in parts:
             part.close()
 
     # -- one batch ----------------------------------------------------------------
@@ -154,8 +155,8 @@ class Uploader:
             return
         except Exception as exc:
             log.exception("target %s failed on a batch", target.name)
-            problem = TargetProblem(f"internal error: {exc!r}", in_doubt=True, offline=False)
-            self._pause(target, due, problem)
+            internal = TargetProblem(f"internal error: {exc!r}", in_doubt=True, offline=False)
+            self._pause(target, due, internal)
             return
         settled.update(zip((r.id for r in to_send), sent, strict=True))
         outcomes = [settled[r.id] for r in records]

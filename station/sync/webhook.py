@@ -104,7 +104,7 @@ class WebhookTarget:
         self.client.close()
 
 
-def _results(document: Any) -> dict[str, dict]:
+def _results(document: Any) -> dict[str, dict[str, Any]]:
     """Per-record results by idempotency key; anything malformed is ignored."""
     if not isinstance(document, dict) or not isinstance(document.get("results"), list):
         return {}
@@ -124,7 +124,7 @@ def _reason(document: Any) -> str:
     return ""
 
 
-def _accepted(result: dict | None) -> UploadResult:
+def _accepted(result: dict[str, Any] | None) -> UploadResult:
     """A 2xx stored every record except those it lists as rejected."""
     if result is None or result.get("status") in ACCEPTED:
         return UploadResult.done()
@@ -134,7 +134,7 @@ def _accepted(result: dict | None) -> UploadResult:
     return UploadResult.retry(f"the webhook answered an unknown status {result.get('status')!r}")
 
 
-def _rejected(result: dict | None, status: int, reason: str) -> UploadResult:
+def _rejected(result: dict[str, Any] | None, status: int, reason: str) -> UploadResult:
     if result is not None and result.get("status") in ACCEPTED:
         return UploadResult.done()
     if result is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TypeGuard
 
 from station.sync.http import Transport, Unreachable
 from station.sync.outcome import TargetProblem
@@ -84,5 +85,5 @@ class TokenCache:
         )
 
 
-def _seconds(value: object) -> bool:
+def _seconds(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0

@@ -36,13 +36,17 @@ def open_uploader(folder: Path, settings: Settings, db_path: Path | None = None)
     queue goes to the hub, and the WeChat targets are the hub uploader's.
     """
     db = connect(db_path or folder / DB_FILE)
-    configs = bench_targets(load_targets(folder), hub=bool(settings["hub.url"]))
-    built = build(db, configs, check_words=settings["address.check_words"])
-    hub_targets, hub_pullers = uploader_parts(settings)
-    built.targets += hub_targets
-    built.pullers += hub_pullers
-    for name, reason in built.problems.items():
-        deliveries.save_state(db, name, {LAST_ERROR: reason, ONLINE: "0"})
+    try:
+        configs = bench_targets(load_targets(folder), hub=bool(settings["hub.url"]))
+        built = build(db, configs, check_words=settings["address.check_words"])
+        hub_targets, hub_pullers = uploader_parts(settings)
+        built.targets += hub_targets
+        built.pullers += hub_pullers
+        for name, reason in built.problems.items():
+            deliveries.save_state(db, name, {LAST_ERROR: reason, ONLINE: "0"})
+    except BaseException:
+        db.close()  # a broken sync.toml: nothing left open
+        raise
     backoff = Backoff(settings["sync.backoff_base_seconds"], settings["sync.backoff_cap_seconds"])
     return Uploader(db, built.targets, built.pullers, built.sources, backoff)
 
@@ -63,7 +67,11 @@ def run_foreground(
                 "start the uploader again when it has finished"
             )
         raise AnotherUploader(f"another uploader (pid {lock.holder()}) is running here")
-    uploader = open_uploader(folder, settings)
+    try:
+        uploader = open_uploader(folder, settings)
+    except BaseException:
+        lock.release()  # else the folder's uploads and restores stay refused until exit
+        raise
     try:
         if once:
             uploader.recover()

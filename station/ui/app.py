@@ -38,6 +38,8 @@ from station.ui.tools import StationTools
 from station.ui.translations import install_translators
 from station.waybills.port import PrefetchedWaybills
 
+CANNOT_START: tuple[type[Exception], ...] = (PrinterError, *CANNOT_OPEN)
+
 log = logging.getLogger("station.ui.app")
 
 FONT_FILE = ("fonts", "wqy-microhei.ttc")
@@ -95,7 +97,9 @@ class Station:
 
     def stop(self) -> None:
         self.tools.stop()
-        QApplication.instance().removeEventFilter(self.detector)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.detector)
         if self.serial_scanner is not None:
             self.serial_scanner.stop()
         if self.keeper is not None:
@@ -187,7 +191,7 @@ def run_app(
         return 0
     try:
         station = build_station(app, data_dir, settings, demo)
-    except (PrinterError, *CANNOT_OPEN) as exc:
+    except CANNOT_START as exc:
         return _cannot_start(exc, smoke)
     window = station.window
     instance.activate_requested.connect(lambda: _bring_forward(window))
@@ -203,7 +207,12 @@ def run_app(
     collector = GuiThreadCollector(app)
     collector.start()
     if smoke:
-        QTimer.singleShot(0, lambda: (_report_ready(), app.quit()))
+
+        def ready_then_quit() -> None:
+            _report_ready()
+            app.quit()
+
+        QTimer.singleShot(0, ready_then_quit)
     else:
         housekeeping.start()
         QTimer.singleShot(0, station.tools.start)

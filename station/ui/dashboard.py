@@ -18,6 +18,7 @@ from pathlib import Path
 import pyqtgraph as pg
 import sqlite_utils
 from PySide6.QtCore import QCoreApplication, QDate, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -121,8 +122,9 @@ class DashboardWidget(QWidget):
         tabs.addTab(self.carriers, self.tr("&Carriers"))
         tabs.addTab(self.exceptions, "")
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("&Period")))
-        top.itemAt(0).widget().setBuddy(self.range_box)
+        period = QLabel(self.tr("&Period"))
+        period.setBuddy(self.range_box)
+        top.addWidget(period)
         for widget in (self.range_box, self.first_edit, self.last_edit):
             top.addWidget(widget)
         top.addStretch(1)
@@ -138,7 +140,7 @@ class DashboardWidget(QWidget):
         self.refresh()
 
     def _figures_table(self, name: str) -> QTableWidget:
-        table = QTableWidget(0, 10, objectName=name)
+        table: QTableWidget = QTableWidget(0, 10, objectName=name)
         table.setHorizontalHeaderLabels(
             [
                 self.tr("Name"),
@@ -322,6 +324,6 @@ class DashboardWidget(QWidget):
         ]
         self.chart.getAxis("bottom").setTicks([labels])
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.timer.stop()
         super().closeEvent(event)

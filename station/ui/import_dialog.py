@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,7 @@ from station.importers.mapping import (
     save_mapping,
     saved_mappings,
 )
+from station.importers.problems import RowProblem
 from station.importers.products import ProductPreview, parse_products
 from station.importers.table import Limits, Table, UnreadableFile, read_table
 from station.runner import Runner, SyncRunner
@@ -251,8 +252,10 @@ class ImportDialog(QDialog):
     def current_mapping(self) -> Mapping:
         columns = {}
         for row in range(self.columns.rowCount()):
-            field = self.columns.item(row, 0).data(Qt.ItemDataRole.UserRole)
-            header = self.columns.cellWidget(row, 1).currentText()
+            item, box = self.columns.item(row, 0), self.columns.cellWidget(row, 1)
+            assert item is not None and isinstance(box, QComboBox), "a row of _fill_columns"
+            field = item.data(Qt.ItemDataRole.UserRole)
+            header = box.currentText()
             if header != _NO_COLUMN:
                 columns[field] = header
         return Mapping(self._kind(), columns, self._format_found)
@@ -531,7 +534,7 @@ class ImportDialog(QDialog):
         self.commit_button.setEnabled(True)
         self.tabs.setCurrentWidget(self.rows)
 
-    def _show_problems(self, problems: list) -> None:
+    def _show_problems(self, problems: Sequence[RowProblem]) -> None:
         self.problem_model.show(problems, problem_cells)
         self.tabs.setTabText(2, self.tr("Problems ({count})").format(count=len(problems)))
 
@@ -576,7 +579,8 @@ class ImportDialog(QDialog):
     # -- helpers --------------------------------------------------------------
 
     def _kind(self) -> str:
-        return self.kind.currentData()
+        kind: str = self.kind.currentData()
+        return kind
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

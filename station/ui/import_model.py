@@ -94,7 +94,7 @@ class RowsModel(QAbstractTableModel):
 
 def action_text(action: ImportAction) -> str:
     source = ACTIONS.get(action)
-    return QCoreApplication.translate(ACTIONS_CONTEXT, source) if source else action
+    return QCoreApplication.translate(ACTIONS_CONTEXT, str(source)) if source else action
 
 
 def order_cells(flags: dict[str, list[Flag]]) -> Cells:

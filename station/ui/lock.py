@@ -36,7 +36,9 @@ class IdleWatcher(QObject):
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(self.idle)
         self.set_minutes(minutes)
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        assert app is not None, "an idle watcher watches a running application"
+        app.installEventFilter(self)
 
     def set_minutes(self, minutes: float) -> None:
         self.minutes = minutes
@@ -50,7 +52,9 @@ class IdleWatcher(QObject):
         return False
 
     def stop(self) -> None:
-        QApplication.instance().removeEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.timer.stop()
 
 

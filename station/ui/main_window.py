@@ -334,6 +334,6 @@ class BenchWindow(QMainWindow):
             widget.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.override_open:
+        if self.override_open and self.override_dialog is not None:
             self.override_dialog.reject()
         super().closeEvent(event)

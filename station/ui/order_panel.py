@@ -89,7 +89,7 @@ class OrderPanel(QWidget):
             line = item.line
             if item.overridden:
                 count = self.tr("{quantity} (supervisor)").format(quantity=line.quantity)
-                colour = OVERRIDDEN
+                colour: QColor | None = OVERRIDDEN
             else:
                 count = f"{item.scanned} / {line.quantity}"
                 colour = COMPLETE if item.complete else PARTIAL if item.scanned else None

@@ -25,7 +25,7 @@ from station.core.session import OverrideKind
 
 CONTEXT = "OverrideDialog"
 
-REASONS: dict[OverrideKind, tuple[str, ...]] = {
+REASONS: dict[OverrideKind, tuple[object, ...]] = {
     OverrideKind.LINE: (
         QT_TRANSLATE_NOOP("OverrideDialog", "Barcode damaged, item checked by hand"),
         QT_TRANSLATE_NOOP("OverrideDialog", "Gift or part without a barcode"),
@@ -53,7 +53,7 @@ REASONS: dict[OverrideKind, tuple[str, ...]] = {
 
 def reason_choices(kind: OverrideKind) -> tuple[str, ...]:
     """The preset reasons for an override kind, translated now (the language may change)."""
-    return tuple(QCoreApplication.translate(CONTEXT, r) for r in REASONS[kind])
+    return tuple(QCoreApplication.translate(CONTEXT, str(r)) for r in REASONS[kind])
 
 
 class OverrideDialog(QDialog):
@@ -83,7 +83,7 @@ class OverrideDialog(QDialog):
         title = titles[kind]
         self.setWindowTitle(title)
         heading = QLabel(title, objectName="dialogTitle")
-        self.pin_edit = QLineEdit(objectName="pin")
+        self.pin_edit: QLineEdit = QLineEdit(objectName="pin")
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_edit.setValidator(
             QRegularExpressionValidator(QRegularExpression(r".{0,128}"), self.pin_edit)
@@ -91,7 +91,7 @@ class OverrideDialog(QDialog):
         self.pin_edit.setPlaceholderText(self.tr("Supervisor PIN, then Enter"))
         numbered = "\n".join(f"{n}  {text}" for n, text in enumerate(self.choices, start=1))
         self.reasons = QLabel(numbered, objectName="reasonList")
-        self.reason_edit = QLineEdit(objectName="reason")
+        self.reason_edit: QLineEdit = QLineEdit(objectName="reason")
         self.reason_edit.setPlaceholderText(
             self.tr("Press a number, or type a reason and press Enter")
         )
@@ -125,10 +125,10 @@ class OverrideDialog(QDialog):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
-            watched is self.reason_edit
-            and event.type() == QEvent.Type.KeyPress
+            event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
             and not self.reason_edit.text()
+            and watched is self.reason_edit
         ):
             text = event.text()
             if text.isdigit() and 1 <= int(text) <= len(self.choices):

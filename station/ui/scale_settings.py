@@ -263,7 +263,7 @@ class ScaleSettingsDialog(QDialog):
         if self.saved is not None or self._released:
             self.owner.restart_scale(self.saved or self.settings)
             self._released = False
-        self._descriptions: dict[str, str] = {}
+        self._descriptions = {}
         super().done(result)
 
     # -- building -----------------------------------------------------------------
@@ -272,7 +272,9 @@ class ScaleSettingsDialog(QDialog):
         self.port_box = QComboBox(objectName="scalePort")
         self.port_box.setEditable(True)
         self.port_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.port_box.lineEdit().setPlaceholderText(self.tr("/dev/ttyUSB0, COM3 or a path"))
+        port_line = self.port_box.lineEdit()
+        assert port_line is not None, "an editable combo box has a line edit"
+        port_line.setPlaceholderText(self.tr("/dev/ttyUSB0, COM3 or a path"))
         self.port_hint = QLabel(objectName="dialogHint", wordWrap=True)
         self.protocol_box = QComboBox(objectName="scaleProtocol")
         for name in NAMES:

@@ -45,7 +45,9 @@ class PinForm(QWidget):
         form.addRow(self.tr("&Name"), self.name_box)
         form.addRow(self.tr("&PIN"), self.pin_edit)
         form.addRow(self.error)
-        self.name_box.lineEdit().returnPressed.connect(self.pin_edit.setFocus)
+        name_line = self.name_box.lineEdit()
+        assert name_line is not None, "an editable combo box has a line edit"
+        name_line.returnPressed.connect(self.pin_edit.setFocus)
         self.pin_edit.returnPressed.connect(self.submit)
         self.reload()
 

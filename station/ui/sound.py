@@ -52,9 +52,10 @@ class _CommandBackend:
 
 
 def _winsound_backend(path: Path) -> None:
-    import winsound  # type: ignore[import-not-found]
+    if sys.platform == "win32":  # the one platform that picks it (and where mypy checks it)
+        import winsound
 
-    winsound.PlaySound(str(path), winsound.SND_FILENAME | winsound.SND_ASYNC)
+        winsound.PlaySound(str(path), winsound.SND_FILENAME | winsound.SND_ASYNC)
 
 
 def _beep_backend(_path: Path) -> None:

@@ -1,18 +1,21 @@
 """The upload status light for the status bar, its per-target dialog with the
 needs-attention list, and the Qt-side owner of the uploader thread.
 
-The light reads the queue on its own SQLite connection every few seconds (a few
-indexed counts); the uploader runs on its own thread and connection
-(station.sync.worker), so neither ever blocks the bench.
+The light and its dialog read the queue on a SQLite connection of their own for
+each look or action (a few indexed counts), closed at once; the uploader runs on
+its own thread and connection (station.sync.worker), so neither ever blocks the
+bench.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QCloseEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -26,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from station.app.database import open_connection, own_connection
+from station.app.database import open_connection
 from station.app.permissions import PermissionDenied, PinLocked, Signer
 from station.app.sync_status import Light, SyncStatus
 from station.settings import Settings
@@ -79,7 +82,6 @@ class SyncStatusWidget(QWidget):
         self.folder = settings.path.parent if settings.path else self.db_path.parent
         self.station: str = settings["station.name"]
         self.hub_url: str = settings["hub.url"]
-        self._uploads: SyncStatus | None = None
         self.dot = QLabel("●", objectName="syncDot")
         self.text = QLabel(objectName="syncText")
         layout = QHBoxLayout(self)
@@ -92,19 +94,21 @@ class SyncStatusWidget(QWidget):
         self.timer.start()
         self.refresh()
 
-    def uploads(self) -> SyncStatus:
-        """The use case on this light's own connection, opened at the first look."""
-        if self._uploads is None:
-            self._uploads = SyncStatus(
-                open_connection(self.db_path), self.folder, self.station, hub_url=self.hub_url
-            )
-        return self._uploads
+    @contextmanager
+    def uploads(self) -> Iterator[SyncStatus]:
+        """The use case on a connection of its own, closed after one look or action
+        (as the dashboard's): neither the light nor its dialog holds one open in
+        between, however they are dropped (a status-bar widget never gets a close
+        event of its own)."""
+        db = open_connection(self.db_path)
+        try:
+            yield SyncStatus(db, self.folder, self.station, hub_url=self.hub_url)
+        finally:
+            db.close()
 
     def refresh(self) -> None:
-        # A connection per refresh, closed at once (as the dashboard's): the light
-        # holds none open between refreshes, however the widget is dropped.
-        with own_connection(self.db_path) as db:
-            status = SyncStatus(db, self.folder, self.station, hub_url=self.hub_url).status()
+        with self.uploads() as uploads:
+            status = uploads.status()
         if status.config_error:
             self._show(Light.ERROR, self.tr("Upload settings wrong"), status.config_error)
             return
@@ -136,16 +140,13 @@ class SyncStatusWidget(QWidget):
             self.open_dialog()
 
     def open_dialog(self) -> SyncDialog:
-        dialog = SyncDialog(self.uploads(), self)
+        dialog = SyncDialog(self.uploads, self)
         dialog.finished.connect(self.refresh)
         dialog.open()
         return dialog
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.timer.stop()
-        if self._uploads is not None:
-            self._uploads.db.close()
-            self._uploads = None
         super().closeEvent(event)
 
 
@@ -153,7 +154,11 @@ class SyncDialog(QDialog):
     """Per-target state and the needs-attention list; a supervisor (PIN) retries a
     record after fixing its cause, or dismisses it with a reason."""
 
-    def __init__(self, uploads: SyncStatus, parent: QWidget | None = None):
+    def __init__(
+        self,
+        uploads: Callable[[], AbstractContextManager[SyncStatus]],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("syncDialog")
         self.setWindowTitle(self.tr("Uploads"))
@@ -208,11 +213,13 @@ class SyncDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        status = self.uploads.status()
+        with self.uploads() as uploads:
+            status = uploads.status()
+            rows = uploads.attention()
         if status.config_error:
             self.not_set_up.setText(status.config_error)
         elif not status.set_up:
-            self.not_set_up.setText(not_set_up_text(self.uploads.folder, status.waiting_locally))
+            self.not_set_up.setText(not_set_up_text(uploads.folder, status.waiting_locally))
         self.not_set_up.setVisible(bool(status.config_error) or not status.set_up)
         self.targets_table.setRowCount(len(status.targets))
         for row, s in enumerate(status.targets):
@@ -228,7 +235,6 @@ class SyncDialog(QDialog):
             ]
             for column, value in enumerate(values):
                 self.targets_table.setItem(row, column, QTableWidgetItem(value))
-        rows = self.uploads.attention()
         self.attention_table.setRowCount(len(rows))
         for row, a in enumerate(rows):
             values = [str(a.outbox_id), a.target, a.order_no, a.tracking_no, a.note]
@@ -245,7 +251,8 @@ class SyncDialog(QDialog):
 
     def _supervisor(self) -> Signer | None:
         try:
-            return self.uploads.supervisor(self.pin.text())
+            with self.uploads() as uploads:
+                return uploads.supervisor(self.pin.text())
         except PinLocked as locked:
             self.feedback.setText(pin_locked_text(locked))
         except PermissionDenied:
@@ -259,7 +266,8 @@ class SyncDialog(QDialog):
         supervisor = self._supervisor()
         if supervisor is None:
             return False
-        done = self.uploads.retry(*chosen, supervisor)
+        with self.uploads() as uploads:
+            done = uploads.retry(*chosen, supervisor)
         self.feedback.setText(self.tr("Queued again.") if done else self.tr("Nothing to retry."))
         self.reload()
         return done
@@ -274,7 +282,8 @@ class SyncDialog(QDialog):
         supervisor = self._supervisor()
         if supervisor is None:
             return False
-        done = self.uploads.dismiss(*chosen, supervisor, self.reason.text())
+        with self.uploads() as uploads:
+            done = uploads.dismiss(*chosen, supervisor, self.reason.text())
         self.feedback.setText(self.tr("Dismissed.") if done else self.tr("Nothing to dismiss."))
         self.reload()
         return done
@@ -292,7 +301,8 @@ class UploaderRunner(QObject):
         super().__init__(parent)
         self.folder = Path(folder)
         self.settings = settings
-        self.thread: UploaderThread | None = None
+        self.uploads: UploaderThread | None = None
+        """The uploader thread (not `thread`, which hid QObject.thread())."""
         self.ewaybills: EwaybillThread | None = None
         """E-waybills taken ahead in the background when waybills.toml exists."""
 
@@ -300,19 +310,19 @@ class UploaderRunner(QObject):
         if self.ewaybills is None and (self.folder / WAYBILLS_FILE).exists():
             self.ewaybills = EwaybillThread(self.folder, self.settings)
             self.ewaybills.start()
-        if not self.settings["sync.enabled"] or self.thread is not None:
+        if not self.settings["sync.enabled"] or self.uploads is not None:
             return
-        self.thread = UploaderThread(self.folder, self.settings, on_stopped=self.stopped.emit)
-        self.thread.start()
+        self.uploads = UploaderThread(self.folder, self.settings, on_stopped=self.stopped.emit)
+        self.uploads.start()
 
     def wake(self) -> None:
-        if self.thread is not None:
-            self.thread.wake()
+        if self.uploads is not None:
+            self.uploads.wake()
 
     def stop(self) -> None:
         if self.ewaybills is not None:
             self.ewaybills.stop()
             self.ewaybills = None
-        if self.thread is not None:
-            self.thread.stop()
-            self.thread = None
+        if self.uploads is not None:
+            self.uploads.stop()
+            self.uploads = None

@@ -34,6 +34,7 @@ from station.ui.signin import SignInDialog
 from station.ui.sync_status import SyncStatusWidget, UploaderRunner
 
 if TYPE_CHECKING:
+    from station.ui.dashboard import DashboardWidget
     from station.ui.scale_settings import ScaleOwner
 
 log = logging.getLogger("station.ui.tools")
@@ -66,7 +67,7 @@ class StationTools(QObject):
         self.scale_owner: ScaleOwner | None = None
         self.notice: QMessageBox | None = None
         self.dashboard: QDialog | None = None
-        self.dashboard_widget: QWidget | None = None
+        self.dashboard_widget: DashboardWidget | None = None
         self.sync_status = SyncStatusWidget(database_path(data_dir), settings, window)
         window.statusBar().addPermanentWidget(self.sync_status)
         self.uploader = UploaderRunner(data_dir, settings, self)
@@ -132,7 +133,7 @@ class StationTools(QObject):
     def show_dashboard(self) -> None:
         from station.ui.dashboard import DashboardWidget
 
-        if self.dashboard is None:
+        if self.dashboard is None or self.dashboard_widget is None:
             dialog = QDialog(self.window)
             dialog.setWindowTitle(self.tr("Dashboard"))
             dialog.resize(fitted(self.window, 1100, 750))
@@ -256,7 +257,8 @@ class StationTools(QObject):
         self.sync_status.refresh()
         if self.settings["notice.copy_after_shipment"]:
             self.copy_notice()
-        if self.dashboard is not None and self.dashboard.isVisible():
+        shown = self.dashboard is not None and self.dashboard.isVisible()
+        if shown and self.dashboard_widget is not None:
             self.dashboard_widget.refresh()
 
     def _signed_in(self, user: User) -> None:

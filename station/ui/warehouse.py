@@ -102,7 +102,7 @@ class WarehouseWidget(QWidget):
         self.timer.timeout.connect(self.refresh)
 
     def _rates_table(self, name: str, first: str) -> QTableWidget:
-        table = QTableWidget(0, 5, objectName=name)
+        table: QTableWidget = QTableWidget(0, 5, objectName=name)
         table.setHorizontalHeaderLabels(
             [first, self.tr("Parcels"), self.tr("Per hour"), self.tr("Voids"), self.tr("Weight kg")]
         )
