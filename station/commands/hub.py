@@ -132,9 +132,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     _url_option(status)
     status.set_defaults(func=hub_status)
     hub_report.register(commands)
-    from station.commands import hub_catalogue  # it imports this module's helpers
+    from station.commands import hub_catalogue, hub_uploads  # they import this module's helpers
 
     hub_catalogue.register(commands)
+    hub_uploads.register(commands)
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:
