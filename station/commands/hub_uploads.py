@@ -29,7 +29,7 @@ from station.store.db import connect as connect_sqlite
 EXIT_BAD = 2
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     uploads = commands.add_parser(
         "uploads",
         help="the hub uploader's records that need a person: list, retry, dismiss",

@@ -94,7 +94,11 @@ def dismiss(conn: psycopg.Connection, ids: Sequence[int], actor: str, reason: st
 
 
 def _audit(
-    conn: psycopg.Connection, actor: str, action: str, rows: Sequence[tuple], reason: str
+    conn: psycopg.Connection,
+    actor: str,
+    action: str,
+    rows: Sequence[tuple[int, str, int]],
+    reason: str,
 ) -> None:
     for upload_id, target, shipment_id in rows:
         detail = f"upload {upload_id} to {target}" + (f": {reason}" if reason else "")
