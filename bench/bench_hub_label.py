@@ -35,9 +35,11 @@ from station.hub import holds
 from station.hub.db import connect as hub_connect
 from station.hub.link import HubLink
 from station.hub.migrations import migrate
-from station.hub.port import ClaimAnswer, HubPort, HubStatus, NoHub
+from station.hub.port import TARGET_NAME, ClaimAnswer, HubPort, HubStatus, NoHub
 from station.hub.server import PgServer, free_port
 from station.settings import Settings
+from station.store import deliveries
+from station.store.db import transaction
 from station.sync.worker import UploaderThread
 
 ORDERS = 20_000
@@ -56,6 +58,9 @@ class BenchWithUploader(HubLink):
     def __init__(self, db: sqlite_utils.Database, url: str) -> None:
         super().__init__(db, url, "bench-label", TIMEOUT_S, status=HubStatus())
         folder = Path(db.execute("PRAGMA database_list").fetchone()[2]).parent
+        with transaction(db):  # the bench joined the hub with its queue sent
+            newest = db.execute("SELECT max(id) FROM outbox").fetchone()[0]
+            deliveries.set_state(db, TARGET_NAME, deliveries.CURSOR, str(newest or 0))
         settings = Settings.load(folder)
         settings.save(
             hub__url=url,
