@@ -77,7 +77,8 @@ def test_a_retried_upload_is_looked_up_first_and_a_dismissal_is_audited(
     assert fake.orders["WX00000001"]["reships"] == 0
     assert upload_states(hub)["WX00000001"] == "done"
 
-    dismiss = ["hub", "uploads", "dismiss", str(second), "--url", hub_url, "--technician"]
+    # --url before the action counts too
+    dismiss = ["hub", "uploads", "--url", hub_url, "dismiss", str(second), "--technician"]
     blank = station(tmp_path, *dismiss, "--reason", "  ")
     assert blank.returncode == 2 and "reason" in blank.stderr
     out = station(tmp_path, *dismiss, "--reason", "order cancelled by phone")

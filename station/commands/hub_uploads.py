@@ -43,16 +43,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     retry = actions.add_parser("retry", help="send records again (WeChat is asked first)")
     retry.add_argument("ids", nargs="+", type=int, metavar="ID", help="id from the list")
-    _url_option(retry)
+    _sub_url_option(retry)
     add_actor_options(retry, Action.UPLOADS)
     retry.set_defaults(func=retry_uploads)
 
     dismiss = actions.add_parser("dismiss", help="give up on records, saying why")
     dismiss.add_argument("ids", nargs="+", type=int, metavar="ID", help="id from the list")
     dismiss.add_argument("--reason", required=True, help="why (audited)")
-    _url_option(dismiss)
+    _sub_url_option(dismiss)
     add_actor_options(dismiss, Action.UPLOADS)
     dismiss.set_defaults(func=dismiss_uploads)
+
+
+def _sub_url_option(parser: argparse.ArgumentParser) -> None:
+    """--url after the action too, not overriding one given before it."""
+    parser.add_argument(
+        "--url", default=argparse.SUPPRESS, help="the hub (default: hub.url in settings)"
+    )
 
 
 def list_uploads(ctx: CommandContext) -> int:
