@@ -6,14 +6,18 @@ from __future__ import annotations
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+
+import sqlite_utils
 
 from bench.bigdb import big_db, order_no, working_copy
 from bench.common import Result, p95_ms, time_calls
 from printers import open_printer
 from station.bench import Bench
 from station.core.reading import Reading, ScaleLink
+from station.hub.port import HubPort
 from station.settings import Settings
 from station.store.db import connect
 from station.store.orders import find_order
@@ -31,18 +35,28 @@ class HandOff:
         self.at = time.perf_counter()
 
 
-def scan_to_label_ms(db_path: Path, printer_url: str, parcels: int) -> list[float]:
+def scan_to_label_ms(
+    db_path: Path,
+    printer_url: str,
+    parcels: int,
+    hub: Callable[[sqlite_utils.Database], HubPort] | None = None,
+    orders: int = ORDERS,
+    warmup: int = 0,
+) -> list[float]:
     """For each parcel: ms from the scan of its last item to the label bytes' hand-off.
 
-    The stable weight is already on the scale when the last item is scanned.
+    The stable weight is already on the scale when the last item is scanned. `hub`
+    makes the bench's hub port from its database (default: no hub); the first
+    `warmup` parcels are packed untimed.
     """
     folder = Path(tempfile.mkdtemp(prefix="bench-flow-"))
     db = connect(working_copy(db_path, folder))
     runner = HandOff()
-    bench = Bench(db, Settings.load(folder), open_printer(printer_url), runner=runner)
+    port = hub(db) if hub else None
+    bench = Bench(db, Settings.load(folder), open_printer(printer_url), runner=runner, hub=port)
     bench.scale_link(ScaleLink.CONNECTED)
     samples = []
-    for n in range(ORDERS - parcels, ORDERS):
+    for n in range(orders - parcels, orders):
         bench.reading(Reading(Decimal(0), True, at=time.monotonic()))
         order = find_order(db, order_no(n))
         codes = [line.sku for line in order.lines for _ in range(line.quantity)]
@@ -54,8 +68,11 @@ def scan_to_label_ms(db_path: Path, printer_url: str, parcels: int) -> list[floa
         start = time.perf_counter()
         bench.scan(codes[-1])
         assert runner.at is not None and bench.session is None, bench.message
-        samples.append((runner.at - start) * 1000)
+        if n >= orders - parcels + warmup:
+            samples.append((runner.at - start) * 1000)
         runner.at = None
+    if port is not None:
+        port.close()
     db.close()
     return samples
 

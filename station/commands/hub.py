@@ -27,7 +27,7 @@ from pathlib import Path
 
 import psycopg
 
-from station.commands import hub_report, hub_uploader
+from station.commands import hub_overview, hub_report, hub_uploader
 from station.commands.access import actor_for, add_actor_options
 from station.commands.common import CommandContext
 from station.core.carriers import UnknownCarrier
@@ -132,9 +132,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _url_option(status)
     status.set_defaults(func=hub_status)
     hub_report.register(commands)
-    from station.commands import hub_catalogue  # it imports this module's helpers
+    from station.commands import hub_catalogue, hub_uploads  # they import this module's helpers
 
     hub_catalogue.register(commands)
+    hub_uploads.register(commands)
 
 
 def _url_option(parser: argparse.ArgumentParser) -> None:
@@ -336,10 +337,12 @@ def hub_status(ctx: CommandContext) -> int:
         free = numbers.free_counts(conn)
         attention = open_attention(conn)
         uploads, upload_attention = hub_uploader.upload_lines(conn)
+        overview = hub_overview.overview_lines(conn)
     print(f"schema version: {version}")
     print(f"orders: {counts[0]}")
     print(f"claims: {counts[1]}")
     print(f"live shipments: {counts[2]}")
+    print("\n".join(overview))
     for code, count in free.items():
         print(f"{code}: {count} numbers free")
     print(f"needs attention: {len(attention)}")
