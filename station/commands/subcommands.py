@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import TypeAlias
 
 from station.commands.common import CommandContext
 
-Subcommands = argparse._SubParsersAction[argparse.ArgumentParser]
+# A string: argparse's class takes no subscript at run time, only in the stubs.
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Command = Callable[[CommandContext], int]
 
 
