@@ -18,7 +18,6 @@ shipments, and how soon a shipment recorded at a bench shows in it.
 from __future__ import annotations
 
 import json
-import shutil
 import statistics
 import subprocess
 import sys
@@ -30,9 +29,8 @@ from pathlib import Path
 from bench.common import Result, median_ms, p95_ms, percentile, time_calls
 from station.app.floor import Floor, Period
 from station.hub.db import connect
-from station.hub.migrations import migrate
+from station.hub.private import private_hub
 from station.hub.schema import SHIPMENT_HOURS_BACKFILL
-from station.hub.server import PgServer, free_port
 
 SHIPMENTS = 10_000_000
 CHUNK = 1_000_000
@@ -172,16 +170,11 @@ def visibility(url: str, folder: Path) -> list[float]:
 
 
 def run() -> list[Result]:
-    folder = Path(tempfile.mkdtemp(prefix="station-bench-floor-"))
-    folder.chmod(0o755)
-    server = PgServer(folder / "hub", port=free_port())
-    try:
-        server.init()
-        server.start()
-        server.create_database()
+    with (
+        private_hub("station-bench-floor-") as server,
+        tempfile.TemporaryDirectory(prefix="station-bench-benches-") as benches,
+    ):
         url = server.url()
-        with connect(url) as conn:
-            migrate(conn)
         filled = fill(url)
         print(f"  filled in {filled:.0f} s", flush=True)
         floor = Floor(url)
@@ -191,10 +184,7 @@ def run() -> list[Result]:
         with connect(url) as conn:
             count = conn.execute("SELECT count(*) FROM shipments").fetchone()
         assert count is not None and count[0] == SHIPMENTS
-        delays = visibility(url, folder)
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        delays = visibility(url, Path(benches))
     over = f"over {SHIPMENTS / 1e6:.0f} million shipments"
     seen = f"recorded shipment visible in the warehouse view, {BENCHES} benches at 10x pace"
     return [

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,9 +18,8 @@ from bench.common import Result, median_ms, p95_ms
 from station.core.events import EventKind
 from station.hub import claims
 from station.hub.db import connect
-from station.hub.migrations import migrate
+from station.hub.private import private_hub
 from station.hub.push import HubTarget
-from station.hub.server import PgServer, free_port
 from station.store.outbox import Record
 
 BENCHES = 20
@@ -114,16 +111,8 @@ def _together(job: str, url: str) -> tuple[list[list[float]], float]:
 
 
 def run() -> list[Result]:
-    folder = Path(tempfile.mkdtemp(prefix="station-bench-pg-"))
-    folder.chmod(0o755)
-    server = PgServer(folder / "hub", port=free_port())
-    try:
-        server.init()
-        server.start()
-        server.create_database()
+    with private_hub("station-bench-pg-") as server:
         url = server.url()
-        with connect(url) as conn:
-            migrate(conn)
         paced, _ = _together("paced", url)
         at_pace = [s for result in paced for s in result]
         claimed, _ = _together("claim", url)
@@ -132,9 +121,6 @@ def run() -> list[Result]:
         with connect(url) as conn:
             taken = conn.execute("SELECT count(*) FROM shipments").fetchone()[0]
         assert taken == BENCHES * PUSH_PER_BENCH
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     who = f"{BENCHES} benches at once"
     pace = f"{BENCHES} benches at 10x a packer's pace"
     return [

@@ -32,11 +32,9 @@ from bench.bench_flow import scan_to_label_ms
 from bench.bigdb import big_db, order_no
 from bench.common import Result, median_ms, p95_ms
 from station.hub import holds
-from station.hub.db import connect as hub_connect
 from station.hub.link import HubLink
-from station.hub.migrations import migrate
 from station.hub.port import TARGET_NAME, ClaimAnswer, HubPort, HubStatus, NoHub
-from station.hub.server import PgServer, free_port
+from station.hub.private import private_hub
 from station.settings import Settings
 from station.store import deliveries
 from station.store.db import transaction
@@ -122,20 +120,9 @@ def run() -> list[Result]:
     results = _results("no hub", *_both(path, PARCELS, None))
     case = f"no hub, {TIMEOUT_S:g} s idle at each order scan (control)"
     results += _results(case, *_both(path, PARCELS_UNREACHABLE, lambda db: PausedNoHub()))
-    folder = Path(tempfile.mkdtemp(prefix="station-bench-pg-"))
-    folder.chmod(0o755)
-    server = PgServer(folder / "hub", port=free_port())
-    try:
-        server.init()
-        server.start()
-        server.create_database()
+    with private_hub("station-bench-pg-") as server:
         url = server.url()
-        with hub_connect(url) as conn:
-            migrate(conn)
         results += _results("live hub", *_both(path, PARCELS, _link(url, PARCELS)))
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(512)  # the kernel accepts; nobody ever reads or answers

@@ -14,22 +14,18 @@ the benches and the hub. `smoke` opens each bench, which says "ready" and quits.
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from station.demo import demo_numbers, demo_orders
 from station.hub import numbers
 from station.hub import orders as hub_orders
 from station.hub.db import connect
-from station.hub.migrations import migrate
-from station.hub.server import PgServer, free_port
+from station.hub.private import private_hub
 
 BENCH_PREFIX = "demo-bench-"
 PULL_SECONDS = 2.0  # the demo's benches see new orders and claims quickly
@@ -46,25 +42,6 @@ def station_command() -> list[str]:
     if getattr(sys, "frozen", False):
         return [sys.executable]
     return [sys.executable, "-m", "station"]
-
-
-@contextmanager
-def private_hub() -> Iterator[PgServer]:
-    """A hub on loopback in a temporary folder, migrated; stopped and removed after.
-    The folder is open to other accounts: under root the server runs as `nobody`."""
-    folder = Path(tempfile.mkdtemp(prefix="station-demo-hub-"))
-    folder.chmod(0o755)
-    server = PgServer(folder / "hub", port=free_port())
-    try:
-        server.init()
-        server.start()
-        server.create_database()
-        with connect(server.url(), 10.0) as conn:
-            migrate(conn)
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def seed_hub(url: str, orders: int) -> None:
