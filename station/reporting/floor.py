@@ -18,10 +18,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from printers.files import written_whole
 from station.core.formulas import neutralised_row
 from station.hub.floor import BenchState, FloorReport, Presence, Rate
 from station.reporting import cjk_font
+from station.reporting.by_suffix import write_by_suffix
 from station.reporting.throughput import hour_chart, styled
 
 CSV_COLUMNS = (
@@ -45,12 +45,7 @@ CSV_COLUMNS = (
 def write_floor(report: FloorReport, path: Path) -> Path:
     """Write the report as .csv or .pdf, by the file's suffix, whole or not at all."""
     writers = {".csv": write_csv, ".pdf": write_pdf}
-    writer = writers.get(path.suffix.lower())
-    if writer is None:
-        raise ValueError(f"{path.name}: the throughput report is written as .csv or .pdf.")
-    with written_whole(path) as temporary:
-        writer(report, temporary)
-    return path
+    return write_by_suffix(report, path, writers, "the throughput report")
 
 
 def _when(moment: datetime | None) -> str:

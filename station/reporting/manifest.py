@@ -17,10 +17,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from printers.files import written_whole
 from station.core.formulas import neutralised_row
 from station.core.handover import Manifest, ShippedParcel
 from station.reporting import cjk_font
+from station.reporting.by_suffix import write_by_suffix
 
 CSV_COLUMNS = (
     "carrier",
@@ -44,12 +44,7 @@ def write_manifest(manifest: Manifest, path: Path) -> Path:
     """Write a .pdf or .csv manifest, by the file's suffix, whole or not at all (a full
     disk leaves no empty or cut-short sheet behind)."""
     writers = {".pdf": write_pdf, ".csv": write_csv}
-    writer = writers.get(path.suffix.lower())
-    if writer is None:
-        raise ValueError(f"{path.name}: a manifest is written as .pdf or .csv.")
-    with written_whole(path) as temporary:
-        writer(manifest, temporary)
-    return path
+    return write_by_suffix(manifest, path, writers, "a manifest")
 
 
 def write_csv(manifest: Manifest, path: Path) -> Path:
