@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from station.core.messages import Tone
 from station.core.reading import Reading, ScaleLink
+from station.devices.serial_scanner import split_lines
 from station.labels import printer_url
 from station.ui import qt_check
 from station.ui.crash import CrashHandler
 from station.ui.runner import QtRunner
 from station.ui.scale_bridge import ScaleBridge
-from station.ui.serial_scanner import SerialScanner, split_lines
+from station.ui.serial_scanner import SerialScanner
 from station.ui.sound import SoundPlayer, tone_file
 from station.ui.tones import PATTERNS
 

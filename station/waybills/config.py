@@ -39,7 +39,6 @@ serves an order's carrier takes its number (WeChat Shop only for shop orders).
 
 from __future__ import annotations
 
-import contextlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,8 +183,3 @@ def get_secret(name: str) -> str:
 
 def set_secret(name: str, value: str) -> None:
     keyring.set_password(SECRET_SERVICE, _user(name), value)
-
-
-def delete_secret(name: str) -> None:
-    with contextlib.suppress(keyring.errors.PasswordDeleteError):
-        keyring.delete_password(SECRET_SERVICE, _user(name))
