@@ -16,7 +16,7 @@ from station.store import audit
 from station.store.db import transaction
 from station.store.search import void_shipment
 from station.store.users import add_user
-from tests.bench_helpers import weighed_bench
+from tests.packing_flow_helpers import weighed_bench
 from tests.shipments_factory import make_shipment
 
 

@@ -19,7 +19,7 @@ from station.paths import data_dir
 from station.settings import Settings
 from station.store.backup import backup_now
 from station.store.db import DB_FILE, connect
-from tests.bench_helpers import weighed_bench
+from tests.packing_flow_helpers import weighed_bench
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 

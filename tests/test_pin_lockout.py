@@ -29,7 +29,7 @@ from station.store.users import (
     weak_admins,
 )
 from station.ui.signin import SignInDialog
-from tests.bench_helpers import weighed_bench
+from tests.packing_flow_helpers import weighed_bench
 
 T0 = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 

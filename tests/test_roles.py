@@ -15,7 +15,7 @@ from station.settings import Settings
 from station.store import audit
 from station.store.search import void_shipment
 from station.store.users import accounts, add_user, authorize, set_active, sign_in
-from tests.bench_helpers import weighed_bench
+from tests.packing_flow_helpers import weighed_bench
 from tests.shipments_factory import make_shipment
 
 
