@@ -207,13 +207,23 @@ def shipment_waybills(
 ) -> list[Waybill]:
     """Every label of a recorded shipment: one per parcel of a multi-parcel e-waybill."""
     ewaybill = printed_ewaybill(db, shipment["order_no"], shipment["tracking_no"])
-    return parcels_of(shipment_waybill(db, shipment, settings), ewaybill)
+    return parcels_of(_shipment_waybill(db, shipment, settings, ewaybill), ewaybill)
 
 
 def shipment_waybill(
     db: sqlite_utils.Database, shipment: dict[str, Any], settings: Settings
 ) -> Waybill:
     """The waybill of a recorded shipment, marked as a reprint once it was printed."""
+    ewaybill = printed_ewaybill(db, shipment["order_no"], shipment["tracking_no"])
+    return _shipment_waybill(db, shipment, settings, ewaybill)
+
+
+def _shipment_waybill(
+    db: sqlite_utils.Database,
+    shipment: dict[str, Any],
+    settings: Settings,
+    ewaybill: ewaybill_store.Row | None,
+) -> Waybill:
     order = find_order(db, shipment["order_no"])
     assert order is not None, "a shipment always references its order"
     return waybill_for(
@@ -224,5 +234,5 @@ def shipment_waybill(
         settings,
         reprint=shipment["print_count"] > 0,
         carriers=catalogue.carriers(db, active_only=False),
-        ewaybill=printed_ewaybill(db, shipment["order_no"], shipment["tracking_no"]),
+        ewaybill=ewaybill,
     )
