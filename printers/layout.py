@@ -273,8 +273,10 @@ def _vertical_offset(valign: VAlign, box_h: float, text_h: float) -> float:
 
 
 def grouped(tracking: str) -> str:
-    """The tracking number in groups of four for reading aloud: 'SF10 2357 4470 215'."""
-    return " ".join(tracking[i : i + 4] for i in range(0, len(tracking), 4))
+    """The tracking number in groups of four for reading aloud: 'SF10 2357 4470 215'.
+    A parcel suffix stays whole: 'JDAW X000 0000 0000 1-2-3' (JD's 运单号-序号-总件数)."""
+    number, dash, suffix = tracking.partition("-")
+    return " ".join(number[i : i + 4] for i in range(0, len(number), 4)) + dash + suffix
 
 
 def tracking_line(waybill: Waybill) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from test_printers_support import pdf_text
 
 from printers import open_printer
+from printers.layout import grouped
 from station.core.model import Contact, Order, OrderLine, OrderStatus
 from station.labels import waybill_for
 from station.settings import Settings
@@ -37,3 +38,8 @@ def test_an_insured_parcel_shows_its_insured_amount(settings: Settings) -> None:
     text = _label_text(_order("insured", "watch", 350_000), settings)
     assert "保价￥3,500.00" in text
     assert "保价" not in _label_text(_order("standard", "watch", 350_000), settings)
+
+
+def test_a_parcel_suffix_is_not_cut_into_the_groups_of_four() -> None:
+    assert grouped("SF1023574470215") == "SF10 2357 4470 215"
+    assert grouped("JDAWX000000000001-2-3") == "JDAW X000 0000 0000 1-2-3"
